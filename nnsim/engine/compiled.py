@@ -205,7 +205,7 @@ class CompiledNetwork:
         excitatory synapses take weights; non-finite values are refused before anything changes."""
         if len(params) != len(self.layers):
             raise ValueError(f"expected parameters for {len(self.layers)} layers, got {len(params)}")
-        for (w, b), layer in zip(params, self.layers):
+        for w, b in params:
             if not (np.all(np.isfinite(w)) and np.all(np.isfinite(b))):
                 raise ValueError("refusing to store NaN or infinite weights in the network")
         for (w, b), layer in zip(params, self.layers):

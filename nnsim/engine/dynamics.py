@@ -1,7 +1,7 @@
 """How a network computes: feed-forward passes, synchronous time steps, Hopfield settling, energy."""
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np

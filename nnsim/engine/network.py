@@ -9,16 +9,16 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Union
+from typing import Any
 
 import numpy as np
 
 from . import topology
-from .units import ACTIVATIONS, get_unit
+from .units import ACTIVATIONS
 
 ROLES = ("input", "hidden", "output")
 KINDS = ("excitatory", "inhibitory")
-NeuronRef = Union[str, int]
+NeuronRef = str | int
 
 
 @dataclass(frozen=True)
@@ -467,7 +467,7 @@ class Network:
                       max_sweeps=max_sweeps)
 
     # ------------------------------------------------------------------ copies and files
-    def copy(self) -> "Network":
+    def copy(self) -> Network:
         other = Network(self.name)
         other._neurons = dict(self._neurons)
         other._by_name = dict(self._by_name)
@@ -495,7 +495,7 @@ class Network:
         return network_to_dict(self)
 
     @classmethod
-    def from_dict(cls, data: dict, source: str = "<data>") -> "Network":
+    def from_dict(cls, data: dict, source: str = "<data>") -> Network:
         from .fileformat import network_from_dict
 
         return network_from_dict(data, source)
@@ -507,7 +507,7 @@ class Network:
         save_network(self, path)
 
     @classmethod
-    def load(cls, path) -> "Network":
+    def load(cls, path) -> Network:
         """Load and validate a file; raises NetworkFileError naming the file and the bad field."""
         from .fileformat import load_network
 
@@ -521,7 +521,7 @@ class Network:
         activations: Sequence[str] | str = "sigmoid",
         seed: int | None = 0,
         init: str = "glorot_uniform",
-    ) -> "Network":
+    ) -> Network:
         """Fully connected layers: inputs x1..xn, hidden h{layer}_{j}, outputs y (or y1..ym)."""
         from .initializers import initialize
 
@@ -559,7 +559,7 @@ class Network:
         return net
 
     @classmethod
-    def hopfield(cls, n: int, weights: np.ndarray | None = None) -> "Network":
+    def hopfield(cls, n: int, weights: np.ndarray | None = None) -> Network:
         """n sign units s0..s{n-1}, every pair joined both ways with equal (symmetric) weights,
         no self-connections; weights default to zero (store patterns with rules.HopfieldStore)."""
         n = int(n)
@@ -582,7 +582,7 @@ class Network:
 
     @classmethod
     def rbf(cls, n_inputs: int, n_centers: int, n_outputs: int = 1, beta: float = 1.0,
-            seed: int | None = 0) -> "Network":
+            seed: int | None = 0) -> Network:
         """Inputs x1.., gaussian units c1.. (centre = incoming weights, bandwidth 'beta'),
         linear outputs y (or y1..)."""
         if min(n_inputs, n_centers, n_outputs) < 1:

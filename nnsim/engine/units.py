@@ -7,8 +7,8 @@ the group of softmax units in one layer and is handled by the compiled network.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
