@@ -1,0 +1,309 @@
+"""A network, a dataset and a learning rule, advanced step by step and observed as snapshots.
+
+`Simulation` owns a private copy of the network.  `step(n)` does n units of work: with a rule,
+n steps of the rule's trainer; without one, n synchronous time steps of a network with loops
+(inputs clamped to their stored value), or a re-evaluation of a feed-forward one.  `snapshot()`
+returns an immutable `Snapshot` that can cross a thread: its arrays are copies marked read-only
+and its `network` is a copy nobody else holds.
+
+Editing while learning (`set_network`): the edit is merged three ways with what was learned, so
+neither the user's edit nor the learning progress is lost.  For every synapse weight and bias,
+  - the user changed it (edited value differs from the network last given)  -> the edit wins;
+  - the user left it alone                                                  -> the learned value;
+  - it is new                                                               -> the edit's value.
+The trainer is then rebuilt on the merged network; step, epoch and history carry on.  This also
+works when the GUI has already written the learned weights back (then edit == learned).
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+
+from .datasets import as_dataset
+from .dynamics import RecurrentStepper, energy
+from .network import Network
+
+_HISTORY_FIELDS = ("loss", "accuracy", "errors", "val_loss", "val_accuracy", "weight_norm",
+                   "energy")
+
+
+def _frozen(a: Any) -> np.ndarray:
+    out = np.array(a, dtype=float)  # always a copy
+    out.setflags(write=False)
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class Snapshot:
+    """What the simulation looks like after `step` units of work.  Arrays align with `names`
+    (outputs, net_inputs, biases) or with `synapses` (weights)."""
+    step: int
+    epoch: int
+    names: tuple[str, ...]
+    outputs: np.ndarray
+    net_inputs: np.ndarray
+    synapses: tuple[tuple[str, str], ...]
+    weights: np.ndarray
+    biases: np.ndarray
+    metrics: Mapping[str, float]
+    history: Mapping[str, np.ndarray]
+    revision: int  # the revision of the network last given (the document's revision)
+    network: Network  # a private copy with the current (learned) weights: copy before editing
+    rule: str = ""  # the rule's name, "" when none
+    done: bool = False  # the rule converged or diverged: more steps change nothing
+    message: str = ""  # why the rule is not stepping, or why values stopped
+    decision_grid: np.ndarray | None = field(default=None)
+
+    def output(self, name: str) -> float:
+        return float(self.outputs[self.names.index(name)])
+
+
+class Simulation:
+    """Network + dataset + rule -> step(), snapshot().  Seeded and deterministic."""
+
+    def __init__(self, network: Network | None = None, dataset: Any = None, rule: Any = None,
+                 seed: int = 0) -> None:
+        self.seed = int(seed)
+        self._given = (network or Network()).copy()  # the network as last given (the "base")
+        self._revision = self._given.revision
+        self._net = self._given.copy()  # current network, learned weights included
+        self.dataset = as_dataset(dataset)
+        self.rule = rule
+        self._trainer = None
+        self._generation = 0  # trainers built so far: seeds each one differently, reproducibly
+        self._clear_progress()
+        self._compile()
+        self._build_trainer(strict=True)
+
+    # ------------------------------------------------------------------ state
+    def _clear_progress(self) -> None:
+        self.steps = 0
+        self._epochs_before = 0  # epochs of trainers replaced by edits
+        self._past: dict[str, list[float]] = {k: [] for k in _HISTORY_FIELDS}
+        self._stopped = ""  # set when recurrent values leave the finite range
+        self._state = None
+
+    def _compile(self) -> None:
+        """Arrays for stepping the current network; the recurrent state follows neurons by name."""
+        net = self._net
+        self._stepper = RecurrentStepper(net)
+        old = self._state
+        old_names = getattr(self, "_state_names", [])
+        state = np.where(self._stepper.clamped, self._stepper.initial_inputs, 0.0)
+        z = np.zeros_like(state)
+        if old is not None:
+            position = {name: i for i, name in enumerate(old_names)}
+            for i, name in enumerate(self._stepper.names):
+                if name in position and not self._stepper.clamped[i]:
+                    state[i] = old[0][position[name]]
+                    z[i] = old[1][position[name]]
+        self._state = (state, z)
+        self._state_names = list(self._stepper.names)
+        self._recurrent = not net.is_feedforward  # a topology query: not per step
+        self._ff_cache = None
+
+    def _trainer_seed(self) -> int:
+        seq = np.random.SeedSequence([self.seed, self._generation])
+        return int(seq.generate_state(1)[0])
+
+    def _build_trainer(self, strict: bool) -> None:
+        """A fresh trainer on the current network.  strict: raise when the rule does not apply;
+        otherwise keep the rule, step without it and say why in the snapshot's message."""
+        if self._trainer is not None:
+            self._bank_history()
+        self._trainer = None
+        self._rule_problem = ""
+        if self.rule is None:
+            return
+        ok = self.rule.applies_to(self._net)
+        if not ok:
+            if strict:
+                raise ValueError(f"{self.rule.title or self.rule.name} does not apply to this "
+                                 f"network: {ok.reason}")
+            self._rule_problem = f"{self.rule.title or self.rule.name} paused: {ok.reason}"
+            return
+        try:
+            self._trainer = self.rule.trainer(self._net, self.dataset, self._trainer_seed())
+        except ValueError as exc:
+            if strict:
+                raise
+            self._rule_problem = str(exc)
+            return
+        self._generation += 1
+
+    def _bank_history(self) -> None:
+        """Keep a replaced trainer's figures and epochs, so history runs on across edits."""
+        history = self._trainer.history
+        for key in _HISTORY_FIELDS:
+            self._past[key].extend(float(v) for v in getattr(history, key))
+        self._epochs_before += history.epochs
+
+    def _learned(self) -> Network:
+        """The current network with the trainer's weights (a copy)."""
+        if self._trainer is None:
+            return self._net.copy()
+        return self._trainer.network()
+
+    # ------------------------------------------------------------------ commands
+    @property
+    def network(self) -> Network:
+        """A copy of the current network, learned weights included."""
+        return self._learned()
+
+    @property
+    def epoch(self) -> int:
+        return self._epochs_before + (self._trainer.history.epochs if self._trainer else 0)
+
+    @property
+    def done(self) -> bool:
+        return bool(self._trainer is not None and self._trainer.history.done) or bool(self._stopped)
+
+    def set_network(self, network: Network, revision: int | None = None) -> None:
+        """Apply an edited network, keeping what was learned (see the module docstring)."""
+        edited = network.copy()
+        learned = self._learned()
+        if self._trainer is not None or learned != self._given:
+            edited = merge_learning(self._given, learned, edited)
+        self._given = network.copy()
+        self._revision = network.revision if revision is None else int(revision)
+        self._net = edited
+        self._compile()
+        self._build_trainer(strict=False)
+
+    def set_rule(self, rule: Any) -> None:
+        """Change the rule (None: no learning).  Raises ValueError, changing nothing, when it
+        does not apply to the network."""
+        self._net = self._learned()
+        self._compile()
+        previous, self.rule = self.rule, rule
+        try:
+            self._build_trainer(strict=True)
+        except ValueError:
+            self.rule = previous
+            self._build_trainer(strict=False)
+            raise
+
+    def set_dataset(self, dataset: Any) -> None:
+        self._net = self._learned()
+        self._compile()
+        self.dataset = as_dataset(dataset)
+        self._build_trainer(strict=False)
+
+    def reset(self) -> None:
+        """Back to the network as last given: weights, state, step and history start over."""
+        self._net = self._given.copy()
+        self._generation = 0
+        self._trainer = None
+        self._clear_progress()
+        self._compile()
+        self._build_trainer(strict=False)
+
+    def step(self, n: int = 1) -> int:
+        """Advance by n units of work; returns how many were done (fewer once done)."""
+        done = 0
+        for _ in range(int(n)):
+            if self.done:
+                break
+            if self._trainer is not None:
+                self._trainer.step()
+                self._ff_cache = None
+            elif self._recurrent:
+                self._recurrent_step()
+            done += 1
+        self.steps += done
+        return done
+
+    def _recurrent_step(self) -> None:
+        state, _ = self._state
+        clamped = self._stepper.clamped
+        state = np.where(clamped, self._stepper.initial_inputs, state)
+        # Linear loops may grow without bound by design: detect it rather than warn.
+        with np.errstate(all="ignore"):
+            new, z = self._stepper.step(state)
+        if not (np.all(np.isfinite(new)) and np.all(np.isfinite(z))):
+            self._stopped = "values left the finite range: stopped"
+            return
+        self._state = (new, z)
+
+    # ------------------------------------------------------------------ observing
+    def _feedforward_values(self, net: Network) -> tuple[np.ndarray, np.ndarray]:
+        """Outputs and net inputs for the clamped inputs, in network order."""
+        compiled = net.compile()
+        x = compiled.input_values[None, :]
+        with np.errstate(all="ignore"):
+            a, z = compiled.forward_full(x)
+        columns = [compiled.column[nr.id] for nr in net.neurons]
+        return a[0, columns], z[0, columns]
+
+    def _values(self, net: Network) -> tuple[np.ndarray, np.ndarray]:
+        if not net.is_feedforward:
+            return self._state
+        if self._trainer is None and self._ff_cache is not None:
+            return self._ff_cache
+        values = self._feedforward_values(net)
+        if self._trainer is None:
+            self._ff_cache = values
+        return values
+
+    def _history(self) -> dict[str, np.ndarray]:
+        current = self._trainer.history if self._trainer is not None else None
+        out = {}
+        for key in _HISTORY_FIELDS:
+            values = self._past[key] + (list(getattr(current, key)) if current else [])
+            if values:
+                out[key] = _frozen(values)
+        return out
+
+    def snapshot(self) -> Snapshot:
+        net = self._learned()
+        outputs, net_inputs = self._values(net)
+        history = self._history()
+        metrics = {key: float(values[-1]) for key, values in history.items()}
+        if not net.is_feedforward and net.is_symmetric and len(net):
+            state = self._state[0]
+            with np.errstate(all="ignore"):
+                metrics["energy"] = energy(net.weight_matrix(), net.bias_vector(), state)
+        metrics["steps"] = float(self.steps)
+        index = {nr.id: nr.name for nr in net.neurons}
+        synapses = net.synapses
+        return Snapshot(
+            step=self.steps,
+            epoch=self.epoch,
+            names=tuple(net.names),
+            outputs=_frozen(outputs),
+            net_inputs=_frozen(net_inputs),
+            synapses=tuple((index[s.source], index[s.target]) for s in synapses),
+            weights=_frozen([s.weight for s in synapses]),
+            biases=_frozen(net.bias_vector()),
+            metrics=MappingProxyType(metrics),
+            history=MappingProxyType(history),
+            revision=self._revision,
+            network=net,
+            rule=getattr(self.rule, "name", "") if self.rule is not None else "",
+            done=self.done,
+            message=self._stopped or self._rule_problem,
+        )
+
+
+def merge_learning(base: Network, learned: Network, edited: Network) -> Network:
+    """`edited` with every weight and bias the user did not touch (equal in `base` and `edited`)
+    taken from `learned`.  Returns a new network; the arguments are left alone."""
+    out = edited.copy()
+    for s in out.synapses:
+        key = (s.source, s.target)
+        if (base.has_synapse(*key) and learned.has_synapse(*key)
+                and base.synapse(*key).weight == s.weight):
+            w = learned.synapse(*key).weight
+            if w != s.weight:
+                out.set_weight(*key, w)
+    for nr in out.neurons:
+        if base.has_neuron(nr.id) and learned.has_neuron(nr.id) and base.neuron(nr.id).bias == nr.bias:
+            b = learned.neuron(nr.id).bias
+            if b != nr.bias:
+                out.set_bias(nr.id, b)
+    out.revision = edited.revision
+    return out

@@ -1,0 +1,224 @@
+"""Simulation: stepping, determinism, immutable snapshots, edits that keep learning progress."""
+import dataclasses
+
+import numpy as np
+import pytest
+
+from nnsim.engine import Network
+from nnsim.engine.rules.base import Applicability, Rule, Trainer
+from nnsim.engine.simulation import Simulation, Snapshot, merge_learning
+
+
+class NudgeTrainer(Trainer):
+    """Each unit of work adds rate * (1 + noise) to every weight: a deterministic, seeded rule."""
+
+    steps_per_epoch = 2
+
+    def _step(self) -> None:
+        for s in self.net.synapses:
+            jitter = self.rng.uniform(0, 0.01)
+            self.net.set_weight(s.source, s.target, s.weight + self.rule.rate + jitter)
+
+    def _end_epoch(self) -> None:
+        self.history.loss.append(1.0 / self.history.epochs)
+        if self.history.epochs >= self.rule.max_epochs:
+            self.history.converged = True
+
+
+class Nudge(Rule):
+    name = "nudge"
+    title = "Nudge"
+    from nnsim.engine.rules.base import Param as _P
+    parameters = (_P("rate", float, 1.0, "added per step"),
+                  _P("max_epochs", int, 1000, "converge after this many epochs"))
+    trainer_class = NudgeTrainer
+
+    def applies_to(self, net):
+        if net.parameter_count == 0:
+            return Applicability(False, "no synapses")
+        return Applicability(True)
+
+
+def latch() -> Network:
+    net = Network("latch")
+    net.add_neuron("set", role="input")
+    net.add_neuron("reset", role="input")
+    net.add_neuron("m", activation="step", bias=-0.5)
+    net.connect("set", "m", 1.0)
+    net.connect("m", "m", 1.0)
+    net.connect("reset", "m", 1.0, kind="inhibitory")
+    return net
+
+
+def chain() -> Network:
+    net = Network("chain")
+    net.add_neuron("x", role="input", value=1.0)
+    net.add_neuron("y", role="output", activation="linear")
+    net.connect("x", "y", 2.0)
+    return net
+
+
+def test_latch_remembers_after_set_is_released():
+    net = latch()
+    sim = Simulation(net)
+    assert sim.snapshot().output("m") == 0.0
+    net.set_value("set", 1.0)
+    sim.set_network(net)
+    sim.step()
+    assert sim.snapshot().output("m") == 1.0
+    net.set_value("set", 0.0)
+    sim.set_network(net)
+    sim.step(5)
+    snap = sim.snapshot()
+    assert snap.output("m") == 1.0  # the loop holds it
+    assert snap.step == 6
+    net.set_value("reset", 1.0)
+    sim.set_network(net)
+    sim.step()
+    assert sim.snapshot().output("m") == 0.0  # the inhibitory veto clears it
+
+
+def test_feedforward_evaluates_clamped_inputs():
+    sim = Simulation(chain())
+    snap = sim.snapshot()
+    assert snap.names == ("x", "y")
+    assert snap.outputs.tolist() == [1.0, 2.0]
+    assert snap.net_inputs.tolist() == [1.0, 2.0]
+    assert snap.synapses == (("x", "y"),)
+    assert snap.weights.tolist() == [2.0]
+    assert sim.step(3) == 3 and sim.snapshot().step == 3
+
+
+def test_snapshot_is_immutable_and_private():
+    net = chain()
+    sim = Simulation(net, rule=Nudge())
+    snap = sim.snapshot()
+    for array in (snap.outputs, snap.net_inputs, snap.weights, snap.biases):
+        with pytest.raises(ValueError):
+            array[0] = 5.0
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        snap.step = 9
+    with pytest.raises(TypeError):
+        snap.metrics["loss"] = 1.0
+    sim.step(4)
+    assert snap.weights.tolist() == [2.0]  # later steps do not reach an earlier snapshot
+    assert net.synapse("x", "y").weight == 2.0  # nor the caller's network
+    assert isinstance(snap, Snapshot) and snap.network is not sim.snapshot().network
+
+
+def test_seeded_and_deterministic():
+    def run(seed):
+        sim = Simulation(chain(), rule=Nudge(), seed=seed)
+        sim.step(7)
+        return sim.snapshot()
+
+    a, b, c = run(1), run(1), run(2)
+    assert a.weights.tolist() == b.weights.tolist()
+    assert a.weights.tolist() != c.weights.tolist()
+    assert (a.step, a.epoch) == (7, 3)
+    assert a.history["loss"].tolist() == [1.0, 0.5, 1 / 3]
+    assert a.metrics["loss"] == pytest.approx(1 / 3)
+
+
+def test_edit_while_learning_keeps_learned_weights_and_progress():
+    net = chain()
+    sim = Simulation(net, rule=Nudge(rate=1.0))
+    sim.step(4)  # x->y: 2 + 4 * (1 + jitter)
+    learned = sim.snapshot().weights[0]
+    assert learned > 6.0
+    # The user adds a neuron and a synapse in the document, which still holds w = 2.
+    net.add_neuron("z", activation="linear")
+    net.connect("x", "z", 0.5)
+    sim.set_network(net)
+    snap = sim.snapshot()
+    assert snap.revision == net.revision
+    weights = dict(zip(snap.synapses, snap.weights.tolist()))
+    assert weights[("x", "y")] == learned  # nothing learned is lost
+    assert weights[("x", "z")] == 0.5  # the edit arrives
+    assert (snap.step, snap.epoch) == (4, 2)
+    sim.step(2)
+    snap = sim.snapshot()
+    assert (snap.step, snap.epoch) == (6, 3)
+    assert len(snap.history["loss"]) == 3
+    assert dict(zip(snap.synapses, snap.weights.tolist()))[("x", "y")] > learned
+
+
+def test_user_edit_of_a_weight_wins_over_learning():
+    net = chain()
+    sim = Simulation(net, rule=Nudge())
+    sim.step(2)
+    net.set_weight("x", "y", -3.0)
+    sim.set_network(net)
+    assert sim.snapshot().weights.tolist() == [-3.0]
+
+
+def test_written_back_weights_are_not_counted_twice():
+    net = chain()
+    sim = Simulation(net, rule=Nudge())
+    sim.step(2)
+    document = sim.snapshot().network.copy()  # the GUI writes learned weights back on pause
+    sim.set_network(document)
+    assert sim.snapshot().weights.tolist() == [document.synapse("x", "y").weight]
+
+
+def test_rule_that_stops_applying_pauses_with_a_message():
+    net = chain()
+    sim = Simulation(net, rule=Nudge())
+    net.disconnect("x", "y")
+    sim.set_network(net)
+    assert "no synapses" in sim.snapshot().message
+    assert sim.step(3) == 3  # steps go on without the rule
+    with pytest.raises(ValueError, match="no synapses"):
+        Simulation(net, rule=Nudge())
+
+
+def test_reset_and_done():
+    sim = Simulation(chain(), rule=Nudge(max_epochs=2))
+    assert sim.step(10) == 4
+    snap = sim.snapshot()
+    assert snap.done and snap.epoch == 2
+    sim.reset()
+    snap = sim.snapshot()
+    assert (snap.step, snap.epoch, snap.done) == (0, 0, False)
+    assert snap.weights.tolist() == [2.0] and snap.history == {}
+
+
+def test_set_rule_and_dataset():
+    sim = Simulation(chain())
+    sim.step(2)
+    sim.set_rule(Nudge())
+    sim.step(2)
+    assert sim.snapshot().rule == "nudge" and sim.snapshot().epoch == 1
+    sim.set_dataset((np.zeros((2, 1)), np.zeros(2)))
+    assert sim.snapshot().epoch == 1
+    empty = Network()
+    empty.add_neuron("a", role="input")
+    sim2 = Simulation(empty)
+    with pytest.raises(ValueError):
+        sim2.set_rule(Nudge())
+    assert sim2.rule is None
+
+
+def test_runaway_linear_loop_stops_without_warnings():
+    net = Network()
+    net.add_neuron("a", activation="linear", bias=1.0)
+    net.connect("a", "a", 1e200)
+    sim = Simulation(net)
+    sim.step(10)
+    snap = sim.snapshot()
+    assert snap.done and "finite" in snap.message
+    assert np.all(np.isfinite(snap.outputs))
+
+
+def test_hopfield_energy_metric():
+    net = Network.hopfield(6)
+    sim = Simulation(net)
+    assert "energy" in sim.snapshot().metrics
+
+
+def test_merge_learning_leaves_arguments_alone():
+    base, learned, edited = chain(), chain(), chain()
+    learned.set_weight("x", "y", 5.0)
+    out = merge_learning(base, learned, edited)
+    assert out.synapse("x", "y").weight == 5.0
+    assert edited.synapse("x", "y").weight == 2.0
