@@ -1,0 +1,1 @@
+"""The drawing canvas: scene, items, editing tools, inspector, colour legend, layout."""

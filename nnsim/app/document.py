@@ -1,0 +1,268 @@
+"""The open document: one engine `Network`, its file path and its undo history.
+
+Every edit is a `NetworkEdit` on the undo stack.  An edit runs on a copy of the network, so an
+invalid edit (the engine raises ValueError) changes nothing and pushes nothing; the command keeps
+the network before and after (copies are cheap: records are immutable and shared), so undo and
+redo restore exactly.  After every change `doc.network` is a fresh object: re-read it on
+`changed()` rather than holding on to it.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from nnsim.engine.network import Network
+
+_MERGE_ID = 4242  # any fixed id: QUndoStack only merges commands that report the same one
+
+
+class NetworkEdit(QUndoCommand):
+    """One undoable edit: the network before and after.  Consecutive edits with the same
+    merge key (e.g. wheel nudges of one synapse) collapse into one undo step."""
+
+    def __init__(self, doc: Document, before: Network, after: Network, text: str,
+                 merge_key: Any = None) -> None:
+        super().__init__(text)
+        self._doc = doc
+        self.before = before
+        self.after = after
+        self.merge_key = merge_key
+
+    def id(self) -> int:  # noqa: A003 - Qt's name
+        return _MERGE_ID if self.merge_key is not None else -1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt's name
+        if not isinstance(other, NetworkEdit) or other.merge_key != self.merge_key:
+            return False
+        self.after = other.after
+        self.setObsolete(self.after == self.before)  # nudged back to where it started
+        return True
+
+    def redo(self) -> None:
+        self._doc._install(self.after)
+
+    def undo(self) -> None:
+        self._doc._install(self.before)
+
+
+class Document(QObject):
+    changed = Signal()
+    dirty_changed = Signal(bool)
+    path_changed = Signal(str)
+
+    def __init__(self, network: Network | None = None, path: str | None = None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.network = network.copy() if network is not None else Network()
+        self.path = str(path) if path is not None else None
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.cleanChanged.connect(self._clean_changed)  # a method: Qt disconnects it
+
+    # ------------------------------------------------------------------ files
+    @classmethod
+    def open(cls, path: str | os.PathLike) -> Document:
+        """Load a file; raises NetworkFileError (and makes no document) when it is bad."""
+        return cls(Network.load(path), os.fspath(path))
+
+    def save(self, path: str | os.PathLike | None = None) -> None:
+        target = os.fspath(path) if path is not None else self.path
+        if target is None:
+            raise ValueError("this document has no file yet: give a path to save it to")
+        self.network.save(target)  # atomic: a failed save leaves the old file and state
+        self.undo_stack.setClean()
+        if target != self.path:
+            self.path = target
+            self.path_changed.emit(target)
+
+    @property
+    def is_dirty(self) -> bool:
+        return not self.undo_stack.isClean()
+
+    def display_name(self) -> str:
+        return os.path.basename(self.path) if self.path else "Untitled"
+
+    # ------------------------------------------------------------------ machinery
+    def _clean_changed(self, clean: bool) -> None:
+        self.dirty_changed.emit(not clean)
+
+    def _install(self, state: Network) -> None:
+        net = state.copy()  # the stored states stay pristine whatever happens to the live one
+        net.revision = max(net.revision, self.network.revision) + 1  # caches keyed on it refresh
+        self.network = net
+        self.changed.emit()
+
+    def _edit(self, text: str, change: Callable[[Network], Any], merge_key: Any = None) -> Any:
+        """Run `change` on a copy; push the result as one command.  Returns change's result."""
+        before = self.network.copy()
+        after = self.network.copy()
+        result = change(after)
+        self._push(before, after, text, merge_key)
+        return result
+
+    def _push(self, before: Network, after: Network, text: str, merge_key: Any = None) -> None:
+        if after == before:
+            return  # nothing changed: no empty undo step
+        self.undo_stack.push(NetworkEdit(self, before, after, text, merge_key))
+
+    # ------------------------------------------------------------------ neurons
+    def add_neuron(self, name: str | None = None, role: str = "hidden",
+                   activation: str | None = None, x: float = 0.0, y: float = 0.0,
+                   **fields: Any) -> str:
+        def change(net: Network) -> str:
+            return net.add_neuron(name, role=role, activation=activation, x=x, y=y,
+                                  **fields).name
+        return self._edit(f"Add {role} neuron", change)
+
+    def remove_items(self, neuron_names: Iterable[str] = (),
+                     synapse_keys: Iterable[tuple[str, str]] = ()) -> None:
+        neuron_names, synapse_keys = list(neuron_names), list(synapse_keys)
+
+        def change(net: Network) -> None:
+            for src, tgt in synapse_keys:
+                if net.has_synapse(src, tgt):  # may already be gone with a deleted neuron
+                    net.disconnect(src, tgt)
+            for name in neuron_names:
+                net.remove_neuron(name)
+        n = len(neuron_names) + len(synapse_keys)
+        self._edit("Delete" if n == 1 else f"Delete {n} items", change)
+
+    def rename_neuron(self, name: str, new_name: str) -> None:
+        self._edit(f"Rename {name}", lambda net: net.rename_neuron(name, new_name))
+
+    def set_neuron(self, name: str, **fields: Any) -> None:
+        """Change role, activation, bias, threshold, value and/or params (a full mapping)."""
+        unknown = set(fields) - {"role", "activation", "bias", "threshold", "value", "params"}
+        if unknown:
+            raise ValueError(f"set_neuron: unknown field(s) {', '.join(sorted(unknown))}")
+
+        def change(net: Network) -> None:
+            if "role" in fields:
+                net.set_role(name, fields["role"])
+            if "activation" in fields:
+                net.set_activation(name, fields["activation"])
+            if "bias" in fields:
+                net.set_bias(name, fields["bias"])
+            if "threshold" in fields:
+                net.set_threshold(name, fields["threshold"])
+            if "value" in fields:
+                net.set_value(name, fields["value"])
+            if "params" in fields:
+                params: Mapping[str, float] = fields["params"]
+                for key in set(net.neuron(name).params) - set(params):
+                    net.set_param(name, key, None)
+                for key, val in params.items():
+                    net.set_param(name, key, val)
+        what = ", ".join(sorted(fields))
+        # Consecutive changes of the same fields (a spin box being stepped) are one undo step.
+        self._edit(f"Set {what} of {name}", change, merge_key=("set", name, tuple(sorted(fields))))
+
+    def move_neurons(self, positions: Mapping[str, tuple[float, float]]) -> None:
+        positions = dict(positions)
+
+        def change(net: Network) -> None:
+            for name, (x, y) in positions.items():
+                net.set_position(name, x, y)
+        self._edit("Move" if len(positions) == 1 else f"Move {len(positions)} neurons", change)
+
+    def toggle_input(self, name: str) -> None:
+        value = self.network.neuron(name).value
+        self._edit(f"Toggle {name}", lambda net: net.set_value(name, 0.0 if value else 1.0))
+
+    # ------------------------------------------------------------------ synapses
+    def connect(self, source: str, target: str, weight: float = 1.0,
+                kind: str = "excitatory") -> None:
+        self._edit(f"Connect {source} \u2192 {target}",
+                   lambda net: net.connect(source, target, weight, kind))
+
+    def disconnect(self, source: str, target: str) -> None:
+        self._edit(f"Disconnect {source} \u2192 {target}",
+                   lambda net: net.disconnect(source, target))
+
+    def set_weight(self, source: str, target: str, weight: float) -> None:
+        self._edit(f"Set weight {source} \u2192 {target}",
+                   lambda net: net.set_weight(source, target, weight))
+
+    def nudge_weight(self, source: str, target: str, delta: float) -> None:
+        """Add delta to a weight; consecutive nudges of one synapse are one undo step."""
+        w = round(self.network.synapse(source, target).weight + delta, 10)
+        self._edit(f"Nudge weight {source} \u2192 {target}",
+                   lambda net: net.set_weight(source, target, w),
+                   merge_key=("nudge", source, target))
+
+    def set_kind(self, source: str, target: str, kind: str) -> None:
+        self._edit(f"Make {source} \u2192 {target} {kind}",
+                   lambda net: net.set_kind(source, target, kind))
+
+    def toggle_kind(self, keys: Iterable[tuple[str, str]]) -> None:
+        """Switch each synapse between excitatory and inhibitory, as one step."""
+        keys = list(keys)
+
+        def change(net: Network) -> None:
+            for src, tgt in keys:
+                kind = net.synapse(src, tgt).kind
+                net.set_kind(src, tgt, "excitatory" if kind == "inhibitory" else "inhibitory")
+        self._edit("Toggle excitatory/inhibitory", change)
+
+    # ------------------------------------------------------------------ whole network
+    def paste(self, data: Mapping[str, Any], offset: tuple[float, float] = (40.0, 40.0)) -> list[str]:
+        """Add a clipboard fragment (see `fragment`), renaming clashing names; returns new names."""
+        dx, dy = offset
+
+        def change(net: Network) -> list[str]:
+            rename: dict[str, str] = {}
+            for nd in data.get("neurons", []):
+                name = _free_name(net, str(nd["name"]))
+                net.add_neuron(name, role=nd.get("role", "hidden"),
+                               activation=nd.get("activation"), bias=nd.get("bias", 0.0),
+                               x=nd.get("x", 0.0) + dx, y=nd.get("y", 0.0) + dy,
+                               value=nd.get("value", 0.0), params=nd.get("params") or {})
+                rename[str(nd["name"])] = name
+            for sd in data.get("synapses", []):
+                src, tgt = rename.get(sd["source"]), rename.get(sd["target"])
+                if src is not None and tgt is not None:
+                    net.connect(src, tgt, sd.get("weight", 1.0), sd.get("kind", "excitatory"))
+            return list(rename.values())
+        return self._edit("Paste", change)
+
+    def replace_network(self, net: Network, text: str = "Replace network") -> None:
+        """Install a whole network (e.g. learned weights after training) as one undo step."""
+        self._push(self.network.copy(), net.copy(), text)
+
+    def auto_layout(self) -> None:
+        from nnsim.app.canvas.layout import layered_positions
+
+        positions = layered_positions(self.network)
+
+        def change(net: Network) -> None:
+            for name, (x, y) in positions.items():
+                net.set_position(name, x, y)
+        self._edit("Auto layout", change)
+
+
+def fragment(net: Network, names: Iterable[str]) -> dict:
+    """A clipboard dict: the named neurons and the synapses among them (by name)."""
+    wanted = {net.neuron(n).id for n in names}
+    neurons = [n for n in net.neurons if n.id in wanted]
+    by_id = {n.id: n.name for n in neurons}
+    return {
+        "format": "nnsim-fragment",
+        "neurons": [{"name": n.name, "role": n.role, "activation": n.activation, "bias": n.bias,
+                     "x": n.x, "y": n.y, "value": n.value, "params": dict(n.params)}
+                    for n in neurons],
+        "synapses": [{"source": by_id[s.source], "target": by_id[s.target], "weight": s.weight,
+                      "kind": s.kind}
+                     for s in net.synapses if s.source in wanted and s.target in wanted],
+    }
+
+
+def _free_name(net: Network, name: str) -> str:
+    if not net.has_neuron(name):
+        return name
+    k = 2
+    while net.has_neuron(f"{name}_{k}"):
+        k += 1
+    return f"{name}_{k}"
