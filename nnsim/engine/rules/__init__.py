@@ -5,3 +5,9 @@ __all__ = ["Applicability", "History", "Param", "RULES", "Rule", "Trainer"]
 
 # Each rule module adds its classes below and to RULES.
 RULES: dict[str, type[Rule]] = {}
+# Hebbian, perceptron and delta rules (decision_line: the boundary of a two-input unit).
+from .hebb import Hebb, Oja  # noqa: E402
+from .perceptron import Delta, Perceptron, decision_line  # noqa: E402
+
+__all__ += ["Delta", "Hebb", "Oja", "Perceptron", "decision_line"]
+RULES.update({r.name: r for r in (Hebb, Oja, Perceptron, Delta)})
