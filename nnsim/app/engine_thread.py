@@ -1,0 +1,303 @@
+"""The engine's worker thread: commands in as queued signals, immutable snapshots out.
+
+The `Simulation` lives in a `SimulationWorker` on its own QThread.  While running, the worker
+does a small chunk of steps per timer tick and returns to its event loop, so commands (pause, an
+edited network, a new speed) are served between chunks.  Snapshots go out at most ~60 times a
+second and only one is in flight: the GUI calls `acknowledge()` after drawing, and until then the
+worker keeps stepping without building frames (stale frames are never made, the latest state is
+sent on the next acknowledgement).  Every slot catches its exceptions and reports them as
+`error(summary, traceback)`; the thread keeps serving.
+"""
+from __future__ import annotations
+
+import copy
+import functools
+import time
+import traceback
+import weakref
+
+from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+
+from nnsim.engine.network import Network
+from nnsim.engine.simulation import Simulation
+
+FRAME_INTERVAL = 1.0 / 60.0  # seconds between snapshots at most
+CHUNK_SECONDS = 0.008  # longest stretch of stepping before the worker serves its event loop
+MAX = "max"
+LIVE: weakref.WeakSet = weakref.WeakSet()  # every EngineThread, so tests can check none is left
+
+
+def _guarded(method):
+    """Catch anything a command raises: report it, stop running, keep the thread alive."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args):
+        try:
+            return method(self, *args)
+        except Exception as exc:  # noqa: BLE001 - the worker boundary
+            self._running = False
+            self._timer.stop()
+            self.running_changed.emit(False)
+            summary = f"{type(exc).__name__}: {exc}"
+            self.error.emit(summary, traceback.format_exc())
+            self._frame_wanted = True
+            self._maybe_emit()
+
+    return wrapper
+
+
+class SimulationWorker(QObject):
+    """Owns the Simulation; lives in the worker thread.  Call it only through signals."""
+
+    snapshot_ready = Signal(object, float)  # (Snapshot, steps per second)
+    running_changed = Signal(bool)
+    error = Signal(str, str)  # (one-line summary, traceback)
+
+    def __init__(self, seed: int = 0) -> None:
+        super().__init__()
+        self._seed = seed
+        self._sim: Simulation | None = None
+        self._running = False
+        self._speed: int | str = 1  # steps per frame, or MAX
+        self._in_flight = False
+        self._frame_wanted = False  # state changed since the last snapshot sent
+        self._last_emit = 0.0
+        self._rate = 0.0
+        self._rate_mark = (time.perf_counter(), 0)
+        self._timer: QTimer | None = None
+
+    @Slot()
+    def start(self) -> None:
+        """Runs in the worker thread once it starts: timers must be made there."""
+        self._sim = Simulation(Network(), seed=self._seed)
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self._tick)
+        self._flush = QTimer(self)  # sends the latest frame once the frame interval has passed
+        self._flush.setSingleShot(True)
+        self._flush.timeout.connect(self._maybe_emit)
+
+    # ------------------------------------------------------------------ commands
+    @Slot()
+    @_guarded
+    def play(self) -> None:
+        if not self._running:
+            self._running = True
+            self._rate_mark = (time.perf_counter(), self._sim.steps)
+            self._apply_speed()
+            self.running_changed.emit(True)
+
+    @Slot()
+    @_guarded
+    def pause(self) -> None:
+        if self._running:
+            self._running = False
+            self._timer.stop()
+            self._rate = 0.0
+            self.running_changed.emit(False)
+        self._changed()
+
+    @Slot(int)
+    @_guarded
+    def step_n(self, n: int) -> None:
+        self._sim.step(max(1, int(n)))
+        self._changed()
+
+    @Slot()
+    @_guarded
+    def reset(self) -> None:
+        self._sim.reset()
+        self._changed()
+
+    @Slot(object)
+    @_guarded
+    def set_speed(self, speed) -> None:
+        if speed != MAX:
+            speed = max(1, int(speed))
+        self._speed = speed
+        if self._running:
+            self._apply_speed()
+
+    @Slot(object, int)
+    @_guarded
+    def set_network(self, network: Network, revision: int) -> None:
+        self._sim.set_network(network, revision)
+        self._changed()
+
+    @Slot(object)
+    @_guarded
+    def set_rule(self, rule) -> None:
+        self._sim.set_rule(rule)
+        self._changed()
+
+    @Slot(object)
+    @_guarded
+    def set_dataset(self, dataset) -> None:
+        self._sim.set_dataset(dataset)
+        self._changed()
+
+    @Slot()
+    def acknowledge(self) -> None:
+        self._in_flight = False
+        self._maybe_emit()
+
+    @Slot()
+    def request_snapshot(self) -> None:
+        self._changed()
+
+    # ------------------------------------------------------------------ running
+    def _apply_speed(self) -> None:
+        # A fixed number of steps per frame ticks at the frame rate; MAX ticks as often as the
+        # event loop allows, each tick a chunk of about CHUNK_SECONDS.
+        self._timer.start(0 if self._speed == MAX else int(FRAME_INTERVAL * 1000))
+
+    @_guarded
+    def _tick(self) -> None:
+        if not self._running:
+            return
+        sim = self._sim
+        if self._speed == MAX:
+            deadline = time.perf_counter() + CHUNK_SECONDS
+            batch = 1
+            while time.perf_counter() < deadline:
+                if sim.step(batch) < batch:
+                    break
+                batch = min(batch * 2, 256)
+        else:
+            sim.step(self._speed)
+        now = time.perf_counter()
+        t0, s0 = self._rate_mark
+        if now - t0 >= 0.5:
+            self._rate = (sim.steps - s0) / (now - t0)
+            self._rate_mark = (now, sim.steps)
+        if sim.done:
+            self._running = False
+            self._timer.stop()
+            self._rate = 0.0
+            self.running_changed.emit(False)
+        self._changed()
+
+    def _changed(self) -> None:
+        self._frame_wanted = True
+        self._maybe_emit()
+
+    def _maybe_emit(self) -> None:
+        if not self._frame_wanted or self._in_flight or self._sim is None:
+            return
+        wait = self._last_emit + FRAME_INTERVAL - time.perf_counter()
+        if wait > 0:
+            if not self._flush.isActive():
+                self._flush.start(max(1, int(wait * 1000) + 1))
+            return
+        try:
+            snapshot = self._sim.snapshot()
+        except Exception as exc:  # noqa: BLE001 - the worker boundary
+            self._frame_wanted = False
+            self.error.emit(f"{type(exc).__name__}: {exc}", traceback.format_exc())
+            return
+        self._frame_wanted = False
+        self._in_flight = True
+        self._last_emit = time.perf_counter()
+        self.snapshot_ready.emit(snapshot, float(self._rate))
+
+
+class EngineThread(QObject):
+    """GUI-side handle: methods send queued commands; `snapshot_ready`, `running_changed` and
+    `error` arrive in the GUI thread.  Call `acknowledge()` after drawing each snapshot."""
+
+    snapshot_ready = Signal(object, float)
+    running_changed = Signal(bool)
+    error = Signal(str, str)
+
+    _play = Signal()
+    _pause = Signal()
+    _step_n = Signal(int)
+    _reset = Signal()
+    _speed = Signal(object)
+    _network = Signal(object, int)
+    _rule = Signal(object)
+    _dataset = Signal(object)
+    _ack = Signal()
+    _request = Signal()
+
+    def __init__(self, parent: QObject | None = None, seed: int = 0) -> None:
+        super().__init__(parent)
+        self.running = False
+        self.snapshot = None  # the latest snapshot received
+        self.steps_per_second = 0.0
+        self._thread = QThread()
+        self._thread.setObjectName("nnsim-engine")
+        self._worker = SimulationWorker(seed)
+        self._worker.moveToThread(self._thread)
+        self._thread.started.connect(self._worker.start)
+        self._thread.finished.connect(self._worker.deleteLater)
+        w = self._worker
+        for signal, slot in ((self._play, w.play), (self._pause, w.pause), (self._step_n, w.step_n),
+                             (self._reset, w.reset), (self._speed, w.set_speed),
+                             (self._network, w.set_network), (self._rule, w.set_rule),
+                             (self._dataset, w.set_dataset), (self._ack, w.acknowledge),
+                             (self._request, w.request_snapshot)):
+            signal.connect(slot)
+        w.snapshot_ready.connect(self._on_snapshot)
+        w.running_changed.connect(self._on_running)
+        w.error.connect(self.error)
+        self._thread.start()
+        LIVE.add(self)
+
+    def _on_snapshot(self, snapshot, rate: float) -> None:
+        self.snapshot = snapshot
+        self.steps_per_second = rate
+        self.snapshot_ready.emit(snapshot, rate)
+
+    def _on_running(self, running: bool) -> None:
+        self.running = running
+        self.running_changed.emit(running)
+
+    # ------------------------------------------------------------------ commands
+    def play(self) -> None:
+        self._play.emit()
+
+    def pause(self) -> None:
+        self._pause.emit()
+
+    def toggle(self) -> None:
+        (self.pause if self.running else self.play)()
+
+    def step(self) -> None:
+        self._step_n.emit(1)
+
+    def step_n(self, n: int) -> None:
+        self._step_n.emit(int(n))
+
+    def reset(self) -> None:
+        self._reset.emit()
+
+    def set_speed(self, speed) -> None:
+        """Steps per frame (an int >= 1) or "max" (as fast as the engine goes)."""
+        self._speed.emit(speed)
+
+    def set_network(self, network: Network) -> None:
+        """Send a copy: the document keeps editing its own."""
+        self._network.emit(network.copy(), int(network.revision))
+
+    def set_rule(self, rule) -> None:
+        """Send a copy: a rule's parameters may change in the GUI while the worker runs."""
+        self._rule.emit(copy.deepcopy(rule))
+
+    def set_dataset(self, dataset) -> None:
+        self._dataset.emit(dataset)
+
+    def acknowledge(self) -> None:
+        self._ack.emit()
+
+    def request_snapshot(self) -> None:
+        self._request.emit()
+
+    def is_alive(self) -> bool:
+        return self._thread.isRunning()
+
+    def stop(self, timeout_ms: int = 5000) -> bool:
+        """Stop the thread and wait for it (the worker finishes its current chunk first)."""
+        if not self._thread.isRunning():
+            return True
+        self._thread.quit()
+        return self._thread.wait(timeout_ms)

@@ -1,0 +1,20 @@
+"""App tests: settings in a temporary directory, and no engine thread may outlive its test."""
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def private_settings(tmp_path, monkeypatch):
+    """QSettings, recovery files and recent files go to a temporary directory, never the user's."""
+    monkeypatch.setenv("NNSIM_SETTINGS_DIR", str(tmp_path / "settings"))
+    yield tmp_path / "settings"
+
+
+@pytest.fixture(autouse=True)
+def no_engine_thread_left(qapp):
+    yield
+    from nnsim.app import engine_thread
+
+    alive = [t for t in list(engine_thread.LIVE) if t.is_alive()]
+    for t in alive:
+        t.stop()
+    assert not alive, f"{len(alive)} engine thread(s) left running: call stop() (or close the window)"

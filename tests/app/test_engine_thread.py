@@ -1,0 +1,182 @@
+"""The worker thread: commands in, throttled snapshots out, errors reported, clean stop."""
+import time
+
+import pytest
+
+from nnsim.app.engine_thread import EngineThread
+from nnsim.engine import Network
+from nnsim.engine.rules.base import Applicability, Rule, Trainer
+
+
+def latch_loop() -> Network:
+    """An oscillator: one step unit inhibiting itself through a relay, so outputs keep changing."""
+    net = Network("blinker")
+    net.add_neuron("go", role="input", value=1.0)
+    net.add_neuron("a", activation="step", bias=-0.5)
+    net.add_neuron("b", activation="step", bias=-0.5)
+    net.connect("go", "a", 1.0)
+    net.connect("a", "b", 1.0)
+    net.connect("b", "a", 1.0, kind="inhibitory")
+    return net
+
+
+class Receiver:
+    """Collects snapshots and acknowledges each (as the GUI does after drawing)."""
+
+    def __init__(self, engine: EngineThread, ack: bool = True) -> None:
+        self.snapshots = []
+        self.times = []
+        self.errors = []
+        self.engine = engine
+        self.ack = ack
+        engine.snapshot_ready.connect(self.on_snapshot)
+        engine.error.connect(lambda s, tb: self.errors.append((s, tb)))
+
+    def on_snapshot(self, snap, rate):
+        self.snapshots.append(snap)
+        self.times.append(time.perf_counter())
+        if self.ack:
+            self.engine.acknowledge()
+
+    @property
+    def last(self):
+        return self.snapshots[-1]
+
+
+@pytest.fixture
+def engine(qtbot):
+    e = EngineThread()
+    yield e
+    assert e.stop()
+
+
+def test_play_sends_snapshots_with_increasing_steps(qtbot, engine):
+    rx = Receiver(engine)
+    engine.set_network(latch_loop())
+    qtbot.waitUntil(lambda: bool(rx.snapshots) and rx.last.names == ("go", "a", "b"), timeout=3000)
+    engine.play()
+    qtbot.waitUntil(lambda: rx.last.step >= 10, timeout=3000)
+    assert engine.running
+    outputs = {tuple(s.outputs.tolist()) for s in rx.snapshots}
+    assert len(outputs) >= 2  # the oscillator's outputs change between frames
+    engine.pause()
+    qtbot.waitUntil(lambda: not engine.running, timeout=3000)
+    qtbot.wait(100)  # the frame showing where it paused
+    steps = rx.last.step
+    qtbot.wait(200)
+    assert rx.last.step == steps  # paused: no more steps
+
+
+def test_step_and_step_n_and_reset(qtbot, engine):
+    rx = Receiver(engine)
+    engine.set_network(latch_loop())
+    engine.step()
+    qtbot.waitUntil(lambda: bool(rx.snapshots) and rx.last.step == 1, timeout=3000)
+    engine.step_n(5)
+    qtbot.waitUntil(lambda: rx.last.step == 6, timeout=3000)
+    engine.reset()
+    qtbot.waitUntil(lambda: rx.last.step == 0, timeout=3000)
+
+
+def test_at_most_60_frames_a_second_at_full_speed(qtbot, engine):
+    rx = Receiver(engine)
+    engine.set_network(latch_loop())
+    engine.set_speed("max")
+    engine.play()
+    qtbot.waitUntil(lambda: len(rx.snapshots) >= 2, timeout=3000)
+    start = len(rx.snapshots)
+    qtbot.wait(1000)
+    delivered = len(rx.snapshots) - start
+    assert 5 <= delivered <= 63
+    assert rx.last.step > 1000  # the worker steps far faster than it draws
+    engine.pause()
+
+
+def test_one_snapshot_in_flight_until_acknowledged(qtbot, engine):
+    rx = Receiver(engine, ack=False)
+    engine.set_network(latch_loop())
+    engine.set_speed("max")
+    engine.play()
+    qtbot.waitUntil(lambda: len(rx.snapshots) == 1, timeout=3000)
+    qtbot.wait(300)
+    assert len(rx.snapshots) == 1  # stale frames are never queued up
+    first = rx.last.step
+    engine.acknowledge()
+    qtbot.waitUntil(lambda: len(rx.snapshots) == 2, timeout=3000)
+    assert rx.last.step > first  # the next one is the latest state, not a backlog
+    engine.pause()
+
+
+def test_speed_in_steps_per_frame(qtbot, engine):
+    rx = Receiver(engine)
+    engine.set_network(latch_loop())
+    engine.set_speed(1)
+    engine.play()
+    qtbot.wait(500)
+    engine.pause()
+    qtbot.waitUntil(lambda: not engine.running, timeout=3000)
+    assert 3 <= rx.last.step <= 40  # about 30 steps in half a second at one step per frame
+
+
+def test_edit_while_running_applies_and_stepping_continues(qtbot, engine):
+    rx = Receiver(engine)
+    net = latch_loop()
+    engine.set_network(net)
+    engine.play()
+    qtbot.waitUntil(lambda: bool(rx.snapshots) and rx.last.step >= 5, timeout=3000)
+    before = rx.last.step
+    net.add_neuron("c", activation="step", bias=-0.5)
+    net.connect("b", "c", 1.0)
+    engine.set_network(net)
+    qtbot.waitUntil(lambda: "c" in rx.last.names, timeout=3000)
+    assert rx.last.revision == net.revision
+    assert ("b", "c") in rx.last.synapses
+    qtbot.waitUntil(lambda: rx.last.step > before + 5, timeout=3000)
+    assert engine.running
+    engine.pause()
+
+
+class BoomTrainer(Trainer):
+    steps_per_epoch = 1
+
+    def _step(self):
+        raise RuntimeError("boom in the rule")
+
+
+class Boom(Rule):
+    name = "boom"
+    title = "Boom"
+    trainer_class = BoomTrainer
+
+    def applies_to(self, net):
+        return Applicability(True)
+
+
+def test_error_in_worker_is_reported_and_thread_keeps_serving(qtbot, engine):
+    rx = Receiver(engine)
+    engine.set_network(latch_loop())
+    engine.set_rule(Boom())
+    engine.play()
+    qtbot.waitUntil(lambda: bool(rx.errors), timeout=3000)
+    summary, tb = rx.errors[0]
+    assert summary == "RuntimeError: boom in the rule"
+    assert "BoomTrainer" in tb or "_step" in tb
+    qtbot.waitUntil(lambda: not engine.running, timeout=3000)
+    engine.set_rule(None)
+    engine.step_n(3)
+    qtbot.waitUntil(lambda: bool(rx.snapshots) and rx.last.step == 3 and rx.last.rule == "",
+                    timeout=3000)
+    assert engine.is_alive()
+
+
+def test_stop_while_running(qtbot):
+    engine = EngineThread()
+    engine.set_network(latch_loop())
+    engine.set_speed("max")
+    engine.play()
+    qtbot.wait(100)
+    t0 = time.perf_counter()
+    assert engine.stop()
+    assert time.perf_counter() - t0 < 1.0
+    assert not engine.is_alive()
+    assert engine.stop()  # twice is harmless
