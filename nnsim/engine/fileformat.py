@@ -186,6 +186,7 @@ def write_json_atomic(data: Any, path: str | os.PathLike) -> None:
     text = json.dumps(data, indent=1, allow_nan=False)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
     try:
+        os.chmod(tmp, _file_mode(path))
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
             fh.write("\n")
@@ -198,6 +199,17 @@ def write_json_atomic(data: Any, path: str | os.PathLike) -> None:
         except OSError:
             pass
         raise
+
+
+def _file_mode(path: Path) -> int:
+    """Keep an existing file's permissions; a new file gets the usual 0666 less the umask
+    (mkstemp's private 0600 would surprise a user sharing their files)."""
+    try:
+        return os.stat(path).st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def save_network(net: Network, path: str | os.PathLike) -> None:
