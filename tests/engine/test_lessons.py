@@ -1,0 +1,164 @@
+"""Every lesson proves the lecture's claim, with numbers (engine only; the app test opens them)."""
+import itertools
+import json
+import math
+
+import numpy as np
+import pytest
+
+from nnsim.engine import Network
+from nnsim.engine.datasets import UNION_POLYGONS, inside_polygon
+from nnsim.engine.lessons import LessonFileError, find_lesson, lesson_from_dict, lessons_dir, list_lessons
+
+
+def scene(lesson_name: str, index: int = 0):
+    return find_lesson(lesson_name).scenes[index]
+
+
+def grid(lo=-1.0, hi=1.0, n=201):
+    axis = np.linspace(lo, hi, n)
+    return np.stack(np.meshgrid(axis, axis), axis=-1).reshape(-1, 2)
+
+
+def test_seventeen_lessons_in_the_lectures_order():
+    lessons = list_lessons()
+    assert [lesson.number for lesson in lessons] == list(range(1, 18))
+    for lesson in lessons:
+        assert lesson.title and lesson.explanation and lesson.formula
+        assert 2 <= len(lesson.try_this) <= 3, lesson.id
+        assert lesson.scenes and all(s.network.neurons for s in lesson.scenes)
+
+
+@pytest.mark.parametrize("name", ["5", "05-perceptron-learning", "perceptron-learning", "Perceptron-Learning"])
+def test_find_lesson_by_number_file_name_or_slug(name):
+    assert find_lesson(name).number == 5
+
+
+def test_unknown_lesson_lists_the_lessons():
+    with pytest.raises(LessonFileError, match="no lesson named 'nope'; lessons: 01-perceptron-forward"):
+        find_lesson("nope")
+
+
+def test_bad_lesson_files_are_refused_naming_the_field():
+    good = json.loads((lessons_dir() / "01-perceptron-forward.json").read_text())
+    for change, words in [
+        (lambda d: d.update(format="x"), "not an nnsim lesson"),
+        (lambda d: d.update(scenes=[]), "scenes: expected a non-empty list"),
+        (lambda d: d["scenes"][0].update(plots=["pie"]), "scenes[0].plots"),
+        (lambda d: d["scenes"][0]["network"]["synapses"][0].update(weight="x"), "weight"),
+        (lambda d: d["scenes"][0].update(network={"builder": "magic"}), "unknown builder 'magic'"),
+        (lambda d: d["scenes"][0].update(inputs=[{"y": 1}]), "'y' is not an input neuron"),
+        (lambda d: d["scenes"][0].update(run={"steps": -1}), "run.steps"),
+    ]:
+        data = json.loads(json.dumps(good))
+        change(data)
+        with pytest.raises(LessonFileError, match="lesson.json"):
+            lesson_from_dict(data, "lesson.json", "x")
+        with pytest.raises(LessonFileError, match=words.replace("[", r"\[").replace("]", r"\]")):
+            lesson_from_dict(data, "lesson.json", "x")
+
+
+def test_01_the_perceptron_gives_g_of_minus_6():
+    net = scene("1").network
+    assert net.evaluate({})["y"] == pytest.approx(0.002, abs=5e-4)  # inputs stored as (-1, 2)
+    assert net.evaluate({})["y"] == pytest.approx(1 / (1 + math.exp(6)))
+    # The decision line 1 + 3 x1 - 2 x2 = 0: y = 0.5 exactly on it.
+    x1 = np.linspace(-2, 2, 9)
+    on_line = np.column_stack([x1, (1 + 3 * x1) / 2])
+    np.testing.assert_allclose(net.evaluate(on_line)[:, 0], 0.5)
+
+
+def test_02_mcculloch_pitts_gates_and_veto():
+    net = scene("2").network
+    for a, b, veto in itertools.product([0, 1], repeat=3):
+        out = net.evaluate({"a": a, "b": b, "veto": veto})
+        assert out["AND"] == float(a and b)
+        assert out["OR"] == float(a or b)
+        assert out["NAND"] == float(not (a and b))
+        assert out["NOT a"] == float(not a)
+        assert out["a OR b unless veto"] == float((a or b) and not veto)
+
+
+def test_03_the_latch_remembers_between_pulses():
+    s = scene("3")
+    trace = [step["memory"] for step in s.network.run(list(s.inputs))]
+    set_at = next(t for t, c in enumerate(s.inputs) if c.get("set"))
+    reset_at = next(t for t, c in enumerate(s.inputs) if c.get("reset"))
+    assert trace[:set_at] == [0] * set_at
+    assert trace[set_at:reset_at] == [1] * (reset_at - set_at)  # on long after the pulse ended
+    assert trace[reset_at:] == [0] * (len(trace) - reset_at)
+    assert len(trace) == s.steps
+
+
+def region_accuracy(s) -> float:
+    data = s.make_dataset()
+    return float(np.mean((s.network.evaluate(data.X)[:, 0] > 0.5) == (data.y > 0.5)))
+
+
+def test_10_half_planes_compose_polygons_and_approach_a_circle():
+    lesson = find_lesson("decision-regions")
+    for s in lesson.scenes[:3]:  # square, pentagon, hexagon: exact
+        assert region_accuracy(s) == 1.0, s.title
+    circle_scenes = lesson.scenes[3:]
+    errors = []
+    points = grid(-1, 1, 301)
+    inside = np.hypot(points[:, 0], points[:, 1]) < 0.6
+    for s in circle_scenes:
+        out = s.network.evaluate(points)[:, 0] > 0.5
+        errors.append(float(np.mean(out != inside)))
+    assert errors == sorted(errors, reverse=True) and errors[-1] < errors[0] / 4
+    assert errors[-1] < 0.005  # 24 lines: within half a percent of the plane
+
+
+def test_11_or_of_two_polygons_needs_depth_three():
+    s = scene("11")
+    assert s.network.depth == 3
+    points = grid(-1.6, 1.6, 241)
+    truth = inside_polygon(points, UNION_POLYGONS[0]) | inside_polygon(points, UNION_POLYGONS[1])
+    out = s.network.evaluate(points)[:, 0] > 0.5
+    assert np.mean(out == truth) > 0.999
+    assert region_accuracy(s) == 1.0
+
+
+def test_12_parity_deep_tree_has_fewer_connections_than_the_wide_layer():
+    deep, shallow = find_lesson("12").scenes
+    rows = np.array(list(itertools.product([0.0, 1.0], repeat=4)))
+    parity = rows.sum(axis=1) % 2
+    for s in (deep, shallow):
+        np.testing.assert_array_equal(s.network.evaluate(rows)[:, 0], parity)
+    assert deep.network.parameter_count == 18 and shallow.network.parameter_count == 40
+    assert shallow.network.parameter_count > deep.network.parameter_count
+    assert deep.network.depth == 4 and shallow.network.depth == 2
+
+
+def test_13_the_pulse_is_one_only_between_t1_and_t2_and_narrow_pulses_fit_better():
+    pulse, coarse, fine = find_lesson("13").scenes
+    x = np.linspace(-2, 2, 4001)[:, None]
+    y = pulse.network.evaluate(x)[:, 0]
+    inside = (x[:, 0] > -0.5) & (x[:, 0] <= 0.5)
+    np.testing.assert_array_equal(y[inside], 1.0)
+    np.testing.assert_array_equal(y[~inside], 0.0)
+    assert len([n for n in pulse.network.neurons if n.role != "input"]) == 3
+    xs = np.linspace(0, 2 * np.pi, 2001)[:, None]
+    rmse = [float(np.sqrt(np.mean((s.network.evaluate(xs)[:, 0] - np.sin(xs[:, 0])) ** 2)))
+            for s in (coarse, fine)]
+    assert rmse[1] < rmse[0] / 3 and rmse[1] < 0.1
+
+
+def test_14_a_cylinder_from_half_planes():
+    one, two = find_lesson("14").scenes
+    points = grid(-1, 1, 201)
+    r = np.hypot(points[:, 0], points[:, 1])
+    y = one.network.evaluate(points)[:, 0]
+    assert np.all(y[r < 0.5 * math.cos(math.pi / 16) - 1e-9] == 1.0)
+    assert np.all(y[r > 0.5 / math.cos(math.pi / 16) + 1e-9] == 0.0)
+    y2 = two.network.evaluate(points)[:, 0]
+    assert set(np.unique(y2)) == {0.0, 0.6, 1.0}  # two cylinders of heights 1 and 0.6
+
+
+def test_every_lesson_network_survives_a_save_and_load(tmp_path):
+    for lesson in list_lessons():
+        for i, s in enumerate(lesson.scenes):
+            path = tmp_path / f"{lesson.id}-{i}.json"
+            s.network.save(path)
+            assert Network.load(path) == s.network

@@ -1,0 +1,624 @@
+"""Rebuild resources/lessons/*.json: the lecture's scenes, networks placed for a clear picture.
+
+The lesson files are data and are committed; this script is how they were made, kept so a
+maintainer can change a scene and regenerate it (`python tools/build_lessons.py`).
+"""
+from __future__ import annotations
+
+import itertools
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from nnsim.engine import Network  # noqa: E402
+from nnsim.engine.datasets import UNION_POLYGONS, bitmap_patterns, regular_polygon  # noqa: E402
+from nnsim.engine.lessons import lessons_dir, save_lesson, scene_to_dict  # noqa: E402
+
+OUT = lessons_dir()
+DX, DY = 170.0, 80.0  # layer and neuron spacing on the canvas
+
+
+def column(k: int, j: int, n: int) -> tuple[float, float]:
+    return DX * k, DY * (j - (n - 1) / 2)
+
+
+def lesson(number: int, slug: str, title: str, summary: str, explanation: str, formula: str,
+           try_this: list[str], scenes: list[dict]) -> None:
+    meta = {"number": number, "title": title, "summary": summary, "explanation": explanation,
+            "formula": formula, "try": try_this}
+    save_lesson(OUT / f"{number:02d}-{slug}.json", meta, scenes)
+
+
+def inputs(net: Network, names: list[str], values: list[float] | None = None) -> None:
+    for j, name in enumerate(names):
+        x, y = column(0, j, len(names))
+        net.add_neuron(name, role="input", x=x, y=y, value=(values or [0.0] * len(names))[j])
+
+
+def half_plane_units(net: Network, prefix: str, vertices: np.ndarray, k: int, scale: float = 1.0,
+                     y_offset: float = 0.0) -> list[str]:
+    """One threshold unit per edge of a convex polygon (counter-clockwise vertices): it fires on
+    the inner side of that edge, w . p + b > 0."""
+    names = []
+    n = len(vertices)
+    for i in range(n):
+        (x1, y1), (x2, y2) = vertices[i], vertices[(i + 1) % n]
+        normal = np.array([-(y2 - y1), x2 - x1])
+        normal = scale * normal / np.linalg.norm(normal)
+        name = f"{prefix}{i + 1}"
+        x, y = column(k, i, n)
+        net.add_neuron(name, activation="step", bias=float(-normal @ [x1, y1]), x=x, y=y + y_offset)
+        net.connect("x1", name, float(normal[0]))
+        net.connect("x2", name, float(normal[1]))
+        names.append(name)
+    return names
+
+
+def and_unit(net: Network, name: str, sources: list[str], x: float, y: float,
+             role: str = "hidden") -> None:
+    """Fires only when every source fires: threshold len(sources) - 1/2."""
+    net.add_neuron(name, role=role, activation="step", x=x, y=y)
+    net.set_threshold(name, len(sources) - 0.5)
+    for s in sources:
+        net.connect(s, name, 1.0)
+
+
+def polygon_network(vertices: np.ndarray, title: str) -> Network:
+    net = Network(title)
+    inputs(net, ["x1", "x2"])
+    units = half_plane_units(net, "h", vertices, 1, scale=4.0)
+    and_unit(net, "y", units, 2 * DX, 0.0, role="output")
+    return net
+
+
+def gate_data(gate: str) -> dict:
+    return {"generator": "truth_table", "params": {"gate": gate}}
+
+
+# ---------------------------------------------------------------------- 1
+def l01():
+    net = Network("The perceptron: y = g(1 + 3 x1 - 2 x2)")
+    inputs(net, ["x1", "x2"], [-1.0, 2.0])
+    net.add_neuron("y", role="output", activation="sigmoid", bias=1.0, x=DX, y=0.0)
+    net.connect("x1", "y", 3.0)
+    net.connect("x2", "y", -2.0)
+    lesson(1, "perceptron-forward", "The perceptron's forward pass",
+           "One unit: a weighted sum, a bias and a non-linearity.",
+           "A perceptron adds its weighted inputs to a bias w0 and squashes the sum with an "
+           "activation g. With w0 = 1 and W = [3, -2] the unit computes g(1 + 3 x1 - 2 x2). For the "
+           "input (-1, 2): g(1 - 3 - 4) = g(-6) = 0.002. The set of inputs where 1 + 3 x1 - 2 x2 = 0 "
+           "is a straight line: the unit's decision boundary.",
+           "y = g(w0 + X^T W) = g(1 + 3 x1 - 2 x2)",
+           ["Click x1 and x2 (or edit their values in the inspector) and watch y change.",
+            "Double-click the weight 3.0 and make it -3: the line on the decision plot turns.",
+            "Change the unit from sigmoid to threshold: the soft edge becomes a hard one."],
+           [scene_to_dict("y = g(1 + 3 x1 - 2 x2)", net, plots=["decision", "activation"])])
+
+
+# ---------------------------------------------------------------------- 2
+def l02():
+    net = Network("McCulloch-Pitts gates")
+    inputs(net, ["a", "b", "veto"], [1.0, 1.0, 0.0])
+    gates = [("AND", (1, 1), 1.5), ("OR", (1, 1), 0.5), ("NAND", (-1, -1), -1.5),
+             ("NOT a", (-1, None), -0.5), ("a OR b unless veto", (1, 1), 0.5)]
+    for j, (name, (wa, wb), threshold) in enumerate(gates):
+        x, y = column(1, j, len(gates))
+        net.add_neuron(name, role="output", activation="step", x=x + 40, y=y)
+        net.set_threshold(name, threshold)
+        net.connect("a", name, float(wa))
+        if wb is not None:
+            net.connect("b", name, float(wb))
+    net.connect("veto", "a OR b unless veto", 1.0, kind="inhibitory")
+    lesson(2, "mcculloch-pitts", "McCulloch-Pitts threshold units",
+           "All-or-none units compute Boolean logic; an inhibitory synapse is an absolute veto.",
+           "A McCulloch-Pitts unit fires (outputs 1) when the weighted sum of its inputs exceeds its "
+           "threshold T. With the right weights and thresholds single units compute AND, OR, NAND and "
+           "NOT, so networks of them compute any Boolean proposition. An inhibitory synapse is "
+           "different: any activity on it absolutely prevents the unit from firing at that time, "
+           "regardless of the other inputs.",
+           "y = 1 if sum_i w_i x_i > T (and no inhibitory input fires), else 0",
+           ["Click the inputs a and b to walk through the truth tables.",
+            "Switch 'veto' on: the last unit stays silent whatever a and b do.",
+            "Select the AND unit and lower its threshold to 0.5: it becomes an OR."],
+           [scene_to_dict("AND, OR, NAND, NOT and a veto", net)])
+
+
+# ---------------------------------------------------------------------- 3
+def l03():
+    net = Network("A McCulloch-Pitts latch")
+    inputs(net, ["set", "reset"])
+    net.add_neuron("memory", role="output", activation="step", x=DX, y=0.0)
+    net.set_threshold("memory", 0.5)
+    net.connect("set", "memory", 1.0)
+    net.connect("memory", "memory", 1.0)
+    net.connect("reset", "memory", 1.0, kind="inhibitory")
+    quiet = {"set": 0, "reset": 0}
+    schedule = ([quiet] * 2 + [{"set": 1, "reset": 0}] + [quiet] * 5 + [{"set": 0, "reset": 1}]
+                + [quiet] * 3)
+    lesson(3, "loops-remember", "Loops remember",
+           "A unit that excites itself keeps firing after its input has gone: a memory.",
+           "Networks with loops can remember (Kubie, 1930: closed loops in the nervous system explain "
+           "memory). Here one threshold unit excites itself. A single pulse on 'set' makes it fire; "
+           "from then on its own output keeps it above threshold, step after step, until a pulse on "
+           "the inhibitory 'reset' synapse vetoes it.",
+           "memory(t) = 1 if set(t) + memory(t-1) > 0.5 and reset(t) = 0",
+           ["Press Step repeatedly: the memory turns on with the set pulse and stays on.",
+            "Click 'set' on and off yourself while the simulation runs.",
+            "Delete the self-loop: the memory forgets as soon as 'set' goes back to 0."],
+           [scene_to_dict("Set and reset pulses", net, steps=len(schedule), inputs=schedule)])
+
+
+# ---------------------------------------------------------------------- 4
+def hebb_net(title: str) -> Network:
+    net = Network(title)
+    inputs(net, ["x1", "x2"])
+    net.add_neuron("y", role="output", activation="linear", x=DX, y=0.0)
+    net.connect("x1", "y", 0.3)
+    net.connect("x2", "y", -0.1)
+    return net
+
+
+def l04():
+    data = {"generator": "linear_clouds", "params": {"n": 200, "noise": 0.4, "seed": 0}}
+    lesson(4, "hebbian-learning", "Hebbian learning and its instability",
+           "Cells that fire together wire together, and without competition they never stop.",
+           "Hebb's rule strengthens a synapse whenever its input x_i and the unit's output y are "
+           "active together: w_i <- w_i + eta x_i y. Stronger connections enforce themselves: there is "
+           "no competition and no reduction, so the weights grow without bound. Oja's rule adds a "
+           "decay term, w <- w + eta y (x - y w), which keeps the weight vector at unit length: it "
+           "settles on the data's first principal component.",
+           "Hebb: w_i <- w_i + eta x_i y      Oja: w <- w + eta y (x - y w)",
+           ["Play the Hebb scene and switch the weights plot to a log scale: a straight line means "
+            "exponential growth.",
+            "Play the Oja scene: the weights settle at about (0.71, 0.71), unit length.",
+            "Lower the learning rate: Hebb's blow-up is delayed, not prevented."],
+           [scene_to_dict("Hebb: the weights grow without bound", hebb_net("Hebb"), data,
+                          {"name": "hebb", "params": {"learning_rate": 0.01}},
+                          ["weights"], steps=2000, steps_per_frame=10),
+            scene_to_dict("Oja: bounded, the first principal component", hebb_net("Oja"), data,
+                          {"name": "oja", "params": {"learning_rate": 0.01}},
+                          ["weights"], steps=2000, steps_per_frame=10)])
+
+
+# ---------------------------------------------------------------------- 5
+def perceptron_net(title: str) -> Network:
+    net = Network(title)
+    inputs(net, ["x1", "x2"])
+    net.add_neuron("y", role="output", activation="step", x=DX, y=0.0)
+    net.connect("x1", "y", 0.0)
+    net.connect("x2", "y", 0.0)
+    return net
+
+
+def l05():
+    rule = {"name": "perceptron", "params": {"learning_rate": 0.5}}
+    lesson(5, "perceptron-learning", "Rosenblatt's perceptron learns, except XOR",
+           "The perceptron rule converges on linearly separable data and never on XOR.",
+           "Rosenblatt's learning rule nudges the weights whenever the unit answers wrongly: "
+           "W <- W + eta (d - y) x. For linearly separable classes it provably converges: AND and OR "
+           "are learned in a few epochs. XOR has no separating line, so the perceptron's line keeps "
+           "hunting for a solution that does not exist (Minsky and Papert, 1969).",
+           "W <- W + eta (d(x) - y(x)) x",
+           ["Play AND and OR: the errors drop to 0 and the run stops as converged.",
+            "Play XOR: the line never stops moving and the errors never reach 0.",
+            "Add a hidden layer (lesson 7) to solve XOR."],
+           [scene_to_dict(f"{g.upper()}", perceptron_net(f"Perceptron learning {g.upper()}"),
+                          gate_data(g), rule, ["decision", "weights", "loss"], steps=4 * 50)
+            for g in ("and", "or", "xor")])
+
+
+# ---------------------------------------------------------------------- 6
+def l06():
+    few = ["A", "C", "X"]
+    many = ["A", "B", "C", "D", "E", "F", "G", "H", "K", "X"]
+
+    def scene(title, letters, noise, steps):
+        patterns = bitmap_patterns(letters, size=8)
+        return scene_to_dict(title, Network.hopfield(64),
+                             {"X": patterns.tolist(), "name": "letters " + " ".join(letters)},
+                             {"name": "hopfield", "params": {"method": "hebbian"}},
+                             ["hopfield", "energy"], steps=steps,
+                             start={"pattern": 0, "noise": noise, "seed": 3})
+
+    # Builder networks keep the file small: the weights come from storing the patterns.
+    scenes = [scene("Recall A from 20% noise", few, 0.2, 12),
+              scene("Too many letters: spurious states", many, 0.2, 20)]
+    for s in scenes:
+        s["network"] = {"builder": "hopfield", "n": 64}
+    lesson(6, "hopfield", "Hopfield networks: memories at the bottom of an energy landscape",
+           "Stored letters are recalled from noisy or partial versions as the energy goes down.",
+           "A Hopfield network is a loop of sign units with symmetric weights. Storing patterns with "
+           "the Hebbian prescription W = 1/N sum_p p p^T makes each pattern a minimum of the energy "
+           "E(s) = -1/2 s^T W s. Updating one unit at a time never increases E, so a noisy start "
+           "slides downhill into the nearest stored memory: a content-addressable memory. Store too "
+           "many patterns (more than about 0.14 N for random ones, fewer for similar letters) and "
+           "spurious minima appear that match no stored pattern.",
+           "E(s) = -1/2 s^T W s - b^T s;   s_i <- sign(sum_j w_ji s_j + b_i)",
+           ["Press Step to watch recall sweep by sweep while the energy falls.",
+            "Click pixels to flip them, or add more noise, and recall again.",
+            "Open the second scene: with ten letters stored, recall ends in a mixture."],
+           scenes)
+
+
+# ---------------------------------------------------------------------- 7
+def xor_threshold_net() -> Network:
+    net = Network("XOR from threshold units")
+    inputs(net, ["x1", "x2"], [1.0, 0.0])
+    net.add_neuron("OR", activation="step", bias=-0.5, x=DX, y=-DY / 2)
+    net.add_neuron("NAND", activation="step", bias=1.5, x=DX, y=DY / 2)
+    net.add_neuron("y", role="output", activation="step", bias=-1.5, x=2 * DX, y=0.0)
+    for x in ("x1", "x2"):
+        net.connect(x, "OR", 1.0)
+        net.connect(x, "NAND", -1.0)
+    net.connect("OR", "y", 1.0)
+    net.connect("NAND", "y", 1.0)
+    return net
+
+
+def l07():
+    learned = Network.layered([2, 4, 1], ["tanh", "sigmoid"], seed=1)
+    learned.name = "XOR learned by backprop"
+    lesson(7, "mlp-xor", "The multi-layer perceptron solves XOR",
+           "A hidden layer makes XOR possible: first by hand, then learned by backprop.",
+           "XOR is OR and not AND: two hidden threshold units (OR, NAND) feed an AND. The first "
+           "layer is 'hidden'. Counting parameters as the lecture does, the number that matters is "
+           "the number of connections: 6 here. Backpropagation finds such weights by itself: the "
+           "error at the output is sent back through the network to every weight.",
+           "y = AND(OR(x1, x2), NAND(x1, x2))",
+           ["Click the inputs of the hand-built network through all four cases.",
+            "Open the learned scene and press Train: the decision plot bends into XOR's two bands.",
+            "Look at the status bar: connections = parameters."],
+           [scene_to_dict("Hand-set threshold weights", xor_threshold_net(), gate_data("xor"),
+                          plots=["decision"]),
+            scene_to_dict("Learned by backprop", learned, gate_data("xor"),
+                          {"name": "backprop", "params": {"optimizer": "adam", "learning_rate": 0.05,
+                                                          "loss": "binary_crossentropy",
+                                                          "batch_size": 4}},
+                          ["decision", "loss"], steps=600, steps_per_frame=5)])
+
+
+# ---------------------------------------------------------------------- 8
+def l08():
+    net = Network("Three activation functions")
+    inputs(net, ["z"], [0.5])
+    for j, act in enumerate(("sigmoid", "tanh", "relu")):
+        x, y = column(1, j, 3)
+        net.add_neuron(act, role="output", activation=act, x=x, y=y)
+        net.connect("z", act, 1.0)
+    soft = Network("The soft perceptron")
+    inputs(soft, ["x1", "x2"])
+    soft.add_neuron("y", role="output", activation="sigmoid", x=DX, y=0.0)
+    soft.connect("x1", "y", 0.1)
+    soft.connect("x2", "y", -0.1)
+    lesson(8, "activation-functions", "Activation functions and the soft perceptron",
+           "Sigmoid, tanh and ReLU, their derivatives, and a perceptron with a soft threshold.",
+           "The activation g squashes the weighted sum. Sigmoid: g(z) = 1/(1 + e^-z), "
+           "g' = g(1 - g). Tanh: g' = 1 - g^2. ReLU: g = max(0, z), g' = 1 for z > 0, else 0. "
+           "Replacing the threshold by a sigmoid gives the 'soft' perceptron, whose output is "
+           "differentiable, so it can be trained by gradient descent on the squared error "
+           "(the delta rule).",
+           "sigmoid' = g (1 - g);  tanh' = 1 - g^2;  relu' = [z > 0]",
+           ["Select each unit: the activation plot shows g, g' and the current z.",
+            "Change the input z and watch the three outputs.",
+            "Train the soft perceptron: its boundary is a soft version of the perceptron's line."],
+           [scene_to_dict("sigmoid, tanh, ReLU", net, plots=["activation"]),
+            scene_to_dict("The soft perceptron (delta rule)", soft,
+                          {"generator": "linear_clouds", "params": {"n": 100, "noise": 0.4,
+                                                                    "seed": 0}},
+                          {"name": "delta", "params": {"learning_rate": 0.5}},
+                          ["decision", "loss"], steps=2000, steps_per_frame=20)])
+
+
+# ---------------------------------------------------------------------- 9
+def l09():
+    data = {"generator": "xor_clouds", "params": {"n": 200, "noise": 0.2, "seed": 0}}
+    rule = {"name": "backprop", "params": {"optimizer": "adam", "learning_rate": 0.02,
+                                           "loss": "binary_crossentropy", "batch_size": 16}}
+    linear = Network.layered([2, 8, 8, 1], ["linear", "linear", "sigmoid"], seed=2)
+    linear.name = "Deep but linear"
+    bent = Network.layered([2, 8, 8, 1], ["relu", "relu", "sigmoid"], seed=2)
+    bent.name = "The same network with ReLU"
+    lesson(9, "why-nonlinearity", "Why non-linearity matters",
+           "Linear units make a straight boundary however deep the network is.",
+           "A composition of linear maps is linear: a network of linear units, however many layers "
+           "deep, computes one linear function and can only separate green from red points with a "
+           "straight line. On XOR clouds it stays near chance. Give the same network ReLU (or "
+           "sigmoid) units and the boundary bends around the clouds.",
+           "W3 (W2 (W1 x)) = (W3 W2 W1) x",
+           ["Train the linear network: the boundary on the decision plot stays a straight line.",
+            "Train the ReLU network: it bends, and accuracy passes 95%.",
+            "Change one hidden unit of the linear network to tanh and train again."],
+           [scene_to_dict("Deep linear network", linear, data, rule, ["decision", "loss"],
+                          steps=1500, steps_per_frame=10),
+            scene_to_dict("The same network with ReLU", bent, data, rule, ["decision", "loss"],
+                          steps=1500, steps_per_frame=10)])
+
+
+# ---------------------------------------------------------------------- 10
+def l10():
+    scenes = [
+        scene_to_dict("A square: four half-planes ANDed", polygon_network(
+            np.array([[0.5, -0.5], [0.5, 0.5], [-0.5, 0.5], [-0.5, -0.5]]), "Square"),
+            {"generator": "square", "params": {"n": 300, "half_side": 0.5, "seed": 0}},
+            plots=["decision"]),
+        scene_to_dict("A pentagon", polygon_network(regular_polygon(5, 0.7, rotation=math.pi / 2),
+                                                    "Pentagon"),
+                      {"generator": "polygon", "params": {"n": 300, "sides": 5, "radius": 0.7,
+                                                          "seed": 0}}, plots=["decision"]),
+        scene_to_dict("A hexagon", polygon_network(regular_polygon(6, 0.7, rotation=math.pi / 2),
+                                                   "Hexagon"),
+                      {"generator": "polygon", "params": {"n": 300, "sides": 6, "radius": 0.7,
+                                                          "seed": 0}}, plots=["decision"]),
+    ]
+    for k in (6, 12, 24):
+        # Tangent lines of the circle: the polygon's inscribed circle is the target circle.
+        net = polygon_network(regular_polygon(k, 0.6 / math.cos(math.pi / k)), f"Circle, {k} lines")
+        scenes.append(scene_to_dict(f"A circle from {k} half-planes", net,
+                                    {"generator": "circle", "params": {"n": 400, "radius": 0.6,
+                                                                       "seed": 0}},
+                                    plots=["decision"]))
+    lesson(10, "decision-regions", "Composing decision regions from half-planes",
+           "Each threshold unit is a half-plane; AND them and you get a convex region.",
+           "A threshold unit on two inputs fires on one side of a line. A second-layer unit with "
+           "threshold N - 1/2 fires only when all N first-layer units fire: the intersection of their "
+           "half-planes, a convex polygon. Four lines make a square, five a pentagon, six a hexagon; "
+           "with more and more lines the polygon approaches a circle, to arbitrary precision.",
+           "y = [ sum_{i=1..N} h_i(x) > N - 1/2 ],  h_i(x) = [ w_i . x + b_i > 0 ]",
+           ["Turn on 'unit lines' on the decision plot to see each hidden unit's line.",
+            "Step through the circle scenes: 6, 12 and 24 lines.",
+            "Drag a hidden unit's weight and watch its edge of the polygon move."],
+           scenes)
+
+
+# ---------------------------------------------------------------------- 11
+def l11():
+    net = Network("OR of two polygons")
+    inputs(net, ["x1", "x2"])
+    a, b = UNION_POLYGONS
+    ua = half_plane_units(net, "a", a, 1, scale=4.0, y_offset=-3.2 * DY)
+    ub = half_plane_units(net, "b", b, 1, scale=4.0, y_offset=2.8 * DY)
+    and_unit(net, "in A", ua, 2 * DX, -DY)
+    and_unit(net, "in B", ub, 2 * DX, DY)
+    net.add_neuron("y", role="output", activation="step", bias=-0.5, x=3 * DX, y=0.0)
+    net.connect("in A", "y", 1.0)
+    net.connect("in B", "y", 1.0)
+    lesson(11, "need-for-depth", "The need for depth: the OR of two polygons",
+           "Two separate regions need a third layer: half-planes, then ANDs, then an OR.",
+           "One hidden layer of threshold units ANDed together gives one convex region. To fire in "
+           "either of two separate polygons the network needs a third layer: the first layer draws "
+           "the edges, the second ANDs them into each polygon, and the third ORs the polygons. The "
+           "depth, the longest path from an input to the output, is 3.",
+           "y = OR( AND(a_1..a_5), AND(b_1..b_4) )",
+           ["Turn on 'unit lines' to see the nine edges.",
+            "Delete the OR unit's synapse from 'in B': one polygon disappears.",
+            "Check the status bar: depth 3."],
+           [scene_to_dict("OR of a pentagon and a square", net,
+                          {"generator": "polygon_union", "params": {"n": 400, "seed": 0}},
+                          plots=["decision"])])
+
+
+# ---------------------------------------------------------------------- 12
+def xor_block(net: Network, a: str, b: str, name: str, k: int, y: float, role="hidden") -> None:
+    net.add_neuron(f"{name}.or", activation="step", bias=-0.5, x=DX * k, y=y - 30)
+    net.add_neuron(f"{name}.nand", activation="step", bias=1.5, x=DX * k, y=y + 30)
+    net.add_neuron(name, role=role, activation="step", bias=-1.5, x=DX * (k + 1), y=y)
+    for s in (a, b):
+        net.connect(s, f"{name}.or", 1.0)
+        net.connect(s, f"{name}.nand", -1.0)
+    net.connect(f"{name}.or", name, 1.0)
+    net.connect(f"{name}.nand", name, 1.0)
+
+
+def l12():
+    n = 4
+    names = [f"x{i + 1}" for i in range(n)]
+    rows = np.array(list(itertools.product([0.0, 1.0], repeat=n)))
+    data = {"X": rows.tolist(), "y": (rows.sum(axis=1) % 2).tolist(), "name": "4-bit parity"}
+    deep = Network("4-bit parity: a deep tree of XORs")
+    inputs(deep, names)
+    xor_block(deep, "x1", "x2", "x1^x2", 1, -1.5 * DY)
+    xor_block(deep, "x3", "x4", "x3^x4", 1, 1.5 * DY)
+    xor_block(deep, "x1^x2", "x3^x4", "parity", 3, 0.0, role="output")
+    shallow = Network("4-bit parity: one wide hidden layer")
+    inputs(shallow, names)
+    odd = [r for r in rows if r.sum() % 2 == 1]
+    for j, r in enumerate(odd):
+        unit = "detect " + "".join(str(int(v)) for v in r)
+        x, y = column(1, j, len(odd))
+        shallow.add_neuron(unit, activation="step", x=x, y=y)
+        shallow.set_threshold(unit, r.sum() - 0.5)
+        for name, v in zip(names, r):
+            shallow.connect(name, unit, 1.0 if v else -1.0)
+    shallow.add_neuron("parity", role="output", activation="step", bias=-0.5, x=2 * DX, y=0.0)
+    for r in odd:
+        shallow.connect("detect " + "".join(str(int(v)) for v in r), "parity", 1.0)
+    lesson(12, "depth-vs-width", "Depth versus width: parity",
+           "A deep tree of XORs needs far fewer connections than one wide layer.",
+           f"The parity of n bits is a tree of XORs, log2(n) XORs deep. Each XOR costs 3 threshold "
+           f"units and 6 connections, so the deep network grows linearly with n. A network with one "
+           f"hidden layer needs a detector for every odd pattern: 2^(n-1) units. For n = 4: "
+           f"{deep.parameter_count} connections deep against {shallow.parameter_count} shallow; for "
+           f"n = 8 it would be 42 against 1,152. Deeper networks can need far fewer neurons.",
+           "parity(x1..xn) = XOR(XOR(x1, x2), XOR(x3, x4)) ...",
+           ["Compare 'connections' in the status bar between the two scenes.",
+            "Click the inputs: both networks agree on all 16 cases.",
+            "Compare depth: 4 for the tree, 2 for the wide layer."],
+           [scene_to_dict("Deep: a tree of XORs", deep, data),
+            scene_to_dict("Shallow: one detector per odd pattern", shallow, data)])
+
+
+# ---------------------------------------------------------------------- 13
+def pulse_network(edges: list[float], heights: list[float], title: str, scale: float = 1.0) -> Network:
+    """Pulses between consecutive edges, each from two threshold units summed with +h and -h."""
+    net = Network(title)
+    inputs(net, ["x"])
+    k = len(heights)
+    net.add_neuron("y", role="output", activation="linear", x=2 * DX, y=0.0)
+    for i, h in enumerate(heights):
+        for side, edge, sign in (("up", edges[i], 1.0), ("down", edges[i + 1], -1.0)):
+            name = f"p{i + 1}.{side}"
+            x, y = column(1, 2 * i + (side == "down"), 2 * k)
+            net.add_neuron(name, activation="step", x=x, y=y * scale)
+            net.set_threshold(name, edge)
+            net.connect("x", name, 1.0)
+            net.connect(name, "y", sign * h)
+    return net
+
+
+def l13():
+    pulse = pulse_network([-0.5, 0.5], [1.0], "A square pulse from T1 = -0.5 to T2 = 0.5")
+    scenes = [scene_to_dict("The 3-unit square pulse", pulse,
+                            {"generator": "pulse", "params": {"n": 200, "t1": -0.5, "t2": 0.5,
+                                                              "seed": 0}}, plots=["curve"])]
+    for k in (6, 24):
+        edges = np.linspace(0.0, 2 * math.pi, k + 1)
+        heights = np.sin((edges[:-1] + edges[1:]) / 2)
+        net = pulse_network(edges.tolist(), heights.tolist(), f"sin(x) from {k} pulses",
+                            scale=0.5 if k > 10 else 1.0)
+        scenes.append(scene_to_dict(f"{k} pulses follow sin(x)", net,
+                                    {"generator": "sine", "params": {"n": 400, "seed": 0}},
+                                    plots=["curve"]))
+    lesson(13, "universal-approximation-1d", "Universal approximation in one dimension",
+           "Two threshold units and a summing output make a square pulse; many pulses make any curve.",
+           "A unit that fires for x > T1 minus a unit that fires for x > T2 is 1 only between T1 and "
+           "T2: a square pulse, from 3 units. Scale each pulse by the height of a target function and "
+           "sum many of them: the network follows the curve, and narrower pulses follow it more "
+           "accurately, to arbitrary precision.",
+           "y(x) = sum_i h_i ( [x > T_i] - [x > T_{i+1}] )",
+           ["Move T1 and T2 (the thresholds of the two units) in the inspector.",
+            "Compare the 6-pulse and 24-pulse scenes on the curve plot.",
+            "Change one pulse's output weight and watch its step move up or down."],
+           scenes)
+
+
+# ---------------------------------------------------------------------- 14
+def cylinder_units(net: Network, prefix: str, centre, radius: float, k: int, height: float,
+                   layer: int, y_offset: float) -> None:
+    """k tangent half-planes around a disc, ANDed into one unit that adds `height` to the output."""
+    vertices = regular_polygon(k, radius / math.cos(math.pi / k), centre)
+    units = half_plane_units(net, f"{prefix}.", vertices, layer, scale=6.0, y_offset=y_offset)
+    and_unit(net, prefix, units, DX * (layer + 1), y_offset)
+    net.connect(prefix, "y", height)
+
+
+def l14():
+    one = Network("A cylinder from 16 units")
+    inputs(one, ["x1", "x2"])
+    one.add_neuron("y", role="output", activation="linear", x=3 * DX, y=0.0)
+    cylinder_units(one, "disc", (0.0, 0.0), 0.5, 16, 1.0, 1, 0.0)
+    two = Network("Two cylinders summed")
+    inputs(two, ["x1", "x2"])
+    two.add_neuron("y", role="output", activation="linear", x=3 * DX, y=0.0)
+    cylinder_units(two, "left", (-0.45, 0.2), 0.35, 12, 1.0, 1, -6.5 * DY)
+    cylinder_units(two, "right", (0.5, -0.3), 0.3, 12, 0.6, 1, 6.5 * DY)
+    lesson(14, "universal-approximation-2d", "Universal approximation in two dimensions",
+           "Many half-planes make a cylinder; sums of scaled, shifted cylinders make any surface.",
+           "In two dimensions a 'pulse' is a cylinder: N threshold units whose lines are tangent to a "
+           "circle, ANDed together, fire inside (almost) a disc. Scale each cylinder by a height and "
+           "sum them to compose arbitrary functions, more precisely as the cylinders get thinner. "
+           "But each cylinder costs N + 1 units; an RBF unit (next lesson) does it with one.",
+           "y(x) = sum_c h_c [ sum_{i=1..N} [ w_ci . x + b_ci > 0 ] > N - 1/2 ]",
+           ["Compare the output map with the target cylinder of radius 0.5.",
+            "Open the second scene: two cylinders of different heights.",
+            "Count the units in the status bar, then compare with lesson 15."],
+           [scene_to_dict("One cylinder", one,
+                          {"generator": "cylinder", "params": {"n": 400, "radius": 0.5, "seed": 0}},
+                          plots=["decision"]),
+            scene_to_dict("Two cylinders", two, None, plots=["decision"])])
+
+
+# ---------------------------------------------------------------------- 15
+def l15():
+    one = Network.rbf(2, 1, 1, beta=8.0)
+    one.name = "One RBF unit, one bump"
+    one.set_weight("x1", "c1", 0.0)
+    one.set_weight("x2", "c1", 0.0)
+    one.set_weight("c1", "y", 1.0)
+    one.set_bias("y", 0.0)
+    fit = Network.rbf(2, 9, 1, beta=4.0)
+    fit.name = "RBF network fitted to a cylinder"
+    data = {"generator": "cylinder", "params": {"n": 400, "radius": 0.5, "seed": 0}}
+    lesson(15, "rbf-networks", "RBF networks",
+           "A unit whose output depends on the distance to a centre makes a bump with one unit.",
+           "A radial basis unit responds to the distance of the input from its centre c (its "
+           "incoming weights): y = exp(-beta ||x - c||^2), with a bandwidth beta. It is radially "
+           "symmetric instead of linear, so a single unit composes a cylinder-like output: one unit "
+           "per 'cylinder', where linear perceptrons needed many. Fitting an RBF network is easy: "
+           "place the centres (k-means, a grid, data points), then solve for the output weights by "
+           "least squares.",
+           "y = sum_j v_j exp(-beta ||x - c_j||^2) + v_0",
+           ["Change beta of the single unit: the bump narrows or widens.",
+            "Train the second scene: 9 units fit the cylinder by least squares.",
+            "Compare with lesson 14's 17 threshold units for one cylinder."],
+           [scene_to_dict("One unit, one bump", one, data, plots=["decision"]),
+            scene_to_dict("Fit a cylinder", fit, data,
+                          {"name": "rbf", "params": {"n_centers": 9, "beta": 4.0,
+                                                     "centers": "kmeans",
+                                                     "method": "least_squares"}},
+                          ["decision", "loss"], steps=1)])
+
+
+# ---------------------------------------------------------------------- 16
+def l16():
+    net = Network.layered([2, 16, 1], ["relu", "sigmoid"], seed=0)
+    net.name = "Dense(16, relu) -> Dense(1, sigmoid)"
+    lesson(16, "keras-example", "The Keras example",
+           "The lecture's TensorFlow snippet, drawn: Dense(16, relu) -> Dense(1, sigmoid) with Adam.",
+           "The lecture asks a language model to 'write code in TensorFlow to train a neural "
+           "network' and gets a two-layer classifier: 16 ReLU units and one sigmoid output, compiled "
+           "with the Adam optimiser and binary cross-entropy, trained for 10 epochs in batches of 32 "
+           "with validation data. Here it is as a network you can see: watch the validation "
+           "accuracy climb epoch by epoch.",
+           "model = Sequential([Input((2,)), Dense(16, 'relu'), Dense(1, 'sigmoid')]); "
+           "model.compile('adam', 'binary_crossentropy'); model.fit(x, y, epochs=10, batch_size=32)",
+           ["Press Train: 10 epochs, loss and validation accuracy on the loss plot.",
+            "Export the network as Keras or PyTorch code (File > Export).",
+            "Try the SGD optimiser at the same learning rate: slower."],
+           [scene_to_dict("Moons, 1,000 points", net,
+                          {"generator": "moons", "params": {"n": 1000, "noise": 0.1, "seed": 0}},
+                          {"name": "backprop", "params": {"optimizer": "adam", "learning_rate": 0.01,
+                                                          "loss": "binary_crossentropy",
+                                                          "batch_size": 32,
+                                                          "validation_split": 0.2}},
+                          ["decision", "loss"], steps=250, steps_per_frame=1)])
+
+
+# ---------------------------------------------------------------------- 17
+def l17():
+    data = {"generator": "xor_clouds", "params": {"n": 200, "noise": 0.2, "seed": 0}}
+
+    def net(title):
+        n = Network.layered([2, 4, 1], ["tanh", "sigmoid"], seed=3)
+        n.name = title
+        return n
+
+    lesson(17, "hebb-vs-backprop", "Hebb against backprop: why backprop won",
+           "On the same network and data, Hebb's rule has no error signal; backprop does.",
+           "Hebb's rule only strengthens what is already active: it never looks at the desired "
+           "output, so it cannot learn a task, and its weights grow without bound. "
+           "Backpropagation sends the output error back through the network and moves every weight "
+           "downhill on the loss. It is not how brains learn (probably), but it works: the lecture's "
+           "point that Hebb 'is generally not nearly as fast or effective as backpropagation'.",
+           "Hebb: w <- w + eta x y     Backprop: w <- w - eta dL/dw",
+           ["Train with Hebb: accuracy stays near chance while the weights explode.",
+            "Train the same network with backprop: accuracy above 95%.",
+            "Compare the two weights plots."],
+           [scene_to_dict("Hebb on XOR clouds", net("2-4-1 trained by Hebb"), data,
+                          {"name": "hebb", "params": {"learning_rate": 0.01}},
+                          ["decision", "weights"], steps=2000, steps_per_frame=10),
+            scene_to_dict("Backprop on XOR clouds", net("2-4-1 trained by backprop"), data,
+                          {"name": "backprop", "params": {"optimizer": "adam", "learning_rate": 0.03,
+                                                          "loss": "binary_crossentropy",
+                                                          "batch_size": 16}},
+                          ["decision", "loss"], steps=1500, steps_per_frame=10)])
+
+
+if __name__ == "__main__":
+    OUT.mkdir(parents=True, exist_ok=True)
+    for build in (l01, l02, l03, l04, l05, l06, l07, l08, l09, l10, l11, l12, l13, l14, l15, l16, l17):
+        build()
+    print(f"wrote {len(list(OUT.glob('*.json')))} lessons to {OUT}")
