@@ -29,7 +29,8 @@ def test_seventeen_lessons_in_the_lectures_order():
         assert lesson.scenes and all(s.network.neurons for s in lesson.scenes)
 
 
-@pytest.mark.parametrize("name", ["5", "05-perceptron-learning", "perceptron-learning", "Perceptron-Learning"])
+@pytest.mark.parametrize(
+    "name", ["5", "05-perceptron-learning", "perceptron-learning", "Perceptron-learning"])
 def test_find_lesson_by_number_file_name_or_slug(name):
     assert find_lesson(name).number == 5
 
