@@ -11,3 +11,9 @@ from .perceptron import Delta, Perceptron, decision_line  # noqa: E402
 
 __all__ += ["Delta", "Hebb", "Oja", "Perceptron", "decision_line"]
 RULES.update({r.name: r for r in (Hebb, Oja, Perceptron, Delta)})
+# Hopfield storage (and its capacity experiment) and RBF fitting.
+from .hopfield import HopfieldStore, capacity_experiment  # noqa: E402
+from .rbf import RBFFit  # noqa: E402
+
+__all__ += ["HopfieldStore", "RBFFit", "capacity_experiment"]
+RULES.update({r.name: r for r in (HopfieldStore, RBFFit)})
