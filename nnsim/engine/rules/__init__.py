@@ -11,6 +11,11 @@ from .perceptron import Delta, Perceptron, decision_line  # noqa: E402
 
 __all__ += ["Delta", "Hebb", "Oja", "Perceptron", "decision_line"]
 RULES.update({r.name: r for r in (Hebb, Oja, Perceptron, Delta)})
+# Backpropagation (optimizers, losses and gradients live in their own modules).
+from .backprop import Backprop  # noqa: E402
+
+__all__ += ["Backprop"]
+RULES[Backprop.name] = Backprop
 # Hopfield storage (and its capacity experiment) and RBF fitting.
 from .hopfield import HopfieldStore, capacity_experiment  # noqa: E402
 from .rbf import RBFFit  # noqa: E402

@@ -1,0 +1,311 @@
+"""Backpropagation through any feed-forward graph, on a compiled network's per-layer arrays.
+
+`Graph` holds every weight and bias of the network in one flat vector `theta` (each layer's W and b
+are views into it) and the gradient in a twin vector `grad`, so an optimiser updates everything in a
+few vector operations.  Activations live in one matrix A (samples x neurons, columns in the compiled
+order): a layer reads its sources A[:, sources] and writes its targets, which covers skip
+connections and mixed units the same way as plain chains.  The backward pass keeps dL/dA in a
+matrix of the same shape.  Buffers are allocated once per batch size and reused: on small networks
+the cost is the number of NumPy calls, so each step is a short, fixed sequence of in-place
+operations.
+
+Gradients exist only on existing synapses (masked).  Gaussian units are differentiated too:
+z = ||x - c||^2 with the centre c the incoming weights, so dz/dc = -2 (x - c); their bias is unused.
+Step, sign units and inhibitory vetoes have no useful gradient; Backprop.applies_to refuses them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import losses
+
+_SMOOTH = ("linear", "sigmoid", "tanh", "relu", "softmax", "gaussian")
+
+
+def _cols(index: slice | np.ndarray, n: int) -> list[int]:
+    return list(range(n))[index] if isinstance(index, slice) else index.tolist()
+
+
+def activate(act: str, z: np.ndarray, y: np.ndarray, beta: np.ndarray | None = None) -> None:
+    """y = g(z) in place (y may be a strided view)."""
+    if act == "relu":
+        np.maximum(z, 0.0, out=y)
+    elif act == "sigmoid":
+        # 1 / (1 + e^-z) = (1 + tanh(z / 2)) / 2: never overflows, no warning, four calls.
+        np.multiply(z, 0.5, out=y)
+        np.tanh(y, out=y)
+        y *= 0.5
+        y += 0.5
+    elif act == "tanh":
+        np.tanh(z, out=y)
+    elif act == "linear":
+        y[...] = z
+    elif act == "softmax":
+        e = np.exp(z - np.max(z, axis=1, keepdims=True))
+        y[...] = e / np.sum(e, axis=1, keepdims=True)
+    elif act == "gaussian":
+        y[...] = np.exp(-beta * np.maximum(z, 0.0))
+    else:
+        raise ValueError(f"backpropagation cannot differentiate {act} units")
+
+
+def derivative(act: str, g: np.ndarray, y: np.ndarray, beta, out: np.ndarray) -> None:
+    """out = dL/dz from g = dL/dy and the outputs y, in place."""
+    if act == "relu":
+        np.greater(y, 0.0, out=out)
+        out *= g
+    elif act == "sigmoid":
+        np.subtract(1.0, y, out=out)
+        out *= y
+        out *= g
+    elif act == "tanh":
+        np.multiply(y, y, out=out)
+        np.subtract(1.0, out, out=out)
+        out *= g
+    elif act == "linear":
+        out[...] = g
+    elif act == "softmax":  # the Jacobian-vector product of the group
+        out[...] = y * (g - np.sum(g * y, axis=1, keepdims=True))
+    elif act == "gaussian":  # dy/dd2 = -beta y
+        out[...] = -beta * y * g
+
+
+@dataclass
+class _Layer:
+    sources: slice | np.ndarray
+    targets: slice | np.ndarray
+    W: np.ndarray  # views into Graph.theta
+    b: np.ndarray
+    gW: np.ndarray  # views into Graph.grad
+    gb: np.ndarray
+    mask: np.ndarray
+    groups: list  # (activation, local columns, beta)
+    gaussian: list  # the gaussian groups among them
+    active: bool = False  # some gradient reaches this layer
+    reads: bool = False  # its targets receive dL/dA from later layers or from mean squared error
+    out_local: slice | np.ndarray | None = None  # outputs among its targets (cross-entropies)
+    out_index: slice | np.ndarray | None = None  # ... and their positions among the outputs
+    out_all: bool = False  # its targets are exactly those outputs, in order
+    dsrc: str = ""  # "" (sources are inputs only), "set" or "add" into dL/dA
+
+
+class _Buffers:
+    def __init__(self, n: int, graph: Graph) -> None:
+        self.Z = [np.empty((n, len(L.b))) for L in graph.layers]
+        self.Y = [np.empty((n, len(L.b))) for L in graph.layers]  # scattered targets only
+        self.dZ = [np.empty((n, len(L.b))) for L in graph.layers]
+        self.dA = np.zeros((n, graph.n_neurons))
+        self.ones = np.ones(n)
+
+
+class Graph:
+    """A compiled feed-forward network as flat parameters, with forward and backward passes."""
+
+    def __init__(self, compiled, loss: str = "mse") -> None:
+        if loss not in losses.LOSSES:
+            raise ValueError(f"unknown loss {loss!r}; choose one of {', '.join(losses.LOSSES)}")
+        self.loss = loss
+        self.canonical = loss != "mse"  # the loss gives dL/dz of its paired output units
+        self.n_neurons = compiled.n_neurons
+        self.input_cols = compiled.input_cols
+        self.output_cols = compiled.output_cols
+        self.n_outputs = len(compiled.output_names)
+        sizes = [(L.weights.size, L.biases.size) for L in compiled.layers]
+        total = sum(a + b for a, b in sizes)
+        self.theta, self.grad, self.mask = np.zeros(total), np.zeros(total), np.ones(total)
+        self.is_weight = np.zeros(total, dtype=bool)
+        self.layers: list[_Layer] = []
+        at = 0
+        for L in compiled.layers:
+            w_end, b_end = at + L.weights.size, at + L.weights.size + L.biases.size
+            shape = L.weights.shape
+            self.theta[at:w_end], self.theta[w_end:b_end] = L.weights.ravel(), L.biases
+            self.mask[at:w_end] = L.mask.ravel()
+            self.is_weight[at:w_end] = True
+            groups = [(g.activation, g.cols, None if g.beta is None else g.beta.copy())
+                      for g in L.groups]
+            gauss = [g for g in groups if g[0] == "gaussian"]
+            for _, cols, _ in gauss:  # a gaussian unit ignores its bias
+                self.mask[w_end:b_end][cols] = 0.0
+            self.layers.append(_Layer(
+                L.sources, L.targets, self.theta[at:w_end].reshape(shape),
+                self.theta[w_end:b_end], self.grad[at:w_end].reshape(shape),
+                self.grad[w_end:b_end], L.mask, groups, gauss))
+            at = b_end
+        self.theta[self.mask == 0] = 0.0  # no synapse, no weight
+        self.masked = bool(np.any(self.mask == 0))
+        self._plan(compiled)
+        self._buffers: dict[int, _Buffers] = {}
+
+    def _plan(self, compiled) -> None:
+        """Which layers receive gradient, and whether dL/dA is set or accumulated: decided once
+        so the backward pass does no bookkeeping."""
+        n = self.n_neurons
+        inputs = set(_cols(self.input_cols, n))
+        outputs = _cols(self.output_cols, n)
+        written = set(outputs) if self.loss == "mse" else set()
+        self.zero_dA = False
+        for L in reversed(self.layers):
+            tgt, src = _cols(L.targets, n), _cols(L.sources, n)
+            L.reads = any(t in written for t in tgt)
+            local = [i for i, t in enumerate(tgt) if t in outputs]
+            if local:
+                L.out_local = np.asarray(local, dtype=np.intp)
+                L.out_index = np.asarray([outputs.index(tgt[i]) for i in local], np.intp)
+                L.out_all = [tgt[i] for i in local] == tgt == outputs
+            L.active = L.reads or (self.canonical and L.out_local is not None)
+            if not L.active:
+                continue
+            if L.reads and not all(t in written for t in tgt):
+                self.zero_dA = True  # targets with no path to an output read zeros
+            if not set(src) <= inputs:
+                if any(s in written for s in src):
+                    L.dsrc = "add"
+                    self.zero_dA |= not all(s in written for s in src)
+                else:
+                    L.dsrc = "set"
+                written.update(src)
+
+    def buffers(self, n: int) -> _Buffers:
+        buf = self._buffers.get(n)
+        if buf is None:
+            if len(self._buffers) > 8:
+                self._buffers.clear()
+            buf = self._buffers[n] = _Buffers(n, self)
+        return buf
+
+    # ------------------------------------------------------------------ passes
+    def _targets(self, A: np.ndarray, buf: _Buffers, k: int) -> np.ndarray:
+        t = self.layers[k].targets
+        return A[:, t] if isinstance(t, slice) else buf.Y[k]
+
+    def forward(self, A: np.ndarray) -> _Buffers:
+        """Fill A's non-input columns from its input columns; returns the buffers holding z."""
+        buf = self.buffers(A.shape[0])
+        for k, L in enumerate(self.layers):
+            a_src = A[:, L.sources]
+            z = buf.Z[k]
+            np.matmul(a_src, L.W, out=z)
+            z += L.b
+            for _, cols, _ in L.gaussian:
+                w = L.W[:, cols]
+                z[:, cols] = (a_src * a_src) @ L.mask[:, cols] - 2.0 * (a_src @ w) + np.sum(w * w, 0)
+            y = self._targets(A, buf, k)
+            if len(L.groups) == 1:
+                act, _, beta = L.groups[0]
+                activate(act, z, y, beta)
+            else:
+                for act, cols, beta in L.groups:
+                    part = np.empty_like(z[:, cols])
+                    activate(act, z[:, cols], part, beta)
+                    y[:, cols] = part
+            if not isinstance(L.targets, slice):
+                A[:, L.targets] = y
+        return buf
+
+    def backward(self, A: np.ndarray, D: np.ndarray, buf: _Buffers) -> None:
+        """Fill `grad` with dL/dtheta for the batch whose forward pass filled A and buf."""
+        dA = buf.dA
+        if self.zero_dA:
+            dA.fill(0.0)
+        if self.loss == "mse":
+            oc = self.output_cols
+            if isinstance(oc, slice):
+                losses.dy("mse", A[:, oc], D, out=dA[:, oc])
+            else:
+                dA[:, oc] = losses.dy("mse", A[:, oc], D, out=np.empty_like(D))
+        for k in range(len(self.layers) - 1, -1, -1):
+            L = self.layers[k]
+            if not L.active:
+                continue
+            y, dz = self._targets(A, buf, k), buf.dZ[k]
+            if L.reads:
+                g = dA[:, L.targets]
+                if len(L.groups) == 1:
+                    act, _, beta = L.groups[0]
+                    derivative(act, g, y, beta, dz)
+                else:
+                    for act, cols, beta in L.groups:
+                        part = np.empty_like(g[:, cols])
+                        derivative(act, g[:, cols], y[:, cols], beta, part)
+                        dz[:, cols] = part
+            if self.canonical and L.out_all and not L.reads:
+                losses.dz(self.loss, y, D, dz, self.n_outputs)  # the common case: one call
+            elif self.canonical and L.out_local is not None:
+                if not L.reads:
+                    dz.fill(0.0)
+                d = D[:, L.out_index]
+                dz[:, L.out_local] += losses.dz(self.loss, y[:, L.out_local], d,
+                                                np.empty_like(d), self.n_outputs)
+            a_src = A[:, L.sources]
+            np.matmul(a_src.T, dz, out=L.gW)
+            np.matmul(buf.ones, dz, out=L.gb)
+            if L.dsrc:
+                self._source_gradient(L, a_src, dz, dA)
+            for _, cols, _ in L.gaussian:
+                # Generic terms hold x^T dd and sum(dd): dL/dc = -2 (x^T dd - c sum(dd)).
+                L.gW[:, cols] = -2.0 * (L.gW[:, cols] - L.W[:, cols] * L.gb[cols])
+        if self.masked:
+            self.grad *= self.mask
+
+    def _source_gradient(self, L: _Layer, a_src, dz, dA) -> None:
+        """dL/dA of the layer's sources, set or added into dA."""
+        if not L.gaussian and L.dsrc == "set" and isinstance(L.sources, slice):
+            np.matmul(dz, L.W.T, out=dA[:, L.sources])
+            return
+        if L.gaussian:
+            lin = dz.copy()
+            for _, cols, _ in L.gaussian:
+                lin[:, cols] = 0.0
+            g = lin @ L.W.T
+            for _, cols, _ in L.gaussian:  # dd2/dx = 2 (x - c) on existing synapses
+                dd = dz[:, cols]
+                g += 2.0 * a_src * (dd @ L.mask[:, cols].T) - 2.0 * (dd @ L.W[:, cols].T)
+        else:
+            g = dz @ L.W.T
+        if L.dsrc == "set":
+            dA[:, L.sources] = g
+        else:
+            dA[:, L.sources] += g
+
+    # ------------------------------------------------------------------ conveniences
+    def inputs_matrix(self, X: np.ndarray) -> np.ndarray:
+        A = np.zeros((X.shape[0], self.n_neurons))
+        A[:, self.input_cols] = X
+        return A
+
+    def outputs(self, A: np.ndarray, buf: _Buffers) -> tuple[np.ndarray, np.ndarray]:
+        """(z, y) of the output units after a forward pass."""
+        y = A[:, self.output_cols]
+        z = np.empty_like(y)
+        for k, L in enumerate(self.layers):
+            if L.out_local is not None:
+                z[:, L.out_index] = buf.Z[k][:, L.out_local]
+        return z, y
+
+    def evaluate(self, X: np.ndarray, D: np.ndarray) -> tuple[float, float]:
+        """(loss, accuracy) of the current parameters on a data set."""
+        A = self.inputs_matrix(X)
+        z, y = self.outputs(A, self.forward(A))
+        return losses.value(self.loss, z, y, D), losses.accuracy(y, D)
+
+    def layer_parameters(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        return [(L.W.copy(), L.b.copy()) for L in self.layers]
+
+    def layer_gradients(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        return [(L.gW.copy(), L.gb.copy()) for L in self.layers]
+
+
+def gradient(net, X, D, loss: str = "mse") -> tuple[float, list[tuple[np.ndarray, np.ndarray]]]:
+    """(mean loss, [(dL/dW, dL/db) per compiled layer]) of `net` on one batch: the function the
+    finite-difference tests check."""
+    graph = Graph(net.compile(), loss)
+    X, D = np.asarray(X, dtype=float), np.asarray(D, dtype=float)
+    D = D[:, None] if D.ndim == 1 else D
+    A = graph.inputs_matrix(X)
+    buf = graph.forward(A)
+    z, y = graph.outputs(A, buf)
+    graph.backward(A, D, buf)
+    return losses.value(loss, z, y, D), graph.layer_gradients()
