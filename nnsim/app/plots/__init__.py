@@ -1,0 +1,16 @@
+"""Real-time plots fed by the worker's snapshots (issue 5).
+
+Every plot is a `PlotPanel` with `update_snapshot(snapshot)`, `clear()` and `export(path)`.
+`PLOTS` lists them with a title so the main window can make one dock per plot generically.
+"""
+from __future__ import annotations
+
+from . import _refcount  # noqa: F401  (first: keeps PySide6 6.12 from freeing None)
+from .base import PlotPanel
+from .weights import WeightsPlot
+
+PLOTS: dict[str, type[PlotPanel]] = {
+    "weights": WeightsPlot,
+}
+
+__all__ = ["PLOTS", "PlotPanel", "WeightsPlot"]

@@ -1,0 +1,125 @@
+"""Weights over time: one curve per synapse (legend "src→tgt") above the weight norm.
+
+Each snapshot appends its weights at x = snapshot.step.  Long runs stay smooth: curves clip to
+the view and downsample by peaks, data lives in growing buffers (series.Series).  "log |w|" shows
+magnitudes on a log axis, where the Hebbian blow-up is a straight climb and Oja's rule a plateau.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+
+from . import style
+from .base import PlotPanel
+from .series import Series
+
+
+class WeightsPlot(PlotPanel):
+    title = "Weights"
+
+    def __init__(self, parent=None, max_points: int = 200_000) -> None:
+        super().__init__(parent)
+        self.max_points = max_points
+        self.weights_plot = self.add_plot(0, 0, left="weight w",
+                                          axisItems={"left": style.SparseLogAxis("left")})
+        self.norm_plot = self.add_plot(1, 0, left="‖w‖", bottom="step",
+                                       axisItems={"left": style.SparseLogAxis("left", (1, 3))})
+        self.norm_plot.setXLink(self.weights_plot)
+        self.graphics.ci.layout.setRowStretchFactor(0, 3)
+        self.graphics.ci.layout.setRowStretchFactor(1, 1)
+        for plot in (self.weights_plot, self.norm_plot):
+            plot.getAxis("left").setWidth(56)  # aligned axes read as one figure
+        # a short axis: fewer labels, so minor log ticks do not overprint each other
+        label = {"position": 0.05, "color": style.FAINT, "anchors": [(0, 1), (0, 1)]}
+        self.unit_line = pg.InfiniteLine(1.0, angle=0, pen=style.pen(style.FAINT, 1, dashed=True),
+                                         label="1 (Oja's limit)", labelOpts=label)
+        self.norm_plot.addItem(self.unit_line)
+        self.legend = style.add_legend(self.weights_plot)
+        self.norm_curve = self._make_curve(self.norm_plot, (55, 65, 75), "‖w‖")
+        self.zero_line = pg.InfiniteLine(0, angle=0, pen=pg.mkPen(180, 180, 180))
+        self.weights_plot.addItem(self.zero_line)
+        self.log_action = self.add_toggle("log |w|", False, self.set_log_scale,
+                                          "Plot |w| and ‖w‖ on a logarithmic axis")
+        self.synapses: tuple[tuple[str, str], ...] = ()
+        self.curves: list[pg.PlotDataItem] = []
+        self.series = Series(0, max_points=max_points)
+        self.norms = Series(1, max_points=max_points)
+        self.log_scale = False
+
+    @staticmethod
+    def _make_curve(plot: pg.PlotItem, color, name: str) -> pg.PlotDataItem:
+        curve = plot.plot(pen=style.pen(color, 1.6), name=name)
+        curve.setClipToView(True)
+        curve.setDownsampling(auto=True, method="peak")
+        return curve
+
+    # ------------------------------------------------------------------ updating
+    def update_snapshot(self, snapshot: Any) -> None:
+        synapses = tuple(tuple(s) for s in getattr(snapshot, "synapses", ()))
+        weights = np.asarray(getattr(snapshot, "weights", ()), dtype=float).ravel()
+        if len(weights) != len(synapses):
+            return
+        step = float(getattr(snapshot, "step", len(self.series)))
+        if synapses != self.synapses:
+            self._rebuild(synapses)
+        elif self.series.last_x is not None and step < self.series.last_x:
+            self._forget()  # the simulation was reset: start again from its step 0
+        metrics = getattr(snapshot, "metrics", None) or {}
+        with np.errstate(over="ignore", invalid="ignore"):
+            norm = float(metrics.get("weight_norm", np.linalg.norm(weights)))
+        if self.series.last_x == step:
+            self.series.replace_last(weights)  # same step again (paused, edited): no new point
+            self.norms.replace_last([norm])
+        else:
+            self.series.append(step, weights)
+            self.norms.append(step, [norm])
+        self._redraw()
+        self.status.setText(self._status_text(int(step), weights, norm))
+
+    def _status_text(self, step: int, weights: np.ndarray, norm: float) -> str:
+        if not np.isfinite(weights).all() or not np.isfinite(norm):
+            return f"step {step} · weights overflowed (the Hebbian blow-up)"
+        return f"step {step} · ‖w‖ = {norm:.4g}"
+
+    def _rebuild(self, synapses: tuple[tuple[str, str], ...]) -> None:
+        for curve in self.curves:
+            self.weights_plot.removeItem(curve)
+        self.legend.clear()
+        self.synapses = synapses
+        self.curves = [self._make_curve(self.weights_plot, style.series_color(i), f"{s}→{t}")
+                       for i, (s, t) in enumerate(synapses)]
+        self.legend.setColumnCount(max(1, (len(synapses) + 7) // 8))
+        self.series = Series(len(synapses), max_points=self.max_points)
+        self.norms.clear()
+
+    def _forget(self) -> None:
+        self.series.clear()
+        self.norms.clear()
+
+    def _redraw(self) -> None:
+        x = self.series.x
+        finite = self.series.all_finite and self.norms.all_finite
+        for i, curve in enumerate(self.curves):
+            y = self.series.y(i)
+            curve.setData(x, np.abs(y) if self.log_scale else y, skipFiniteCheck=finite)
+        self.norm_curve.setData(self.norms.x, self.norms.y(0), skipFiniteCheck=finite)
+
+    # ------------------------------------------------------------------ options
+    def set_log_scale(self, on: bool) -> None:
+        self.log_scale = bool(on)
+        if self.log_action.isChecked() != self.log_scale:
+            self.log_action.setChecked(self.log_scale)  # re-enters once through toggled
+            return
+        self.weights_plot.setLogMode(y=self.log_scale)
+        self.norm_plot.setLogMode(y=self.log_scale)
+        self.zero_line.setVisible(not self.log_scale)
+        self.unit_line.setValue(0.0 if self.log_scale else 1.0)  # log10(1) on a log axis
+        self.weights_plot.setLabel("left", "|w| (log)" if self.log_scale else "weight w")
+        self._redraw()
+
+    def clear(self) -> None:
+        super().clear()
+        self._forget()
+        self._redraw()

@@ -1,0 +1,113 @@
+"""WeightsPlot: a curve per synapse that follows the snapshots, the norm, log scale, clear, export."""
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+from PySide6.QtGui import QImage
+
+from nnsim.app.plots import PLOTS, PlotPanel, WeightsPlot
+
+SYN = (("x1", "y"), ("x2", "y"))
+
+
+def snap(step, weights, synapses=SYN, **kw):
+    return SimpleNamespace(step=step, epoch=0, synapses=synapses, weights=np.asarray(weights, float),
+                           metrics=kw.get("metrics", {}), history={})
+
+
+@pytest.fixture
+def plot(qtbot):
+    w = WeightsPlot()
+    qtbot.addWidget(w)
+    w.resize(500, 360)
+    w.show()
+    return w
+
+
+def test_a_curve_per_synapse_follows_the_snapshots(plot):
+    for t in range(5):
+        plot.update_snapshot(snap(t * 10, [t, -2.0 * t]))
+    assert [c.name() for c in plot.curves] == ["x1→y", "x2→y"]
+    x, y = plot.curves[1].getOriginalDataset()
+    np.testing.assert_array_equal(x, [0, 10, 20, 30, 40])
+    np.testing.assert_array_equal(y, [0, -2, -4, -6, -8])
+    _, norm = plot.norm_curve.getOriginalDataset()
+    np.testing.assert_allclose(norm, np.hypot(np.arange(5), 2 * np.arange(5)))
+    assert "step 40" in plot.status.text()
+
+
+def test_norm_comes_from_the_metrics_when_given(plot):
+    plot.update_snapshot(snap(1, [3.0, 4.0], metrics={"weight_norm": 7.5}))
+    assert plot.norm_curve.getOriginalDataset()[1][-1] == 7.5
+
+
+def test_same_step_replaces_the_last_point_and_reset_starts_again(plot):
+    plot.update_snapshot(snap(0, [1, 1]))
+    plot.update_snapshot(snap(5, [2, 2]))
+    plot.update_snapshot(snap(5, [3, 3]))
+    np.testing.assert_array_equal(plot.curves[0].getOriginalDataset()[1], [1, 3])
+    plot.update_snapshot(snap(0, [9, 9]))  # the simulation was reset
+    np.testing.assert_array_equal(plot.curves[0].getOriginalDataset()[1], [9])
+
+
+def test_a_new_synapse_set_starts_new_curves(plot):
+    plot.update_snapshot(snap(0, [1, 1]))
+    plot.update_snapshot(snap(1, [1, 2, 3], synapses=SYN + (("h", "y"),)))
+    assert [c.name() for c in plot.curves] == ["x1→y", "x2→y", "h→y"]
+    assert len(plot.curves[2].getOriginalDataset()[1]) == 1
+    assert len(plot.weights_plot.listDataItems()) == 3
+
+
+def test_log_scale_shows_magnitudes(plot):
+    plot.update_snapshot(snap(0, [-0.5, 2.0]))
+    plot.set_log_scale(True)
+    assert plot.log_action.isChecked()
+    assert plot.curves[0].getOriginalDataset()[1][0] == 0.5  # |w| ...
+    assert plot.curves[0].opts["logMode"][1]  # ... on a log axis
+    plot.log_action.setChecked(False)
+    assert plot.curves[0].getOriginalDataset()[1][0] == -0.5
+
+
+def test_overflow_is_shown_not_raised(plot):
+    plot.update_snapshot(snap(0, [1.0, 1.0]))
+    plot.update_snapshot(snap(1, [np.inf, 1.0]))
+    plot.grab()
+    assert "overflowed" in plot.status.text()
+
+
+def test_long_history_stays_bounded(qtbot):
+    plot = WeightsPlot(max_points=1000)
+    qtbot.addWidget(plot)
+    for t in range(2500):
+        plot.update_snapshot(snap(t, [np.sin(t / 100), 1.0]))
+    x, _ = plot.curves[0].getOriginalDataset()
+    assert 500 <= len(x) <= 1000
+    assert x[0] < 10 and x[-1] == 2499  # the whole run, at a coarser resolution
+    assert plot.curves[0].opts["clipToView"] and plot.curves[0].opts["autoDownsample"]
+
+
+def test_clear_empties_the_curves(plot):
+    plot.update_snapshot(snap(0, [1, 1]))
+    plot.clear_action.trigger()
+    assert plot.curves[0].getOriginalDataset()[0] is None
+
+
+def test_export_png_svg_csv(plot, tmp_path):
+    for t in range(3):
+        plot.update_snapshot(snap(t, [t, 2 * t]))
+    png = plot.export(tmp_path / "w.png")
+    image = QImage(str(png))
+    assert not image.isNull()
+    assert image.width() == int(plot.graphics.scene().sceneRect().width())
+    svg = plot.export(tmp_path / "w.svg").read_text()
+    assert "<svg" in svg
+    lines = plot.export(tmp_path / "w.csv").read_text().splitlines()
+    assert lines[0].split(",")[:2] == ["x1→y_x", "x1→y_y"]
+    assert len(lines) == 4
+    with pytest.raises(ValueError):
+        plot.export(tmp_path / "w.gif")
+
+
+def test_registry_lists_plot_panels():
+    assert PLOTS["weights"] is WeightsPlot
+    assert all(issubclass(cls, PlotPanel) and cls.title for cls in PLOTS.values())
