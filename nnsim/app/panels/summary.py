@@ -1,0 +1,62 @@
+"""Text and colours the panels share: dataset summaries, class colours, readable formulas."""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from nnsim.engine.datasets import Dataset
+
+# Class 0 red and class 1 green, as in the lecture; further classes from the tab10 palette.
+CLASS_COLORS = ("#d62728", "#2ca02c", "#1f77b4", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2",
+                "#7f7f7f", "#bcbd22", "#17becf")
+
+_GREEK = {"eta": "η", "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "lambda": "λ",
+          "mu": "μ", "sigma": "σ", "theta": "θ", "Delta": "Δ", "phi": "φ", "tau": "τ"}
+
+
+def class_color(label: int) -> str:
+    return CLASS_COLORS[int(label) % len(CLASS_COLORS)]
+
+
+def pretty_formula(text: str) -> str:
+    """'w += eta * x * y' -> 'w += η · x · y': Greek letters by name and a centred dot for
+    multiplication, so the update reads like the lecture's slides."""
+    text = re.sub(r"\b(" + "|".join(_GREEK) + r")\b", lambda m: _GREEK[m.group(1)], text)
+    return text.replace(" * ", " · ")
+
+
+def class_labels(ds: Dataset) -> np.ndarray | None:
+    """Integer class labels of a classification set (1-D integer targets or one-hot rows),
+    else None (regression or no targets)."""
+    if ds.y is None or len(ds) == 0:
+        return None
+    y = ds.y
+    if y.ndim == 2 and y.shape[1] > 1:
+        if np.all((y == 0) | (y == 1)) and np.all(y.sum(1) == 1):
+            return np.argmax(y, axis=1)
+        return None
+    y = y.ravel()
+    if np.all(y == np.round(y)) and np.unique(y).size <= 12:
+        return y.astype(int)
+    return None
+
+
+def describe(ds: Dataset | None) -> str:
+    """One line: '200 points · 2 features · 2 classes (100 / 100)'."""
+    if ds is None:
+        return "No data"
+    n = len(ds)
+    parts = [f"{n} point{'s' if n != 1 else ''}",
+             f"{ds.n_features} feature{'s' if ds.n_features != 1 else ''}"]
+    labels = class_labels(ds)
+    if ds.y is None:
+        parts.append("no targets")
+    elif labels is not None:
+        values, counts = np.unique(labels, return_counts=True)
+        counts_text = " / ".join(str(c) for c in counts)
+        parts.append(f"{values.size} class{'es' if values.size != 1 else ''} ({counts_text})")
+    elif n:
+        lo, hi = float(np.min(ds.y)), float(np.max(ds.y))
+        parts.append(f"targets {lo:.3g} … {hi:.3g}")
+    return " · ".join(parts)
