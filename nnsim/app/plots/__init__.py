@@ -6,11 +6,17 @@ Every plot is a `PlotPanel` with `update_snapshot(snapshot)`, `clear()` and `exp
 from __future__ import annotations
 
 from . import _refcount  # noqa: F401  (first: keeps PySide6 6.12 from freeing None)
+from .activation import ActivationPlot
 from .base import PlotPanel
+from .energy import EnergyPlot
+from .loss import LossPlot
 from .weights import WeightsPlot
 
 PLOTS: dict[str, type[PlotPanel]] = {
     "weights": WeightsPlot,
+    "energy": EnergyPlot,
+    "loss": LossPlot,
+    "activation": ActivationPlot,
 }
 
-__all__ = ["PLOTS", "PlotPanel", "WeightsPlot"]
+__all__ = ["PLOTS", "ActivationPlot", "EnergyPlot", "LossPlot", "PlotPanel", "WeightsPlot"]

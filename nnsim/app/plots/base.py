@@ -1,4 +1,4 @@
-"""PlotPanel: the common frame of every plot — a toolbar (status text, toggles, Clear, Export…)
+"""PlotPanel: the common frame of every plot — a header row (toggles, status, Clear, Export…)
 over a pyqtgraph GraphicsLayoutWidget — and export to PNG, SVG or CSV by file extension.
 
 Subclasses build their items once in __init__ and update them in `update_snapshot(snapshot)`;
@@ -17,10 +17,10 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.exporters as exporters
-from PySide6.QtCore import QRectF, QSize
+from PySide6.QtCore import QRectF
 from PySide6.QtGui import QAction, QPainter
 from PySide6.QtSvg import QSvgGenerator
-from PySide6.QtWidgets import QFileDialog, QLabel, QSizePolicy, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWidget
 
 from . import style
 
@@ -34,19 +34,17 @@ class PlotPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.toolbar = QToolBar(self)
-        self.toolbar.setIconSize(QSize(14, 14))
-        self.toolbar.setStyleSheet("QToolBar { border: 0; spacing: 4px; }")
-        self.status = QLabel("", self.toolbar)
+        # A header row: toggles, the status line (takes the free width, clipped first), actions.
+        self.header = QWidget(self)
+        self._header_layout = QHBoxLayout(self.header)
+        self._header_layout.setContentsMargins(4, 2, 4, 2)
+        self._header_layout.setSpacing(2)
+        self.status = QLabel("", self.header)
         self.status.setStyleSheet("color: #37414b; padding-left: 4px;")
-        self.toolbar.addWidget(self.status)
-        spacer = QWidget(self.toolbar)
-        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self._spacer = self.toolbar.addWidget(spacer)
-        self.clear_action = self.toolbar.addAction("Clear", self.clear)
-        self.clear_action.setToolTip("Forget what this plot has drawn")
-        self.export_action = self.toolbar.addAction("Export…", self.export_dialog)
-        self.export_action.setToolTip("Save as PNG, SVG or CSV")
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._header_layout.addWidget(self.status, 1)
+        self.clear_action = self._add_button("Clear", self.clear, "Forget what this plot has drawn")
+        self.export_action = self._add_button("Export…", self.export_dialog, "Save as PNG, SVG or CSV")
 
         self.graphics = pg.GraphicsLayoutWidget(self)
         self.graphics.setBackground(style.BACKGROUND)
@@ -54,7 +52,7 @@ class PlotPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addWidget(self.toolbar)
+        layout.addWidget(self.header)
         layout.addWidget(self.graphics, 1)
 
     # ------------------------------------------------------------------ building
@@ -63,26 +61,42 @@ class PlotPanel(QWidget):
         plot = self.graphics.addPlot(row=row, col=col, **kwargs)
         return style.style_plot(plot, left=left, bottom=bottom)
 
-    def add_toggle(self, text: str, checked: bool, slot, tooltip: str = "") -> QAction:
-        """A checkable toolbar action placed before the spacer; `slot(checked)` runs on toggle."""
+    def _add_button(self, text: str, slot, tooltip: str, checkable: bool = False,
+                    index: int = -1) -> QAction:
         action = QAction(text, self)
-        action.setCheckable(True)
-        action.setChecked(checked)
         action.setToolTip(tooltip)
-        action.toggled.connect(slot)
-        self.toolbar.insertAction(self._spacer, action)
+        action.setCheckable(checkable)
+        (action.toggled if checkable else action.triggered).connect(slot)
+        button = QToolButton(self.header)
+        button.setDefaultAction(action)
+        button.setAutoRaise(True)
+        self._header_layout.insertWidget(index, button)
+        return action
+
+    def add_toggle(self, text: str, checked: bool, slot, tooltip: str = "") -> QAction:
+        """A checkable button left of the status line; `slot(checked)` runs on toggle."""
+        action = self._add_button(text, slot, tooltip, checkable=True,
+                                  index=self._header_layout.indexOf(self.status))
+        action.blockSignals(True)
+        action.setChecked(checked)
+        action.blockSignals(False)
         return action
 
     def add_tool(self, widget: QWidget) -> None:
-        """Any small widget (a combo box, a spin box) placed before the spacer."""
-        self.toolbar.insertWidget(self._spacer, widget)
+        """Any small widget (a combo box, a spin box) left of the status line."""
+        self._header_layout.insertWidget(self._header_layout.indexOf(self.status), widget)
 
     # ------------------------------------------------------------------ the contract
     def update_snapshot(self, snapshot: Any) -> None:
         raise NotImplementedError
 
+    def set_status(self, text: str) -> None:
+        """The one-line summary left of Clear (clipped when narrow; the tooltip keeps it whole)."""
+        self.status.setText(text)
+        self.status.setToolTip(text)
+
     def clear(self) -> None:
-        self.status.setText("")
+        self.set_status("")
 
     # ------------------------------------------------------------------ export
     def export(self, path: str | os.PathLike) -> Path:

@@ -68,6 +68,7 @@ def style_plot(plot: pg.PlotItem, left: str = "", bottom: str = "", grid: bool =
         axis.setPen(pg.mkPen(INK))
         axis.setTextPen(pg.mkPen(INK))
         axis.setTickFont(font)
+        axis.enableAutoSIPrefix(False)  # "(x0.001)" beside a label confuses more than it saves
     style = {"color": "#{:02x}{:02x}{:02x}".format(*INK), "font-size": f"{FONT_PT + 1}pt"}
     if left:
         plot.setLabel("left", left, **style)

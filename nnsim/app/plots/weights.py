@@ -76,7 +76,7 @@ class WeightsPlot(PlotPanel):
             self.series.append(step, weights)
             self.norms.append(step, [norm])
         self._redraw()
-        self.status.setText(self._status_text(int(step), weights, norm))
+        self.set_status(self._status_text(int(step), weights, norm))
 
     def _status_text(self, step: int, weights: np.ndarray, norm: float) -> str:
         if not np.isfinite(weights).all() or not np.isfinite(norm):

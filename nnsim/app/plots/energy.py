@@ -1,0 +1,76 @@
+"""Energy over time for Hopfield and symmetric recurrent networks: it only ever slides downhill.
+
+The engine's history["energy"] (one value per sweep) is drawn when present: it is complete even
+when the GUI dropped frames.  Otherwise each snapshot's metrics["energy"] is appended at its step.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+
+from . import style
+from .base import PlotPanel
+from .series import Series
+
+
+class EnergyPlot(PlotPanel):
+    title = "Energy"
+
+    def __init__(self, parent=None, max_points: int = 200_000) -> None:
+        super().__init__(parent)
+        self.plot = self.add_plot(0, 0, left="energy E", bottom="step")
+        self.curve = self.plot.plot(pen=style.pen((123, 31, 162), 2), name="energy")
+        self.curve.setClipToView(True)
+        self.curve.setDownsampling(auto=True, method="peak")
+        self.marker = pg.ScatterPlotItem(size=9, brush=pg.mkBrush(123, 31, 162), pen=pg.mkPen("w"))
+        self.plot.addItem(self.marker)
+        self.series = Series(1, max_points=max_points)
+        self.source = ""  # "history" or "metrics": which of the two the curve shows
+
+    def update_snapshot(self, snapshot: Any) -> None:
+        history = getattr(snapshot, "history", None) or {}
+        metrics = getattr(snapshot, "metrics", None) or {}
+        energy = history.get("energy")
+        if energy is not None and len(energy):
+            y = np.asarray(energy, dtype=float)
+            self._show("history", np.arange(len(y), dtype=float), y)
+        elif "energy" in metrics:
+            step = float(getattr(snapshot, "step", len(self.series)))
+            if self.series.last_x is not None and step < self.series.last_x:
+                self.series.clear()  # reset
+            if self.series.last_x == step:
+                self.series.replace_last([metrics["energy"]])
+            else:
+                self.series.append(step, [metrics["energy"]])
+            self._show("metrics", self.series.x, self.series.y(0))
+        else:
+            return
+        self.set_status(self._status_text(snapshot))
+
+    def _show(self, source: str, x: np.ndarray, y: np.ndarray) -> None:
+        if source != self.source:
+            self.source = source
+            self.plot.setLabel("bottom", "sweep" if source == "history" else "step")
+        finite = bool(np.isfinite(y).all())
+        self.curve.setData(x, y, skipFiniteCheck=finite)
+        if len(x) and np.isfinite(y[-1]):
+            self.marker.setData([x[-1]], [y[-1]])
+
+    def _status_text(self, snapshot: Any) -> str:
+        x, y = self.curve.getOriginalDataset()
+        if y is None or not len(y):
+            return ""
+        where = "sweep" if self.source == "history" else "step"
+        text = f"E = {y[-1]:.4g} at {where} {int(x[-1])}"
+        if getattr(snapshot, "done", False):
+            text += " · settled in a minimum"
+        return text
+
+    def clear(self) -> None:
+        super().clear()
+        self.series.clear()
+        self.source = ""
+        self.curve.setData([], [])
+        self.marker.setData([], [])

@@ -1,0 +1,81 @@
+"""Loss and accuracy per epoch, training and validation: two stacked plots sharing the epoch axis.
+
+Curves come straight from the snapshot's history arrays (complete even when frames were dropped);
+keys that are missing are simply not drawn.  Validation is dashed, training solid.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from . import style
+from .base import PlotPanel
+
+LOSS_COLOR = (198, 40, 40)
+ACCURACY_COLOR = (21, 101, 192)
+
+
+class LossPlot(PlotPanel):
+    title = "Loss and accuracy"
+    KEYS = ("loss", "val_loss", "accuracy", "val_accuracy")
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.loss_plot = self.add_plot(0, 0, left="loss", axisItems={"left": style.SparseLogAxis("left")})
+        self.accuracy_plot = self.add_plot(1, 0, left="accuracy", bottom="epoch")
+        self.accuracy_plot.setXLink(self.loss_plot)
+        self.accuracy_plot.setYRange(-0.03, 1.05, padding=0)
+        self.accuracy_plot.getViewBox().setLimits(yMin=-0.1, yMax=1.1)
+        for plot in (self.loss_plot, self.accuracy_plot):
+            plot.getAxis("left").setWidth(50)
+        style.add_legend(self.loss_plot, offset=(-10, 10))
+        style.add_legend(self.accuracy_plot, offset=(-10, -10))
+        self.curves = {
+            "loss": self.loss_plot.plot(pen=style.pen(LOSS_COLOR, 2), name="training"),
+            "val_loss": self.loss_plot.plot(pen=style.pen(LOSS_COLOR, 2, dashed=True), name="validation"),
+            "accuracy": self.accuracy_plot.plot(pen=style.pen(ACCURACY_COLOR, 2), name="training"),
+            "val_accuracy": self.accuracy_plot.plot(pen=style.pen(ACCURACY_COLOR, 2, dashed=True),
+                                                    name="validation"),
+        }
+        for curve in self.curves.values():
+            curve.setClipToView(True)
+            curve.setDownsampling(auto=True, method="peak")
+        self.log_action = self.add_toggle("log loss", False, self.set_log_scale,
+                                          "Show the loss on a logarithmic axis")
+
+    def update_snapshot(self, snapshot: Any) -> None:
+        history = getattr(snapshot, "history", None) or {}
+        for key, curve in self.curves.items():
+            values = history.get(key)
+            if values is None or not len(values):
+                curve.setData([], [])
+                continue
+            y = np.asarray(values, dtype=float)
+            x = np.arange(1, len(y) + 1, dtype=float)  # epoch k ends after k passes
+            curve.setData(x, y, skipFiniteCheck=bool(np.isfinite(y).all()))
+        self.set_status(self._status_text(history))
+
+    @staticmethod
+    def _status_text(history) -> str:
+        parts = []
+        for key, label, fmt in (("loss", "loss", ".4g"), ("val_loss", "val", ".4g"),
+                                ("accuracy", "acc", ".1%"), ("val_accuracy", "val acc", ".1%")):
+            values = history.get(key)
+            if values is not None and len(values):
+                parts.append(f"{label} {float(values[-1]):{fmt}}")
+        if not parts:
+            return ""
+        epochs = max(len(history.get(k, ())) for k in ("loss", "accuracy", "val_loss", "val_accuracy"))
+        return f"epoch {epochs} · " + " · ".join(parts)
+
+    def set_log_scale(self, on: bool) -> None:
+        if self.log_action.isChecked() != bool(on):
+            self.log_action.setChecked(bool(on))
+            return
+        self.loss_plot.setLogMode(y=bool(on))
+
+    def clear(self) -> None:
+        super().clear()
+        for curve in self.curves.values():
+            curve.setData([], [])
