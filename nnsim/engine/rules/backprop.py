@@ -52,7 +52,8 @@ class BackpropTrainer(Trainer):
         self.A = self.graph.inputs_matrix(self.X)  # the epoch's shuffled samples, in place
         self.D_epoch = self.D.copy()
         self.batch = p["batch_size"]
-        self.X_eval = self.X  # set by `evaluate_on`
+        self.programs: dict[int, list] = {}  # per mini-batch position
+        self._quiet = False  # inside run_epoch's errstate
 
     def _checked(self, data: Dataset, what: str) -> tuple[np.ndarray, np.ndarray]:
         c = self.compiled
@@ -80,7 +81,9 @@ class BackpropTrainer(Trainer):
 
     def _begin_epoch(self) -> None:
         p = self.rule.params
-        self.batch = p["batch_size"]
+        if p["batch_size"] != self.batch:
+            self.batch = p["batch_size"]
+            self.programs.clear()
         if p["shuffle"]:
             order = self.rng.permutation(len(self.X))
             self.A[:, self.graph.input_cols] = self.X[order]
@@ -88,22 +91,42 @@ class BackpropTrainer(Trainer):
         if p["optimizer"] != self.optimizer.name:  # changed during the run: a fresh state
             self.optimizer = optimizers.make(p["optimizer"], self.graph.theta.size)
 
+    def _program(self, i: int) -> list:
+        """Forward and backward ops of mini-batch i, bound to rows of the epoch buffers."""
+        rows = slice(i * self.batch, (i + 1) * self.batch)
+        A, D = self.A[rows], self.D_epoch[rows]
+        forward, buf = self.graph.forward_program(A)
+        program = self.programs[i] = forward + self.graph.backward_program(A, D, buf)
+        return program
+
     def _step(self) -> None:
         if self.position == 0:
             self._begin_epoch()
-        graph, theta = self.graph, self.graph.theta
-        start = self.position * self.batch
-        A = self.A[start:start + self.batch]
-        D = self.D_epoch[start:start + self.batch]
+        if self._quiet:
+            self._update()
+        else:
+            with np.errstate(all="ignore"):
+                self._update()
+
+    def _update(self) -> None:
+        theta = self.graph.theta
         np.copyto(self.previous, theta)
-        with np.errstate(all="ignore"):  # divergence is detected below, not warned about
-            graph.backward(A, D, graph.forward(A))
-            self.optimizer.step(theta, graph.grad, self.rule.params)
-            size = float(np.dot(theta, theta))  # inf or nan once anything has blown up
-        if not size < 1e300:
+        for fn, args in self.programs.get(self.position) or self._program(self.position):
+            fn(*args)
+        self.optimizer.step(theta, self.graph.grad, self.rule.params)
+        if not np.dot(theta, theta) < 1e300:  # inf or nan once anything has blown up
             np.copyto(theta, self.previous)
             self.history.diverged = True
             self.history.diverged_at = self.history.steps + 1
+
+    def run_epoch(self) -> None:
+        # Divergence is detected, not warned about: silence numpy once per epoch, not per step.
+        with np.errstate(all="ignore"):
+            self._quiet = True
+            try:
+                super().run_epoch()
+            finally:
+                self._quiet = False
 
     def _end_epoch(self) -> None:
         h, graph = self.history, self.graph

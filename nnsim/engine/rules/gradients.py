@@ -16,6 +16,7 @@ Step, sign units and inhibitory vetoes have no useful gradient; Backprop.applies
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
@@ -72,6 +73,97 @@ def derivative(act: str, g: np.ndarray, y: np.ndarray, beta, out: np.ndarray) ->
         out[...] = -beta * y * g
 
 
+def run(ops: list) -> None:
+    for fn, args in ops:
+        fn(*args)
+
+
+def _activation_ops(act: str, _cols, beta, z: np.ndarray, y: np.ndarray) -> list:
+    """y = g(z) as in-place NumPy calls."""
+    if act == "relu":
+        return [(partial(np.maximum, out=y), (z, 0.0))]  # (its positional out is deprecated)
+    if act == "sigmoid":
+        # 1 / (1 + e^-z) = (1 + tanh(z / 2)) / 2: never overflows, so never warns.
+        return [(np.multiply, (z, 0.5, y)), (np.tanh, (y, y)), (np.multiply, (y, 0.5, y)),
+                (np.add, (y, 0.5, y))]
+    if act == "tanh":
+        return [(np.tanh, (z, y))]
+    if act == "linear":
+        return [(np.copyto, (y, z))]
+    return [(activate, (act, z, y, beta))]
+
+
+def _derivative_ops(act: str, _cols, beta, g: np.ndarray, y: np.ndarray, dz: np.ndarray) -> list:
+    """dz = g * g'(z), from the outputs y, as in-place NumPy calls."""
+    if act == "relu":
+        return [(np.greater, (y, 0.0, dz)), (np.multiply, (dz, g, dz))]
+    if act == "sigmoid":
+        return [(np.subtract, (1.0, y, dz)), (np.multiply, (dz, y, dz)),
+                (np.multiply, (dz, g, dz))]
+    if act == "tanh":
+        return [(np.multiply, (y, y, dz)), (np.subtract, (1.0, dz, dz)),
+                (np.multiply, (dz, g, dz))]
+    if act == "linear":
+        return [(np.copyto, (dz, g))]
+    return [(derivative, (act, g, y, beta, dz))]
+
+
+def _activate_groups(groups, z, y) -> None:
+    for act, cols, beta in groups:
+        part = np.empty_like(z[:, cols])
+        activate(act, z[:, cols], part, beta)
+        y[:, cols] = part
+
+
+def _derive_groups(groups, g, y, dz) -> None:
+    for act, cols, beta in groups:
+        part = np.empty_like(g[:, cols])
+        derivative(act, g[:, cols], y[:, cols], beta, part)
+        dz[:, cols] = part
+
+
+def _put_columns(A, cols, values) -> None:
+    A[:, cols] = values
+
+
+def _mse_gradient(A, cols, D, dA) -> None:
+    if isinstance(cols, slice):
+        losses.dy("mse", A[:, cols], D, dA[:, cols])
+    else:
+        dA[:, cols] = losses.dy("mse", A[:, cols], D, np.empty_like(D))
+
+
+def _gaussian_net_input(L, a_src, z) -> None:
+    """z = ||x - c||^2 over existing synapses, for the layer's gaussian units."""
+    for _, cols, _ in L.gaussian:
+        w = L.W[:, cols]
+        z[:, cols] = (a_src * a_src) @ L.mask[:, cols] - 2.0 * (a_src @ w) + np.sum(w * w, 0)
+
+
+def _gaussian_centres(L) -> None:
+    # The generic terms hold x^T dd and sum(dd): dL/dc = -2 (x^T dd - c sum(dd)).
+    for _, cols, _ in L.gaussian:
+        L.gW[:, cols] = -2.0 * (L.gW[:, cols] - L.W[:, cols] * L.gb[cols])
+
+
+def _source_gradient(L, a_src, dz, dA) -> None:
+    """dL/dA of the layer's sources, set or added into dA."""
+    if L.gaussian:
+        lin = dz.copy()
+        for _, cols, _ in L.gaussian:
+            lin[:, cols] = 0.0
+        g = lin @ L.W.T
+        for _, cols, _ in L.gaussian:  # dd2/dx = 2 (x - c) on existing synapses
+            dd = dz[:, cols]
+            g += 2.0 * a_src * (dd @ L.mask[:, cols].T) - 2.0 * (dd @ L.W[:, cols].T)
+    else:
+        g = dz @ L.W.T
+    if L.dsrc == "set":
+        dA[:, L.sources] = g
+    else:
+        dA[:, L.sources] += g
+
+
 @dataclass
 class _Layer:
     sources: slice | np.ndarray
@@ -96,6 +188,8 @@ class _Buffers:
         self.Z = [np.empty((n, len(L.b))) for L in graph.layers]
         self.Y = [np.empty((n, len(L.b))) for L in graph.layers]  # scattered targets only
         self.dZ = [np.empty((n, len(L.b))) for L in graph.layers]
+        self.G = [np.empty((n, len(L.b))) for L in graph.layers]  # gathered dL/dA of targets
+        self.S = [np.empty((n, L.W.shape[0])) for L in graph.layers]  # gathered sources
         self.dA = np.zeros((n, graph.n_neurons))
         self.ones = np.ones(n)
 
@@ -176,99 +270,91 @@ class Graph:
             buf = self._buffers[n] = _Buffers(n, self)
         return buf
 
-    # ------------------------------------------------------------------ passes
-    def _targets(self, A: np.ndarray, buf: _Buffers, k: int) -> np.ndarray:
-        t = self.layers[k].targets
-        return A[:, t] if isinstance(t, slice) else buf.Y[k]
+    # ------------------------------------------------------------------ programs
+    # A pass is compiled into a list of (function, arguments) with every array view bound in
+    # advance, so running it is one tight loop of NumPy calls with no bookkeeping.  The trainer
+    # keeps one program per mini-batch position, bound to rows of its epoch buffers, which it
+    # refills in place each epoch.
 
-    def forward(self, A: np.ndarray) -> _Buffers:
-        """Fill A's non-input columns from its input columns; returns the buffers holding z."""
+    def forward_program(self, A: np.ndarray) -> tuple[list, _Buffers]:
+        """Ops that fill A's non-input columns from its input columns, and the buffers they use."""
         buf = self.buffers(A.shape[0])
+        ops: list = []
         for k, L in enumerate(self.layers):
-            a_src = A[:, L.sources]
-            z = buf.Z[k]
-            np.matmul(a_src, L.W, out=z)
-            z += L.b
-            for _, cols, _ in L.gaussian:
-                w = L.W[:, cols]
-                z[:, cols] = (a_src * a_src) @ L.mask[:, cols] - 2.0 * (a_src @ w) + np.sum(w * w, 0)
-            y = self._targets(A, buf, k)
+            if isinstance(L.sources, slice):
+                a_src = A[:, L.sources]
+            else:
+                a_src = buf.S[k]
+                ops.append((np.take, (A, L.sources, 1, a_src)))
+            z, y = buf.Z[k], self._target_view(A, buf, k)
+            ops += [(np.matmul, (a_src, L.W, z)), (np.add, (z, L.b, z))]
+            if L.gaussian:
+                ops.append((_gaussian_net_input, (L, a_src, z)))
             if len(L.groups) == 1:
-                act, _, beta = L.groups[0]
-                activate(act, z, y, beta)
+                ops += _activation_ops(*L.groups[0], z, y)
             else:
-                for act, cols, beta in L.groups:
-                    part = np.empty_like(z[:, cols])
-                    activate(act, z[:, cols], part, beta)
-                    y[:, cols] = part
+                ops.append((_activate_groups, (L.groups, z, y)))
             if not isinstance(L.targets, slice):
-                A[:, L.targets] = y
-        return buf
+                ops.append((_put_columns, (A, L.targets, y)))
+        return ops, buf
 
-    def backward(self, A: np.ndarray, D: np.ndarray, buf: _Buffers) -> None:
-        """Fill `grad` with dL/dtheta for the batch whose forward pass filled A and buf."""
-        dA = buf.dA
+    def backward_program(self, A: np.ndarray, D: np.ndarray, buf: _Buffers) -> list:
+        """Ops that fill `grad` with dL/dtheta, to run after the forward program of A."""
+        dA, ops = buf.dA, []
         if self.zero_dA:
-            dA.fill(0.0)
+            ops.append((dA.fill, (0.0,)))
         if self.loss == "mse":
-            oc = self.output_cols
-            if isinstance(oc, slice):
-                losses.dy("mse", A[:, oc], D, out=dA[:, oc])
-            else:
-                dA[:, oc] = losses.dy("mse", A[:, oc], D, out=np.empty_like(D))
+            ops.append((_mse_gradient, (A, self.output_cols, D, dA)))
         for k in range(len(self.layers) - 1, -1, -1):
             L = self.layers[k]
             if not L.active:
                 continue
-            y, dz = self._targets(A, buf, k), buf.dZ[k]
+            y, dz = self._target_view(A, buf, k), buf.dZ[k]
+            a_src = A[:, L.sources] if isinstance(L.sources, slice) else buf.S[k]
             if L.reads:
-                g = dA[:, L.targets]
-                if len(L.groups) == 1:
-                    act, _, beta = L.groups[0]
-                    derivative(act, g, y, beta, dz)
+                if isinstance(L.targets, slice):
+                    g = dA[:, L.targets]
                 else:
-                    for act, cols, beta in L.groups:
-                        part = np.empty_like(g[:, cols])
-                        derivative(act, g[:, cols], y[:, cols], beta, part)
-                        dz[:, cols] = part
+                    g = buf.G[k]
+                    ops.append((np.take, (dA, L.targets, 1, g)))
+                if len(L.groups) == 1:
+                    ops += _derivative_ops(*L.groups[0], g, y, dz)
+                else:
+                    ops.append((_derive_groups, (L.groups, g, y, dz)))
             if self.canonical and L.out_all and not L.reads:
-                losses.dz(self.loss, y, D, dz, self.n_outputs)  # the common case: one call
+                ops.append((losses.dz, (self.loss, y, D, dz, self.n_outputs)))  # the usual case
             elif self.canonical and L.out_local is not None:
-                if not L.reads:
-                    dz.fill(0.0)
-                d = D[:, L.out_index]
-                dz[:, L.out_local] += losses.dz(self.loss, y[:, L.out_local], d,
-                                                np.empty_like(d), self.n_outputs)
-            a_src = A[:, L.sources]
-            np.matmul(a_src.T, dz, out=L.gW)
-            np.matmul(buf.ones, dz, out=L.gb)
-            if L.dsrc:
-                self._source_gradient(L, a_src, dz, dA)
-            for _, cols, _ in L.gaussian:
-                # Generic terms hold x^T dd and sum(dd): dL/dc = -2 (x^T dd - c sum(dd)).
-                L.gW[:, cols] = -2.0 * (L.gW[:, cols] - L.W[:, cols] * L.gb[cols])
+                ops.append((self._output_delta, (L, y, D, dz)))
+            ops += [(np.matmul, (a_src.T, dz, L.gW)), (np.matmul, (buf.ones, dz, L.gb))]
+            if L.dsrc == "set" and not L.gaussian and isinstance(L.sources, slice):
+                ops.append((np.matmul, (dz, L.W.T, dA[:, L.sources])))
+            elif L.dsrc:
+                ops.append((_source_gradient, (L, a_src, dz, dA)))
+            if L.gaussian:
+                ops.append((_gaussian_centres, (L,)))
         if self.masked:
-            self.grad *= self.mask
+            ops.append((np.multiply, (self.grad, self.mask, self.grad)))
+        return ops
 
-    def _source_gradient(self, L: _Layer, a_src, dz, dA) -> None:
-        """dL/dA of the layer's sources, set or added into dA."""
-        if not L.gaussian and L.dsrc == "set" and isinstance(L.sources, slice):
-            np.matmul(dz, L.W.T, out=dA[:, L.sources])
-            return
-        if L.gaussian:
-            lin = dz.copy()
-            for _, cols, _ in L.gaussian:
-                lin[:, cols] = 0.0
-            g = lin @ L.W.T
-            for _, cols, _ in L.gaussian:  # dd2/dx = 2 (x - c) on existing synapses
-                dd = dz[:, cols]
-                g += 2.0 * a_src * (dd @ L.mask[:, cols].T) - 2.0 * (dd @ L.W[:, cols].T)
-        else:
-            g = dz @ L.W.T
-        if L.dsrc == "set":
-            dA[:, L.sources] = g
-        else:
-            dA[:, L.sources] += g
+    def _target_view(self, A: np.ndarray, buf: _Buffers, k: int) -> np.ndarray:
+        t = self.layers[k].targets
+        return A[:, t] if isinstance(t, slice) else buf.Y[k]
+
+    def _output_delta(self, L: _Layer, y, D, dz) -> None:
+        """Outputs mixed with other units, or also feeding later units: add the loss's dL/dz."""
+        if not L.reads:
+            dz.fill(0.0)
+        d = D[:, L.out_index]
+        dz[:, L.out_local] += losses.dz(self.loss, y[:, L.out_local], d, np.empty_like(d),
+                                        self.n_outputs)
+
+    def forward(self, A: np.ndarray) -> _Buffers:
+        ops, buf = self.forward_program(A)
+        run(ops)
+        return buf
+
+    def backward(self, A: np.ndarray, D: np.ndarray, buf: _Buffers) -> None:
+        run(self.backward_program(A, D, buf))
 
     # ------------------------------------------------------------------ conveniences
     def inputs_matrix(self, X: np.ndarray) -> np.ndarray:
