@@ -361,6 +361,17 @@ def random_patterns(p: int = 5, n: int = 100, seed: int | None = 0) -> np.ndarra
     return np.where(rng.random((int(p), int(n))) < 0.5, -1.0, 1.0)
 
 
+def pattern_set(kind: str = "letters", names: str = "HOT", size: int = 8, p: int = 3,
+                n: int = 64, seed: int | None = 0) -> Dataset:
+    """Hopfield patterns as a Dataset (X = patterns, no targets), for the app's registry:
+    kind="letters" takes bitmap `names` at `size`; kind="random" takes p patterns of n units."""
+    if kind == "letters":
+        return Dataset(bitmap_patterns(names, int(size)), name=f"letters {names} ({size}x{size})")
+    if kind == "random":
+        return Dataset(random_patterns(p, n, seed), name=f"{p} random patterns of {n} units")
+    raise ValueError(f"unknown pattern kind {kind!r}; choose letters or random")
+
+
 def flip(pattern: np.ndarray, fraction: float, seed: int | None = 0) -> np.ndarray:
     """A copy of a +1/-1 pattern with round(fraction * n) distinct units flipped."""
     rng = np.random.default_rng(seed)
@@ -440,7 +451,7 @@ class Generator:
     name: str
     title: str
     function: Callable[..., Dataset]
-    kind: str  # "classification" or "regression"
+    kind: str  # "classification", "regression" or "patterns" (X only: Hopfield patterns)
     params: tuple[GeneratorParam, ...]
 
     def __call__(self, **params: Any) -> Dataset:
@@ -500,6 +511,13 @@ GENERATORS: dict[str, Generator] = {g.name: g for g in (
     _gen("cylinder", "Cylinder (2-D)", cylinder, "regression", _n(400), _noise(0.0, _YNOISE), _SEED,
          GeneratorParam("radius", float, 0.5, 0.05, 1.0, help="cylinder radius"),
          GeneratorParam("height", float, 1.0, 0.1, 10.0, help="cylinder height")),
+    _gen("patterns", "Hopfield patterns", pattern_set, "patterns",
+         GeneratorParam("kind", str, "letters", choices=("letters", "random"),
+                        help="bitmap letters and digits, or random +1/-1 patterns"),
+         GeneratorParam("names", str, "HOT", help="letters/digits to store (kind = letters)"),
+         GeneratorParam("size", int, 8, 8, 16, help="bitmap side: 8 or 16 (kind = letters)"),
+         GeneratorParam("p", int, 3, 1, 1000, help="number of patterns (kind = random)"),
+         GeneratorParam("n", int, 64, 2, 4096, help="units per pattern (kind = random)"), _SEED),
 )}
 
 

@@ -56,6 +56,13 @@ def test_generator_is_seeded_and_shaped(name):
     if "seed" not in declared:  # truth tables: fixed data
         assert name == "truth_table" and np.array_equal(gen().X, gen().X)
         return
+    if gen.kind == "patterns":  # Hopfield patterns: X only, +1/-1
+        assert gen().X.shape == (3, 64) and gen().y is None
+        a, b, c = (gen(kind="random", p=4, n=30, seed=s) for s in (3, 3, 4))
+        assert a.X.shape == (4, 30) and set(np.unique(a.X)) == {-1.0, 1.0}
+        assert np.array_equal(a.X, b.X) and not np.array_equal(a.X, c.X)
+        assert np.array_equal(gen(names="AB", size=16).X, datasets.bitmap_patterns("AB", 16))
+        return
     a, b, c = gen(seed=3), gen(seed=3), gen(seed=4)
     assert np.array_equal(a.X, b.X) and np.array_equal(a.y, b.y)
     assert not np.array_equal(a.X, c.X)
