@@ -329,3 +329,60 @@ def test_data_shape_errors():
     cce = rules.Backprop(loss="categorical_crossentropy")
     with pytest.raises(ValueError, match="0..2"):
         cce.trainer(Network.layered([2, 3], "softmax"), (np.zeros((2, 2)), [0, 3]))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(random_dags())
+def test_gradient_equals_pytorch_autograd_when_installed(case):
+    torch = pytest.importorskip("torch")
+    net, X, D = case
+    compiled = net.compile()
+    weights = {s.key: torch.tensor(s.weight, dtype=torch.float64, requires_grad=True)
+               for s in net.synapses}
+    biases = {n.id: torch.tensor(n.bias, dtype=torch.float64, requires_grad=True)
+              for n in net.neurons if n.role != "input"}
+    act = {"sigmoid": torch.sigmoid, "tanh": torch.tanh, "linear": lambda z: z}
+    value = {}
+    Xt = torch.tensor(X)
+    for i, name in enumerate(compiled.input_names):
+        value[net.neuron(name).id] = Xt[:, i]
+    for nid in compiled.order[compiled.n_inputs:]:  # layer order is a topological order
+        z = biases[nid] + sum(weights[s.key] * value[s.source] for s in net.incoming(nid))
+        value[nid] = act[net.neuron(nid).activation](z)
+    y = torch.stack([value[net.neuron(name).id] for name in compiled.output_names], dim=1)
+    torch.mean((y - torch.tensor(D)) ** 2).backward()
+    _, grads = gradient(net, X, D, "mse")
+    for (gW, gb), layer in zip(grads, compiled.layers):
+        for r, c in zip(*np.nonzero(layer.mask)):
+            key = (layer.source_ids[r], layer.target_ids[c])
+            assert gW[r, c] == pytest.approx(weights[key].grad.item(), rel=1e-9, abs=1e-12)
+        for c, t in enumerate(layer.target_ids):
+            assert gb[c] == pytest.approx(biases[t].grad.item(), rel=1e-9, abs=1e-12)
+
+
+def test_single_steps_from_the_app_advance_one_batch_and_report_divergence():
+    net, X, d = linear_problem()
+    trainer = rules.Backprop(optimizer="sgd", learning_rate=0.01, batch_size=3).trainer(
+        net, (X, d))
+    assert trainer.steps_per_epoch == 2
+    assert trainer.step() is False and trainer.history.steps == 1
+    assert trainer.step() is True and trainer.history.epochs == 1
+    assert len(trainer.history.loss) == 1
+    wild = rules.Backprop(optimizer="sgd", learning_rate=10.0, batch_size=4).trainer(
+        net, (X * 1e3, d))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        while not wild.history.done:
+            wild.step()  # outside run_epoch: each step silences numpy itself
+    assert wild.history.diverged and wild.history.diverged_at == wild.history.steps
+    assert np.all(np.isfinite(wild.graph.theta))
+
+
+def test_batch_size_change_applies_at_next_epoch():
+    net, X, d = linear_problem()
+    rule = rules.Backprop(optimizer="sgd", learning_rate=0.01, batch_size=4, shuffle=False)
+    trainer = rule.trainer(net, (X, d))
+    trainer.run(1)
+    rule.set_params(batch_size=1)
+    trainer.run(1)
+    assert trainer.history.steps == 1 + 4
