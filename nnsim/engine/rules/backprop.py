@@ -22,7 +22,8 @@ from ..initializers import INITIALIZERS, initialize
 from ..network import Network
 from . import losses, optimizers
 from .base import Applicability, History, Param, Rule, Trainer
-from .gradients import _SMOOTH, Graph
+from .gradients import Graph
+from .unit_ops import DIFFERENTIABLE
 
 
 class BackpropTrainer(Trainer):
@@ -202,7 +203,7 @@ class Backprop(Rule):
                                             f"{net.neuron(s.target).name!r} is an inhibitory veto: "
                                             "an all-or-nothing switch has no gradient")
         for n in net.neurons:
-            if n.role != "input" and n.activation not in _SMOOTH:
+            if n.role != "input" and n.activation not in DIFFERENTIABLE:
                 return Applicability(False, f"{n.name!r} is a {n.activation} unit: its derivative "
                                             "is zero wherever it exists, so no gradient flows "
                                             "(use sigmoid, tanh, relu or linear units)")

@@ -16,110 +16,15 @@ Step, sign units and inhibitory vetoes have no useful gradient; Backprop.applies
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
 
 import numpy as np
 
 from . import losses
-
-_SMOOTH = ("linear", "sigmoid", "tanh", "relu", "softmax", "gaussian")
+from .unit_ops import activate_groups, activation_ops, derivative_ops, derive_groups, run
 
 
 def _cols(index: slice | np.ndarray, n: int) -> list[int]:
     return list(range(n))[index] if isinstance(index, slice) else index.tolist()
-
-
-def activate(act: str, z: np.ndarray, y: np.ndarray, beta: np.ndarray | None = None) -> None:
-    """y = g(z) in place (y may be a strided view)."""
-    if act == "relu":
-        np.maximum(z, 0.0, out=y)
-    elif act == "sigmoid":
-        # 1 / (1 + e^-z) = (1 + tanh(z / 2)) / 2: never overflows, no warning, four calls.
-        np.multiply(z, 0.5, out=y)
-        np.tanh(y, out=y)
-        y *= 0.5
-        y += 0.5
-    elif act == "tanh":
-        np.tanh(z, out=y)
-    elif act == "linear":
-        y[...] = z
-    elif act == "softmax":
-        e = np.exp(z - np.max(z, axis=1, keepdims=True))
-        y[...] = e / np.sum(e, axis=1, keepdims=True)
-    elif act == "gaussian":
-        y[...] = np.exp(-beta * np.maximum(z, 0.0))
-    else:
-        raise ValueError(f"backpropagation cannot differentiate {act} units")
-
-
-def derivative(act: str, g: np.ndarray, y: np.ndarray, beta, out: np.ndarray) -> None:
-    """out = dL/dz from g = dL/dy and the outputs y, in place."""
-    if act == "relu":
-        np.greater(y, 0.0, out=out)
-        out *= g
-    elif act == "sigmoid":
-        np.subtract(1.0, y, out=out)
-        out *= y
-        out *= g
-    elif act == "tanh":
-        np.multiply(y, y, out=out)
-        np.subtract(1.0, out, out=out)
-        out *= g
-    elif act == "linear":
-        out[...] = g
-    elif act == "softmax":  # the Jacobian-vector product of the group
-        out[...] = y * (g - np.sum(g * y, axis=1, keepdims=True))
-    elif act == "gaussian":  # dy/dd2 = -beta y
-        out[...] = -beta * y * g
-
-
-def run(ops: list) -> None:
-    for fn, args in ops:
-        fn(*args)
-
-
-def _activation_ops(act: str, _cols, beta, z: np.ndarray, y: np.ndarray) -> list:
-    """y = g(z) as in-place NumPy calls."""
-    if act == "relu":
-        return [(partial(np.maximum, out=y), (z, 0.0))]  # (its positional out is deprecated)
-    if act == "sigmoid":
-        # 1 / (1 + e^-z) = (1 + tanh(z / 2)) / 2: never overflows, so never warns.
-        return [(np.multiply, (z, 0.5, y)), (np.tanh, (y, y)), (np.multiply, (y, 0.5, y)),
-                (np.add, (y, 0.5, y))]
-    if act == "tanh":
-        return [(np.tanh, (z, y))]
-    if act == "linear":
-        return [(np.copyto, (y, z))]
-    return [(activate, (act, z, y, beta))]
-
-
-def _derivative_ops(act: str, _cols, beta, g: np.ndarray, y: np.ndarray, dz: np.ndarray) -> list:
-    """dz = g * g'(z), from the outputs y, as in-place NumPy calls."""
-    if act == "relu":
-        return [(np.greater, (y, 0.0, dz)), (np.multiply, (dz, g, dz))]
-    if act == "sigmoid":
-        return [(np.subtract, (1.0, y, dz)), (np.multiply, (dz, y, dz)),
-                (np.multiply, (dz, g, dz))]
-    if act == "tanh":
-        return [(np.multiply, (y, y, dz)), (np.subtract, (1.0, dz, dz)),
-                (np.multiply, (dz, g, dz))]
-    if act == "linear":
-        return [(np.copyto, (dz, g))]
-    return [(derivative, (act, g, y, beta, dz))]
-
-
-def _activate_groups(groups, z, y) -> None:
-    for act, cols, beta in groups:
-        part = np.empty_like(z[:, cols])
-        activate(act, z[:, cols], part, beta)
-        y[:, cols] = part
-
-
-def _derive_groups(groups, g, y, dz) -> None:
-    for act, cols, beta in groups:
-        part = np.empty_like(g[:, cols])
-        derivative(act, g[:, cols], y[:, cols], beta, part)
-        dz[:, cols] = part
 
 
 def _put_columns(A, cols, values) -> None:
@@ -291,9 +196,9 @@ class Graph:
             if L.gaussian:
                 ops.append((_gaussian_net_input, (L, a_src, z)))
             if len(L.groups) == 1:
-                ops += _activation_ops(*L.groups[0], z, y)
+                ops += activation_ops(*L.groups[0], z, y)
             else:
-                ops.append((_activate_groups, (L.groups, z, y)))
+                ops.append((activate_groups, (L.groups, z, y)))
             if not isinstance(L.targets, slice):
                 ops.append((_put_columns, (A, L.targets, y)))
         return ops, buf
@@ -318,9 +223,9 @@ class Graph:
                     g = buf.G[k]
                     ops.append((np.take, (dA, L.targets, 1, g)))
                 if len(L.groups) == 1:
-                    ops += _derivative_ops(*L.groups[0], g, y, dz)
+                    ops += derivative_ops(*L.groups[0], g, y, dz)
                 else:
-                    ops.append((_derive_groups, (L.groups, g, y, dz)))
+                    ops.append((derive_groups, (L.groups, g, y, dz)))
             if self.canonical and L.out_all and not L.reads:
                 ops.append((losses.dz, (self.loss, y, D, dz, self.n_outputs)))  # the usual case
             elif self.canonical and L.out_local is not None:
