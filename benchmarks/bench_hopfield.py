@@ -3,7 +3,8 @@
 A sweep updates all N units once, in a fresh random order.  dynamics.async_sweep keeps every
 unit's field current by adding one weight row per flip, so a sweep costs one pass over the units
 plus O(N) per flip; the naive peer recomputes each unit's field as a dot product (O(N^2) per
-sweep).  Both are measured in the same run and give identical states.
+sweep).  Both are measured in the same run and give identical states; rates are the best of
+three runs.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import numpy as np
 
 from nnsim.engine import Network, datasets, dynamics
 from nnsim.engine.rules import HopfieldStore
-from nnsim.engine.rules.hopfield import METHODS, store
+from nnsim.engine.rules.hopfield import METHODS, capacity_experiment, store
 
 N = 1024
 LOAD = 0.05  # well inside the hebbian capacity (0.138 N): noisy starts settle on the pattern
@@ -60,6 +61,12 @@ def _settle_all(w, b, starts, seed, sweep) -> tuple[int, int, float, np.ndarray]
     return sweeps, flips, time.perf_counter() - t, np.array(finals)
 
 
+def _best_rate(w, b, starts, sweep, repeat: int = 3):
+    """Best of `repeat` runs (these machines are shared: the best run is the least disturbed)."""
+    runs = [_settle_all(w, b, starts, 1, sweep) for _ in range(repeat)]
+    return min(runs, key=lambda r: r[2])
+
+
 def _naive(w, b, s, order, field):
     return naive_sweep(w, b, s, order)
 
@@ -86,14 +93,14 @@ def run() -> None:
 
     w, b = net.weight_matrix(), net.bias_vector()
     starts = [datasets.flip(xi[k % p], NOISE, seed=k) for k in range(60)]
-    sweeps, flips, secs, finals = _settle_all(w, b, starts, 1, dynamics.async_sweep)
+    sweeps, flips, secs, finals = _best_rate(w, b, starts, dynamics.async_sweep)
     recalled = np.mean([np.array_equal(f, xi[k % p]) for k, f in enumerate(finals)])
     print(f"  async_sweep: {sweeps / secs:,.0f} sweeps/s ({sweeps} sweeps, {flips} flips, "
           f"{flips / secs:,.0f} flips/s; {recalled:.0%} of starts recalled exactly)")
 
     few = starts[:6]
-    n_sweeps, _, naive_secs, naive_finals = _settle_all(w, b, few, 1, _naive)
-    f_sweeps, _, fast_secs, fast_finals = _settle_all(w, b, few, 1, dynamics.async_sweep)
+    n_sweeps, _, naive_secs, naive_finals = _best_rate(w, b, few, _naive)
+    f_sweeps, _, fast_secs, fast_finals = _best_rate(w, b, few, dynamics.async_sweep)
     assert np.array_equal(naive_finals, fast_finals), "fast and naive sweeps disagree"
     naive_rate, fast_rate = n_sweeps / naive_secs, f_sweeps / fast_secs
     print(f"  naive per-unit dot products: {naive_rate:,.0f} sweeps/s  "
@@ -103,16 +110,25 @@ def run() -> None:
         with _blas_threads(limit) as active:
             if active is False:
                 continue
-            t = time.perf_counter()
-            total = sum(dynamics.settle(w, b, start, seed=k).sweeps
-                        for k, start in enumerate(starts[:20]))
-            secs = time.perf_counter() - t
+            secs = float("inf")
+            for _ in range(3):
+                t = time.perf_counter()
+                total = sum(dynamics.settle(w, b, start, seed=k).sweeps
+                            for k, start in enumerate(starts[:20]))
+                secs = min(secs, time.perf_counter() - t)
         print(f"  dynamics.settle, {label} (recomputes s @ W and the energy each sweep): "
               f"{total / secs:,.0f} sweeps/s")
     t = time.perf_counter()
     net.weight_matrix()
     print(f"  Network.settle also builds weight_matrix() each call: "
           f"{(time.perf_counter() - t) * 1e3:.0f} ms at N = {N}")
+
+    loads = (0.05, 0.1, 0.12, 0.14, 0.16, 0.2)
+    t = time.perf_counter()
+    r = capacity_experiment(500, loads, trials=1, method="hebbian", seed=0)
+    print(f"  capacity_experiment(N = 500, {len(loads)} loads, {int(r.patterns.sum())} recalls): "
+          f"{time.perf_counter() - t:.2f} s; hebbian 50% point at P/N = {r.capacity():.2f} "
+          "(theory 0.138)")
 
 
 class _blas_threads:

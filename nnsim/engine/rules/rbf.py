@@ -14,6 +14,7 @@ import numpy as np
 
 from ..datasets import Dataset
 from ..network import Network
+from .arrays import LIMIT
 from .base import Applicability, Param, Rule, Trainer
 
 PLACEMENTS = ("kmeans", "grid", "data")
@@ -135,7 +136,7 @@ class RBFTrainer(Trainer):
         with np.errstate(over="ignore", invalid="ignore"):
             W = self.W - lr * phi.T @ err / len(idx)
             b = self.b - lr * err.mean(0)
-        if not (np.all(np.isfinite(W)) and np.all(np.isfinite(b))):
+        if not (np.all(np.abs(W) <= LIMIT) and np.all(np.abs(b) <= LIMIT)):  # NaN fails too
             self.history.diverged = True
             self.history.diverged_at = self.history.steps + 1
             return
