@@ -8,15 +8,17 @@ from __future__ import annotations
 from . import _refcount  # noqa: F401  (first: keeps PySide6 6.12 from freeing None)
 from .activation import ActivationPlot
 from .base import PlotPanel
+from .decision import DecisionPlot
 from .energy import EnergyPlot
 from .loss import LossPlot
 from .weights import WeightsPlot
 
 PLOTS: dict[str, type[PlotPanel]] = {
+    "decision": DecisionPlot,
     "weights": WeightsPlot,
     "energy": EnergyPlot,
     "loss": LossPlot,
     "activation": ActivationPlot,
 }
 
-__all__ = ["PLOTS", "ActivationPlot", "EnergyPlot", "LossPlot", "PlotPanel", "WeightsPlot"]
+__all__ = ["PLOTS", "ActivationPlot", "DecisionPlot", "EnergyPlot", "LossPlot", "PlotPanel", "WeightsPlot"]

@@ -73,6 +73,10 @@ class PlotPanel(QWidget):
         self._header_layout.insertWidget(index, button)
         return action
 
+    def add_action(self, text: str, slot, tooltip: str = "") -> QAction:
+        """A push button left of the status line."""
+        return self._add_button(text, slot, tooltip, index=self._header_layout.indexOf(self.status))
+
     def add_toggle(self, text: str, checked: bool, slot, tooltip: str = "") -> QAction:
         """A checkable button left of the status line; `slot(checked)` runs on toggle."""
         action = self._add_button(text, slot, tooltip, checkable=True,

@@ -1,0 +1,324 @@
+"""Decision regions of a two-input network: its output over the input plane as a heatmap, the
+data coloured by class, the 0.5 contour and, optionally, each first-layer unit's line
+w1*x1 + w2*x2 + b = 0 — the half-planes the hidden units carve the plane into.
+
+Drawing data: left click adds a point of class 1, right click one of class 0.  The plot keeps
+the drawn points (with undo) and announces them (`point_added`, `points_changed`); the data panel
+owns the dataset and decides what to train on.  `set_dataset(X, y)` shows the owner's data.
+
+Every frame reuses the same items: setImage on float32 with fixed levels and LUT, one curve for
+the whole contour, one for all unit lines (connect="pairs").
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt, Signal
+
+from . import style
+from .base import PlotPanel, write_matrix_csv
+from .contour import contour_segments
+from .points import class_labels
+
+CONTOUR_COLOR = (33, 33, 33)
+LINE_COLOR = (90, 90, 90)
+
+
+class _ClickViewBox(pg.ViewBox):
+    """A ViewBox that reports left and right clicks in data coordinates instead of opening its
+    menu (the plot's header holds the actions the menu would offer)."""
+
+    clicked = Signal(float, float, object)
+
+    def __init__(self) -> None:
+        super().__init__(enableMenu=False)
+        self.drawing = True
+
+    def mouseClickEvent(self, ev) -> None:  # noqa: N802 (Qt's name)
+        if self.drawing and ev.button() in (Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton):
+            ev.accept()
+            p = self.mapSceneToView(ev.scenePos())
+            self.clicked.emit(p.x(), p.y(), ev.button())
+        else:
+            super().mouseClickEvent(ev)
+
+
+class DecisionPlot(PlotPanel):
+    title = "Decision regions"
+    point_added = Signal(float, float, int)  # x1, x2, class label
+    points_changed = Signal()  # the drawn points changed (added, undone, cleared)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.view = _ClickViewBox()
+        self.plot = self.add_plot(0, 0, left="x₂", bottom="x₁", viewBox=self.view)
+        self.plot.setAspectLocked(True)
+        self.view.clicked.connect(self._on_click)
+
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setZValue(-10)
+        self.lut = style.pale_lut(0.45)
+        self.image.setLookupTable(self.lut)
+        self.plot.addItem(self.image)
+        self.contour = pg.PlotCurveItem(connect="pairs", pen=style.pen(CONTOUR_COLOR, 2.2))
+        self.lines = pg.PlotCurveItem(connect="pairs", pen=style.pen(LINE_COLOR, 1.3, dashed=True))
+        self.scatter = pg.ScatterPlotItem(size=9, pen=pg.mkPen(255, 255, 255, 230, width=1.2))
+        for item in (self.lines, self.contour, self.scatter):
+            self.plot.addItem(item)
+        self.labels: list[pg.TextItem] = []
+        self._legend()
+
+        self.show_unit_lines = True
+        self.show_contour = True
+        self.lines_action = self.add_toggle("unit lines", True, self.set_show_unit_lines,
+                                            "Each first-layer unit's line w1·x1 + w2·x2 + b = 0")
+        self.contour_action = self.add_toggle("0.5 contour", True, self.set_show_contour,
+                                              "Where the output crosses the middle of its range")
+        self.add_action("Undo point", self.undo_point, "Remove the last point you drew")
+        self.add_action("Clear points", self.clear_points, "Remove every point you drew")
+
+        self.levels: tuple[float, float] = (0.0, 1.0)
+        self._auto_levels = True
+        self._extent: tuple[float, ...] | None = None
+        self._shape: tuple[int, ...] | None = None
+        self._rgba = False
+        self.grid: np.ndarray | None = None
+        self.data_X = np.empty((0, 2))
+        self.data_labels = np.empty(0, dtype=int)
+        self.drawn: list[tuple[float, float, int]] = []
+        self._lines: list = []
+        self.set_status("click: class 1 · right click: class 0")
+
+    def _legend(self, classes: int = 2) -> None:
+        """A legend row under the plot, so it never hides data."""
+        if not hasattr(self, "legend"):
+            self.legend = pg.LegendItem(colCount=6, labelTextColor=style.INK,
+                                        labelTextSize=f"{style.FONT_PT}pt")
+            self.graphics.addItem(self.legend, row=1, col=0)
+            self.graphics.ci.layout.setRowStretchFactor(1, 0)
+        self.legend.clear()
+        self._legend_classes = classes
+        for label in [1, 0] + list(range(2, classes)):
+            sample = pg.ScatterPlotItem(symbol="o", size=9, brush=pg.mkBrush(*style.class_color(label)),
+                                        pen=pg.mkPen("w"))
+            self.legend.addItem(sample, f"class {label}")
+        self.legend.addItem(pg.PlotDataItem(pen=style.pen(CONTOUR_COLOR, 2.2)), "boundary")
+        self.legend.addItem(pg.PlotDataItem(pen=style.pen(LINE_COLOR, 1.3, dashed=True)), "unit lines")
+
+    # ------------------------------------------------------------------ the map
+    def update_snapshot(self, snapshot: Any) -> None:
+        decision = getattr(snapshot, "decision", None)
+        if decision is None:
+            return
+        grid = getattr(decision, "grid", None)
+        extent = getattr(decision, "extent", None)
+        if grid is None or extent is None:
+            return
+        self.set_grid(grid, extent, getattr(decision, "lines", None))
+
+    def set_grid(self, grid: np.ndarray, extent, lines=None) -> None:
+        """Show `grid` (ny, nx) of outputs — or (ny, nx, k) class probabilities — sampled on
+        x in [x_min, x_max], y in [y_min, y_max] (extent), with optional unit `lines`
+        [(name, w1, w2, b), ...]."""
+        grid = np.asarray(grid)
+        multi = grid.ndim == 3 and grid.shape[2] > 1
+        if grid.ndim == 3 and not multi:
+            grid = grid[:, :, 0]
+        self.grid = grid
+        extent = tuple(float(v) for v in extent)
+        ny, nx = grid.shape[:2]
+        xs = np.linspace(extent[0], extent[1], nx)
+        ys = np.linspace(extent[2], extent[3], ny)
+        if multi:
+            self._show_classes(grid)
+        else:
+            self._show_output(grid)
+        if extent != self._extent or grid.shape[:2] != self._shape:
+            self._place(extent, nx, ny)
+        if self.show_contour:
+            self._draw_contour(grid, xs, ys, multi)
+        self._lines = list(lines or [])
+        self._draw_lines(self._lines)
+
+    def _show_output(self, grid: np.ndarray) -> None:
+        data = np.ascontiguousarray(grid, dtype=np.float32)
+        if self._auto_levels and self.levels[0] == 0.0 and float(data.min()) < -0.01:
+            self.levels = (-1.0, 1.0)  # a tanh or sign output: its middle is 0
+        if self._rgba:
+            self.image.setLookupTable(self.lut)
+            self._rgba = False
+        self.image.setImage(data, autoLevels=False, levels=self.levels)
+
+    def _show_classes(self, probs: np.ndarray) -> None:
+        """Colour by the winning class, paler where the network is less sure."""
+        k = probs.shape[2]
+        winner = np.argmax(probs, axis=2)
+        confidence = np.take_along_axis(probs, winner[:, :, None], axis=2)[:, :, 0]
+        colors = np.array([style.class_color(c) for c in range(k)], dtype=np.float32)
+        t = np.clip((confidence - 1.0 / k) / (1.0 - 1.0 / k), 0.0, 1.0)[:, :, None] * 0.6
+        rgb = 255.0 * (1.0 - t) + colors[winner] * t
+        rgba = np.empty(probs.shape[:2] + (4,), dtype=np.uint8)
+        rgba[:, :, :3] = rgb
+        rgba[:, :, 3] = 255
+        if not self._rgba:
+            self.image.setLookupTable(None)
+            self._rgba = True
+        self.image.setImage(rgba, autoLevels=False, levels=None)
+
+    def _place(self, extent, nx: int, ny: int) -> None:
+        """Pixel centres sit on the sample points, so the contour lines up with the colours."""
+        x_min, x_max, y_min, y_max = extent
+        dx = (x_max - x_min) / max(nx - 1, 1)
+        dy = (y_max - y_min) / max(ny - 1, 1)
+        self.image.setRect(QRectF(x_min - dx / 2, y_min - dy / 2, dx * nx, dy * ny))
+        self.plot.setRange(xRange=(x_min, x_max), yRange=(y_min, y_max), padding=0.02)
+        self._extent, self._shape = extent, (ny, nx)
+
+    def _draw_contour(self, grid, xs, ys, multi: bool) -> None:
+        if not multi:
+            x, y = contour_segments(grid, xs, ys, 0.5 * (self.levels[0] + self.levels[1]))
+        else:  # where the winning class changes: each class against the best of the others
+            parts = []
+            for c in range(grid.shape[2]):
+                others = np.delete(grid, c, axis=2).max(axis=2)
+                parts.append(contour_segments(grid[:, :, c] - others, xs, ys, 0.0))
+            x = np.concatenate([p[0] for p in parts])
+            y = np.concatenate([p[1] for p in parts])
+        self.contour.setData(x, y, connect="pairs", skipFiniteCheck=True)
+
+    def _draw_lines(self, lines) -> None:
+        if not self.show_unit_lines or self._extent is None:
+            lines = []
+        xs, ys, names = [], [], []
+        for name, w1, w2, b in lines:
+            ends = line_in_box(float(w1), float(w2), float(b), self._extent)
+            if ends is not None:
+                xs += [ends[0][0], ends[1][0]]
+                ys += [ends[0][1], ends[1][1]]
+                names.append((name, ends))
+        self.lines.setData(np.array(xs, dtype=float), np.array(ys, dtype=float), connect="pairs",
+                           skipFiniteCheck=True)
+        while len(self.labels) < len(names):  # grows once to the widest layer, then reused
+            label = pg.TextItem(color=LINE_COLOR, anchor=(0.5, 1.0))
+            self.plot.addItem(label)
+            self.labels.append(label)
+        for label, (name, (p, q)) in zip(self.labels, names):
+            label.setText(str(name))
+            label.setPos(p[0] + 0.12 * (q[0] - p[0]), p[1] + 0.12 * (q[1] - p[1]))
+            label.setVisible(True)
+        for label in self.labels[len(names):]:
+            label.setVisible(False)
+
+    def set_levels(self, lo: float, hi: float) -> None:
+        """Fix the colour range (and so the contour level, its middle); default 0..1, switching
+        to -1..1 by itself when the output goes negative."""
+        self.levels = (float(lo), float(hi))
+        self._auto_levels = False
+
+    def set_show_unit_lines(self, on: bool) -> None:
+        self.show_unit_lines = bool(on)
+        self.lines_action.setChecked(self.show_unit_lines)
+        self._draw_lines(self._lines)
+
+    def set_show_contour(self, on: bool) -> None:
+        self.show_contour = bool(on)
+        self.contour_action.setChecked(self.show_contour)
+        self.contour.setVisible(self.show_contour)
+
+    # ------------------------------------------------------------------ the data
+    def set_dataset(self, X, y) -> None:
+        """Show data points (n, 2) coloured by class: y as labels 0..k-1, one-hot rows, or
+        targets (0/1 or -1/+1)."""
+        X = np.asarray(X, dtype=float).reshape(-1, 2) if len(X) else np.empty((0, 2))
+        self.data_X = X
+        self.data_labels = class_labels(y, len(X))
+        self._draw_points()
+
+    def drawn_points(self) -> tuple[np.ndarray, np.ndarray]:
+        """The points drawn by clicking: (m, 2) inputs and (m,) labels, oldest first."""
+        if not self.drawn:
+            return np.empty((0, 2)), np.empty(0, dtype=int)
+        a = np.array(self.drawn, dtype=float)
+        return a[:, :2], a[:, 2].astype(int)
+
+    def add_point(self, x: float, y: float, label: int) -> None:
+        self.drawn.append((float(x), float(y), int(label)))
+        self._draw_points()
+        self.point_added.emit(float(x), float(y), int(label))
+        self.points_changed.emit()
+
+    def undo_point(self) -> None:
+        if self.drawn:
+            self.drawn.pop()
+            self._draw_points()
+            self.points_changed.emit()
+
+    def clear_points(self) -> None:
+        if self.drawn:
+            self.drawn.clear()
+            self._draw_points()
+            self.points_changed.emit()
+
+    def set_drawing(self, on: bool) -> None:
+        """Whether clicks add points (on by default)."""
+        self.view.drawing = bool(on)
+
+    def _on_click(self, x: float, y: float, button) -> None:
+        self.add_point(x, y, 1 if button == Qt.MouseButton.LeftButton else 0)
+
+    def _draw_points(self) -> None:
+        X, labels = self.drawn_points()
+        X = np.concatenate([self.data_X, X])
+        labels = np.concatenate([self.data_labels, labels]).astype(int)
+        classes = int(labels.max(initial=1)) + 1
+        if classes != self._legend_classes:
+            self._legend(classes)
+        brushes = [pg.mkBrush(*style.class_color(c)) for c in range(classes)]
+        self.scatter.setData(X[:, 0], X[:, 1], brush=[brushes[c] for c in labels])
+
+    # ------------------------------------------------------------------ clear and export
+    def clear(self) -> None:
+        super().clear()
+        self.grid = None
+        self.image.clear()
+        self.contour.setData([], [])
+        self._lines = []
+        self._draw_lines([])
+        self.drawn.clear()
+        self._draw_points()
+        self.points_changed.emit()
+
+    def export_csv(self, path) -> None:
+        """The map itself: one row per grid row (y increasing), one column per x sample."""
+        if self.grid is None:
+            write_matrix_csv(path, np.empty((0, 0)))
+        elif self.grid.ndim == 3:
+            write_matrix_csv(path, np.argmax(self.grid, axis=2), ["winning class per grid cell"])
+        else:
+            write_matrix_csv(path, self.grid)
+
+
+def line_in_box(w1: float, w2: float, b: float, extent) -> tuple | None:
+    """The two points where w1*x + w2*y + b = 0 leaves the box, or None if it misses it."""
+    x_min, x_max, y_min, y_max = extent
+    if abs(w1) < 1e-12 and abs(w2) < 1e-12:
+        return None
+    points = []
+    if abs(w2) > 1e-12:
+        for x in (x_min, x_max):
+            y = -(w1 * x + b) / w2
+            if y_min - 1e-9 <= y <= y_max + 1e-9:
+                points.append((x, y))
+    if abs(w1) > 1e-12:
+        for y in (y_min, y_max):
+            x = -(w2 * y + b) / w1
+            if x_min - 1e-9 <= x <= x_max + 1e-9:
+                points.append((x, y))
+    if len(points) < 2:
+        return None
+    pts = np.array(points)
+    d = np.linalg.norm(pts[:, None, :] - pts[None, :, :], axis=2)
+    i, j = np.unravel_index(np.argmax(d), d.shape)
+    return (tuple(pts[i]), tuple(pts[j])) if d[i, j] > 0 else None
