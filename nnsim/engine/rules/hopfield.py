@@ -128,8 +128,9 @@ class HopfieldTrainer(Trainer):
     def _end_epoch(self) -> None:
         w, h = self.weights, self.history
         bad = unstable_bits(w, self.biases, self.patterns)
-        energies = -0.5 * np.einsum("pi,ij,pj->p", self.patterns, w, self.patterns)
-        h.energy.append(float(np.mean(energies - self.patterns @ self.biases)))
+        xi = self.patterns
+        energies = -0.5 * np.sum((xi @ w) * xi, axis=1) - xi @ self.biases  # E of each pattern
+        h.energy.append(float(np.mean(energies)))
         h.errors.append(int(np.sum(bad.any(axis=1))))
         h.accuracy.append(1.0 - h.errors[-1] / len(self.patterns))
         h.loss.append(float(bad.mean()))
