@@ -580,7 +580,7 @@ def l16():
             "Try the SGD optimiser at the same learning rate: slower."],
            [scene_to_dict("Moons, 1,000 points", net,
                           {"generator": "moons", "params": {"n": 1000, "noise": 0.1, "seed": 0}},
-                          {"name": "backprop", "params": {"optimizer": "adam", "learning_rate": 0.01,
+                          {"name": "backprop", "params": {"optimizer": "adam", "learning_rate": 0.03,
                                                           "loss": "binary_crossentropy",
                                                           "batch_size": 32,
                                                           "validation_split": 0.2}},

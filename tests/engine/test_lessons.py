@@ -163,3 +163,124 @@ def test_every_lesson_network_survives_a_save_and_load(tmp_path):
             path = tmp_path / f"{lesson.id}-{i}.json"
             s.network.save(path)
             assert Network.load(path) == s.network
+
+
+# ---------------------------------------------------------------------- lessons that learn
+def trained(s, steps: int | None = None):
+    """Run a scene's rule for its scripted number of steps (units of work)."""
+    trainer = s.make_rule().trainer(s.network, s.make_dataset(), seed=0)
+    for _ in range(s.steps if steps is None else steps):
+        trainer.step()
+    return trainer
+
+
+def accuracy(net: Network, data) -> float:
+    return float(np.mean((net.evaluate(data.X)[:, 0] > 0.5) == (data.y > 0.5)))
+
+
+def test_04_hebb_grows_without_bound_while_oja_stays_at_unit_length():
+    hebb, oja = find_lesson("4").scenes
+    norms = trained(hebb).history.weight_norm
+    assert norms[-1] > 1e6 * norms[0] and all(b > a for a, b in zip(norms, norms[1:]))
+    oja_trainer = trained(oja)
+    w = np.array([s.weight for s in oja_trainer.network().synapses])
+    assert np.linalg.norm(w) == pytest.approx(1.0, abs=0.02)
+    X = oja.make_dataset().X
+    top = np.linalg.eigh(np.cov((X - X.mean(axis=0)).T))[1][:, -1]  # first principal component
+    assert abs(w @ top) / np.linalg.norm(w) > 0.99
+
+
+def test_05_perceptron_converges_on_and_or_but_never_on_xor():
+    and_, or_, xor = find_lesson("5").scenes
+    for s in (and_, or_):
+        history = trained(s).history
+        assert history.converged and history.errors[-1] == 0
+    history = trained(xor).history
+    assert not history.converged
+    assert history.epochs == xor.steps // 4 and min(history.errors) >= 1
+
+
+def test_06_hopfield_recalls_letters_from_20_percent_noise_and_too_many_make_a_spurious_state():
+    few, many = find_lesson("6").scenes
+    net = trained(few).network()
+    patterns = few.make_dataset().X
+    assert few.start["noise"] == 0.2
+    for i, p in enumerate(patterns):
+        start = p.copy()
+        start[np.random.default_rng(i).choice(p.size, int(0.2 * p.size), replace=False)] *= -1
+        result = net.settle(start, seed=i, max_sweeps=few.steps)
+        np.testing.assert_array_equal(result.final, p)
+        assert np.all(np.diff(result.energies) <= 1e-12)
+    start = few.start_state()
+    assert np.sum(start != patterns[few.start["pattern"]]) == round(0.2 * start.size)
+    crowded = trained(many).network()
+    stored = many.make_dataset().X
+    end = crowded.settle(many.start_state(), seed=0, max_sweeps=many.steps).final
+    assert min(np.sum(end != p) for p in stored) >= 3  # a spurious state: none of the letters
+
+
+def test_07_xor_by_hand_and_by_backprop():
+    by_hand, learned = find_lesson("7").scenes
+    data = by_hand.make_dataset()
+    assert accuracy(by_hand.network, data) == 1.0
+    assert by_hand.network.parameter_count == 6  # the parameters are the connections
+    trainer = trained(learned)
+    assert accuracy(trainer.network(), data) == 1.0
+    assert trainer.history.loss[-1] < 0.1 * trainer.history.loss[0]
+
+
+def test_08_activation_units_and_the_soft_perceptron():
+    units, soft = find_lesson("8").scenes
+    out = units.network.evaluate({"z": 0.5})
+    assert out["sigmoid"] == pytest.approx(1 / (1 + np.exp(-0.5)))
+    assert out["tanh"] == pytest.approx(np.tanh(0.5)) and out["relu"] == 0.5
+    trainer = trained(soft)
+    assert accuracy(trainer.network(), soft.make_dataset()) >= 0.95
+
+
+def test_09_deep_linear_network_draws_a_line_nonlinear_bends_it():
+    linear, bent = find_lesson("9").scenes
+    data = linear.make_dataset()
+    lin_net = trained(linear).network()
+    assert accuracy(lin_net, data) < 0.7  # near chance on XOR clouds
+    # The boundary is a line: the output's logit is an affine function of the input.
+    points = grid(-1.5, 1.5, 41)
+    p = np.clip(lin_net.evaluate(points)[:, 0], 1e-12, 1 - 1e-12)
+    logit = np.log(p / (1 - p))
+    design = np.column_stack([points, np.ones(len(points))])
+    residual = logit - design @ np.linalg.lstsq(design, logit, rcond=None)[0]
+    assert np.max(np.abs(residual)) < 1e-6
+    assert accuracy(trained(bent).network(), data) > 0.95
+
+
+def test_15_one_rbf_unit_makes_a_bump_and_a_fitted_rbf_network_follows_the_cylinder():
+    one, fit = find_lesson("15").scenes
+    assert len([n for n in one.network.neurons if n.activation == "gaussian"]) == 1
+    out = one.network.evaluate(np.array([[0.0, 0.0], [0.3, 0.0], [1.0, 1.0]]))[:, 0]
+    np.testing.assert_allclose(out, np.exp(-8.0 * np.array([0.0, 0.09, 2.0])))
+    net = trained(fit).network()
+    data = fit.make_dataset()
+    rmse = float(np.sqrt(np.mean((net.evaluate(data.X)[:, 0] - data.y) ** 2)))
+    assert rmse < 0.3 and rmse < 0.6 * float(np.std(data.y))
+    units_14 = len([n for n in find_lesson("14").scenes[0].network.neurons if n.role != "input"])
+    assert units_14 > 9 + 1  # lesson 14's one cylinder needs more units than this RBF network
+
+
+def test_16_the_keras_example_reaches_95_percent_validation_accuracy():
+    s = find_lesson("16").scenes[0]
+    assert [n.activation for n in s.network.neurons if n.role != "input"] == ["relu"] * 16 + ["sigmoid"]
+    assert s.rule["params"]["batch_size"] == 32 and s.rule["params"]["optimizer"] == "adam"
+    history = trained(s).history
+    assert history.epochs == 10
+    assert len(history.val_accuracy) == 10 and history.val_accuracy[-1] >= 0.95
+
+
+def test_17_hebb_fails_where_backprop_succeeds_on_the_same_network():
+    hebb, backprop = find_lesson("17").scenes
+    assert hebb.network.synapses == backprop.network.synapses  # the same starting weights
+    data = hebb.make_dataset()
+    hebb_trainer = trained(hebb)
+    assert accuracy(hebb_trainer.network(), data) < 0.75
+    start = np.linalg.norm([s.weight for s in hebb.network.synapses])
+    assert hebb_trainer.history.weight_norm[-1] > 10 * start
+    assert accuracy(trained(backprop).network(), data) > 0.95
