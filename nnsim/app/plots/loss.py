@@ -39,8 +39,7 @@ class LossPlot(PlotPanel):
                                                     name="validation"),
         }
         for curve in self.curves.values():
-            curve.setClipToView(True)
-            curve.setDownsampling(auto=True, method="peak")
+            style.long_history(curve)
         self.log_action = self.add_toggle("log loss", False, self.set_log_scale,
                                           "Show the loss on a logarithmic axis")
 

@@ -50,10 +50,7 @@ class WeightsPlot(PlotPanel):
 
     @staticmethod
     def _make_curve(plot: pg.PlotItem, color, name: str) -> pg.PlotDataItem:
-        curve = plot.plot(pen=style.pen(color, 1.6), name=name)
-        curve.setClipToView(True)
-        curve.setDownsampling(auto=True, method="peak")
-        return curve
+        return style.long_history(plot.plot(pen=style.pen(color, 1.6), name=name))
 
     # ------------------------------------------------------------------ updating
     def update_snapshot(self, snapshot: Any) -> None:
