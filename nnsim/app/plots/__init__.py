@@ -10,6 +10,7 @@ from .activation import ActivationPlot
 from .base import PlotPanel
 from .decision import DecisionPlot
 from .energy import EnergyPlot
+from .hopfield import HopfieldView
 from .loss import LossPlot
 from .weights import WeightsPlot
 
@@ -19,6 +20,8 @@ PLOTS: dict[str, type[PlotPanel]] = {
     "energy": EnergyPlot,
     "loss": LossPlot,
     "activation": ActivationPlot,
+    "hopfield": HopfieldView,
 }
 
-__all__ = ["PLOTS", "ActivationPlot", "DecisionPlot", "EnergyPlot", "LossPlot", "PlotPanel", "WeightsPlot"]
+__all__ = ["PLOTS", "ActivationPlot", "DecisionPlot", "EnergyPlot", "HopfieldView", "LossPlot",
+           "PlotPanel", "WeightsPlot"]

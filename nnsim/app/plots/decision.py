@@ -19,30 +19,12 @@ from PySide6.QtCore import QRectF, Qt, Signal
 
 from . import style
 from .base import PlotPanel, write_matrix_csv
+from .clickview import ClickViewBox
 from .contour import contour_segments
 from .points import class_labels
 
 CONTOUR_COLOR = (33, 33, 33)
 LINE_COLOR = (90, 90, 90)
-
-
-class _ClickViewBox(pg.ViewBox):
-    """A ViewBox that reports left and right clicks in data coordinates instead of opening its
-    menu (the plot's header holds the actions the menu would offer)."""
-
-    clicked = Signal(float, float, object)
-
-    def __init__(self) -> None:
-        super().__init__(enableMenu=False)
-        self.drawing = True
-
-    def mouseClickEvent(self, ev) -> None:  # noqa: N802 (Qt's name)
-        if self.drawing and ev.button() in (Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton):
-            ev.accept()
-            p = self.mapSceneToView(ev.scenePos())
-            self.clicked.emit(p.x(), p.y(), ev.button())
-        else:
-            super().mouseClickEvent(ev)
 
 
 class DecisionPlot(PlotPanel):
@@ -52,7 +34,7 @@ class DecisionPlot(PlotPanel):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.view = _ClickViewBox()
+        self.view = ClickViewBox()
         self.plot = self.add_plot(0, 0, left="x₂", bottom="x₁", viewBox=self.view)
         self.plot.setAspectLocked(True)
         self.view.clicked.connect(self._on_click)
@@ -263,7 +245,7 @@ class DecisionPlot(PlotPanel):
 
     def set_drawing(self, on: bool) -> None:
         """Whether clicks add points (on by default)."""
-        self.view.drawing = bool(on)
+        self.view.clicks_enabled = bool(on)
 
     def _on_click(self, x: float, y: float, button) -> None:
         self.add_point(x, y, 1 if button == Qt.MouseButton.LeftButton else 0)

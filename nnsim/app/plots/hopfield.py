@@ -1,0 +1,219 @@
+"""The Hopfield state as a square bitmap (+1 ink, -1 paper): click a pixel to flip it, add noise,
+load a stored pattern from the gallery, and watch recall sweep by sweep as snapshots arrive.
+
+N units fill a rows x cols grid (square when N is a square, else the smallest square that holds
+them; cells past N are drawn grey and cannot be clicked).  Edits are announced with
+`state_edited(state)` so the owner can hand the new state to the worker.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QIcon, QImage, QPixmap
+from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QToolButton, QWidget
+
+from nnsim.engine.datasets import flip
+
+from .base import PlotPanel, write_matrix_csv
+from .clickview import ClickViewBox
+
+INK = (38, 50, 56)
+PAPER = (250, 250, 250)
+PADDING = (205, 208, 212)
+
+
+def _lut() -> np.ndarray:
+    """-1 -> paper, 0 (padding) -> grey, +1 -> ink, over levels -1..1."""
+    lut = np.empty((256, 3), dtype=np.uint8)
+    lut[:86], lut[86:170], lut[170:] = PAPER, PADDING, INK
+    return lut
+
+
+def grid_shape(n: int) -> tuple[int, int]:
+    """The smallest square that holds n units."""
+    side = math.isqrt(n)
+    side += side * side < n
+    return max(side, 1), max(side, 1)
+
+
+class HopfieldView(PlotPanel):
+    title = "Hopfield state"
+    state_edited = Signal(object)  # the new state, a copy: np.ndarray of +1/-1
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.view = ClickViewBox(invertY=True, lockAspect=True)
+        self.view.setMouseEnabled(False, False)
+        self.plot = self.add_plot(0, 0, viewBox=self.view)
+        for axis in ("left", "bottom"):
+            self.plot.hideAxis(axis)
+        self.plot.showGrid(False, False)
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setLookupTable(_lut())
+        self.plot.addItem(self.image)
+        self.cell_lines = pg.PlotCurveItem(connect="pairs", pen=pg.mkPen(225, 228, 232, width=1))
+        self.plot.addItem(self.cell_lines)
+        self.view.clicked.connect(self._on_click)
+        self.add_action("Noise 10%", lambda: self.add_noise(0.1), "Flip a random tenth of the units")
+
+        self.gallery = QWidget()
+        self._gallery_layout = QHBoxLayout(self.gallery)
+        self._gallery_layout.setContentsMargins(4, 2, 4, 2)
+        self._gallery_layout.addStretch(1)
+        scroll = QScrollArea(self)
+        scroll.setWidget(self.gallery)
+        scroll.setWidgetResizable(True)
+        scroll.setFixedHeight(64)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.layout().addWidget(scroll)
+        self.gallery_scroll = scroll
+        scroll.setVisible(False)
+
+        self.state = np.zeros(0)
+        self.shape: tuple[int, int] | None = None  # fixed by set_shape, else from N
+        self.patterns = np.zeros((0, 0))
+        self.pattern_names: list[str] = []
+        self.thumbnails: list[QToolButton] = []
+        self.neurons: tuple[str, ...] | None = None
+        self._step: int | None = None
+        self._seed = 0
+
+    # ------------------------------------------------------------------ the state
+    def set_state(self, state) -> None:
+        """Show a state (N,) of +1/-1 values (anything > 0 counts as +1)."""
+        self.state = np.where(np.asarray(state, dtype=float).ravel() > 0, 1.0, -1.0)
+        rows, cols = self._grid()
+        data = np.zeros(rows * cols, dtype=np.float32)
+        data[: self.state.size] = self.state
+        data = data.reshape(rows, cols)
+        first = self.image.image is None or self.image.image.shape != data.shape
+        self.image.setImage(data, autoLevels=False, levels=(-1.0, 1.0))
+        if first:
+            self._frame(rows, cols)
+        self.set_status(self._status_text())
+
+    def set_shape(self, rows: int, cols: int) -> None:
+        """Lay the units out as rows x cols (e.g. 8 x 8 bitmaps) instead of the square default."""
+        self.shape = (int(rows), int(cols))
+        if self.state.size:
+            self.set_state(self.state)
+
+    def _grid(self) -> tuple[int, int]:
+        if self.shape is not None and self.shape[0] * self.shape[1] >= self.state.size:
+            return self.shape
+        return grid_shape(self.state.size)
+
+    def _frame(self, rows: int, cols: int) -> None:
+        """Thin lines between cells, so single pixels are easy to aim at."""
+        xs, ys = [], []
+        for c in range(cols + 1):
+            xs += [c, c]
+            ys += [0, rows]
+        for r in range(rows + 1):
+            xs += [0, cols]
+            ys += [r, r]
+        self.cell_lines.setData(np.array(xs, float), np.array(ys, float), connect="pairs")
+        self.plot.setRange(xRange=(0, cols), yRange=(0, rows), padding=0.02)
+
+    def add_noise(self, fraction: float, seed: int | None = None) -> np.ndarray:
+        """Flip round(fraction * N) random units (engine's datasets.flip) and announce it."""
+        if not self.state.size:
+            return self.state
+        if seed is None:
+            seed, self._seed = self._seed, self._seed + 1
+        self.set_state(flip(self.state, fraction, seed=seed))
+        self.state_edited.emit(self.state.copy())
+        return self.state.copy()
+
+    def _on_click(self, x: float, y: float, button) -> None:
+        rows, cols = self._grid()
+        r, c = int(math.floor(y)), int(math.floor(x))
+        if 0 <= r < rows and 0 <= c < cols and r * cols + c < self.state.size:
+            self.flip_unit(r * cols + c)
+
+    def flip_unit(self, index: int) -> None:
+        state = self.state.copy()
+        state[index] = -state[index]
+        self.set_state(state)
+        self.state_edited.emit(self.state.copy())
+
+    # ------------------------------------------------------------------ snapshots
+    def set_neurons(self, names) -> None:
+        """Show only these neurons (in this order); by default every neuron of the snapshot."""
+        self.neurons = tuple(names) if names is not None else None
+
+    def update_snapshot(self, snapshot: Any) -> None:
+        outputs = np.asarray(getattr(snapshot, "outputs", ()), dtype=float)
+        if self.neurons is not None:
+            names = tuple(getattr(snapshot, "names", ()))
+            if not all(n in names for n in self.neurons):
+                return
+            outputs = outputs[[names.index(n) for n in self.neurons]]
+        if outputs.size:
+            self._step = getattr(snapshot, "step", None)
+            self.set_state(outputs)
+
+    # ------------------------------------------------------------------ the gallery
+    def set_patterns(self, patterns, names=None) -> None:
+        """Stored patterns (P, N) shown as thumbnails; clicking one loads it as the state."""
+        self.patterns = np.atleast_2d(np.asarray(patterns, dtype=float))
+        self.pattern_names = list(names) if names is not None else \
+            [f"#{k + 1}" for k in range(len(self.patterns))]
+        for button in self.thumbnails:
+            button.deleteLater()
+        self.thumbnails = []
+        for k, pattern in enumerate(self.patterns):
+            button = QToolButton(self.gallery)
+            button.setIcon(QIcon(self._thumbnail(pattern)))
+            button.setIconSize(QSize(40, 40))
+            button.setAutoRaise(True)
+            button.setToolTip(f"Load stored pattern {self.pattern_names[k]}")
+            button.clicked.connect(lambda _=False, k=k: self.load_pattern(k))
+            self._gallery_layout.insertWidget(k, button)
+            self.thumbnails.append(button)
+        self.gallery_scroll.setVisible(bool(len(self.patterns)))
+        if self.state.size:
+            self.set_status(self._status_text())
+
+    def load_pattern(self, k: int) -> None:
+        self.set_state(self.patterns[k])
+        self.state_edited.emit(self.state.copy())
+
+    def _thumbnail(self, pattern: np.ndarray) -> QPixmap:
+        rows, cols = self.shape if self.shape and self.shape[0] * self.shape[1] >= pattern.size \
+            else grid_shape(pattern.size)
+        cells = np.full(rows * cols, PADDING[0], dtype=np.uint8)
+        cells[: pattern.size] = np.where(pattern > 0, INK[0], PAPER[0])
+        cells = np.ascontiguousarray(cells.reshape(rows, cols))
+        image = QImage(cells.data, cols, rows, cols, QImage.Format.Format_Grayscale8).copy()
+        return QPixmap.fromImage(image.scaled(40, 40, Qt.AspectRatioMode.KeepAspectRatio,
+                                              Qt.TransformationMode.FastTransformation))
+
+    def _status_text(self) -> str:
+        text = f"{self.state.size} units"
+        if self._step is not None:
+            text = f"step {self._step} · " + text
+        if self.patterns.size and self.patterns.shape[1] == self.state.size:
+            overlaps = self.patterns @ self.state / self.state.size
+            k = int(np.argmax(np.abs(overlaps)))
+            which = self.pattern_names[k] + (" (inverted)" if overlaps[k] < 0 else "")
+            text += f" · closest stored pattern {which}: overlap {abs(overlaps[k]):.2f}"
+        return text
+
+    # ------------------------------------------------------------------ clear and export
+    def clear(self) -> None:
+        super().clear()
+        self.state = np.zeros(0)
+        self._step = None
+        self.image.clear()
+        self.cell_lines.setData([], [])
+
+    def export_csv(self, path) -> None:
+        rows, cols = self._grid()
+        cells = np.zeros(rows * cols)
+        cells[: self.state.size] = self.state
+        write_matrix_csv(path, cells.reshape(rows, cols) if self.state.size else np.empty((0, 0)))
