@@ -12,6 +12,7 @@ from .decision import DecisionPlot
 from .energy import EnergyPlot
 from .hopfield import HopfieldView
 from .loss import LossPlot
+from .weight_matrix import WeightMatrixPlot
 from .weights import WeightsPlot
 
 PLOTS: dict[str, type[PlotPanel]] = {
@@ -21,7 +22,8 @@ PLOTS: dict[str, type[PlotPanel]] = {
     "loss": LossPlot,
     "activation": ActivationPlot,
     "hopfield": HopfieldView,
+    "weight_matrix": WeightMatrixPlot,
 }
 
 __all__ = ["PLOTS", "ActivationPlot", "DecisionPlot", "EnergyPlot", "HopfieldView", "LossPlot",
-           "PlotPanel", "WeightsPlot"]
+           "PlotPanel", "WeightMatrixPlot", "WeightsPlot"]
