@@ -213,3 +213,53 @@ def test_xor_screenshot_separates_the_classes(plot):
     for x, y in [(1.2, -1.2), (-1.2, 1.2)]:
         r, b = colour(x, y)
         assert r > b + 40, (x, y, r, b)
+
+
+def test_a_tick_points_into_each_units_positive_side(plot):
+    plot.set_grid(np.zeros((10, 10), dtype=np.float32), EXTENT, [("h", 1.0, 0.0, 0.0)])  # x = 0
+    x, y = plot.normals.getData()
+    assert len(x) == 2
+    assert x[0] == pytest.approx(0.0) and x[1] > 0.0  # from the line towards +x, where z > 0
+    assert y[0] == pytest.approx(y[1])
+
+
+def test_a_neurons_own_map_can_be_shown(plot):
+    small = np.full((8, 8), -0.5, dtype=np.float32)
+    small[:, 4:] = 0.5
+    d = SimpleNamespace(grid=np.full((20, 20), 0.25, dtype=np.float32), extent=EXTENT, lines=[],
+                        neuron_grids={"h1": small, "y": np.zeros((8, 8), np.float32)})
+    plot.update_snapshot(SimpleNamespace(decision=d))
+    assert [plot.neuron_box.itemText(i) for i in range(plot.neuron_box.count())] == ["output", "h1", "y"]
+    np.testing.assert_array_equal(plot.image.image, d.grid)
+    plot.show_neuron("h1")
+    np.testing.assert_array_equal(plot.image.image, small)
+    assert tuple(plot.image.getLevels()) == (-1.0, 1.0)  # a tanh unit's map
+    x, _ = plot.contour.getData()
+    assert np.all((x > -0.2) & (x < 0.2))  # its boundary is the middle column
+    plot.show_neuron("output")
+    assert tuple(plot.image.getLevels()) == (0.0, 1.0)
+
+
+def test_xor_trained_by_backprop_shows_both_classes_separated(plot):
+    """Screenshot test: a 2-4-1 network trained on XOR by backprop; the pixels at the four
+    corners of the data carry the colour of their class (blue side 0, orange side 1)."""
+    from nnsim.engine import rules
+    from nnsim.engine.regions import decision_map
+
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
+    y = np.array([0.0, 1.0, 1.0, 0.0])
+    net = Network.layered([2, 4, 1], ["tanh", "sigmoid"], seed=1)
+    history = rules.Backprop(learning_rate=0.05, loss="binary_crossentropy", batch_size=4).train(
+        net, (X, y), epochs=800, seed=0)
+    assert history.accuracy[-1] == 1.0
+    plot.set_dataset(X, y)
+    plot.update_snapshot(SimpleNamespace(decision=decision_map(net, extent=(-0.5, 1.5, -0.5, 1.5))))
+    plot.set_dataset(np.empty((0, 2)), np.empty(0))  # look at the map itself, not the dots
+    image = plot.graphics.grab().toImage()
+    for (px, py), label in zip(X, y):
+        p = plot.graphics.mapFromScene(plot.view.mapViewToScene(QPointF(px, py)))
+        c = image.pixelColor(p)
+        if label:
+            assert c.red() > c.blue() + 40, (px, py, c.getRgb())
+        else:
+            assert c.blue() > c.red() + 40, (px, py, c.getRgb())

@@ -74,3 +74,23 @@ def test_every_plot_takes_a_full_snapshot_a_bare_one_and_exports(qtbot, tmp_path
         assert not image.isNull() and image.width() > 50, key
     panel.clear()
     assert panel["weights"].curves[0].getOriginalDataset()[0] is None
+
+
+def test_plots_read_a_real_simulation_snapshot(qtbot):
+    from nnsim.engine import Network, rules
+    from nnsim.engine.simulation import Simulation
+
+    net = Network.layered([2, 3, 1], ["tanh", "sigmoid"], seed=0)
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
+    sim = Simulation(net, (X, np.array([0.0, 1.0, 1.0, 0.0])), rules.Backprop(batch_size=4))
+    panel = PlotsPanel()
+    qtbot.addWidget(panel)
+    for _ in range(3):
+        sim.step(5)
+        panel.update_snapshot(sim.snapshot())
+    snap = sim.snapshot()
+    x, y = panel["loss"].curves["loss"].getOriginalDataset()
+    np.testing.assert_array_equal(y, snap.history["loss"])
+    weights = np.array([c.getOriginalDataset()[1][-1] for c in panel["weights"].curves])
+    np.testing.assert_array_equal(weights, snap.weights)
+    assert panel["matrix"].layer_box.count() == 3

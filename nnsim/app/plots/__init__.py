@@ -29,7 +29,7 @@ PLOTS: dict[str, type[PlotPanel]] = {
     "energy": EnergyPlot,
     "activation": ActivationPlot,
     "hopfield": HopfieldView,
-    "weight_matrix": WeightMatrixPlot,
+    "matrix": WeightMatrixPlot,
 }
 
 __all__ = ["PLOTS", "ActivationPlot", "CurvePlot", "DecisionPlot", "EnergyPlot", "HopfieldView",

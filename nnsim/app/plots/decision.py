@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtWidgets import QComboBox
 
 from . import style
 from .base import PlotPanel, write_matrix_csv
@@ -46,23 +47,31 @@ class DecisionPlot(PlotPanel):
         self.plot.addItem(self.image)
         self.contour = pg.PlotCurveItem(connect="pairs", pen=style.pen(CONTOUR_COLOR, 2.2))
         self.lines = pg.PlotCurveItem(connect="pairs", pen=style.pen(LINE_COLOR, 1.3, dashed=True))
-        self.scatter = pg.ScatterPlotItem(size=9, pen=pg.mkPen(255, 255, 255, 230, width=1.2))
-        for item in (self.lines, self.contour, self.scatter):
+        # a short tick from each line's middle towards w: the side where the unit's z > 0
+        self.normals = pg.PlotCurveItem(connect="pairs", pen=style.pen(LINE_COLOR, 2.0))
+        self.scatter = pg.ScatterPlotItem(size=10, pen=pg.mkPen(255, 255, 255, 230, width=1.2))
+        for item in (self.lines, self.normals, self.contour, self.scatter):
             self.plot.addItem(item)
         self.labels: list[pg.TextItem] = []
         self._legend()
 
         self.show_unit_lines = True
         self.show_contour = True
-        self.lines_action = self.add_toggle("unit lines", True, self.set_show_unit_lines,
+        self.lines_action = self.add_toggle("lines", True, self.set_show_unit_lines,
                                             "Each first-layer unit's line w1·x1 + w2·x2 + b = 0")
-        self.contour_action = self.add_toggle("0.5 contour", True, self.set_show_contour,
-                                              "Where the output crosses the middle of its range")
-        self.add_action("Undo point", self.undo_point, "Remove the last point you drew")
+        self.contour_action = self.add_toggle("contour", True, self.set_show_contour,
+                                              "The 0.5 contour: where the output crosses its middle")
+        self.neuron_box = QComboBox(self)
+        self.neuron_box.addItem("output")
+        self.neuron_box.setToolTip("Show the network's output, or one neuron's own map")
+        self.neuron_box.currentIndexChanged.connect(lambda _i: self._redraw_last())
+        self.add_tool(self.neuron_box)
+        self.add_action("Undo", self.undo_point, "Remove the last point you drew")
         self.add_action("Clear points", self.clear_points, "Remove every point you drew")
 
         self.levels: tuple[float, float] = (0.0, 1.0)
         self._auto_levels = True
+        self._negative: set[str] = set()  # maps (output or neuron) seen below zero
         self._extent: tuple[float, ...] | None = None
         self._shape: tuple[int, ...] | None = None
         self._rgba = False
@@ -71,7 +80,9 @@ class DecisionPlot(PlotPanel):
         self.data_labels = np.empty(0, dtype=int)
         self.drawn: list[tuple[float, float, int]] = []
         self._lines: list = []
-        self.set_status("click: class 1 · right click: class 0")
+        self._decision: Any = None
+        self.set_status("")
+        self.graphics.setToolTip("Left click adds a point of class 1, right click one of class 0")
 
     def _legend(self, classes: int = 2) -> None:
         """A legend row under the plot, so it never hides data."""
@@ -94,11 +105,42 @@ class DecisionPlot(PlotPanel):
         decision = getattr(snapshot, "decision", None)
         if decision is None:
             return
+        self._decision = decision
+        self._redraw_last()
+
+    def _redraw_last(self) -> None:
+        decision = self._decision
+        if decision is None:
+            return
         grid = getattr(decision, "grid", None)
         extent = getattr(decision, "extent", None)
         if grid is None or extent is None:
             return
+        neuron_grids = getattr(decision, "neuron_grids", None) or {}
+        self._offer_neurons(tuple(neuron_grids))
+        chosen = self.neuron_box.currentText()
+        if chosen in neuron_grids:
+            grid = neuron_grids[chosen]
         self.set_grid(grid, extent, getattr(decision, "lines", None))
+
+    def _offer_neurons(self, names: tuple[str, ...]) -> None:
+        current = tuple(self.neuron_box.itemText(i) for i in range(1, self.neuron_box.count()))
+        if names == current:
+            return
+        chosen = self.neuron_box.currentText()
+        self.neuron_box.blockSignals(True)
+        self.neuron_box.clear()
+        self.neuron_box.addItems(("output",) + names)
+        self.neuron_box.setCurrentIndex(max(self.neuron_box.findText(chosen), 0))
+        self.neuron_box.blockSignals(False)
+
+    def show_neuron(self, name: str = "output") -> None:
+        """Show one neuron's own map (from decision.neuron_grids) instead of the output."""
+        index = self.neuron_box.findText(name)
+        if index < 0:
+            self.neuron_box.addItem(name)
+            index = self.neuron_box.count() - 1
+        self.neuron_box.setCurrentIndex(index)
 
     def set_grid(self, grid: np.ndarray, extent, lines=None) -> None:
         """Show `grid` (ny, nx) of outputs — or (ny, nx, k) class probabilities — sampled on
@@ -126,12 +168,18 @@ class DecisionPlot(PlotPanel):
 
     def _show_output(self, grid: np.ndarray) -> None:
         data = np.ascontiguousarray(grid, dtype=np.float32)
-        if self._auto_levels and self.levels[0] == 0.0 and float(data.min()) < -0.01:
-            self.levels = (-1.0, 1.0)  # a tanh or sign output: its middle is 0
+        if self._auto_levels:  # a tanh or sign unit's middle is 0; stays once seen (no flicker)
+            negative = float(data.min()) < -0.01
+            key = self.neuron_box.currentText()
+            if negative and key not in self._negative:
+                self._negative.add(key)
+            self.levels = (-1.0, 1.0) if key in self._negative else (0.0, 1.0)
         if self._rgba:
             self.image.setLookupTable(self.lut)
             self._rgba = False
         self.image.setImage(data, autoLevels=False, levels=self.levels)
+        lo, hi = self.levels
+        self.set_status(f"blue {lo:g} · white {(lo + hi) / 2:g} · orange {hi:g}")
 
     def _show_classes(self, probs: np.ndarray) -> None:
         """Colour by the winning class, paler where the network is less sure."""
@@ -148,6 +196,7 @@ class DecisionPlot(PlotPanel):
             self.image.setLookupTable(None)
             self._rgba = True
         self.image.setImage(rgba, autoLevels=False, levels=None)
+        self.set_status(f"{k} classes · paler: less sure")
 
     def _place(self, extent, nx: int, ny: int) -> None:
         """Pixel centres sit on the sample points, so the contour lines up with the colours."""
@@ -173,25 +222,39 @@ class DecisionPlot(PlotPanel):
     def _draw_lines(self, lines) -> None:
         if not self.show_unit_lines or self._extent is None:
             lines = []
-        xs, ys, names = [], [], []
+        shown = []  # (name, w1, w2, (p, q)) for the lines that cross the view
         for name, w1, w2, b in lines:
             ends = line_in_box(float(w1), float(w2), float(b), self._extent)
             if ends is not None:
-                xs += [ends[0][0], ends[1][0]]
-                ys += [ends[0][1], ends[1][1]]
-                names.append((name, ends))
-        self.lines.setData(np.array(xs, dtype=float), np.array(ys, dtype=float), connect="pairs",
-                           skipFiniteCheck=True)
-        while len(self.labels) < len(names):  # grows once to the widest layer, then reused
+                shown.append((str(name), float(w1), float(w2), ends))
+        xs = np.array([[p[0], q[0]] for *_, (p, q) in shown], dtype=float).ravel()
+        ys = np.array([[p[1], q[1]] for *_, (p, q) in shown], dtype=float).ravel()
+        self.lines.setData(xs, ys, connect="pairs", skipFiniteCheck=True)
+        self._draw_normals([(w1, w2, ends) for _, w1, w2, ends in shown])
+        while len(self.labels) < len(shown):  # grows once to the widest layer, then reused
             label = pg.TextItem(color=LINE_COLOR, anchor=(0.5, 1.0))
             self.plot.addItem(label)
             self.labels.append(label)
-        for label, (name, (p, q)) in zip(self.labels, names):
-            label.setText(str(name))
+        for label, (name, _, _, (p, q)) in zip(self.labels, shown):
+            label.setText(name)
             label.setPos(p[0] + 0.12 * (q[0] - p[0]), p[1] + 0.12 * (q[1] - p[1]))
             label.setVisible(True)
-        for label in self.labels[len(names):]:
+        for label in self.labels[len(shown):]:
             label.setVisible(False)
+
+    def _draw_normals(self, lines) -> None:
+        """A tick from each line's middle along (w1, w2), pointing into the unit's z > 0 side."""
+        xs, ys = [], []
+        if lines:
+            x_min, x_max, y_min, y_max = self._extent
+            length = 0.05 * max(x_max - x_min, y_max - y_min)
+            for w1, w2, (p, q) in lines:
+                norm = float(np.hypot(w1, w2))
+                mx, my = (p[0] + q[0]) / 2, (p[1] + q[1]) / 2
+                xs += [mx, mx + length * w1 / norm]
+                ys += [my, my + length * w2 / norm]
+        self.normals.setData(np.array(xs, dtype=float), np.array(ys, dtype=float), connect="pairs",
+                             skipFiniteCheck=True)
 
     def set_levels(self, lo: float, hi: float) -> None:
         """Fix the colour range (and so the contour level, its middle); default 0..1, switching
@@ -266,6 +329,8 @@ class DecisionPlot(PlotPanel):
         self.grid = None
         self.image.clear()
         self.contour.setData([], [])
+        self._decision = None
+        self._negative.clear()
         self._lines = []
         self._draw_lines([])
         self.drawn.clear()
