@@ -263,3 +263,18 @@ def test_xor_trained_by_backprop_shows_both_classes_separated(plot):
             assert c.red() > c.blue() + 40, (px, py, c.getRgb())
         else:
             assert c.blue() > c.red() + 40, (px, py, c.getRgb())
+
+
+def test_an_owner_can_keep_the_points_itself(qtbot):
+    plot = DecisionPlot(keep_points=False)
+    qtbot.addWidget(plot)
+    plot.resize(400, 400)
+    plot.show()
+    plot.set_grid(np.zeros((10, 10), dtype=np.float32), EXTENT)
+    plot.set_left_click_class(2)
+    added = []
+    plot.point_added.connect(lambda x, y, c: added.append(c))
+    _click(plot, 0.2, 0.2, Qt.MouseButton.LeftButton)
+    _click(plot, 0.2, 0.2, Qt.MouseButton.RightButton)
+    assert added == [2, 0]
+    assert len(plot.drawn_points()[0]) == 0 and len(plot.scatter.getData()[0]) == 0

@@ -4,8 +4,8 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from nnsim.app.colors import NEGATIVE, POSITIVE
 from nnsim.app.plots import WeightMatrixPlot
+from nnsim.app.plots.style import NEGATIVE, POSITIVE
 from nnsim.engine import Network
 
 NAMES = ("x1", "x2", "h", "y")

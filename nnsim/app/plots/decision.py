@@ -2,9 +2,11 @@
 data coloured by class, the 0.5 contour and, optionally, each first-layer unit's line
 w1*x1 + w2*x2 + b = 0 — the half-planes the hidden units carve the plane into.
 
-Drawing data: left click adds a point of class 1, right click one of class 0.  The plot keeps
-the drawn points (with undo) and announces them (`point_added`, `points_changed`); the data panel
-owns the dataset and decides what to train on.  `set_dataset(X, y)` shows the owner's data.
+Drawing data: left click adds a point of class 1 (or of `set_left_click_class(k)`), right click
+one of class 0.  Each click emits `point_added(x, y, label)`.  By default the plot also keeps the
+drawn points itself (shown with the data, `undo_point`, `clear_points`, `points_changed`); an
+owner that keeps its own undoable list (the data panel) passes `keep_points=False` and shows the
+result with `set_dataset(X, y)`.
 
 Every frame reuses the same items: setImage on float32 with fixed levels and LUT, one curve for
 the whole contour, one for all unit lines (connect="pairs").
@@ -33,8 +35,10 @@ class DecisionPlot(PlotPanel):
     point_added = Signal(float, float, int)  # x1, x2, class label
     points_changed = Signal()  # the drawn points changed (added, undone, cleared)
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent=None, keep_points: bool = True) -> None:
         super().__init__(parent)
+        self.keep_points = keep_points
+        self.left_click_class = 1
         self.view = ClickViewBox()
         self.plot = self.add_plot(0, 0, left="x₂", bottom="x₁", viewBox=self.view)
         self.plot.setAspectLocked(True)
@@ -66,8 +70,9 @@ class DecisionPlot(PlotPanel):
         self.neuron_box.setToolTip("Show the network's output, or one neuron's own map")
         self.neuron_box.currentIndexChanged.connect(lambda _i: self._redraw_last())
         self.add_tool(self.neuron_box)
-        self.add_action("Undo", self.undo_point, "Remove the last point you drew")
-        self.add_action("Clear points", self.clear_points, "Remove every point you drew")
+        if keep_points:
+            self.add_action("Undo", self.undo_point, "Remove the last point you drew")
+            self.add_action("Clear points", self.clear_points, "Remove every point you drew")
 
         self.levels: tuple[float, float] = (0.0, 1.0)
         self._auto_levels = True
@@ -289,10 +294,16 @@ class DecisionPlot(PlotPanel):
         return a[:, :2], a[:, 2].astype(int)
 
     def add_point(self, x: float, y: float, label: int) -> None:
-        self.drawn.append((float(x), float(y), int(label)))
-        self._draw_points()
+        if self.keep_points:
+            self.drawn.append((float(x), float(y), int(label)))
+            self._draw_points()
         self.point_added.emit(float(x), float(y), int(label))
-        self.points_changed.emit()
+        if self.keep_points:
+            self.points_changed.emit()
+
+    def set_left_click_class(self, label: int) -> None:
+        """The class a left click adds (1 by default; with several classes, the chosen one)."""
+        self.left_click_class = int(label)
 
     def undo_point(self) -> None:
         if self.drawn:
@@ -311,7 +322,7 @@ class DecisionPlot(PlotPanel):
         self.view.clicks_enabled = bool(on)
 
     def _on_click(self, x: float, y: float, button) -> None:
-        self.add_point(x, y, 1 if button == Qt.MouseButton.LeftButton else 0)
+        self.add_point(x, y, self.left_click_class if button == Qt.MouseButton.LeftButton else 0)
 
     def _draw_points(self) -> None:
         X, labels = self.drawn_points()

@@ -9,7 +9,12 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QColor, QFont
 
-from nnsim.app.colors import LUT
+try:  # the app's one diverging scale, shared with the canvas
+    from nnsim.app.colors import LUT, NEGATIVE, POSITIVE
+except ImportError:  # pragma: no cover - only where the canvas's colors module is missing
+    from .colormap import LUT, NEGATIVE, POSITIVE
+
+__all__ = ["LUT", "NEGATIVE", "POSITIVE"]  # re-exported: plots take their colours from here
 
 BACKGROUND = "w"
 INK = (55, 65, 75)  # axes, ticks, labels

@@ -15,8 +15,6 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QComboBox, QGraphicsRectItem
 
-from nnsim.app.colors import NEGATIVE, POSITIVE
-
 from . import style
 from .base import PlotPanel
 
@@ -42,7 +40,7 @@ class WeightMatrixPlot(PlotPanel):
         self.plot.addItem(self.image)
         self.hinton = pg.ScatterPlotItem(pxMode=False, symbol="s", pen=None)
         self.plot.addItem(self.hinton)
-        self.brushes = (pg.mkBrush(*NEGATIVE), pg.mkBrush(*POSITIVE))
+        self.brushes = (pg.mkBrush(*style.NEGATIVE), pg.mkBrush(*style.POSITIVE))
         self.hinton_mode = False
         self.hinton_action = self.add_toggle("Hinton", False, self.set_hinton,
                                              "Squares sized by |w|, coloured by sign")
