@@ -278,3 +278,10 @@ def test_an_owner_can_keep_the_points_itself(qtbot):
     _click(plot, 0.2, 0.2, Qt.MouseButton.RightButton)
     assert added == [2, 0]
     assert len(plot.drawn_points()[0]) == 0 and len(plot.scatter.getData()[0]) == 0
+
+
+def test_a_click_on_an_existing_point_adds_another(plot):
+    plot.set_grid(np.zeros((10, 10), dtype=np.float32), EXTENT)
+    plot.set_dataset(np.array([[0.3, 0.3]]), np.array([0.0]))
+    _click(plot, 0.3, 0.3, Qt.MouseButton.LeftButton)
+    np.testing.assert_allclose(plot.drawn_points()[0], [[0.3, 0.3]], atol=0.02)

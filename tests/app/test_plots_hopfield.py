@@ -108,3 +108,15 @@ def test_clear_and_export(view, tmp_path):
     assert view.export(tmp_path / "s.png").stat().st_size > 0
     view.clear()
     assert view.image.image is None and view.state.size == 0
+
+
+def test_units_flipped_by_the_last_sweep_are_outlined(view):
+    names = tuple(f"s{k}" for k in range(9))
+    before = -np.ones(9)
+    after = before.copy()
+    after[[1, 5]] = 1  # row 0 col 1, row 1 col 2
+    view.update_snapshot(SimpleNamespace(step=0, names=names, outputs=before))
+    assert len(view.changed.getData()[0]) == 0
+    view.update_snapshot(SimpleNamespace(step=1, names=names, outputs=after))
+    x, y = view.changed.getData()
+    assert sorted(zip(x.tolist(), y.tolist())) == [(1.5, 0.5), (2.5, 1.5)]

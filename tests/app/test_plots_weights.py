@@ -111,3 +111,13 @@ def test_export_png_svg_csv(plot, tmp_path):
 def test_registry_lists_plot_panels():
     assert PLOTS["weights"] is WeightsPlot
     assert all(issubclass(cls, PlotPanel) and cls.title for cls in PLOTS.values())
+
+
+def test_x_axis_by_epoch(qtbot):
+    plot = WeightsPlot(x_key="epoch")
+    qtbot.addWidget(plot)
+    for epoch in (1, 2):
+        plot.update_snapshot(SimpleNamespace(step=100 * epoch, epoch=epoch, synapses=SYN,
+                                             weights=np.array([1.0, 2.0]), metrics={}))
+    np.testing.assert_array_equal(plot.curves[0].getOriginalDataset()[0], [1, 2])
+    assert plot.norm_plot.getAxis("bottom").labelText == "epoch"

@@ -1,5 +1,6 @@
-"""A ViewBox that reports left and right clicks in data coordinates instead of opening its menu;
-plots that are edited by clicking (decision points, Hopfield pixels) use it."""
+"""Clicks for plots edited by clicking (decision points, Hopfield pixels): a ViewBox that reports
+left and right clicks in data coordinates instead of opening its menu, and a scatter that lets
+clicks through to it."""
 from __future__ import annotations
 
 import pyqtgraph as pg
@@ -21,3 +22,11 @@ class ClickViewBox(pg.ViewBox):
             self.clicked.emit(p.x(), p.y(), ev.button())
         else:
             super().mouseClickEvent(ev)
+
+
+class PassiveScatter(pg.ScatterPlotItem):
+    """A scatter that lets clicks through to the ViewBox (pyqtgraph's takes clicks on its
+    points, which would swallow a click meant for the plot under them)."""
+
+    def mouseClickEvent(self, ev) -> None:  # noqa: N802 (Qt's name)
+        ev.ignore()

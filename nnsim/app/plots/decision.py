@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QComboBox
 
 from . import style
 from .base import PlotPanel, write_matrix_csv
-from .clickview import ClickViewBox
+from .clickview import ClickViewBox, PassiveScatter
 from .contour import contour_segments
 from .points import class_labels
 
@@ -53,7 +53,7 @@ class DecisionPlot(PlotPanel):
         self.lines = pg.PlotCurveItem(connect="pairs", pen=style.pen(LINE_COLOR, 1.3, dashed=True))
         # a short tick from each line's middle towards w: the side where the unit's z > 0
         self.normals = pg.PlotCurveItem(connect="pairs", pen=style.pen(LINE_COLOR, 2.0))
-        self.scatter = pg.ScatterPlotItem(size=10, pen=pg.mkPen(255, 255, 255, 230, width=1.2))
+        self.scatter = PassiveScatter(size=10, pen=pg.mkPen(255, 255, 255, 230, width=1.2))
         for item in (self.lines, self.normals, self.contour, self.scatter):
             self.plot.addItem(item)
         self.labels: list[pg.TextItem] = []

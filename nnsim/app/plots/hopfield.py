@@ -19,11 +19,12 @@ from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QToolButton, QWidget
 from nnsim.engine.datasets import flip
 
 from .base import PlotPanel, write_matrix_csv
-from .clickview import ClickViewBox
+from .clickview import ClickViewBox, PassiveScatter
 
 INK = (38, 50, 56)
 PAPER = (250, 250, 250)
 PADDING = (205, 208, 212)
+CHANGED = (230, 116, 20)
 
 
 def _lut() -> np.ndarray:
@@ -57,6 +58,10 @@ class HopfieldView(PlotPanel):
         self.plot.addItem(self.image)
         self.cell_lines = pg.PlotCurveItem(connect="pairs", pen=pg.mkPen(225, 228, 232, width=1))
         self.plot.addItem(self.cell_lines)
+        # units that flipped in the last update, outlined: recall is seen sweep by sweep
+        self.changed = PassiveScatter(pxMode=False, symbol="s", size=0.82, brush=None,
+                                          pen=pg.mkPen(*CHANGED, width=2.5))
+        self.plot.addItem(self.changed)
         self.view.clicked.connect(self._on_click)
         self.add_action("Noise 10%", lambda: self.add_noise(0.1), "Flip a random tenth of the units")
 
@@ -84,9 +89,14 @@ class HopfieldView(PlotPanel):
 
     # ------------------------------------------------------------------ the state
     def set_state(self, state) -> None:
-        """Show a state (N,) of +1/-1 values (anything > 0 counts as +1)."""
+        """Show a state (N,) of +1/-1 values (anything > 0 counts as +1); units that differ
+        from the previous state are outlined."""
+        previous = self.state
         self.state = np.where(np.asarray(state, dtype=float).ravel() > 0, 1.0, -1.0)
         rows, cols = self._grid()
+        flipped = np.flatnonzero(previous != self.state) if previous.size == self.state.size \
+            else np.empty(0, dtype=int)
+        self.changed.setData(flipped % cols + 0.5, flipped // cols + 0.5)
         data = np.zeros(rows * cols, dtype=np.float32)
         data[: self.state.size] = self.state
         data = data.reshape(rows, cols)
@@ -211,6 +221,7 @@ class HopfieldView(PlotPanel):
         self._step = None
         self.image.clear()
         self.cell_lines.setData([], [])
+        self.changed.setData([], [])
 
     def export_csv(self, path) -> None:
         rows, cols = self._grid()

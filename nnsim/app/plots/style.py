@@ -22,11 +22,11 @@ FAINT = (120, 130, 140)  # secondary lines (derivative, validation)
 FONT_PT = 9
 
 # The lecture's points: class 1 green, class 0 red; further classes from a categorical palette.
-CLASS_COLORS: tuple[tuple[int, int, int], ...] = (
+CLASS_COLORS: tuple[tuple[int, int, int], ...] = (  # the same list as the data panel's swatches
     (214, 39, 40),  # class 0: red
     (44, 160, 44),  # class 1: green
-    (31, 119, 180), (148, 103, 189), (255, 127, 14), (140, 86, 75), (227, 119, 194),
-    (23, 190, 207), (188, 189, 34), (127, 127, 127),
+    (31, 119, 180), (255, 127, 14), (148, 103, 189), (140, 86, 75), (227, 119, 194),
+    (127, 127, 127), (188, 189, 34), (23, 190, 207),
 )
 
 # Curves (one per synapse, per series): a ten-colour categorical palette, then repeats.

@@ -19,12 +19,14 @@ from .series import Series
 class WeightsPlot(PlotPanel):
     title = "Weights"
 
-    def __init__(self, parent=None, max_points: int = 200_000) -> None:
+    def __init__(self, parent=None, max_points: int = 200_000, x_key: str = "step") -> None:
+        """x_key: "step" (each snapshot's step count) or "epoch"."""
         super().__init__(parent)
         self.max_points = max_points
+        self.x_key = x_key
         self.weights_plot = self.add_plot(0, 0, left="weight w",
                                           axisItems={"left": style.SparseLogAxis("left")})
-        self.norm_plot = self.add_plot(1, 0, left="‖w‖", bottom="step",
+        self.norm_plot = self.add_plot(1, 0, left="‖w‖", bottom=x_key,
                                        axisItems={"left": style.SparseLogAxis("left", (1, 3))})
         self.norm_plot.setXLink(self.weights_plot)
         self.graphics.ci.layout.setRowStretchFactor(0, 3)
@@ -58,7 +60,7 @@ class WeightsPlot(PlotPanel):
         weights = np.asarray(getattr(snapshot, "weights", ()), dtype=float).ravel()
         if len(weights) != len(synapses):
             return
-        step = float(getattr(snapshot, "step", len(self.series)))
+        step = float(getattr(snapshot, self.x_key, len(self.series)))
         if synapses != self.synapses:
             self._rebuild(synapses)
         elif self.series.last_x is not None and step < self.series.last_x:
@@ -77,8 +79,8 @@ class WeightsPlot(PlotPanel):
 
     def _status_text(self, step: int, weights: np.ndarray, norm: float) -> str:
         if not np.isfinite(weights).all() or not np.isfinite(norm):
-            return f"step {step} · weights overflowed (the Hebbian blow-up)"
-        return f"step {step} · ‖w‖ = {norm:.4g}"
+            return f"{self.x_key} {step} · weights overflowed (the Hebbian blow-up)"
+        return f"{self.x_key} {step} · ‖w‖ = {norm:.4g}"
 
     def _rebuild(self, synapses: tuple[tuple[str, str], ...]) -> None:
         for curve in self.curves:
