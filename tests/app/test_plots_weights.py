@@ -36,9 +36,9 @@ def test_a_curve_per_synapse_follows_the_snapshots(plot):
     assert "step 40" in plot.status.text()
 
 
-def test_norm_comes_from_the_metrics_when_given(plot):
+def test_norm_is_of_the_weights_drawn_not_the_lagging_epoch_metric(plot):
     plot.update_snapshot(snap(1, [3.0, 4.0], metrics={"weight_norm": 7.5}))
-    assert plot.norm_curve.getOriginalDataset()[1][-1] == 7.5
+    assert plot.norm_curve.getOriginalDataset()[1][-1] == 5.0
 
 
 def test_same_step_replaces_the_last_point_and_reset_starts_again(plot):

@@ -97,7 +97,7 @@ def long_history(curve: pg.PlotDataItem) -> pg.PlotDataItem:
 
 def add_legend(plot: pg.PlotItem, offset=(10, 10), columns: int = 1) -> pg.LegendItem:
     legend = plot.addLegend(offset=offset, labelTextColor=QColor(*INK), labelTextSize=f"{FONT_PT}pt",
-                            brush=pg.mkBrush(255, 255, 255, 210), pen=pg.mkPen(200, 200, 200),
+                            brush=pg.mkBrush(255, 255, 255, 170), pen=pg.mkPen(200, 200, 200),
                             colCount=columns)
     return legend
 

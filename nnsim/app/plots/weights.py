@@ -34,7 +34,7 @@ class WeightsPlot(PlotPanel):
         for plot in (self.weights_plot, self.norm_plot):
             plot.getAxis("left").setWidth(56)  # aligned axes read as one figure
         # a short axis: fewer labels, so minor log ticks do not overprint each other
-        label = {"position": 0.05, "color": style.FAINT, "anchors": [(0, 1), (0, 1)]}
+        label = {"position": 0.02, "color": style.FAINT, "anchors": [(0, 0), (0, 0)]}
         self.unit_line = pg.InfiniteLine(1.0, angle=0, pen=style.pen(style.FAINT, 1, dashed=True),
                                          label="1 (Oja's limit)", labelOpts=label)
         self.norm_plot.addItem(self.unit_line)
@@ -65,9 +65,10 @@ class WeightsPlot(PlotPanel):
             self._rebuild(synapses)
         elif self.series.last_x is not None and step < self.series.last_x:
             self._forget()  # the simulation was reset: start again from its step 0
-        metrics = getattr(snapshot, "metrics", None) or {}
+        # The norm of exactly the weights drawn above (the engine's history["weight_norm"] is per
+        # epoch, so it would lag the curves by up to an epoch).
         with np.errstate(over="ignore", invalid="ignore"):
-            norm = float(metrics.get("weight_norm", np.linalg.norm(weights)))
+            norm = float(np.linalg.norm(weights))
         if self.series.last_x == step:
             self.series.replace_last(weights)  # same step again (paused, edited): no new point
             self.norms.replace_last([norm])
@@ -115,6 +116,10 @@ class WeightsPlot(PlotPanel):
         self.norm_plot.setLogMode(y=self.log_scale)
         self.zero_line.setVisible(not self.log_scale)
         self.unit_line.setValue(0.0 if self.log_scale else 1.0)  # log10(1) on a log axis
+        # Oja's norm sits at the top of a linear view but the bottom of a growing log one.
+        corner = (0, 1) if self.log_scale else (0, 0)
+        self.unit_line.label.anchors = [corner, corner]
+        self.unit_line.label.updatePosition()
         self.weights_plot.setLabel("left", "|w| (log)" if self.log_scale else "weight w")
         self._redraw()
 
