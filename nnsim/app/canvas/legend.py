@@ -1,0 +1,52 @@
+"""The colour legend and hints, painted in viewport pixels over the canvas."""
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
+
+from nnsim.app.colors import gradient
+
+from .shapes import INK, MUTED, ui_font
+
+PANEL = QColor(255, 255, 255, 230)
+BORDER = QColor(207, 216, 220)
+
+
+def paint_legend(painter: QPainter, viewport: QRectF) -> QRectF:
+    """The diverging scale in the bottom-right corner; returns the rectangle it used."""
+    font, small = ui_font(8.5, bold=True), ui_font(8)
+    fm = QFontMetricsF(small)
+    bar_w, bar_h, pad = 150.0, 10.0, 10.0
+    w, h = bar_w + 2 * pad, pad + fm.height() + 4 + bar_h + 3 + fm.height() + pad - 2
+    rect = QRectF(viewport.right() - w - 12, viewport.bottom() - h - 12, w, h)
+    painter.setPen(QPen(BORDER, 1))
+    painter.setBrush(PANEL)
+    painter.drawRoundedRect(rect, 6, 6)
+    painter.setFont(font)
+    painter.setPen(INK)
+    painter.drawText(QPointF(rect.left() + pad, rect.top() + pad + fm.ascent()), "Output and weight")
+    bar = QRectF(rect.left() + pad, rect.top() + pad + fm.height() + 4, bar_w, bar_h)
+    grad = gradient(bar.left(), bar.right())
+    painter.setPen(QPen(BORDER, 0.8))
+    painter.setBrush(grad)
+    painter.drawRoundedRect(bar, 2, 2)
+    painter.setFont(small)
+    painter.setPen(MUTED)
+    for frac, text in ((0.0, "\u22121"), (0.5, "0"), (1.0, "+1")):
+        x = bar.left() + frac * bar_w
+        tw = fm.horizontalAdvance(text)
+        x = min(max(x - tw / 2, bar.left()), bar.right() - tw)
+        painter.drawText(QPointF(x, bar.bottom() + 3 + fm.ascent()), text)
+    return rect
+
+
+def paint_hint(painter: QPainter, viewport: QRectF, text: str, centred: bool = False) -> None:
+    """A one-line hint: centred on an empty canvas, else at the bottom left."""
+    font = ui_font(10 if centred else 8.5)
+    fm = QFontMetricsF(font)
+    painter.setFont(font)
+    painter.setPen(MUTED)
+    if centred:
+        painter.drawText(viewport, Qt.AlignmentFlag.AlignCenter, text)
+    else:
+        painter.drawText(QPointF(viewport.left() + 12, viewport.bottom() - 12 - fm.descent()), text)

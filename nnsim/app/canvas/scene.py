@@ -1,0 +1,213 @@
+"""The scene: one path item per neuron, one layer for all synapses, one overlay for text.
+
+`sync(network)` brings the scene up to date incrementally (items are kept per neuron id; only
+changed records are touched).  `apply_snapshot` recolours by output with vectorised lookups and
+touches only the neurons whose colour level changed.
+"""
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QRectF
+from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsScene
+
+from nnsim.app.colors import brushes, level_indices
+from nnsim.engine.network import Network, Neuron
+
+from . import geometry
+from .overlay import Overlay
+from .shapes import RADIUS, neuron_path, outline_pen
+from .synapses import SynapseLayer
+
+
+class NetworkScene(QGraphicsScene):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)  # we hit-test in NumPy
+        self._records: dict[int, Neuron] = {}
+        self._items: dict[int, QGraphicsPathItem] = {}
+        self.ids: list[int] = []
+        self.index: dict[int, int] = {}
+        self.names: list[str] = []
+        self.name_index: dict[str, int] = {}
+        self.roles: list[str] = []
+        self.activations: list[str] = []
+        self.pos = np.zeros((0, 2))
+        self.outputs = np.zeros(0)
+        self.net_inputs = np.zeros(0)
+        self.colour = np.zeros(0, np.intp)
+        self._synapse_records: list = []
+        self.keys: list[tuple[int, int]] = []
+        self.key_index: dict[tuple[int, int], int] = {}
+        self.src = self.tgt = np.zeros(0, np.intp)
+        self.weights = self.shown_weights = np.zeros(0)
+        self.inhibitory = np.zeros(0, bool)
+        self._reverse = np.zeros(0, bool)
+        self.selected_ids: set[int] = set()
+        self.selected_keys: set[tuple[int, int]] = set()
+        self.hover_id: int | None = None
+        self._snapshot_cache: tuple = (None, None, None, None)
+        self._pen = outline_pen()
+        self.synapse_layer = SynapseLayer()
+        self.overlay = Overlay(self)
+        self.addItem(self.synapse_layer)
+        self.addItem(self.overlay)
+
+    # ------------------------------------------------------------------ document -> scene
+    def sync(self, net: Network) -> None:
+        neurons = net.neurons
+        new_ids = [n.id for n in neurons]
+        moved = new_ids != self.ids
+        for gone in set(self._items) - set(new_ids):
+            self.removeItem(self._items.pop(gone))
+            self._records.pop(gone)
+        fill = brushes()
+        for n in neurons:
+            old = self._records.get(n.id)
+            if old is n:
+                continue
+            item = self._items.get(n.id)
+            if item is None:
+                item = QGraphicsPathItem(neuron_path(n.role))
+                item.setPen(self._pen)
+                item.setZValue(1)
+                item.setData(0, n.id)
+                self._items[n.id] = item
+                self.addItem(item)
+            elif old.role != n.role:
+                item.setPath(neuron_path(n.role))
+            if old is None or (old.x, old.y) != (n.x, n.y):
+                item.setPos(n.x, n.y)
+                moved = True
+            self._records[n.id] = n
+        if moved or len(neurons) != len(self.ids) or self._records_changed(neurons):
+            self._rebuild_neuron_arrays(neurons)
+        for n in neurons:  # an input shows its clamped value at once, before any simulation
+            i = self.index[n.id]
+            if n.role == "input" and self.outputs[i] != n.value:
+                self.outputs[i] = n.value
+                level = int(level_indices(np.array([n.value]))[0])
+                self.colour[i] = level
+                self._items[n.id].setBrush(fill[level])
+        self._sync_synapses(net, moved)
+        self.selected_ids &= set(self._items)
+        self.selected_keys &= set(self.key_index)
+        if self.hover_id not in self._items:
+            self.hover_id = None
+        self.refresh_emphasis()
+        self.overlay.refresh_bounds(self.items_rect())
+
+    def _records_changed(self, neurons: list[Neuron]) -> bool:
+        return any(self.names[i] != n.name or self.roles[i] != n.role
+                   or self.activations[i] != n.activation for i, n in enumerate(neurons))
+
+    def _rebuild_neuron_arrays(self, neurons: list[Neuron]) -> None:
+        old = {nid: i for i, nid in enumerate(self.ids)}
+        prev_out, prev_z, prev_c = self.outputs, self.net_inputs, self.colour
+        self.ids = [n.id for n in neurons]
+        self.index = {nid: i for i, nid in enumerate(self.ids)}
+        self.names = [n.name for n in neurons]
+        self.name_index = {name: i for i, name in enumerate(self.names)}
+        self.roles = [n.role for n in neurons]
+        self.activations = [n.activation for n in neurons]
+        self.pos = np.array([(n.x, n.y) for n in neurons], float).reshape(-1, 2)
+        self.outputs = np.full(len(neurons), np.nan)
+        self.net_inputs = np.full(len(neurons), np.nan)
+        self.colour = np.full(len(neurons), level_indices(np.zeros(1))[0], np.intp)
+        fill = brushes()
+        for i, nid in enumerate(self.ids):
+            j = old.get(nid)
+            if j is not None:
+                self.outputs[i], self.net_inputs[i], self.colour[i] = prev_out[j], prev_z[j], prev_c[j]
+            else:
+                self._items[nid].setBrush(fill[self.colour[i]])
+        self._snapshot_cache = (None, None, None, None)
+
+    def _sync_synapses(self, net: Network, moved: bool) -> None:
+        synapses = net.synapses
+        if synapses != self._synapse_records or moved:
+            topology = [s.key for s in synapses]
+            if topology != self.keys or moved:
+                self.keys = topology
+                self.key_index = {k: i for i, k in enumerate(self.keys)}
+                self.src = np.array([self.index[a] for a, _ in self.keys], np.intp)
+                self.tgt = np.array([self.index[b] for _, b in self.keys], np.intp)
+                self._reverse = geometry.reverse_mask(self.src, self.tgt)
+                self._snapshot_cache = (None, None, None, None)
+            self._synapse_records = synapses
+            self.weights = np.array([s.weight for s in synapses], float)
+            self.shown_weights = self.weights.copy()
+            self.inhibitory = np.array([s.kind == "inhibitory" for s in synapses], bool)
+            self.update_geometry()
+
+    def update_geometry(self) -> None:
+        geo = geometry.compute(self.pos, self.src, self.tgt, self._reverse)
+        self.synapse_layer.set_geometry(geo, self.shown_weights, self.inhibitory)
+
+    def items_rect(self) -> QRectF:
+        if not len(self.pos):
+            return QRectF(-200, -150, 400, 300)
+        lo, hi = self.pos.min(0), self.pos.max(0)
+        return QRectF(lo[0], lo[1], hi[0] - lo[0], hi[1] - lo[1]).adjusted(
+            -2 * RADIUS, -3 * RADIUS, 2 * RADIUS, 3 * RADIUS)
+
+    # ------------------------------------------------------------------ live preview
+    def preview_positions(self, indices: np.ndarray, positions: np.ndarray) -> None:
+        """Move neurons on screen while dragging (the document changes on release)."""
+        self.pos[indices] = positions
+        for i, (x, y) in zip(indices.tolist(), positions.tolist()):
+            self._items[self.ids[i]].setPos(x, y)
+        self.update_geometry()
+        self.overlay.refresh_bounds(self.items_rect())
+
+    # ------------------------------------------------------------------ selection and hover
+    def selected_indices(self) -> list[int]:
+        return [self.index[n] for n in self.selected_ids if n in self.index]
+
+    def hover_indices(self) -> list[int]:
+        return [self.index[self.hover_id]] if self.hover_id in self.index else []
+
+    def refresh_emphasis(self) -> None:
+        layer = self.synapse_layer
+        layer.set_emphasis("selected", [self.key_index[k] for k in self.selected_keys])
+        if self.hover_id is not None:
+            h = self.index[self.hover_id]
+            layer.set_emphasis("hover", np.flatnonzero((self.src == h) | (self.tgt == h)))
+        else:
+            layer.set_emphasis("hover", [])
+        self.overlay.update()
+
+    # ------------------------------------------------------------------ snapshots
+    def apply_snapshot(self, snapshot) -> None:
+        names, syn = tuple(snapshot.names), tuple(snapshot.synapses)
+        cached_names, rows, cached_syn, syn_rows = self._snapshot_cache
+        if names != cached_names:  # the mapping is cached: snapshots repeat the same names
+            pairs = [(k, self.name_index.get(n)) for k, n in enumerate(names)]
+            pairs = [(k, i) for k, i in pairs if i is not None]
+            rows = (np.array([k for k, _ in pairs], np.intp), np.array([i for _, i in pairs], np.intp))
+        if syn != cached_syn:
+            ids = self.name_index
+            pairs = []
+            for k, (a, b) in enumerate(syn):
+                ia, ib = ids.get(a), ids.get(b)
+                if ia is not None and ib is not None:
+                    j = self.key_index.get((self.ids[ia], self.ids[ib]))
+                    if j is not None:
+                        pairs.append((k, j))
+            syn_rows = (np.array([k for k, _ in pairs], np.intp), np.array([j for _, j in pairs], np.intp))
+        self._snapshot_cache = (names, rows, syn, syn_rows)
+
+        src_rows, dst_rows = rows
+        self.outputs[dst_rows] = np.asarray(snapshot.outputs, float)[src_rows]
+        self.net_inputs[dst_rows] = np.asarray(snapshot.net_inputs, float)[src_rows]
+        levels = level_indices(self.outputs)
+        changed = np.flatnonzero(levels != self.colour)
+        self.colour = levels
+        fill, items, ids = brushes(), self._items, self.ids
+        for i in changed.tolist():
+            items[ids[i]].setBrush(fill[levels[i]])
+        weights = np.asarray(snapshot.weights, float)
+        if len(weights) and len(syn_rows[0]):
+            self.shown_weights[syn_rows[1]] = weights[syn_rows[0]]
+            self.synapse_layer.set_weights(self.shown_weights)
+        if self.overlay.show_values or len(changed):
+            self.overlay.update()

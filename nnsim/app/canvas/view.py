@@ -1,0 +1,340 @@
+"""NetworkView: the canvas widget.  It shows a Document and turns mouse and keys into its edits.
+
+Drawing lives in the scene's items; mouse gestures live in `tools.Interaction`; this module
+holds the view itself: syncing with the document, zoom and pan, background and legend, the
+clipboard and the actions the main window puts in its menus.
+"""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+from PySide6.QtCore import QMimeData, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QPainter, QPen
+from PySide6.QtWidgets import QApplication, QGraphicsView
+
+from nnsim.app.document import Document, fragment
+
+from .legend import paint_hint, paint_legend
+from .scene import NetworkScene
+from .shapes import BACKGROUND, GRID
+from .tools import TOOL_HINTS, Interaction
+
+MIME = "application/x-nnsim-fragment"
+MIN_SCALE, MAX_SCALE = 0.03, 8.0
+
+
+class NetworkView(QGraphicsView):
+    selection_changed = Signal(list)
+    tool_changed = Signal(str)
+
+    def __init__(self, document: Document, parent=None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.canvas = NetworkScene(self)
+        self.setScene(self.canvas)
+        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        # Every frame recolours most of the canvas: one full repaint beats region bookkeeping.
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
+        self.setOptimizationFlags(QGraphicsView.OptimizationFlag.DontSavePainterState)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setMouseTracking(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setMinimumSize(320, 240)
+        self.setFrameShape(QGraphicsView.Shape.NoFrame)
+        # panning is a middle drag (or Space+drag): scroll bars would only take room
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.snap_to_grid = False
+        self.new_neuron_role = "hidden"
+        self.new_neuron_activation = "sigmoid"
+        self.tool = "select"
+        self._last_selection: list[str] = []
+        self.interaction = Interaction(self)
+        self._build_actions()
+        document.changed.connect(self._document_changed)
+        self.canvas.sync(document.network)
+        self._update_scene_rect()
+
+    # ------------------------------------------------------------------ document
+    def set_document(self, document: Document) -> None:
+        self.document.changed.disconnect(self._document_changed)
+        self.document = document
+        document.changed.connect(self._document_changed)
+        self.canvas.selected_ids.clear()
+        self.canvas.selected_keys.clear()
+        self._document_changed()
+        self.fit_to_view()
+
+    def _document_changed(self) -> None:
+        self.interaction.cancel()
+        self.canvas.sync(self.document.network)
+        self._update_scene_rect()
+        self.emit_selection()
+        self.viewport().update()
+
+    def _update_scene_rect(self) -> None:
+        r = self.canvas.items_rect()
+        margin = max(r.width(), r.height(), 2000.0)
+        self.setSceneRect(r.adjusted(-margin, -margin, margin, margin))
+
+    def apply_snapshot(self, snapshot) -> None:
+        """Colour neurons by output and synapses by weight (names not on the canvas are ignored)."""
+        self.canvas.apply_snapshot(snapshot)
+        self.viewport().update()
+
+    # ------------------------------------------------------------------ selection
+    def selected_names(self) -> list[str]:
+        c = self.canvas
+        return [c.names[i] for i in sorted(c.selected_indices())]
+
+    def selected_synapses(self) -> list[tuple[str, str]]:
+        c = self.canvas
+        return [(c.names[c.index[a]], c.names[c.index[b]]) for a, b in
+                sorted(c.selected_keys, key=c.key_index.get)]
+
+    def select(self, names=(), synapses=(), add: bool = False) -> None:
+        c = self.canvas
+        if not add:
+            c.selected_ids.clear()
+            c.selected_keys.clear()
+        c.selected_ids |= {c.ids[c.name_index[n]] for n in names if n in c.name_index}
+        for a, b in synapses:
+            if a in c.name_index and b in c.name_index:
+                key = (c.ids[c.name_index[a]], c.ids[c.name_index[b]])
+                if key in c.key_index:
+                    c.selected_keys.add(key)
+        c.refresh_emphasis()
+        self.emit_selection()
+        self.viewport().update()
+
+    def emit_selection(self) -> None:
+        names = self.selected_names()
+        if names != self._last_selection:
+            self._last_selection = names
+            self.selection_changed.emit(names)
+
+    # ------------------------------------------------------------------ tools
+    def set_tool(self, name: str) -> None:
+        if name not in TOOL_HINTS:
+            raise ValueError(f"unknown tool {name!r}; choose one of {', '.join(TOOL_HINTS)}")
+        self.interaction.cancel()
+        self.tool = name
+        self._tool_actions[name].setChecked(True)
+        self.viewport().setCursor(Qt.CursorShape.ArrowCursor if name == "select"
+                                  else Qt.CursorShape.CrossCursor)
+        self.tool_changed.emit(name)
+        self.viewport().update()
+
+    # ------------------------------------------------------------------ zoom and pan
+    def zoom(self, factor: float, anchor: QPointF | None = None) -> None:
+        scale = self.transform().m11()
+        factor = min(max(factor, MIN_SCALE / scale), MAX_SCALE / scale)
+        if anchor is None:
+            self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        self.scale(factor, factor)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+
+    def fit_to_view(self) -> None:
+        self.fitInView(self.canvas.items_rect(), Qt.AspectRatioMode.KeepAspectRatio)
+        if self.transform().m11() > 1.6:  # a tiny network should not fill the screen
+            self.resetTransform()
+            self.scale(1.6, 1.6)
+            self.centerOn(self.canvas.items_rect().center())
+
+    def pan_by(self, dx: float, dy: float) -> None:
+        h, v = self.horizontalScrollBar(), self.verticalScrollBar()
+        h.setValue(h.value() - int(dx))
+        v.setValue(v.value() - int(dy))
+
+    def snap(self, x: float, y: float) -> tuple[float, float]:
+        if not self.snap_to_grid:
+            return x, y
+        return round(x / GRID) * GRID, round(y / GRID) * GRID
+
+    # ------------------------------------------------------------------ painting
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802
+        painter.fillRect(rect, BACKGROUND)
+        scale = self.transform().m11()
+        step = GRID
+        while step * scale < 12:  # keep grid lines at least 12 px apart
+            step *= 5
+        minor, major = QPen(Qt.GlobalColor.transparent), QPen()
+        minor.setColor(BACKGROUND.darker(104))
+        major.setColor(BACKGROUND.darker(109))
+        minor.setCosmetic(True)
+        major.setCosmetic(True)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        for vertical in (True, False):
+            lo, hi = (rect.left(), rect.right()) if vertical else (rect.top(), rect.bottom())
+            for k in range(int(np.floor(lo / step)), int(np.ceil(hi / step)) + 1):
+                painter.setPen(major if k % 5 == 0 else minor)
+                v = k * step
+                if vertical:
+                    painter.drawLine(QPointF(v, rect.top()), QPointF(v, rect.bottom()))
+                else:
+                    painter.drawLine(QPointF(rect.left(), v), QPointF(rect.right(), v))
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+
+    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802
+        self.interaction.paint_scene(painter)
+        painter.save()
+        painter.resetTransform()
+        vp = QRectF(self.viewport().rect())
+        paint_legend(painter, vp)
+        if not len(self.canvas.ids):
+            paint_hint(painter, vp, "Press N and click to add neurons, C and drag to connect",
+                       centred=True)
+        else:
+            paint_hint(painter, vp, TOOL_HINTS[self.tool])
+        self.interaction.paint_viewport(painter)
+        painter.restore()
+
+    # ------------------------------------------------------------------ events
+    def mousePressEvent(self, event) -> None:  # noqa: N802
+        if not self.interaction.press(event):
+            super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802
+        if not self.interaction.move(event):
+            super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802
+        if not self.interaction.release(event):
+            super().mouseReleaseEvent(event)
+
+    def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802
+        if not self.interaction.double_click(event):
+            super().mouseDoubleClickEvent(event)
+
+    def wheelEvent(self, event) -> None:  # noqa: N802
+        self.interaction.wheel(event)
+
+    def contextMenuEvent(self, event) -> None:  # noqa: N802
+        self.interaction.context_menu(event)
+
+    def leaveEvent(self, event) -> None:  # noqa: N802
+        self.interaction.set_hover(None)
+        super().leaveEvent(event)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        if not self.interaction.key_press(event):
+            super().keyPressEvent(event)
+
+    def keyReleaseEvent(self, event) -> None:  # noqa: N802
+        if not self.interaction.key_release(event):
+            super().keyReleaseEvent(event)
+
+    # ------------------------------------------------------------------ clipboard and edits
+    def copy_selection(self) -> None:
+        names = self.selected_names()
+        if not names:
+            return
+        data = fragment(self.document.network, names)
+        mime = QMimeData()
+        text = json.dumps(data)
+        mime.setData(MIME, text.encode("utf-8"))
+        mime.setText(text)
+        QApplication.clipboard().setMimeData(mime)
+
+    def cut_selection(self) -> None:
+        self.copy_selection()
+        self.delete_selection()
+
+    def paste(self) -> None:
+        mime = QApplication.clipboard().mimeData()
+        if mime is None or not mime.hasFormat(MIME):
+            return
+        data = json.loads(bytes(mime.data(MIME)).decode("utf-8"))
+        names = self.document.paste(data, (2 * GRID, 2 * GRID))
+        self.select(names)
+
+    def delete_selection(self) -> None:
+        names, keys = self.selected_names(), self.selected_synapses()
+        if names or keys:
+            self.document.remove_items(names, keys)
+
+    def select_all(self) -> None:
+        self.select(self.canvas.names)
+
+    def toggle_selected_kind(self) -> None:
+        keys = self.selected_synapses()
+        if keys:
+            self.document.toggle_kind(keys)
+
+    def set_show_values(self, on: bool) -> None:
+        self.canvas.overlay.show_values = bool(on)
+        self.viewport().update()
+
+    def set_snap(self, on: bool) -> None:
+        self.snap_to_grid = bool(on)
+
+    # ------------------------------------------------------------------ actions
+    def _action(self, text: str, slot, shortcut=None, tip: str = "", checkable: bool = False):
+        act = QAction(text, self)
+        if shortcut is not None:
+            act.setShortcut(QKeySequence(shortcut))
+            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        act.setToolTip(tip or text)
+        act.setStatusTip(tip or text)
+        act.setCheckable(checkable)
+        (act.toggled if checkable else act.triggered).connect(slot)
+        self.addAction(act)
+        return act
+
+    def _build_actions(self) -> None:
+        K = QKeySequence.StandardKey
+        self._edit_actions = [
+            self._action("Cu&t", self.cut_selection, K.Cut, "Cut the selected neurons"),
+            self._action("&Copy", self.copy_selection, K.Copy, "Copy the selected neurons"),
+            self._action("&Paste", self.paste, K.Paste, "Paste neurons from the clipboard"),
+            self._action("&Delete", self.delete_selection, K.Delete,
+                         "Delete the selected neurons and synapses"),
+            self._action("Select &All", self.select_all, K.SelectAll, "Select every neuron"),
+            self._action("Toggle &Inhibitory", self.toggle_selected_kind, "I",
+                         "Switch the selected synapses between excitatory and inhibitory"),
+        ]
+        self._view_actions = [
+            self._action("Zoom &In", lambda: self.zoom(1.25), K.ZoomIn, "Zoom in"),
+            self._action("Zoom &Out", lambda: self.zoom(0.8), K.ZoomOut, "Zoom out"),
+            self._action("&Fit to View", self.fit_to_view, "Ctrl+0", "Show the whole network"),
+            self._action("&Snap to Grid", self.set_snap, None,
+                         f"Place and move neurons on a {int(GRID)}-unit grid", checkable=True),
+            self._action("Auto &Layout", self.document_auto_layout, "Ctrl+L",
+                         "Arrange neurons in layers, inputs on the left"),
+            self._action("Show &Values", self.set_show_values, "Ctrl+Shift+V",
+                         "Show outputs on neurons and weights on synapses", checkable=True),
+        ]
+        self._tool_group = QActionGroup(self)
+        self._tool_group.setExclusive(True)
+        self._tool_actions: dict[str, QAction] = {}
+        for name, text, key in (("select", "&Select", "S"), ("neuron", "Add &Neuron", "N"),
+                                ("synapse", "&Connect", "C")):
+            act = QAction(text, self)
+            act.setCheckable(True)
+            act.setShortcut(QKeySequence(key))
+            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            act.setToolTip(f"{TOOL_HINTS[name]}  ({key})")
+            act.setStatusTip(TOOL_HINTS[name])
+            act.setData(name)
+            act.triggered.connect(lambda _=False, n=name: self.set_tool(n))
+            self._tool_group.addAction(act)
+            self.addAction(act)
+            self._tool_actions[name] = act
+        self._tool_actions["select"].setChecked(True)
+
+    def document_auto_layout(self) -> None:
+        self.document.auto_layout()
+        self.fit_to_view()
+
+    def edit_actions(self) -> list[QAction]:
+        return list(self._edit_actions)
+
+    def view_actions(self) -> list[QAction]:
+        return list(self._view_actions)
+
+    def tool_actions(self) -> list[QAction]:
+        return list(self._tool_actions.values())
+
+    def tool_group(self) -> QActionGroup:
+        return self._tool_group
