@@ -1,0 +1,298 @@
+"""Recording: frames grabbed from widgets, encoded to GIF and MP4 off the GUI thread."""
+import hashlib
+import threading
+import time
+
+import imageio.v2 as imageio
+import imageio.v3 as iio
+import numpy as np
+import pyqtgraph as pg
+import pytest
+from PIL import Image
+from PySide6.QtCore import QEvent, QTimer
+from PySide6.QtWidgets import QLabel, QWidget
+
+import nnsim.app.plots._refcount  # noqa: F401  (PySide6 6.12 frees None after many setText calls)
+from nnsim.app import recorder as rec
+from nnsim.app.recorder import FrameEncoder, Recorder, check_output_path, encode, grab_frame
+
+
+@pytest.fixture(autouse=True)
+def no_encoder_left(qapp):
+    yield
+    alive = [t for t in list(rec.LIVE) if not t.wait(10_000)]
+    assert not alive, "an encoder thread is still running: call Recorder.close()"
+
+
+@pytest.fixture
+def recorder(qtbot):
+    r = Recorder()
+    yield r
+    r.close()
+
+
+@pytest.fixture
+def label(qtbot):
+    w = QLabel("start")
+    w.setStyleSheet("background: white; color: black; font-size: 20px")
+    w.resize(161, 91)  # odd sizes: RGB888 rows are padded, MP4 needs even sides
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
+@pytest.fixture
+def plot(qtbot):
+    w = pg.PlotWidget()
+    w.resize(320, 200)
+    qtbot.addWidget(w)
+    w.show()
+    w.curve = w.plot(pen=pg.mkPen("y", width=2))
+    w.getPlotItem().setRange(xRange=(0, 10), yRange=(-1.2, 1.2), padding=0)
+    return w
+
+
+def record(r: Recorder, widget: QWidget, qapp, n: int = 10, **start) -> list:
+    """n frames, the widget changing before each (as the simulation advances)."""
+    r.start(widget, **start)
+    x = np.linspace(0, 10, 200)
+    for i in range(n):
+        if isinstance(widget, QLabel):
+            widget.setText(f"step {i * 7}")
+        else:
+            widget.curve.setData(x, np.sin(x + 0.5 * i))
+        qapp.processEvents()
+        assert r.capture() == i + 1
+    return r.stop()
+
+
+def save(r: Recorder, qtbot, path) -> str:
+    with qtbot.waitSignal(r.finished, timeout=30_000) as blocker:
+        r.save(path)
+    return blocker.args[0]
+
+
+def frame_hashes(frames) -> list[str]:
+    return [hashlib.sha256(np.ascontiguousarray(f[..., :3])).hexdigest() for f in frames]
+
+
+# ---------------------------------------------------------------------- frames
+def test_grab_frame_honours_padded_rows_and_scales_exactly(qtbot):
+    w = QWidget()
+    w.setStyleSheet("background: rgb(10, 200, 30)")
+    w.setAutoFillBackground(True)
+    w.resize(103, 37)  # 103 * 3 bytes per row is padded to a multiple of 4
+    qtbot.addWidget(w)
+    w.show()
+    frame = grab_frame(w)
+    assert frame.shape == (37, 103, 3) and frame.dtype == np.uint8
+    assert np.all(frame == [10, 200, 30])  # no skew from row padding
+    assert frame.flags.writeable and frame.base is None  # a copy, not a view into the QImage
+    scaled = grab_frame(w, size=(64, 48))
+    assert scaled.shape == (48, 64, 3) and np.all(scaled == [10, 200, 30])
+
+
+def test_recorded_frames_are_stored_compactly(recorder, plot, qapp):
+    frames = record(recorder, plot, qapp, n=10)
+    raw = sum(f.nbytes for f in frames)
+    assert frames.nbytes < raw / 10
+    assert not frames[0].flags.writeable  # frames are immutable once recorded
+
+
+def test_signals_for_the_red_indicator(recorder, label, qapp, qtbot):
+    seen, states = [], []
+    recorder.captured.connect(lambda n, secs: seen.append((n, secs)))
+    recorder.recording_changed.connect(states.append)
+    record(recorder, label, qapp, n=4, fps=20)
+    assert seen == [(1, 0.05), (2, 0.1), (3, 0.15), (4, 0.2)]
+    assert states == [True, False]
+    assert recorder.elapsed == 0.2 and recorder.frame_count == 4
+    assert recorder.capture() == 0  # not recording: nothing grabbed
+
+
+# ---------------------------------------------------------------------- files
+@pytest.mark.parametrize("ext", [".gif", ".mp4"])
+@pytest.mark.parametrize("source", ["label", "plot"])
+def test_ten_frames_encode_and_read_back(recorder, qapp, qtbot, tmp_path, ext, source, request):
+    widget = request.getfixturevalue(source)
+    frames = record(recorder, widget, qapp, n=10, fps=10)
+    h, w = frames[0].shape[:2]
+    out = save(recorder, qtbot, tmp_path / f"demo{ext}")
+    video = iio.imread(out, index=None)[..., :3]
+    if ext == ".mp4":
+        h, w = h + h % 2, w + w % 2  # padded to even sides
+    assert video.shape == (10, h, w, 3)
+    for a, b in zip(video, video[1:]):
+        assert np.abs(a.astype(int) - b).mean() > 0.05  # consecutive frames differ
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"demo{ext}"]  # no temp file left
+
+
+def test_video_pace_follows_the_frame_rate(recorder, label, qapp, qtbot, tmp_path):
+    record(recorder, label, qapp, n=30, fps=30)
+    gif = save(recorder, qtbot, tmp_path / "a.gif")
+    with Image.open(gif) as im:
+        durations = []
+        for k in range(im.n_frames):
+            im.seek(k)
+            durations.append(im.info["duration"])
+    assert sum(durations) == 1000  # 30 frames at 30 fps: one second, not 30 x 30 ms
+    assert set(durations) == {30, 40}
+    mp4 = save(recorder, qtbot, tmp_path / "a.mp4")
+    with imageio.get_reader(mp4) as reader:
+        assert reader.get_meta_data()["fps"] == 30
+
+
+def test_same_frames_give_the_same_video(recorder, plot, qapp, qtbot, tmp_path):
+    hashes = {".gif": [], ".mp4": []}
+    for run in range(2):
+        record(recorder, plot, qapp, n=10, fps=15)
+        for ext in hashes:
+            out = save(recorder, qtbot, tmp_path / f"run{run}{ext}")
+            hashes[ext].append(frame_hashes(iio.imread(out, index=None)))
+    assert hashes[".gif"][0] == hashes[".gif"][1]
+    assert hashes[".mp4"][0] == hashes[".mp4"][1]
+    assert (tmp_path / "run0.gif").read_bytes() == (tmp_path / "run1.gif").read_bytes()
+
+
+def test_headless_recording_encodes_while_capturing(recorder, plot, qapp, qtbot, tmp_path):
+    with qtbot.waitSignal(recorder.finished, timeout=30_000) as blocker:
+        record(recorder, plot, qapp, n=12, fps=12, size=(200, 120), path=tmp_path / "live.mp4")
+    video = iio.imread(blocker.args[0], index=None)
+    assert video.shape == (12, 120, 200, 3)
+    assert len(recorder.frames) == 12  # and the frames are kept, to save in another format
+    out = save(recorder, qtbot, tmp_path / "also.gif")
+    assert iio.imread(out, index=None).shape[:3] == (12, 120, 200)
+
+
+# ---------------------------------------------------------------------- errors
+BAD_PATHS = [
+    ("demo.avi", "unknown video format '.avi': use .gif or .mp4"),
+    ("demo", "unknown video format in 'demo' (no extension): use .gif or .mp4"),
+    ("missing/demo.mp4", "does not exist"),
+    ("afile.txt/demo.gif", "does not exist"),
+    (".", "unknown video format"),
+    ("folder.mp4", "it is a folder"),
+]
+
+
+@pytest.mark.parametrize("name, message", BAD_PATHS)
+def test_bad_paths_give_a_one_line_error_before_recording(recorder, label, tmp_path, name,
+                                                           message):
+    (tmp_path / "afile.txt").write_text("x")
+    (tmp_path / "folder.mp4").mkdir()
+    path = tmp_path / name
+    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")) as info:
+        check_output_path(path)
+    assert "\n" not in str(info.value)
+    with pytest.raises(ValueError):
+        recorder.start(label, path=path)
+    assert not recorder.is_recording  # refused before the first frame
+
+
+def test_unwritable_folder_is_refused(tmp_path, monkeypatch):
+    def read_only(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(rec.tempfile, "mkstemp", read_only)
+    with pytest.raises(ValueError, match=r"cannot write .*demo.gif: Permission denied$"):
+        check_output_path(tmp_path / "demo.gif")
+
+
+def test_out_of_range_frame_rates_are_refused(tmp_path):
+    with pytest.raises(ValueError, match="GIF plays at most 50"):
+        check_output_path(tmp_path / "a.gif", fps=60)
+    check_output_path(tmp_path / "a.mp4", fps=60)
+    with pytest.raises(ValueError, match="out of range"):
+        check_output_path(tmp_path / "a.mp4", fps=0)
+
+
+@pytest.mark.parametrize("ext", [".gif", ".mp4"])
+def test_a_failed_encode_keeps_the_old_file(tmp_path, ext):
+    good = np.zeros((40, 60, 3), np.uint8)
+    path = encode([good, good + 100], tmp_path / f"keep{ext}", fps=10)
+    before = path.read_bytes()
+    with pytest.raises(ValueError, match="frame 1 is 30x40, the first was 60x40"):
+        encode([good, np.zeros((40, 30, 3), np.uint8)], path, fps=10)
+    with pytest.raises(rec.EncodingCancelled):
+        encode([good, good], path, fps=10, cancel=lambda: True)
+    with pytest.raises(ValueError, match="nothing was recorded"):
+        encode([], path, fps=10)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]
+
+
+def test_saving_nothing_or_while_recording_is_refused(recorder, label, tmp_path):
+    with pytest.raises(ValueError, match="nothing was recorded"):
+        recorder.save(tmp_path / "a.gif")
+    recorder.start(label)
+    with pytest.raises(RuntimeError, match="stop recording"):
+        recorder.save(tmp_path / "a.gif")
+    with pytest.raises(RuntimeError, match="already recording"):
+        recorder.start(label)
+    recorder.stop()
+
+
+def test_closing_the_recorded_widget_stops_recording(recorder, qapp, qtbot):
+    w = QLabel("bye")
+    w.show()
+    recorder.start(w)
+    recorder.capture()
+    with qtbot.waitSignal(recorder.failed) as blocker:
+        w.deleteLater()
+        qapp.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+        recorder.capture()
+    assert "widget was closed" in blocker.args[0]
+    assert not recorder.is_recording and recorder.frame_count == 1
+
+
+def test_encoder_rejects_frames_that_are_not_rgb_bytes(tmp_path):
+    enc = FrameEncoder(tmp_path / "x.gif", fps=10)
+    with pytest.raises(ValueError, match="uint8"):
+        enc.write(np.zeros((4, 4, 3)))
+    enc.abort()
+    assert list(tmp_path.iterdir()) == []
+
+
+# ---------------------------------------------------------------------- threads
+def test_encoding_runs_off_the_gui_thread_and_the_window_stays_responsive(
+        recorder, plot, qapp, qtbot, tmp_path, monkeypatch):
+    record(recorder, plot, qapp, n=40, fps=20, size=(640, 400))
+    encode_threads = set()
+    real_write = FrameEncoder.write
+
+    def write(self, frame):
+        encode_threads.add(threading.get_ident())
+        time.sleep(0.005)  # a slower machine: the GUI must not notice
+        real_write(self, frame)
+
+    monkeypatch.setattr(FrameEncoder, "write", write)
+    ticks, progress = [], []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start(10)
+    recorder.progress.connect(lambda i, n: progress.append((i, n, threading.get_ident())))
+    start = time.perf_counter()
+    with qtbot.waitSignal(recorder.finished, timeout=30_000):
+        recorder.save(tmp_path / "slow.mp4")
+        assert time.perf_counter() - start < 0.1  # save() returns at once
+        assert recorder.is_saving
+    timer.stop()
+    assert threading.get_ident() not in encode_threads
+    assert [p[:2] for p in progress] == [(i, 40) for i in range(1, 41)]
+    assert {p[2] for p in progress} == {threading.get_ident()}  # delivered on the GUI thread
+    assert len(ticks) >= 10  # the event loop kept running while encoding
+    assert max(np.diff(ticks)) < 0.2
+    assert not recorder.is_saving
+
+
+def test_cancel_abandons_the_encode_and_writes_nothing(recorder, plot, qapp, qtbot, tmp_path,
+                                                       monkeypatch):
+    record(recorder, plot, qapp, n=20)
+    real_write = FrameEncoder.write
+    monkeypatch.setattr(FrameEncoder, "write",
+                        lambda self, f: (time.sleep(0.02), real_write(self, f)))
+    with qtbot.waitSignal(recorder.failed, timeout=30_000) as blocker:
+        recorder.save(tmp_path / "never.gif")
+        recorder.cancel()
+    assert "cancelled" in blocker.args[0]
+    assert list(tmp_path.iterdir()) == []
