@@ -1,4 +1,9 @@
-"""Command line: `python main.py [FILE]`, --version, --help."""
+"""Command line: `python main.py [FILE]`, --lesson NAME, --version, --help.
+
+Everything that can fail without a window (arguments, the file, the display) is checked before
+Qt starts, and reported in one line with exit code 2.  NNSIM_STARTUP_PROBE=1 makes the app print
+"nnsim: window shown" once its window is on screen, then quit (the start-up benchmark uses it).
+"""
 from __future__ import annotations
 
 import argparse
@@ -7,34 +12,75 @@ import sys
 
 from nnsim import __version__
 
+PROBE_ENV = "NNSIM_STARTUP_PROBE"
+
 
 def parse_args(argv=None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="nnsim", description="Draw a neural network and watch "
-                                     "it compute and learn.")
+    parser = argparse.ArgumentParser(
+        prog="nnsim", description="Draw a neural network and watch it compute and learn.",
+        epilog="Without a display, run headless with QT_QPA_PLATFORM=offscreen.")
     parser.add_argument("file", nargs="?", help="a network file (.json) to open")
+    parser.add_argument("--lesson", metavar="NAME", help="start a lesson by name")
     parser.add_argument("--version", action="version", version=f"nnsim {__version__}")
     return parser.parse_args(argv)
 
 
 def display_available() -> bool:
+    """False only where Qt would abort: Linux with no X11 or Wayland display and no headless
+    platform plugin chosen."""
     platform = os.environ.get("QT_QPA_PLATFORM", "")
     if platform.startswith(("offscreen", "minimal", "vnc")) or sys.platform != "linux":
         return True
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
+def fail(message: str) -> int:
+    print(f"nnsim: {message}", file=sys.stderr)
+    return 2
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
+    if args.lesson is not None:
+        return fail(f"lessons arrive in a later version (asked for {args.lesson!r})")
+    network = None
+    if args.file:
+        from nnsim.engine.fileformat import NetworkFileError, load_network
+
+        try:
+            network = load_network(args.file)
+        except NetworkFileError as exc:
+            return fail(str(exc))
     if not display_available():
-        print("nnsim: no display found (DISPLAY is not set); run under a desktop session, or "
-              "headless with QT_QPA_PLATFORM=offscreen", file=sys.stderr)
-        return 2
-    from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+        return fail("no display found (DISPLAY is not set); run it in a desktop session, or "
+                    "headless with QT_QPA_PLATFORM=offscreen")
+    return run_app(args.file, network)
+
+
+def run_app(path: str | None, network) -> int:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from nnsim.app.settings import APPLICATION, ORGANISATION
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    window = QMainWindow()
-    window.setWindowTitle("nnsim")
-    window.setCentralWidget(QLabel(args.file or "nnsim"))
-    window.resize(1200, 800)
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationVersion(__version__)
+
+    from nnsim.app.document import Document
+    from nnsim.app.main_window import MainWindow
+
+    document = Document(network, os.path.abspath(path)) if network is not None else None
+    window = MainWindow(document)
+    if path:
+        window.files.add_recent(path)
     window.show()
+    if os.environ.get(PROBE_ENV):
+        def probe():
+            print("nnsim: window shown", flush=True)
+            window.close()
+        QTimer.singleShot(0, probe)
+    else:
+        QTimer.singleShot(0, window.offer_recovery)
     return app.exec()

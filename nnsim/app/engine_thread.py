@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import sys
 import time
 import traceback
 import weakref
@@ -24,6 +25,7 @@ from nnsim.engine.simulation import Simulation
 FRAME_INTERVAL = 1.0 / 60.0  # seconds between snapshots at most
 CHUNK_SECONDS = 0.008  # longest stretch of stepping before the worker serves its event loop
 MAX = "max"
+SWITCH_INTERVAL = 0.0005  # seconds; Python's default 5 ms lets a busy worker starve the GUI
 LIVE: weakref.WeakSet = weakref.WeakSet()  # every EngineThread, so tests can check none is left
 
 
@@ -221,6 +223,10 @@ class EngineThread(QObject):
 
     def __init__(self, parent: QObject | None = None, seed: int = 0) -> None:
         super().__init__(parent)
+        # Each time the GUI thread comes back from Qt into Python it must win the GIL from the
+        # worker, waiting up to the switch interval; a paint does that many times.  A short
+        # interval keeps the GUI responsive (and, measured, costs the worker nothing).
+        sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
         self.running = False
         self.snapshot = None  # the latest snapshot received
         self.steps_per_second = 0.0

@@ -18,3 +18,12 @@ def no_engine_thread_left(qapp):
     for t in alive:
         t.stop()
     assert not alive, f"{len(alive)} engine thread(s) left running: call stop() (or close the window)"
+
+
+@pytest.fixture(autouse=True)
+def no_modal_prompts(monkeypatch):
+    """A modal 'unsaved changes?' box would wait forever offscreen: tests that care about the
+    answer set it on their window; otherwise changes are discarded."""
+    from nnsim.app.main_window import MainWindow
+
+    monkeypatch.setattr(MainWindow, "confirm_discard", lambda self: "discard")

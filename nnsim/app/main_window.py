@@ -1,0 +1,367 @@
+"""The main window: canvas in the centre, docks around it, menus, toolbar, status bar.
+
+It wires the document to the engine thread: every document change sends a copy of the network
+to the worker; every snapshot is drawn, then acknowledged so the worker may send the next.
+When a run pauses, the learned weights come back into the document as one undoable
+"Training" step.  The GUI thread never waits on the engine.
+"""
+from __future__ import annotations
+
+import os
+import time
+
+from PySide6.QtCore import QByteArray, QEvent, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QMainWindow,
+    QMessageBox,
+    QToolBar,
+    QWidget,
+)
+
+from nnsim import __version__
+from nnsim.app.document import Document
+from nnsim.app.engine_thread import EngineThread
+from nnsim.app.file_actions import FileActions
+from nnsim.app.help import about_text, shortcuts_dialog
+from nnsim.app.recovery import Recovery
+from nnsim.app.run_controls import RunControls
+from nnsim.app.settings import make_settings, settings_dir
+from nnsim.app.status import StatusBar
+from nnsim.engine.network import Network
+
+FILE_FILTER = "nnsim networks (*.json);;All files (*)"
+
+
+def _canvas():
+    from nnsim.app.canvas import NetworkView, NeuronInspector
+
+    return NetworkView, NeuronInspector
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, document: Document | None = None, settings=None) -> None:
+        super().__init__()
+        self.settings = settings if settings is not None else make_settings()
+        self.setObjectName("nnsimMainWindow")
+        self.setAcceptDrops(True)
+        self.setDockNestingEnabled(True)
+        self.document: Document | None = None
+        self.view = None
+        self.inspector = None
+        self._docks: dict[str, QDockWidget] = {}
+        self._error_box: QMessageBox | None = None
+        self._write_back_pending = False
+        self.last_error = ""
+
+        self.engine = EngineThread(self)
+        self._awaiting_paint = False
+        self._ack_fallback = QTimer(self)
+        self._ack_fallback.setSingleShot(True)
+        self._ack_fallback.setInterval(100)
+        self._ack_fallback.timeout.connect(self._acknowledge)
+        self.engine.snapshot_ready.connect(self._on_snapshot)
+        self.engine.running_changed.connect(self._on_running)
+        self.engine.error.connect(self._on_engine_error)
+        self.recovery = Recovery(settings_dir(), self)
+        self.status = StatusBar(self)
+        self.setStatusBar(self.status)
+        self.files = FileActions(self)
+        self.run = RunControls(self, self.engine)
+
+        self.inspector_dock: QDockWidget | None = None
+        self.set_document(document or Document())
+        self._build_menus()
+        self._build_toolbars()
+        self.resize(1280, 800)
+        self._restore_layout()
+
+    # ------------------------------------------------------------------ docks
+    def add_dock(self, title: str, widget: QWidget, name: str,
+                 area: Qt.DockWidgetArea = Qt.DockWidgetArea.RightDockWidgetArea) -> QDockWidget:
+        """A movable, floatable, closable dock, listed in View > Panels and remembered by name.
+        Docks added to the same area after the first are tabbed with it."""
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)  # saveState/restoreState find docks by object name
+        dock.setWidget(widget)
+        dock.setAllowedAreas(Qt.DockWidgetArea.AllDockWidgetAreas)
+        same_area = [d for d in self._docks.values() if self.dockWidgetArea(d) == area]
+        self.addDockWidget(area, dock)
+        if same_area:
+            self.tabifyDockWidget(same_area[0], dock)
+        self._docks[name] = dock
+        if hasattr(self, "panels_menu"):
+            self.panels_menu.addAction(dock.toggleViewAction())
+        return dock
+
+    # ------------------------------------------------------------------ the document
+    def set_document(self, document: Document) -> None:
+        """Show a document on the canvas and inspector; the engine starts over on it."""
+        NetworkView, NeuronInspector = _canvas()
+        if self.document is not None:
+            self.recovery.discard()  # the previous document was saved or given up on purpose
+        self.document = document
+        if self.view is None:
+            self.view = NetworkView(document)
+            self.view.setObjectName("canvas")
+            self.view.viewport().installEventFilter(self)
+            self.setCentralWidget(self.view)
+        else:
+            self.view.set_document(document)
+        if self.inspector is not None and hasattr(self.inspector, "set_document"):
+            self.inspector.set_document(document)
+        else:
+            old = self.inspector
+            self.inspector = NeuronInspector(document)
+            if self.inspector_dock is None:
+                self.inspector_dock = self.add_dock("Inspector", self.inspector, "inspectorDock")
+            self.inspector_dock.setWidget(self.inspector)
+            self.view.selection_changed.connect(self.inspector.set_selection)
+            if old is not None:
+                self.view.selection_changed.disconnect(old.set_selection)
+                old.deleteLater()
+        document.changed.connect(self._on_document_changed)
+        document.dirty_changed.connect(self._update_title)
+        document.path_changed.connect(lambda _path: self._update_title())
+        self.recovery.watch(document)
+        self._write_back_pending = False
+        self.engine.pause()
+        self.engine.set_network(document.network)
+        self.engine.reset()
+        if hasattr(self, "_tool_bar"):
+            self._refresh_canvas_actions()
+        self._update_title()
+        self.status.show_network(document.network)
+
+    def _on_document_changed(self) -> None:
+        net = self.document.network
+        self.engine.set_network(net)  # a copy: learning continues on the edited network
+        self.status.show_network(net)
+
+    def _update_title(self, *_args) -> None:
+        self.setWindowTitle(f"{self.document.display_name()}[*] — nnsim")
+        self.setWindowModified(self.document.is_dirty)
+
+    # ------------------------------------------------------------------ the engine
+    def _on_snapshot(self, snapshot, steps_per_second: float) -> None:
+        try:
+            self.view.apply_snapshot(snapshot)
+            self.status.show_simulation(snapshot.step, snapshot.epoch, steps_per_second,
+                                        self.engine.running)
+            if self._write_back_pending and not self.engine.running:
+                self._write_back(snapshot)
+        finally:
+            # Acknowledge once the frame is painted, so frames never arrive faster than the
+            # canvas can paint them; a hidden canvas never paints, hence the fallback.
+            self._awaiting_paint = True
+            self._ack_fallback.start()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Paint and self._awaiting_paint:
+            QTimer.singleShot(0, self._acknowledge)  # runs after this paint is done
+        return False
+
+    def _acknowledge(self) -> None:
+        if self._awaiting_paint:
+            self._awaiting_paint = False
+            self._ack_fallback.stop()
+            self.engine.acknowledge()
+
+    def _on_running(self, running: bool) -> None:
+        snap = self.engine.snapshot
+        self.status.show_simulation(snap.step if snap else 0, snap.epoch if snap else 0,
+                                    self.engine.steps_per_second, running)
+        if running:
+            self._write_back_pending = True
+        else:
+            self.engine.request_snapshot()  # the state where it paused, for the write-back
+
+    def _write_back(self, snapshot) -> None:
+        """Learned weights and biases into the document as one undo step.  Only a snapshot of
+        the document's current revision is used, so a later edit is never overwritten."""
+        if snapshot.revision != self.document.network.revision:
+            return  # a newer snapshot is on its way
+        self._write_back_pending = False
+        if not snapshot.rule:
+            return
+        learned = snapshot.network
+        net = self.document.network.copy()
+        for s in net.synapses:
+            if learned.has_synapse(s.source, s.target):
+                w = learned.synapse(s.source, s.target).weight
+                if w != s.weight:
+                    net.set_weight(s.source, s.target, w)
+        for n in net.neurons:
+            if learned.has_neuron(n.id) and learned.neuron(n.id).bias != n.bias:
+                net.set_bias(n.id, learned.neuron(n.id).bias)
+        self.document.replace_network(net, "Training")
+
+    def _on_engine_error(self, summary: str, details: str) -> None:
+        self.last_error = summary
+        self.status.showMessage(f"Engine error: {summary}", 15000)
+        self.show_error("The simulation stopped with an error", summary, details)
+
+    # ------------------------------------------------------------------ dialogs (tests answer)
+    def confirm_discard(self) -> str:
+        """'save', 'discard' or 'cancel'."""
+        box = QMessageBox(QMessageBox.Icon.Warning, "Unsaved changes",
+                          f"{self.document.display_name()} has unsaved changes.",
+                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                          | QMessageBox.StandardButton.Cancel, self)
+        box.setInformativeText("Save them before continuing?")
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        answer = box.exec()
+        return {QMessageBox.StandardButton.Save: "save",
+                QMessageBox.StandardButton.Discard: "discard"}.get(
+                    QMessageBox.StandardButton(answer), "cancel")
+
+    def _start_dir(self) -> str:
+        return os.path.dirname(self.document.path) if self.document.path else os.getcwd()
+
+    def ask_open_path(self) -> str:
+        path, _ = QFileDialog.getOpenFileName(self, "Open network", self._start_dir(), FILE_FILTER,
+                                              options=QFileDialog.Option.DontUseNativeDialog)
+        return path
+
+    def ask_save_path(self) -> str:
+        # A Qt dialog, not the platform's: the same everywhere, and a typed path just works.
+        start = self.document.path or os.path.join(self._start_dir(), "network.json")
+        path, _ = QFileDialog.getSaveFileName(self, "Save network", start, FILE_FILTER,
+                                              options=QFileDialog.Option.DontUseNativeDialog)
+        return path
+
+    def show_error(self, title: str, text: str, details: str = "") -> None:
+        """A window-modal message that does not block the event loop (the engine keeps going)."""
+        if self._error_box is not None:
+            self._error_box.close()
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok,
+                          self)
+        box.setObjectName("errorBox")
+        if details:
+            box.setDetailedText(details)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        self._error_box = box
+        box.destroyed.connect(lambda *_: setattr(self, "_error_box", None))
+
+    def offer_recovery(self, ask=None) -> bool:
+        """At start-up: restore work an earlier session did not save, if the user wants it."""
+        pending = self.recovery.pending()
+        if pending is None:
+            return False
+        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(pending["saved_at"]))
+        name = os.path.basename(pending["path"]) if pending["path"] else "an untitled network"
+        question = (f"nnsim did not close normally. Restore the unsaved changes to {name} "
+                    f"from {when}?")
+        if ask is None:
+            answer = QMessageBox.question(self, "Restore unsaved work?", question)
+            restore = answer == QMessageBox.StandardButton.Yes
+        else:
+            restore = ask(question)
+        if not restore:
+            self.recovery.discard()
+            return False
+        doc = Document(Network(), path=pending["path"])
+        doc.replace_network(pending["network"], "Restore unsaved work")
+        self.set_document(doc)
+        self.recovery.autosave()  # still recoverable should this session end badly too
+        return True
+
+    # ------------------------------------------------------------------ menus and toolbars
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self.files.fill_menu(bar.addMenu("&File"))
+        self.edit_menu = bar.addMenu("&Edit")
+        self.view_menu = bar.addMenu("&View")
+        self.run.fill_menu(bar.addMenu("&Simulation"))
+        lessons = bar.addMenu("&Lessons")
+        lessons.addAction("Lessons arrive in a later version").setEnabled(False)
+        help_menu = bar.addMenu("&Help")
+        shortcuts = help_menu.addAction("&Keyboard Shortcuts")
+        shortcuts.setShortcut(QKeySequence.StandardKey.HelpContents)
+        shortcuts.triggered.connect(lambda _c=False: shortcuts_dialog(self).open())
+        about = help_menu.addAction("&About nnsim")
+        about.triggered.connect(
+            lambda _c=False: QMessageBox.about(self, "About nnsim", about_text(__version__)))
+        self.panels_menu = self.view_menu.addMenu("&Panels")
+        for dock in self._docks.values():
+            self.panels_menu.addAction(dock.toggleViewAction())
+        self.toolbars_menu = self.view_menu.addMenu("&Toolbars")
+        self.view_menu.addSeparator()
+
+    def _build_toolbars(self) -> None:
+        self._file_bar = QToolBar("File", self)
+        self._file_bar.setObjectName("fileToolBar")
+        for action in (self.files.new, self.files.open, self.files.save):
+            self._file_bar.addAction(action)
+        self._tool_bar = QToolBar("Tools", self)
+        self._tool_bar.setObjectName("toolsToolBar")
+        self._run_bar = QToolBar("Simulation", self)
+        self._run_bar.setObjectName("runToolBar")
+        self.run.fill_toolbar(self._run_bar)
+        for bar in (self._file_bar, self._tool_bar, self._run_bar):
+            bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            self.addToolBar(bar)
+            self.toolbars_menu.addAction(bar.toggleViewAction())
+        self._file_bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        self._refresh_canvas_actions()
+
+    def _refresh_canvas_actions(self) -> None:
+        """The canvas's own actions (tools, edit, view) for the current view."""
+        doc = self.document
+        self.edit_menu.clear()
+        undo = doc.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = doc.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcuts([QKeySequence(QKeySequence.StandardKey.Redo),
+                           QKeySequence("Ctrl+Shift+Z")])
+        self.edit_menu.addAction(undo)
+        self.edit_menu.addAction(redo)
+        self.edit_menu.addSeparator()
+        self.edit_menu.addActions(self.view.edit_actions())
+        for action in getattr(self, "_view_actions", []):
+            self.view_menu.removeAction(action)
+        self._view_actions = list(self.view.view_actions())
+        self.view_menu.addActions(self._view_actions)
+        self._tool_bar.clear()
+        self._tool_bar.addActions(self.view.tool_actions())
+        # Window-wide shortcuts: the actions live in menus and bars of this window.
+        for action in self.findChildren(QAction):
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+
+    # ------------------------------------------------------------------ layout and closing
+    def _restore_layout(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        state = self.settings.value("window/state")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+
+    def save_layout(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self.settings.sync()
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if any(url.isLocalFile() for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            # After the drop returns: a dialog inside a drop handler confuses some platforms.
+            QTimer.singleShot(0, lambda: self.files.open_path(paths[0]))
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if not self.files.maybe_discard():
+            event.ignore()
+            return
+        self.save_layout()
+        self.recovery.stop()
+        self.recovery.discard()  # closed on purpose: nothing to recover
+        self.engine.stop()
+        event.accept()

@@ -1,0 +1,61 @@
+"""The status bar: the network's facts (on every edit) and the simulation's state (per frame)."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QStatusBar
+
+from nnsim.engine.network import Network
+
+
+def applicable_rules(net: Network) -> list[str]:
+    """Titles of the learning rules that apply to this network."""
+    try:
+        from nnsim.engine.rules import RULES
+    except ImportError:
+        return []
+    titles = []
+    for cls in RULES.values():
+        try:
+            if cls().applies_to(net):
+                titles.append(cls.title or cls.name)
+        except Exception:  # noqa: BLE001 - a rule's check must never break the status bar
+            continue
+    return titles
+
+
+def network_facts(net: Network) -> str:
+    kind = "feed-forward" if net.is_feedforward else "recurrent"
+    n, c = len(net), net.parameter_count
+    return (f"{n} neuron{'s' * (n != 1)} · {c} connection{'s' * (c != 1)} · "
+            f"depth {net.depth} · {kind}")
+
+
+def format_rate(steps_per_second: float) -> str:
+    if steps_per_second >= 10_000:
+        return f"{steps_per_second / 1000:,.0f}k steps/s"
+    return f"{steps_per_second:,.0f} steps/s"
+
+
+class StatusBar(QStatusBar):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.facts = QLabel()
+        self.rules = QLabel()
+        self.simulation = QLabel()
+        for label in (self.facts, self.rules, self.simulation):
+            label.setContentsMargins(6, 0, 6, 0)
+            self.addPermanentWidget(label)
+        self.facts.setObjectName("statusFacts")
+        self.rules.setObjectName("statusRules")
+        self.simulation.setObjectName("statusSimulation")
+        self.show_simulation(0, 0, 0.0, False)
+
+    def show_network(self, net: Network) -> None:
+        self.facts.setText(network_facts(net))
+        rules = applicable_rules(net)
+        self.rules.setText("rules: " + (", ".join(rules) if rules else "none apply"))
+        self.rules.setToolTip("Learning rules that apply to this network")
+
+    def show_simulation(self, step: int, epoch: int, steps_per_second: float,
+                        running: bool) -> None:
+        state = f"running · {format_rate(steps_per_second)}" if running else "paused"
+        self.simulation.setText(f"step {step:,} · epoch {epoch:,} · {state}")
