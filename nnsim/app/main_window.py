@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import time
 
-from PySide6.QtCore import QByteArray, QEvent, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QStandardPaths, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -218,7 +218,14 @@ class MainWindow(QMainWindow):
                     QMessageBox.StandardButton(answer), "cancel")
 
     def _start_dir(self) -> str:
-        return os.path.dirname(self.document.path) if self.document.path else os.getcwd()
+        """The document's folder, else the last file's, else the user's documents."""
+        if self.document.path:
+            return os.path.dirname(self.document.path)
+        recent = self.files.recent_files()
+        if recent and os.path.isdir(os.path.dirname(recent[0])):
+            return os.path.dirname(recent[0])
+        return QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation) or os.path.expanduser("~")
 
     def ask_open_path(self) -> str:
         path, _ = QFileDialog.getOpenFileName(self, "Open network", self._start_dir(), FILE_FILTER,

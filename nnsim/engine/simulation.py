@@ -16,6 +16,7 @@ works when the GUI has already written the learned weights back (then edit == le
 """
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -126,8 +127,14 @@ class Simulation:
                                  f"network: {ok.reason}")
             self._rule_problem = f"{self.rule.title or self.rule.name} paused: {ok.reason}"
             return
+        rule = self.rule
+        if self._generation > 0 and getattr(rule, "params", {}).get("reinitialize"):
+            # Only a run's first trainer may draw fresh weights: a rebuild after an edit
+            # continues from the learned ones.
+            rule = copy.copy(rule)
+            rule.params = dict(rule.params, reinitialize=False)
         try:
-            self._trainer = self.rule.trainer(self._net, self.dataset, self._trainer_seed())
+            self._trainer = rule.trainer(self._net, self.dataset, self._trainer_seed())
         except ValueError as exc:
             if strict:
                 raise

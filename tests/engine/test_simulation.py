@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from nnsim.engine import Network
-from nnsim.engine.rules.base import Applicability, Rule, Trainer
+from nnsim.engine.rules.base import Applicability, Param, Rule, Trainer
 from nnsim.engine.simulation import Simulation, Snapshot, merge_learning
 
 
@@ -28,9 +28,8 @@ class NudgeTrainer(Trainer):
 class Nudge(Rule):
     name = "nudge"
     title = "Nudge"
-    from nnsim.engine.rules.base import Param as _P
-    parameters = (_P("rate", float, 1.0, "added per step"),
-                  _P("max_epochs", int, 1000, "converge after this many epochs"))
+    parameters = (Param("rate", float, 1.0, "added per step"),
+                  Param("max_epochs", int, 1000, "converge after this many epochs"))
     trainer_class = NudgeTrainer
 
     def applies_to(self, net):
@@ -222,3 +221,30 @@ def test_merge_learning_leaves_arguments_alone():
     out = merge_learning(base, learned, edited)
     assert out.synapse("x", "y").weight == 5.0
     assert edited.synapse("x", "y").weight == 2.0
+
+
+class FreshTrainer(NudgeTrainer):
+    def __init__(self, rule, net, data, seed):
+        super().__init__(rule, net, data, seed)
+        if rule.reinitialize:
+            for s in self.net.synapses:
+                self.net.set_weight(s.source, s.target, 100.0)
+
+
+class Fresh(Nudge):
+    name = "fresh"
+    parameters = Nudge.parameters + (Param("reinitialize", bool, False, "fresh weights"),)
+    trainer_class = FreshTrainer
+
+
+def test_a_reinitialising_rule_draws_fresh_weights_only_once_per_run():
+    net = chain()
+    sim = Simulation(net, rule=Fresh(reinitialize=True))
+    sim.step(1)
+    learned = sim.snapshot().weights[0]
+    assert learned > 100.0
+    net.add_neuron("z")
+    sim.set_network(net)  # the rebuilt trainer must not start again from fresh weights
+    weights = dict(zip(sim.snapshot().synapses, sim.snapshot().weights.tolist()))
+    assert weights[("x", "y")] == learned
+    assert sim.rule.reinitialize  # the user's rule is left alone
