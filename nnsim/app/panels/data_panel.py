@@ -77,7 +77,8 @@ class DataPanel(QWidget):
         self.forms = QStackedWidget()
         self.forms.currentChanged.connect(self._fit_forms)
         self._forms: dict[str, ParamForm] = {}
-        for kind in ("classification", "regression"):
+        kinds = dict.fromkeys(getattr(g, "kind", "classification") for g in self.generators.values())
+        for kind in kinds:  # one block per kind, separated, in registry order
             group = [(k, g) for k, g in self.generators.items()
                      if getattr(g, "kind", "classification") == kind]
             if group and self.generator_combo.count():
