@@ -148,3 +148,15 @@ def test_activation_follows_a_tracked_neuron(make):
     assert plot.activation == "relu"
     assert plot.dot.getData()[0][0] == pytest.approx(1.5)
     assert plot.status.text().startswith("h:")
+
+
+def test_a_rule_without_loss_shows_its_errors(make):
+    plot = make(LossPlot)
+    errors = np.array([3, 2, 2, 1, 2])
+    plot.update_snapshot(snap(history={"errors": errors, "accuracy": 1 - errors / 4}))
+    np.testing.assert_array_equal(plot.curves["errors"].getOriginalDataset()[1], errors)
+    assert plot.loss_plot.getAxis("left").labelText == "misclassified"
+    assert "errors 2" in plot.status.text()
+    plot.update_snapshot(snap(history=HISTORY | {"errors": errors}))  # with a loss, the loss
+    assert plot.curves["errors"].getOriginalDataset()[0] is None
+    assert plot.loss_plot.getAxis("left").labelText == "loss"

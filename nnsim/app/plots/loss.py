@@ -1,7 +1,8 @@
 """Loss and accuracy per epoch, training and validation: two stacked plots sharing the epoch axis.
 
 Curves come straight from the snapshot's history arrays (complete even when frames were dropped);
-keys that are missing are simply not drawn.  Validation is dashed, training solid.
+keys that are missing are simply not drawn.  Validation is dashed, training solid.  Rules without
+a loss (the perceptron) show their misclassified count there instead: on XOR it never reaches 0.
 """
 from __future__ import annotations
 
@@ -37,7 +38,9 @@ class LossPlot(PlotPanel):
             "accuracy": self.accuracy_plot.plot(pen=style.pen(ACCURACY_COLOR, 2), name="training"),
             "val_accuracy": self.accuracy_plot.plot(pen=style.pen(ACCURACY_COLOR, 2, dashed=True),
                                                     name="validation"),
+            "errors": self.loss_plot.plot(pen=style.pen(LOSS_COLOR, 2)),  # axis label names it
         }
+        self._top = "loss"  # what the upper plot shows: "loss" or "errors"
         for curve in self.curves.values():
             style.long_history(curve)
         self.log_action = self.add_toggle("log loss", False, self.set_log_scale,
@@ -45,8 +48,13 @@ class LossPlot(PlotPanel):
 
     def update_snapshot(self, snapshot: Any) -> None:
         history = getattr(snapshot, "history", None) or {}
+        has_loss = len(history.get("loss", ())) > 0
+        top = "errors" if not has_loss and len(history.get("errors", ())) else "loss"
+        if top != self._top:
+            self._top = top
+            self.loss_plot.setLabel("left", "misclassified" if top == "errors" else "loss")
         for key, curve in self.curves.items():
-            values = history.get(key)
+            values = history.get(key) if key != "errors" or top == "errors" else None
             if values is None or not len(values):
                 curve.setData([], [])
                 continue
@@ -58,11 +66,13 @@ class LossPlot(PlotPanel):
     @staticmethod
     def _status_text(history) -> str:
         parts = []
-        for key, label, fmt in (("loss", "loss", ".4g"), ("val_loss", "val", ".4g"),
+        for key, label, fmt in (("loss", "loss", ".4g"), ("errors", "errors", "d"),
+                                ("val_loss", "val", ".4g"),
                                 ("accuracy", "acc", ".1%"), ("val_accuracy", "val acc", ".1%")):
             values = history.get(key)
             if values is not None and len(values):
-                parts.append(f"{label} {float(values[-1]):{fmt}}")
+                value = int(values[-1]) if fmt == "d" else float(values[-1])
+                parts.append(f"{label} {value:{fmt}}")
         if not parts:
             return ""
         epochs = max(len(history.get(k, ())) for k in ("loss", "accuracy", "val_loss", "val_accuracy"))
