@@ -250,6 +250,7 @@ class _EncodeThread(QThread):
         super().__init__(parent)
         self._frames, self._path, self._fps, self._total = frames, path, fps, total
         self.cancelled = threading.Event()
+        self.ended = threading.Event()  # a plain flag: readable after the QThread is deleted
 
     def run(self) -> None:
         try:
@@ -257,8 +258,10 @@ class _EncodeThread(QThread):
                           progress=lambda i, n: self.progress.emit(i, max(n, self._total())),
                           cancel=self.cancelled.is_set)
         except Exception as exc:  # noqa: BLE001 - the thread boundary: report, never raise
+            self.ended.set()
             self.error.emit(one_line(exc))
         else:
+            self.ended.set()
             self.done.emit(str(path))
 
 
@@ -374,7 +377,7 @@ class Recorder(QObject):
                 self._queue.put(item, timeout=0.05)
                 return
             except queue.Full:
-                if thread.isFinished():
+                if thread.ended.is_set():
                     self._queue = None
                     return
 

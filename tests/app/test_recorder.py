@@ -164,6 +164,25 @@ def test_headless_recording_encodes_while_capturing(recorder, plot, qapp, qtbot,
     assert iio.imread(out, index=None).shape[:3] == (12, 120, 200)
 
 
+def test_a_failing_live_encoder_never_blocks_capture(recorder, label, qapp, qtbot, tmp_path,
+                                                     monkeypatch):
+    real_write = FrameEncoder.write
+
+    def write(self, frame):
+        if self.count == 2:
+            raise OSError(28, "No space left on device")
+        real_write(self, frame)
+
+    monkeypatch.setattr(FrameEncoder, "write", write)
+    failures = []
+    recorder.failed.connect(failures.append)
+    record(recorder, label, qapp, n=60, path=tmp_path / "full.mp4")  # more than the queue holds
+    qtbot.waitUntil(lambda: bool(failures), timeout=10_000)
+    assert failures == ["[Errno 28] No space left on device"]
+    assert recorder.frame_count == 60 and not recorder.is_saving
+    assert list(tmp_path.iterdir()) == []
+
+
 # ---------------------------------------------------------------------- errors
 BAD_PATHS = [
     ("demo.avi", "unknown video format '.avi': use .gif or .mp4"),
