@@ -450,3 +450,37 @@ class Recorder(QObject):
         self.stop()
         self.cancel()
         self.wait()
+
+
+def record_headless(widget: QWidget, advance: Callable[[int], None], frames: int,
+                    path: str | os.PathLike, fps: float = 30, size: tuple[int, int] | None = None,
+                    progress: Progress | None = None) -> Path:
+    """Record `frames` frames of `widget` to `path`, for `python main.py record`: before frame i,
+    `advance(i)` steps the simulation and draws it.  Encodes while capturing; `progress(done,
+    frames)` after each capture.  Raises ValueError (bad path, failed encode) with one line."""
+    from PySide6.QtCore import QCoreApplication, QEventLoop
+
+    recorder = Recorder()
+    outcome: list[tuple[bool, str]] = []
+    loop = QEventLoop()
+    recorder.finished.connect(lambda p: (outcome.append((True, p)), loop.quit()))
+    recorder.failed.connect(lambda why: (outcome.append((False, why)), loop.quit()))
+    try:
+        recorder.start(widget, fps=fps, size=size, path=path)  # a bad path fails here, at once
+        for i in range(int(frames)):
+            advance(i)
+            QCoreApplication.sendPostedEvents()  # layouts and deferred updates, before the grab
+            recorder.capture()
+            if progress is not None:
+                progress(i + 1, int(frames))
+            if outcome:  # the encoder failed mid-way: no point recording on
+                break
+        recorder.stop()
+        if not outcome:
+            loop.exec()
+    finally:
+        recorder.close()
+    ok, message = outcome[0]
+    if not ok:
+        raise ValueError(f"cannot record {path}: {message}")
+    return Path(message)

@@ -183,6 +183,38 @@ def test_a_failing_live_encoder_never_blocks_capture(recorder, label, qapp, qtbo
     assert list(tmp_path.iterdir()) == []
 
 
+def test_headless_record_helper_for_the_command_line(plot, qapp, tmp_path):
+    x = np.linspace(0, 10, 200)
+    advanced, reported = [], []
+
+    def advance(i):
+        advanced.append(i)
+        plot.curve.setData(x, np.sin(x + 0.3 * i))
+
+    hashes = []
+    for run in range(2):
+        out = rec.record_headless(plot, advance, 10, tmp_path / f"cli{run}.gif", fps=10,
+                                  size=(160, 100), progress=lambda i, n: reported.append((i, n)))
+        hashes.append(frame_hashes(iio.imread(out, index=None)))
+    assert len(hashes[0]) == 10 and len(set(hashes[0])) == 10
+    assert hashes[0] == hashes[1]  # the same command twice: the same frames
+    assert reported[:10] == [(i, 10) for i in range(1, 11)] and advanced[:10] == list(range(10))
+    advanced.clear()
+    with pytest.raises(ValueError, match="unknown video format '.avi'"):
+        rec.record_headless(plot, advance, 10, tmp_path / "x.avi")
+    assert advanced == []  # refused before the simulation ran
+
+
+def test_headless_record_reports_a_failed_encode_in_one_line(plot, tmp_path, monkeypatch):
+    def full(self, frame):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(FrameEncoder, "write", full)
+    with pytest.raises(ValueError, match=r"^cannot record .*a.mp4: \[Errno 28\] No space left"):
+        rec.record_headless(plot, lambda i: None, 100, tmp_path / "a.mp4")
+    assert list(tmp_path.iterdir()) == []
+
+
 # ---------------------------------------------------------------------- errors
 BAD_PATHS = [
     ("demo.avi", "unknown video format '.avi': use .gif or .mp4"),
