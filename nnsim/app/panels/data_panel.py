@@ -18,7 +18,6 @@ from PySide6.QtGui import QColor, QIcon, QPalette, QPixmap, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -94,9 +93,11 @@ class DataPanel(QWidget):
                 self.forms.addWidget(form)
         self.generator_combo.currentIndexChanged.connect(self._on_generator)
         gen_box = QGroupBox("Generated data")
-        gen_form = QFormLayout(gen_box)
-        gen_form.addRow("&Dataset:", self.generator_combo)
-        gen_form.addRow(self.forms)
+        self.generator_combo.setAccessibleName("Dataset")
+        self.generator_combo.setToolTip("Which dataset to generate")
+        gen_layout = QVBoxLayout(gen_box)
+        gen_layout.addWidget(self.generator_combo)
+        gen_layout.addWidget(self.forms)
 
         # -- file
         self.load_button = QPushButton(self.style().standardIcon(

@@ -39,6 +39,16 @@ def pretty_name(name: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def label_for(p: Any) -> str:
+    """The row label: the name, or for a one-letter name (n, k, p) its help up to any remark,
+    since 'Number of points' says more than 'N'."""
+    if len(p.name) == 1 and p.help:
+        head = p.help.split(" (")[0].strip()
+        if len(head) <= 28:
+            return head[:1].upper() + head[1:]
+    return pretty_name(p.name)
+
+
 def format_number(value: float) -> str:
     """Short, exponent-free text for a number: 0.01, 2.5, 1000, 0.00000001."""
     value = float(value)
@@ -180,7 +190,6 @@ def make_control(p: Any) -> QWidget:
         w.setRange(-INT_LIMIT if p.minimum is None else max(int(p.minimum), -INT_LIMIT),
                    INT_LIMIT if p.maximum is None else min(int(p.maximum), INT_LIMIT))
         w.setKeyboardTracking(False)
-        w.setMinimumWidth(84)
         w.setValue(int(p.default))
     else:
         w = FloatField(p)
@@ -251,11 +260,16 @@ class ParamForm(QWidget):
                 log = ", log scale" if getattr(p, "log_scale", False) else ""
                 tip += f"\nRange: {range_text(p)}{log}"
             control.setToolTip(tip)
-            label = QLabel(pretty_name(p.name) + ":")
+            label = QLabel(label_for(p) + ":")
             label.setToolTip(tip)
             label.setBuddy(control)
             grid.addWidget(label, row, 0, right)
-            grid.addWidget(control, row, 1)
+            if isinstance(control, QSpinBox):
+                # Number boxes line up in one column, right; floats have their slider to the left.
+                control.setFixedWidth(104)
+                grid.addWidget(control, row, 1, Qt.AlignmentFlag.AlignRight)
+            else:
+                grid.addWidget(control, row, 1)
             if range_text(p) and p.type in (int, float):
                 hint = QLabel(range_text(p))
                 hint.setObjectName(f"range_{p.name}")

@@ -12,7 +12,10 @@ CLASS_COLORS = ("#d62728", "#2ca02c", "#1f77b4", "#ff7f0e", "#9467bd", "#8c564b"
                 "#7f7f7f", "#bcbd22", "#17becf")
 
 _GREEK = {"eta": "η", "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "lambda": "λ",
-          "mu": "μ", "sigma": "σ", "theta": "θ", "Delta": "Δ", "phi": "φ", "tau": "τ"}
+          "mu": "μ", "sigma": "σ", "theta": "θ", "Delta": "Δ", "phi": "φ", "Phi": "Φ", "tau": "τ",
+          "xi": "ξ", "Xi": "Ξ", "sum": "Σ"}
+# A name standing alone or as a subscripted stem: 'xi_i', 'sum_mu' (letters on neither side).
+_SYMBOL = re.compile(r"(?<![A-Za-z])(" + "|".join(sorted(_GREEK, key=len, reverse=True)) + r")(?![A-Za-z])")
 
 
 def class_color(label: int) -> str:
@@ -21,9 +24,12 @@ def class_color(label: int) -> str:
 
 def pretty_formula(text: str) -> str:
     """'w += eta * x * y' -> 'w += η · x · y': Greek letters by name and a centred dot for
-    multiplication, so the update reads like the lecture's slides."""
-    text = re.sub(r"\b(" + "|".join(_GREEK) + r")\b", lambda m: _GREEK[m.group(1)], text)
-    return text.replace(" * ", " · ")
+    multiplication, so the update reads like the lecture's slides.  Statements separated by ';'
+    and a wide gap, and trailing remarks after a wide gap, go on lines of their own."""
+    text = _SYMBOL.sub(lambda m: _GREEK[m.group(1)], text).replace(" * ", " · ")
+    # '; ' inside brackets ([w; b]) stays; ';' followed by a wider gap separates statements.
+    parts = [p.strip() for chunk in re.split(r";\s{2,}", text) for p in re.split(r"\s{3,}", chunk)]
+    return "\n".join(p for p in parts if p)
 
 
 def class_labels(ds: Dataset) -> np.ndarray | None:
