@@ -125,17 +125,26 @@ class PlotPanel(QWidget):
         return path
 
     def _export_svg_with_qt(self, path: Path) -> None:
-        scene = self.graphics.scene()
-        rect = scene.sceneRect()
+        """The view as drawn on screen, through Qt's SVG generator."""
+        view = self.graphics
         generator = QSvgGenerator()
         generator.setFileName(str(path))
-        generator.setSize(rect.size().toSize())
-        generator.setViewBox(QRectF(0, 0, rect.width(), rect.height()))
+        generator.setSize(view.size())
+        generator.setViewBox(QRectF(0, 0, view.width(), view.height()))
+        generator.setResolution(int(round(view.logicalDpiX())))
         generator.setTitle(self.title)
         painter = QPainter(generator)
+        # Export mode, as pyqtgraph's exporters set it: scatters draw real paths instead of
+        # fragments of a pixmap atlas, which an SVG cannot crop.
+        items = [item for item in view.scene().items() if hasattr(item, "setExportMode")]
+        opts = {"antialias": True, "background": view.backgroundBrush().color(), "painter": painter}
         try:
-            scene.render(painter, QRectF(0, 0, rect.width(), rect.height()), rect)
+            for item in items:
+                item.setExportMode(True, opts)
+            view.render(painter)
         finally:
+            for item in items:
+                item.setExportMode(False, opts)
             painter.end()
 
     def csv_plots(self) -> list[pg.PlotItem]:
