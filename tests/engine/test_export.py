@@ -413,8 +413,21 @@ def test_keras_functional_structure_on_the_fake_tf():
     assert ns["model"].outputs.fn is not None and len(fake.made) == 6 + 6 + 1  # + Concatenates
 
 
-# ---------------------------------------------------------------------- PyTorch, for real
+# ---------------------------------------------------------------------- the frameworks, for real
 torch_missing = importlib.util.find_spec("torch") is None
+tf_missing = importlib.util.find_spec("tensorflow") is None
+
+
+@pytest.mark.skipif(tf_missing, reason="TensorFlow is not installed; the Keras code is checked "
+                    "against the fake tf above instead")
+@pytest.mark.parametrize("name", ALL)
+def test_keras_code_reproduces_evaluate_with_tensorflow(name):
+    net = ALL[name]()
+    ns = {"__name__": "exported"}
+    exec(compile(export.to_keras_code(net), "<keras>", "exec"), ns)
+    x = probe(net)
+    np.testing.assert_allclose(ns["model"].predict(x, verbose=0), net.evaluate(x), rtol=0,
+                               atol=1e-6)
 
 
 @pytest.mark.skipif(torch_missing, reason="PyTorch is not installed (pip install torch==2.13.0 "
