@@ -189,7 +189,8 @@ def test_clear_and_export(plot, tmp_path):
     assert len(rows) == 21 and len(rows[0].split(",")) == 21
     image = QImage(str(plot.export(tmp_path / "map.png")))
     assert image.width() > 100 and image.height() > 100
-    assert "<svg" in plot.export(tmp_path / "map.svg").read_text()
+    svg = plot.export(tmp_path / "map.svg").read_text()
+    assert "<svg" in svg and "<path" in svg
     plot.clear()
     assert plot.image.image is None
     assert len(plot.contour.getData()[0]) == 0

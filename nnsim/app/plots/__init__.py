@@ -5,7 +5,10 @@ Every plot is a `PlotPanel` (a QWidget) with `update_snapshot(snapshot)`, `clear
 it), so the main window can make one dock per plot generically; `PlotsPanel` puts them all in tabs.
 
     plot = PLOTS["decision"]()
-    worker.snapshot_ready.connect(plot.update_snapshot)
+    worker.snapshot_ready.connect(lambda snapshot, _rate: plot.update_snapshot(snapshot))
+
+Editing signals: DecisionPlot.point_added(x, y, label) (left click: class 1, right click: class 0),
+HopfieldView.state_edited(state).
 """
 from __future__ import annotations
 
