@@ -196,6 +196,14 @@ def test_several_outputs_mean_several_classes_sent_one_hot(qtbot, panel):
     assert panel.class_combo.count() == 2 and panel.dataset().y.ndim == 1
 
 
+def test_an_edit_that_keeps_the_outputs_does_not_resend_the_data(qtbot, panel):
+    panel.set_network(Network.layered([2, 3]))
+    with qtbot.assertNotEmitted(panel.dataset_changed):
+        panel.set_network(Network.layered([2, 5, 3]))
+    with qtbot.waitSignal(panel.dataset_changed, timeout=500):
+        panel.set_network(Network.layered([2, 2]))
+
+
 def test_more_classes_than_outputs_is_flagged(panel):
     panel.set_generator("blobs", k=4)
     panel.set_network(Network.layered([2, 3]))

@@ -326,3 +326,26 @@ def test_progress_and_data_lines(make_panel):
     assert "2 classes" in panel.data_label.text()
     panel.set_dataset(Dataset([[0, 0], [1, 1]], name="inputs only"))
     assert "needs targets" in panel.data_label.text()
+
+
+def test_tab_order_follows_the_panel_top_to_bottom(make_panel):
+    panel = make_panel(FakeRule)
+    panel.show()
+    order, w = [], panel.nextInFocusChain()
+    while w is not panel and len(order) < 500:
+        if w.isVisible() and w.isEnabled() and w.focusPolicy() & Qt.FocusPolicy.TabFocus \
+                and w.objectName() != "qt_spinbox_lineedit":
+            order.append(w)
+        w = w.nextInFocusChain()
+    params = [panel.form.controls[p.name] for p in FakeRule.parameters]
+    params = [c.spin if isinstance(c, FloatField) else c for c in params]
+    expected = params + [panel.stop.epochs, panel.stop.use_loss, panel.stop.converged,
+                         panel.train_button, panel.step_button, panel.reset_button]
+    assert order == expected
+
+
+def test_formulas_read_like_the_slides():
+    assert pretty_formula("w_i += eta * x_i * y") == "w_i += η · x_i · y"
+    assert pretty_formula("a = sum_mu xi_i xi_j;  b = beta * Phi^T [w; b]   (remark)") == \
+        "a = Σ_μ ξ_i ξ_j\nb = β · Φ^T [w; b]\n(remark)"
+    assert pretty_formula("theta_meta") == "θ_meta"  # 'eta' inside a word is left alone

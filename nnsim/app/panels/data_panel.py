@@ -332,9 +332,11 @@ class DataPanel(QWidget):
     # ------------------------------------------------------------------ network
     def set_network(self, net: Any) -> None:
         """Match the classes to the network's outputs: k outputs -> labels 0..k-1 (one-hot)."""
-        outputs = len(getattr(net, "outputs", ()) or ()) if net is not None else 1
-        self._outputs = max(outputs, 1)
-        self.set_class_count(max(self._outputs, 2))
+        outputs = max(len(getattr(net, "outputs", ()) or ()) if net is not None else 1, 1)
+        if outputs == self._outputs:
+            return  # most canvas edits: the data sent to the engine stay the same
+        self._outputs = outputs
+        self.set_class_count(max(outputs, 2))
         self._refresh(emit=True)
 
     def set_class_count(self, k: int) -> None:
