@@ -346,6 +346,8 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         if isinstance(state, QByteArray):
             self.restoreState(state)
+        else:  # first run: room for the inspector's fields
+            self.resizeDocks([self.inspector_dock], [270], Qt.Orientation.Horizontal)
 
     def save_layout(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())

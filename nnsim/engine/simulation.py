@@ -106,6 +106,12 @@ class Simulation:
         self._state_names = list(self._stepper.names)
         self._recurrent = not net.is_feedforward  # a topology query: not per step
         self._ff_cache = None
+        # Names are fixed until the next edit (a trainer changes weights, never topology).
+        index = {nr.id: nr.name for nr in net.neurons}
+        self._names = tuple(net.names)
+        self._synapse_names = tuple((index[a], index[b]) for a, b in
+                                    ((s.source, s.target) for s in net.synapses))
+        self._static = None  # (weights, biases) while no trainer changes them
 
     def _trainer_seed(self) -> int:
         seq = np.random.SeedSequence([self.seed, self._generation])
@@ -247,7 +253,7 @@ class Simulation:
         return a[0, columns], z[0, columns]
 
     def _values(self, net: Network) -> tuple[np.ndarray, np.ndarray]:
-        if not net.is_feedforward:
+        if self._recurrent:
             return self._state
         if self._trainer is None and self._ff_cache is not None:
             return self._ff_cache
@@ -270,22 +276,25 @@ class Simulation:
         outputs, net_inputs = self._values(net)
         history = self._history()
         metrics = {key: float(values[-1]) for key, values in history.items()}
-        if not net.is_feedforward and net.is_symmetric and len(net):
+        if self._recurrent and net.is_symmetric and len(net):
             state = self._state[0]
             with np.errstate(all="ignore"):
                 metrics["energy"] = energy(net.weight_matrix(), net.bias_vector(), state)
         metrics["steps"] = float(self.steps)
-        index = {nr.id: nr.name for nr in net.neurons}
-        synapses = net.synapses
+        if self._trainer is not None or self._static is None:
+            static = (_frozen([s.weight for s in net.synapses]), _frozen(net.bias_vector()))
+            self._static = None if self._trainer is not None else static
+        else:
+            static = self._static  # read-only arrays: safe to share between snapshots
         return Snapshot(
             step=self.steps,
             epoch=self.epoch,
-            names=tuple(net.names),
+            names=self._names,
             outputs=_frozen(outputs),
             net_inputs=_frozen(net_inputs),
-            synapses=tuple((index[s.source], index[s.target]) for s in synapses),
-            weights=_frozen([s.weight for s in synapses]),
-            biases=_frozen(net.bias_vector()),
+            synapses=self._synapse_names,
+            weights=static[0],
+            biases=static[1],
             metrics=MappingProxyType(metrics),
             history=MappingProxyType(history),
             revision=self._revision,
