@@ -146,3 +146,26 @@ def test_keyboard_reaches_the_chooser(qtbot, chooser):
     start = chooser.combo.currentIndex()
     qtbot.keyClick(chooser.combo, Qt.Key.Key_Down)
     assert chooser.combo.currentIndex() == start + 1
+
+
+def test_select_first_applicable(chooser):
+    chooser.select_rule("fake")
+    chooser.set_network(Network.layered([3, 1]))
+    assert chooser.select_first_applicable() not in (None, "fake")
+    assert chooser.current_panel().is_applicable()
+    chooser.select_rule("other")
+    assert chooser.select_first_applicable() == "other"  # an applicable choice is kept
+
+
+@pytest.mark.parametrize("name", [*RULES, "fake"])
+def test_every_page_renders(chooser, name):
+    chooser.resize(380, 760)
+    chooser.set_network(Network.layered([2, 3, 1]))
+    chooser.select_rule(name)
+    chooser.show()
+    image = chooser.grab().toImage()
+    assert image.width() >= 380 and image.height() >= 500
+    # Not a blank widget: the title and formula put dark pixels on the light background.
+    dark = sum(image.pixelColor(x, y).lightness() < 100
+               for x in range(0, image.width(), 4) for y in range(40, 140, 4))
+    assert dark > 20

@@ -134,6 +134,17 @@ class RulesPanel(QWidget):
             raise ValueError(f"no rule {name!r}; the rules are {', '.join(self._panels)}")
         self.combo.setCurrentIndex(self.names().index(name))
 
+    def select_first_applicable(self) -> str | None:
+        """Keep the current rule if it applies, else select the first one that does (e.g. after
+        the user drew a Hopfield network); returns the selected name, or None if none applies."""
+        if self.current_panel() is not None and self.current_panel().is_applicable():
+            return self.current_name()
+        for name, panel in self._panels.items():
+            if panel.is_applicable():
+                self.select_rule(name)
+                return name
+        return None
+
     def set_network(self, net: Any) -> None:
         """Refresh which rules apply; those that do not are greyed with the reason as tooltip."""
         warning = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
