@@ -27,6 +27,8 @@ VIDEO_FORMATS = (".gif", ".mp4")
 MAX_GIF_FPS = 50  # browsers slow down GIF frames shorter than 20 ms
 MP4_QUALITY = 6  # imageio's 0-10 scale; 6 is x264 crf 20, crisp lines on plots
 MP4_PRESET = "veryfast"  # ~2.5x the encoding speed of x264's default, ~25% larger files
+_UMASK = os.umask(0o022)  # read once (setting it is process-wide): new files get the usual mode
+os.umask(_UMASK)
 
 Progress = Callable[[int, int], None]
 
@@ -122,7 +124,9 @@ class FrameStore(Sequence):
 # ---------------------------------------------------------------------- encoding
 class FrameEncoder:
     """Writes frames one at a time to a GIF or MP4 (chosen by extension), atomically: the file
-    appears at `path` only when `close()` succeeds.  Every frame must have the first one's size."""
+    appears at `path` only when `close()` succeeds.  Every frame must have the first one's size;
+    MP4 pads an odd side by one pixel.  A GIF merges identical consecutive frames into one longer
+    frame (same playback, fewer frames when read back)."""
 
     def __init__(self, path: str | os.PathLike, fps: float) -> None:
         self.path = check_output_path(path, fps)
@@ -179,6 +183,7 @@ class FrameEncoder:
             else:
                 self._writer.close()
                 self._writer = None
+            os.chmod(self._tmp, 0o666 & ~_UMASK)  # mkstemp makes it private (0600)
             os.replace(self._tmp, self.path)
         except BaseException:
             self.abort()

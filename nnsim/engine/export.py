@@ -27,6 +27,8 @@ from .units import UNITS
 
 FORMAT = "nnsim-weights"
 VERSION = 1
+_UMASK = os.umask(0o022)  # read once (setting it is process-wide): new files get the usual mode
+os.umask(_UMASK)
 GRAPH_KEYS = ("neuron_names", "neuron_biases", "synapse_sources", "synapse_targets",
               "synapse_weights")
 
@@ -64,6 +66,7 @@ def save_weights_npz(net: Network, path: str | os.PathLike) -> None:
             np.savez(fh, **weights_arrays(net))  # a file object: numpy adds no ".npz" suffix
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes it private (0600)
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -201,7 +204,7 @@ def plan(net: Network) -> Plan:
             sources = [column[layer.source_ids[r]] for r in rows]
             act, biases, beta = g.activation, layer.biases[cols], g.beta
             if not sources:  # units with a bias only: read input 0 through a zero mask
-                rows, sources, mask = rows, [0], np.zeros((1, len(cols)))
+                sources, mask = [0], np.zeros((1, len(cols)))
                 if act == "gaussian":  # nnsim gives a sourceless RBF unit exp(-beta * bias)
                     act, biases, beta = "linear", UNITS["gaussian"].function(biases, beta), None
             else:

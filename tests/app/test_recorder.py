@@ -125,6 +125,7 @@ def test_ten_frames_encode_and_read_back(recorder, qapp, qtbot, tmp_path, ext, s
     for a, b in zip(video, video[1:]):
         assert np.abs(a.astype(int) - b).mean() > 0.05  # consecutive frames differ
     assert sorted(p.name for p in tmp_path.iterdir()) == [f"demo{ext}"]  # no temp file left
+    assert (tmp_path / f"demo{ext}").stat().st_mode & 0o777 == 0o666 & ~rec._UMASK
 
 
 def test_video_pace_follows_the_frame_rate(recorder, label, qapp, qtbot, tmp_path):
