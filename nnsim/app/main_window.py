@@ -35,6 +35,10 @@ from nnsim.engine.network import Network
 FILE_FILTER = "nnsim networks (*.json);;All files (*)"
 
 
+def _local_files(mime) -> list[str]:
+    return [url.toLocalFile() for url in mime.urls() if url.isLocalFile()] if mime.hasUrls() else []
+
+
 def _canvas():
     from nnsim.app.canvas import NetworkView, NeuronInspector
 
@@ -159,8 +163,14 @@ class MainWindow(QMainWindow):
             self._ack_fallback.start()
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
-        if event.type() == QEvent.Type.Paint and self._awaiting_paint:
+        kind = event.type()
+        if kind == QEvent.Type.Paint and self._awaiting_paint:
             QTimer.singleShot(0, self._acknowledge)  # runs after this paint is done
+        elif kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop):
+            # Files dropped on the canvas open like files dropped on the window.
+            if _local_files(event.mimeData()):
+                (self.dropEvent if kind == QEvent.Type.Drop else self.dragEnterEvent)(event)
+                return True
         return False
 
     def _acknowledge(self) -> None:
@@ -355,11 +365,14 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        if any(url.isLocalFile() for url in event.mimeData().urls()):
+        if _local_files(event.mimeData()):
             event.acceptProposedAction()
 
+    def dragMoveEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self.dragEnterEvent(event)
+
     def dropEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        paths = _local_files(event.mimeData())
         if paths:
             event.acceptProposedAction()
             # After the drop returns: a dialog inside a drop handler confuses some platforms.
