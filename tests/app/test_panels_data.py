@@ -127,15 +127,21 @@ def test_the_load_button_asks_for_a_file(qtbot, panel, tmp_path, monkeypatch):
     asked = {}
 
     def fake_dialog(parent, caption, directory, filters, options=None):
-        asked.update(caption=caption, filters=filters, options=options)
+        asked.update(caption=caption, directory=directory, filters=filters, options=options)
         return str(path), "CSV files (*.csv)"
 
     monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(fake_dialog))
-    panel.native_dialog = False
+    assert not panel.native_dialog
     with qtbot.waitSignal(panel.dataset_changed, timeout=500):
         panel.load_button.click()
     assert len(panel.dataset()) == 3 and "*.csv" in asked["filters"]
     assert asked["options"] & QFileDialog.Option.DontUseNativeDialog
+    assert asked["directory"] != str(tmp_path)
+    assert panel.last_dir == str(tmp_path.resolve())  # the next dialog opens where this one was
+    panel.native_dialog = True
+    panel.choose_csv()
+    assert not asked["options"] & QFileDialog.Option.DontUseNativeDialog
+    assert asked["directory"] == str(tmp_path.resolve())
     monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: ("", "")))
     assert not panel.choose_csv()  # cancelled: nothing changes
     assert len(panel.dataset()) == 3

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QPalette, QPixmap, QUndoStack
+from PySide6.QtCore import QStandardPaths, Qt, Signal
+from PySide6.QtGui import QPalette, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -34,19 +34,13 @@ from nnsim.engine.datasets import Dataset, DatasetFileError
 
 from .param_form import ParamForm
 from .point_edits import Points, ReplacePoints
-from .summary import class_color, class_labels, describe
+from .summary import class_labels, class_swatch, describe
 from .throttle import Throttler
 
 ERROR_STYLE = "color: #b00020;"
 DRAW_HELP = ("Click on the decision-region plot to add points: left click adds a point of the "
              "class chosen here, right click a point of class 0.  Clear to start from an empty "
              "plane.")
-
-
-def swatch(color: str) -> QIcon:
-    pixmap = QPixmap(12, 12)
-    pixmap.fill(QColor(color))
-    return QIcon(pixmap)
 
 
 class DataPanel(QWidget):
@@ -59,7 +53,10 @@ class DataPanel(QWidget):
                  parent: QWidget | None = None, throttle_ms: int | None = None) -> None:
         super().__init__(parent)
         self.generators = dict(datasets.GENERATORS if generators is None else generators)
-        self.native_dialog = True  # tests and the e2e tier turn this off
+        # Qt's own file dialog by default, as the main window uses: the same on every desktop.
+        self.native_dialog = False
+        self.last_dir = QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
         self.last_error = ""
         self._outputs = 1
         self._classes = 2
@@ -254,7 +251,7 @@ class DataPanel(QWidget):
         """Ask for a CSV file and load it; False when cancelled or refused."""
         options = QFileDialog.Option(0) if self.native_dialog else \
             QFileDialog.Option.DontUseNativeDialog
-        path, _ = QFileDialog.getOpenFileName(self, "Load a dataset", str(Path.home()),
+        path, _ = QFileDialog.getOpenFileName(self, "Load a dataset", self.last_dir,
                                               "CSV files (*.csv);;All files (*)", options=options)
         return bool(path) and self.load_csv(path)
 
@@ -268,6 +265,7 @@ class DataPanel(QWidget):
         except (OSError, ValueError) as exc:  # e.g. a Dataset that rejects the values
             self._show_error(f"{path}: {exc}")
             return False
+        self.last_dir = str(Path(path).resolve().parent)
         self.file_label.setText(Path(path).name)
         self.file_label.setToolTip(str(path))
         self._replace_all(data, "csv", data.name or Path(path).stem, True)
@@ -345,7 +343,7 @@ class DataPanel(QWidget):
         self.class_combo.blockSignals(True)
         self.class_combo.clear()
         for c in range(self._classes):
-            self.class_combo.addItem(swatch(class_color(c)), f"Class {c}")
+            self.class_combo.addItem(class_swatch(c), f"Class {c}")
         self.class_combo.setCurrentIndex(min(max(keep, 1 if k == 2 else 0), k - 1))
         self.class_combo.blockSignals(False)
 

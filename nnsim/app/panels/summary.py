@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 import numpy as np
+from PySide6.QtGui import QColor, QIcon, QPixmap
 
 from nnsim.engine.datasets import Dataset
 
@@ -20,6 +21,13 @@ _SYMBOL = re.compile(r"(?<![A-Za-z])(" + "|".join(sorted(_GREEK, key=len, revers
 
 def class_color(label: int) -> str:
     return CLASS_COLORS[int(label) % len(CLASS_COLORS)]
+
+
+def class_swatch(label: int) -> QIcon:
+    """A small square of the class colour, for menus and combo boxes."""
+    pixmap = QPixmap(12, 12)
+    pixmap.fill(QColor(class_color(label)))
+    return QIcon(pixmap)
 
 
 def pretty_formula(text: str) -> str:
