@@ -177,7 +177,7 @@ class NetworkScene(QGraphicsScene):
         self.overlay.update()
 
     # ------------------------------------------------------------------ snapshots
-    def apply_snapshot(self, snapshot) -> None:
+    def apply_snapshot(self, snapshot, restyle_synapses: bool = True) -> None:
         names, syn = tuple(snapshot.names), tuple(snapshot.synapses)
         cached_names, rows, cached_syn, syn_rows = self._snapshot_cache
         if names != cached_names:  # the mapping is cached: snapshots repeat the same names
@@ -208,6 +208,7 @@ class NetworkScene(QGraphicsScene):
         weights = np.asarray(snapshot.weights, float)
         if len(weights) and len(syn_rows[0]):
             self.shown_weights[syn_rows[1]] = weights[syn_rows[0]]
-            self.synapse_layer.set_weights(self.shown_weights)
+            if restyle_synapses:
+                self.synapse_layer.set_weights(self.shown_weights)
         if self.overlay.show_values or len(changed):
             self.overlay.update()

@@ -1,8 +1,12 @@
-"""All synapses as one scene item, drawn as a few cached paths.
+"""All synapses as one layer, drawn as a few cached paths.
 
-Twenty thousand QGraphicsItems cost tens of milliseconds of Python per frame; one item that
+Twenty thousand QGraphicsItems cost tens of milliseconds of Python per frame; one layer that
 groups synapses into buckets (sign x strength) costs a handful of path draws.  Paths are built
 straight from NumPy arrays (pyqtgraph's arrayToQPath) and only when a bucket changes.
+
+The lines themselves are painted by the view as part of its cached background (`paint_lines`),
+so a frame that only recolours neurons blits them instead of redrawing them; this item paints
+only the highlights of hovered and selected synapses, between the lines and the neurons.
 """
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ import numpy as np
 from pyqtgraph.functions import arrayToQPath
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen
-from PySide6.QtWidgets import QGraphicsItem
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
 from nnsim.app.colors import LUT, level_indices
 
@@ -19,6 +23,7 @@ from .shapes import ACCENT
 
 STRENGTHS = 8  # width levels per sign
 MIN_WIDTH, MAX_WIDTH = 0.8, 4.5
+DENSE = 3000  # visible synapses above which lines are drawn without antialiasing
 _DISC = np.linspace(0.0, 2 * np.pi, 13)[:-1]
 
 
@@ -44,7 +49,7 @@ def _path(x: np.ndarray, y: np.ndarray, connect: np.ndarray) -> QPainterPath:
 class SynapseLayer(QGraphicsItem):
     def __init__(self) -> None:
         super().__init__()
-        self.setZValue(0)
+        self.setZValue(0.5)  # over the lines (background), under the neurons
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self._styles = [_bucket_style(b) for b in range(2 * STRENGTHS)]
         self.geometry: SynapseGeometry | None = None
@@ -54,6 +59,12 @@ class SynapseLayer(QGraphicsItem):
         self._marks: list[QPainterPath] = []
         self._emphasis: dict[str, tuple[np.ndarray, QPainterPath]] = {}
         self._rect = QRectF()
+        self._bbox = np.zeros((0, 4))
+        self._segments = (np.zeros((0, 2)), np.zeros((0, 2)), np.zeros(0, np.intp))
+        self._version = 0  # bumped when geometry or buckets change
+        self._cache_key: tuple = ()
+        self.visible_count = 0  # synapses in view at the last paint: tells the view it is dense
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
 
     # ------------------------------------------------------------------ state
     def set_geometry(self, geometry: SynapseGeometry, weights: np.ndarray,
@@ -61,13 +72,17 @@ class SynapseLayer(QGraphicsItem):
         self.prepareGeometryChange()
         self.geometry = geometry
         self._inhibitory = np.asarray(inhibitory, bool)
+        self._bbox = _bounding_boxes(geometry)
+        a, e, own = geometry.segments()
+        drawn = np.ones(len(own), bool)
+        drawn[len(own) - geometry.count:] = False  # the last ones run on to the tips
+        self._segments = (a[drawn], e[drawn], own[drawn])
         if geometry.count:
-            xs = np.concatenate([geometry.x, geometry.tip[:, 0]])
-            ys = np.concatenate([geometry.y, geometry.tip[:, 1]])
-            self._rect = QRectF(xs.min(), ys.min(), np.ptp(xs), np.ptp(ys)).adjusted(-10, -10, 10, 10)
+            lo, hi = self._bbox[:, :2].min(0), self._bbox[:, 2:].max(0)
+            self._rect = QRectF(lo[0], lo[1], hi[0] - lo[0], hi[1] - lo[1]).adjusted(-10, -10, 10, 10)
         else:
             self._rect = QRectF()
-        self._buckets = np.full(geometry.count, -1, np.intp)  # force a rebuild
+        self._buckets = np.full(geometry.count, -1, np.intp)  # force a restyle and repaint
         for name, (idx, _) in list(self._emphasis.items()):
             self.set_emphasis(name, idx[idx < geometry.count])
         self.set_weights(weights)
@@ -81,9 +96,14 @@ class SynapseLayer(QGraphicsItem):
         if len(buckets) == len(self._buckets) and np.array_equal(buckets, self._buckets):
             return False
         self._buckets = buckets
-        self._rebuild()
-        self.update()
+        self._version += 1
+        self._invalidate_lines()
         return True
+
+    def _invalidate_lines(self) -> None:
+        scene = self.scene()
+        if scene is not None:
+            scene.invalidate(QRectF(), QGraphicsScene.SceneLayer.BackgroundLayer)  # all of it
 
     def set_emphasis(self, name: str, indices) -> None:
         """Highlight synapses under `name` ('hover', 'selected'); empty removes it."""
@@ -99,16 +119,37 @@ class SynapseLayer(QGraphicsItem):
                                                np.r_[g.connect[pm], np.zeros(len(idx), bool)]))
         self.update()
 
-    def _rebuild(self) -> None:
+    def _rebuild(self, r: QRectF, markers: bool) -> None:
+        """Bucket paths of what lies in r.  A synapse wholly inside keeps its polyline; one that
+        crosses the edge is cut to r first, because Qt strokes a path in full before clipping
+        (long lines running off screen would otherwise cost as much as the whole network)."""
         g = self.geometry
         self._lines, self._marks = [], []
         if g is None:
             return
-        point_bucket = self._buckets[g.owner]
-        for b in range(2 * STRENGTHS):
-            pm = point_bucket == b
-            self._lines.append(_path(g.x[pm], g.y[pm], g.connect[pm]))
-            self._marks.append(self._markers(np.flatnonzero(self._buckets == b), b))
+        x0, y0, x1, y1 = r.left(), r.top(), r.right(), r.bottom()
+        b = self._bbox
+        inside = (b[:, 0] >= x0) & (b[:, 2] <= x1) & (b[:, 1] >= y0) & (b[:, 3] <= y1)
+        touching = (b[:, 2] >= x0) & (b[:, 0] <= x1) & (b[:, 3] >= y0) & (b[:, 1] <= y1)
+        crossing = touching & ~inside
+        pm = inside[g.owner]
+        px, py, pc, pb = g.x[pm], g.y[pm], g.connect[pm], self._buckets[g.owner[pm]]
+        if crossing.any():
+            a, e, own = self._segments
+            sel = crossing[own]
+            a, e, keep = _clip(a[sel], e[sel], (x0, y0, x1, y1))
+            a, e, own = a[keep], e[keep], own[sel][keep]
+            px = np.concatenate([px, np.column_stack([a[:, 0], e[:, 0]]).ravel()])
+            py = np.concatenate([py, np.column_stack([a[:, 1], e[:, 1]]).ravel()])
+            pc = np.concatenate([pc, np.tile([True, False], len(a))])
+            pb = np.concatenate([pb, np.repeat(self._buckets[own], 2)])
+        tip = g.tip
+        tip_in = (tip[:, 0] >= x0) & (tip[:, 0] <= x1) & (tip[:, 1] >= y0) & (tip[:, 1] <= y1)
+        for bucket in range(2 * STRENGTHS):
+            sel = pb == bucket
+            self._lines.append(_path(px[sel], py[sel], pc[sel]))
+            marks = np.flatnonzero(tip_in & (self._buckets == bucket)) if markers else []
+            self._marks.append(self._markers(marks, bucket) if len(marks) else QPainterPath())
 
     def _markers(self, idx: np.ndarray, bucket: int) -> QPainterPath:
         """Arrowheads for excitatory synapses, discs for inhibitory ones (McCulloch-Pitts)."""
@@ -139,6 +180,7 @@ class SynapseLayer(QGraphicsItem):
         return self._rect
 
     def paint(self, painter, option, widget=None) -> None:
+        """The highlights only (see paint_lines)."""
         painter.setRenderHint(painter.RenderHint.Antialiasing, True)
         for name, alpha, extra in (("selected", 110, 7.0), ("hover", 70, 6.0)):
             if name in self._emphasis:
@@ -149,12 +191,67 @@ class SynapseLayer(QGraphicsItem):
                 painter.setPen(pen)
                 painter.setBrush(Qt.BrushStyle.NoBrush)
                 painter.drawPath(self._emphasis[name][1])
+
+    def paint_lines(self, painter, rect: QRectF, lod: float) -> None:
+        """Draw the synapses that cross `rect` (scene units) at `lod` pixels per unit."""
+        if self.geometry is None or not self.geometry.count:
+            self.visible_count = 0
+            return
+        r = rect.adjusted(-2 * MAX_WIDTH, -2 * MAX_WIDTH, 2 * MAX_WIDTH, 2 * MAX_WIDTH)
+        b = self._bbox
+        n_visible = self.visible_count = int(((b[:, 2] >= r.left()) & (b[:, 0] <= r.right()) &
+                                              (b[:, 3] >= r.top()) & (b[:, 1] <= r.bottom())).sum())
+        # Level of detail: arrowheads only where they are big enough to see; a hairball of
+        # thousands of lines is drawn without antialiasing (several times faster, same picture).
+        markers = lod * ARROW >= 4.0 or n_visible < DENSE
+        key = (self._version, markers, r.getRect())
+        if key != self._cache_key:
+            self._rebuild(r, markers)
+            self._cache_key = key
+        dense = n_visible >= DENSE
         painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setRenderHint(painter.RenderHint.Antialiasing, not dense)
         for (pen, _), path in zip(self._styles, self._lines):
             if not path.isEmpty():
+                if dense and pen.widthF() * lod < 1.5:
+                    pen = QPen(pen.color(), 0)  # a cosmetic hairline: the fast line rasteriser
                 painter.setPen(pen)
                 painter.drawPath(path)
+        painter.setRenderHint(painter.RenderHint.Antialiasing, True)
         painter.setPen(Qt.PenStyle.NoPen)
         for (_, brush), path in zip(self._styles, self._marks):
             if not path.isEmpty():
                 painter.fillPath(path, brush)
+
+
+def _bounding_boxes(g: SynapseGeometry) -> np.ndarray:
+    """(m, 4) x0, y0, x1, y1 of each synapse, arrowhead included."""
+    box = np.empty((g.count, 4))
+    if g.count == 0:
+        return box
+    box[:, :2] = g.tip
+    box[:, 2:] = g.tip
+    for col, values, fn in ((0, g.x, np.minimum), (1, g.y, np.minimum),
+                            (2, g.x, np.maximum), (3, g.y, np.maximum)):
+        fn.at(box[:, col], g.owner, values)
+    pad = ARROW + MAX_WIDTH
+    box[:, :2] -= pad
+    box[:, 2:] += pad
+    return box
+
+
+def _clip(a: np.ndarray, e: np.ndarray, rect: tuple[float, float, float, float]):
+    """Liang-Barsky for many segments a -> e at once: (new a, new e, kept mask)."""
+    x0, y0, x1, y1 = rect
+    d = e - a
+    t0, t1 = np.zeros(len(a)), np.ones(len(a))
+    reject = np.zeros(len(a), bool)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for p, q in ((-d[:, 0], a[:, 0] - x0), (d[:, 0], x1 - a[:, 0]),
+                     (-d[:, 1], a[:, 1] - y0), (d[:, 1], y1 - a[:, 1])):
+            t = q / p
+            t0 = np.where(p < 0, np.maximum(t0, t), t0)
+            t1 = np.where(p > 0, np.minimum(t1, t), t1)
+            reject |= (p == 0) & (q < 0)
+    keep = ~reject & (t0 <= t1)
+    return a + t0[:, None] * d, a + t1[:, None] * d, keep

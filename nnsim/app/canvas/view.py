@@ -7,9 +7,10 @@ clipboard and the actions the main window puts in its menus.
 from __future__ import annotations
 
 import json
+import time
 
 import numpy as np
-from PySide6.QtCore import QMimeData, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QMimeData, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QPainter, QPen
 from PySide6.QtWidgets import QApplication, QGraphicsView
 
@@ -18,10 +19,12 @@ from nnsim.app.document import Document, fragment
 from .legend import paint_hint, paint_legend
 from .scene import NetworkScene
 from .shapes import BACKGROUND, GRID
+from .synapses import DENSE
 from .tools import TOOL_HINTS, Interaction
 
 MIME = "application/x-nnsim-fragment"
 MIN_SCALE, MAX_SCALE = 0.03, 8.0
+RESTYLE_HZ = 5  # synapse restyles per second on a dense canvas
 
 
 class NetworkView(QGraphicsView):
@@ -36,6 +39,13 @@ class NetworkView(QGraphicsView):
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
         # Every frame recolours most of the canvas: one full repaint beats region bookkeeping.
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
+        # Grid and synapse lines are the background, cached as a pixmap: a frame that only
+        # recolours neurons blits them, and a pan draws only the newly exposed strip.
+        self.setCacheMode(QGraphicsView.CacheModeFlag.CacheBackground)
+        self._restyle_timer = QTimer(self)
+        self._restyle_timer.setSingleShot(True)
+        self._restyle_timer.timeout.connect(self._restyle_synapses)
+        self._last_restyle = 0.0
         self.setOptimizationFlags(QGraphicsView.OptimizationFlag.DontSavePainterState)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self.setMouseTracking(True)
@@ -79,8 +89,23 @@ class NetworkView(QGraphicsView):
         self.setSceneRect(r.adjusted(-margin, -margin, margin, margin))
 
     def apply_snapshot(self, snapshot) -> None:
-        """Colour neurons by output and synapses by weight (names not on the canvas are ignored)."""
-        self.canvas.apply_snapshot(snapshot)
+        """Colour neurons by output and synapses by weight (names not on the canvas are ignored).
+
+        On a dense canvas (thousands of synapses in view) redrawing every line costs more than a
+        frame, so synapse restyling is limited to RESTYLE_HZ; neurons recolour every frame."""
+        dense = self.canvas.synapse_layer.visible_count >= DENSE
+        due = time.monotonic() - self._last_restyle >= 1.0 / RESTYLE_HZ
+        restyle = not dense or due
+        self.canvas.apply_snapshot(snapshot, restyle_synapses=restyle)
+        if restyle:
+            self._last_restyle = time.monotonic()
+        elif not self._restyle_timer.isActive():
+            self._restyle_timer.start(int(1000 / RESTYLE_HZ))
+        self.viewport().update()
+
+    def _restyle_synapses(self) -> None:
+        self._last_restyle = time.monotonic()
+        self.canvas.synapse_layer.set_weights(self.canvas.shown_weights)
         self.viewport().update()
 
     # ------------------------------------------------------------------ selection
@@ -175,6 +200,7 @@ class NetworkView(QGraphicsView):
                 else:
                     painter.drawLine(QPointF(rect.left(), v), QPointF(rect.right(), v))
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        self.canvas.synapse_layer.paint_lines(painter, rect, scale)
 
     def drawForeground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802
         self.interaction.paint_scene(painter)

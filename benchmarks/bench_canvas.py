@@ -1,0 +1,127 @@
+"""Canvas speed: 2,000 neurons and 20,000 synapses, offscreen.
+
+Figures: time to build the canvas, to apply one snapshot's colours and repaint (target <= 33 ms,
+one frame at 30 fps), and one pan or zoom step with its repaint.  A typical training snapshot
+moves every output and weight a little; the worst case replaces all of them at random.
+"""
+from __future__ import annotations
+
+import os
+import time
+from types import SimpleNamespace
+
+import numpy as np
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+N_NEURONS, N_SYNAPSES, LAYERS = 2000, 20000, 20
+TARGET_MS = 33.0
+
+
+def big_network(seed: int = 0):
+    from nnsim.engine.network import Network
+
+    rng = np.random.default_rng(seed)
+    net = Network("bench")
+    per = N_NEURONS // LAYERS
+    for k in range(LAYERS):
+        role = "input" if k == 0 else "output" if k == LAYERS - 1 else "hidden"
+        for j in range(per):
+            net.add_neuron(f"n{k}_{j}", role=role, activation="linear" if k == 0 else "tanh",
+                           x=160.0 * k, y=40.0 * (j - per / 2))
+    pairs: set[tuple[int, int]] = set()
+    while len(pairs) < N_SYNAPSES:  # random synapses between neighbouring layers
+        k = int(rng.integers(0, LAYERS - 1))
+        pairs.add((k * per + int(rng.integers(per)), (k + 1) * per + int(rng.integers(per))))
+    for a, b in sorted(pairs):
+        net.connect(a, b, float(rng.normal(0, 0.7)))
+    return net
+
+
+def _snapshot(net, outputs, weights, names, synapses):
+    return SimpleNamespace(names=names, outputs=outputs, net_inputs=outputs * 1.5,
+                           synapses=synapses, weights=weights)
+
+
+def _median_ms(fn, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t) * 1e3)
+    return float(np.median(times))
+
+
+def run() -> None:
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([])
+    from nnsim.app.canvas import NetworkView
+    from nnsim.app.canvas.view import RESTYLE_HZ
+    from nnsim.app.document import Document
+
+    net = big_network()
+    names = tuple(net.names)
+    synapses = tuple((net.neuron(s.source).name, net.neuron(s.target).name) for s in net.synapses)
+    w0 = np.array([s.weight for s in net.synapses])
+    rng = np.random.default_rng(1)
+
+    t = time.perf_counter()
+    doc = Document(net)
+    view = NetworkView(doc)
+    view.resize(1280, 800)
+    view.show()
+    view.fit_to_view()
+    app.processEvents()
+    view.viewport().repaint()
+    build = (time.perf_counter() - t) * 1e3
+    print(f"canvas of {len(net)} neurons, {net.parameter_count} synapses, 1280x800 viewport")
+    print(f"  build (document, items, first paint): {build:8.1f} ms")
+
+    def repaint():
+        view.viewport().repaint()  # synchronous paint of the whole viewport
+
+    state = {"out": rng.uniform(-1, 1, len(names)), "w": w0.copy()}
+
+    def typical():  # a training step: everything drifts a little
+        state["out"] = np.clip(state["out"] + rng.normal(0, 0.05, len(names)), -1, 1)
+        state["w"] = state["w"] + rng.normal(0, 0.02, len(w0))
+        view.apply_snapshot(_snapshot(net, state["out"], state["w"], names, synapses))
+
+    def worst():  # every output and weight replaced
+        view.apply_snapshot(_snapshot(net, rng.uniform(-1, 1, len(names)),
+                                      rng.normal(0, 1, len(w0)), names, synapses))
+
+    def restyled(fn):  # the same, on a frame where synapse restyling is due
+        def frame():
+            view._last_restyle = 0.0
+            fn()
+        return frame
+
+    typical()
+    repaint()  # warm the snapshot's name mapping, as the first frame of a run does
+    fit_paint = _median_ms(repaint, 10)
+    print(f"  (dense canvas: synapses restyle at most {RESTYLE_HZ} times a second; "
+          "neurons recolour every frame)")
+    for label, fn in (("typical snapshot", typical), ("worst-case snapshot", worst),
+                      ("typical + restyle", restyled(typical)),
+                      ("worst + restyle", restyled(worst))):
+        apply_only = _median_ms(fn, 15)
+        total = _median_ms(lambda fn=fn: (fn(), repaint()), 15)
+        print(f"  {label:20s} apply {apply_only:6.1f} ms, apply + repaint {total:6.1f} ms"
+              f"  (target <= {TARGET_MS:.0f} ms: {total / TARGET_MS:.2f} of budget)")
+    print(f"  repaint only, whole network in view:    {fit_paint:6.1f} ms")
+    pan = _median_ms(lambda: (view.pan_by(15, 0), repaint()), 15)
+    zoom = _median_ms(lambda: (view.zoom(1.05), repaint()), 15)
+    view.resetTransform()
+    view.centerOn(800, 0)
+    close_paint = _median_ms(repaint, 10)
+    zoom_in = _median_ms(lambda: (view.pan_by(15, 0), repaint()), 15)
+    print(f"  pan step (fit to view)   {pan:6.1f} ms;  zoom step {zoom:6.1f} ms")
+    print(f"  at 100% zoom (labels, glyphs drawn): repaint {close_paint:6.1f} ms, "
+          f"pan step {zoom_in:6.1f} ms")
+    view.close()
+
+
+if __name__ == "__main__":
+    run()
