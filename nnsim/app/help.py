@@ -1,6 +1,7 @@
 """Help menu contents: About, and a table of every keyboard shortcut in the window."""
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTableWidget, QTableWidgetItem, QVBoxLayout
 
@@ -18,7 +19,7 @@ def shortcut_rows(window) -> list[tuple[str, str]]:
     rows = {}
     for action in window.findChildren(QAction):
         keys = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()]
-        keys = [k for k in keys if k]
+        keys = list(dict.fromkeys(k for k in keys if k))
         text = action.text().replace("&", "").rstrip(".…")
         if keys and text:
             rows[text] = ", ".join(keys)
@@ -32,6 +33,11 @@ def shortcuts_dialog(window) -> QDialog:
     table = QTableWidget(len(rows), 2, dialog)
     table.setHorizontalHeaderLabels(["Action", "Shortcut"])
     table.verticalHeader().hide()
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
+    table.setShowGrid(False)
+    table.setAlternatingRowColors(True)
+    table.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
+    table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
     for r, (text, keys) in enumerate(rows):
         table.setItem(r, 0, QTableWidgetItem(text))

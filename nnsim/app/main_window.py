@@ -332,8 +332,10 @@ class MainWindow(QMainWindow):
         undo = doc.undo_stack.createUndoAction(self, "&Undo")
         undo.setShortcut(QKeySequence.StandardKey.Undo)
         redo = doc.undo_stack.createRedoAction(self, "&Redo")
-        redo.setShortcuts([QKeySequence(QKeySequence.StandardKey.Redo),
-                           QKeySequence("Ctrl+Shift+Z")])
+        keys = [QKeySequence(QKeySequence.StandardKey.Redo)]
+        if QKeySequence("Ctrl+Shift+Z") not in keys:  # the platform's Redo may be Ctrl+Y
+            keys.append(QKeySequence("Ctrl+Shift+Z"))
+        redo.setShortcuts(keys)
         self.edit_menu.addAction(undo)
         self.edit_menu.addAction(redo)
         self.edit_menu.addSeparator()
