@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 INT_LIMIT = 2**31 - 1  # QSpinBox holds a C int
 FLOAT_LIMIT = 1e12
 SLIDER_STEPS = 1000
+SPIN_WIDTH = 92  # every number box of a form the same width, so they line up
 
 
 def pretty_name(name: str) -> str:
@@ -109,7 +110,7 @@ class FloatField(QWidget):
         else:
             span = hi - lo if p.minimum is not None and p.maximum is not None else abs(p.default) or 1
             self.spin.setSingleStep(10 ** math.floor(math.log10(span / 50)) if span > 0 else 0.1)
-        self.spin.setFixedWidth(104)  # equal widths keep the sliders of a form aligned
+        self.spin.setFixedWidth(SPIN_WIDTH)  # equal widths keep the sliders of a form aligned
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         self.slider: QSlider | None = None
@@ -124,6 +125,7 @@ class FloatField(QWidget):
             self.log = self.log and self._lo > 0
             self.slider = QSlider(Qt.Orientation.Horizontal, self)
             self.slider.setRange(0, SLIDER_STEPS)
+            self.slider.setMinimumWidth(56)  # still a usable handle in a narrow dock
             self.slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keyboard users have the spin box
             self.slider.valueChanged.connect(self._slider_moved)
             row.addWidget(self.slider, 1)
@@ -183,6 +185,9 @@ def make_control(p: Any) -> QWidget:
             # Short lower-case codes read as acronyms (mse, xor); longer ones as words.
             w.addItem(c.upper() if c.islower() and len(c) <= 3 else pretty_name(c), c)
         w.setCurrentIndex(list(p.choices).index(p.default))
+        # Do not let the longest choice set the dock's minimum width.
+        w.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        w.setMinimumContentsLength(8)
     elif p.type is str:
         w = QLineEdit(str(p.default))
     elif p.type is int:
@@ -266,7 +271,7 @@ class ParamForm(QWidget):
             grid.addWidget(label, row, 0, right)
             if isinstance(control, QSpinBox):
                 # Number boxes line up in one column, right; floats have their slider to the left.
-                control.setFixedWidth(104)
+                control.setFixedWidth(SPIN_WIDTH)
                 grid.addWidget(control, row, 1, Qt.AlignmentFlag.AlignRight)
             else:
                 grid.addWidget(control, row, 1)
