@@ -349,3 +349,23 @@ def test_formulas_read_like_the_slides():
     assert pretty_formula("a = sum_mu xi_i xi_j;  b = beta * Phi^T [w; b]   (remark)") == \
         "a = Σ_μ ξ_i ξ_j\nb = β · Φ^T [w; b]\n(remark)"
     assert pretty_formula("theta_meta") == "θ_meta"  # 'eta' inside a word is left alone
+
+
+def test_numbers_and_labels_stay_short_and_readable():
+    from nnsim.app.panels.param_form import compact_number, format_number, label_for, range_text
+    assert [format_number(v) for v in (0.01, 2.5, 1000.0, 1e-8, 1 / 3)] == \
+        ["0.01", "2.5", "1000", "0.00000001", "0.333333"]
+    assert [compact_number(v) for v in (100_000, 2**31 - 1, 1e6, 1e-12, 0.5)] == \
+        ["100k", "2.15G", "1M", "1e-12", "0.5"]
+    assert range_text(Param("a", float, 1.0, "", minimum=0.0)) == "≥ 0"
+    assert range_text(Param("a", float, 1.0, "")) == ""
+    assert label_for(Param("n", int, 5, "number of points (per class)")) == "Number of points"
+    assert label_for(Param("learning_rate", float, 0.1, "eta")) == "Learning rate"
+
+
+def test_progress_accepts_numpy_scalars(make_panel):
+    import numpy as np
+    panel = make_panel(FakeRule)
+    panel.show_progress(np.int64(5), {"loss": np.float64(0.5), "errors": np.int64(2),
+                                      "converged": np.bool_(False)})
+    assert panel.progress.text() == "Epoch 5 · loss 0.5 · errors 2"

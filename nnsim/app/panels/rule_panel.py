@@ -321,6 +321,8 @@ class RulePanel(QWidget):
         """A short line such as 'Epoch 12 · loss 0.0312 · accuracy 95.0 %'."""
         parts = [f"Epoch {int(epoch):,}"]
         for key, value in (metrics or {}).items():
+            if hasattr(value, "item"):
+                value = value.item()  # numpy scalars from a snapshot
             if value is None:
                 continue
             label = key.replace("_", " ")
