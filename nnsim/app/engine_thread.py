@@ -59,6 +59,7 @@ class SimulationWorker(QObject):
         super().__init__()
         self._seed = seed
         self._sim: Simulation | None = None
+        self._pending_network: tuple[Network, int] | None = None
         self._running = False
         self._speed: int | str = 1  # steps per frame, or MAX
         self._in_flight = False
@@ -84,7 +85,7 @@ class SimulationWorker(QObject):
     def play(self) -> None:
         if not self._running:
             self._running = True
-            self._rate_mark = (time.perf_counter(), self._sim.steps)
+            self._rate_mark = (time.perf_counter(), self._simulation().steps)
             self._apply_speed()
             self.running_changed.emit(True)
 
@@ -101,13 +102,13 @@ class SimulationWorker(QObject):
     @Slot(int)
     @_guarded
     def step_n(self, n: int) -> None:
-        self._sim.step(max(1, int(n)))
+        self._simulation().step(max(1, int(n)))
         self._changed()
 
     @Slot()
     @_guarded
     def reset(self) -> None:
-        self._sim.reset()
+        self._simulation().reset()
         self._changed()
 
     @Slot(object)
@@ -122,19 +123,29 @@ class SimulationWorker(QObject):
     @Slot(object, int)
     @_guarded
     def set_network(self, network: Network, revision: int) -> None:
-        self._sim.set_network(network, revision)
+        # Kept until the next step boundary: a burst of edits (a spin box held down) costs
+        # one trainer rebuild, not one per edit.
+        self._pending_network = (network, revision)
         self._changed()
+
+    def _simulation(self) -> Simulation:
+        """The simulation, with the latest edit applied."""
+        if self._pending_network is not None:
+            network, revision = self._pending_network
+            self._pending_network = None
+            self._sim.set_network(network, revision)
+        return self._sim
 
     @Slot(object)
     @_guarded
     def set_rule(self, rule) -> None:
-        self._sim.set_rule(rule)
+        self._simulation().set_rule(rule)
         self._changed()
 
     @Slot(object)
     @_guarded
     def set_dataset(self, dataset) -> None:
-        self._sim.set_dataset(dataset)
+        self._simulation().set_dataset(dataset)
         self._changed()
 
     @Slot()
@@ -156,7 +167,7 @@ class SimulationWorker(QObject):
     def _tick(self) -> None:
         if not self._running:
             return
-        sim = self._sim
+        sim = self._simulation()
         if self._speed == MAX:
             deadline = time.perf_counter() + CHUNK_SECONDS
             batch = 1
@@ -191,7 +202,7 @@ class SimulationWorker(QObject):
                 self._flush.start(max(1, int(wait * 1000) + 1))
             return
         try:
-            snapshot = self._sim.snapshot()
+            snapshot = self._simulation().snapshot()
         except Exception as exc:  # noqa: BLE001 - the worker boundary
             self._frame_wanted = False
             self.error.emit(f"{type(exc).__name__}: {exc}", traceback.format_exc())

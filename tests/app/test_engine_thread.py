@@ -180,3 +180,30 @@ def test_stop_while_running(qtbot):
     assert time.perf_counter() - t0 < 1.0
     assert not engine.is_alive()
     assert engine.stop()  # twice is harmless
+
+
+def test_a_burst_of_edits_is_applied_once(qtbot, monkeypatch):
+    from nnsim.engine.simulation import Simulation
+
+    applied = []
+    original = Simulation.set_network
+
+    def counting(self, network, revision=None):
+        applied.append(revision)
+        original(self, network, revision)
+
+    monkeypatch.setattr(Simulation, "set_network", counting)
+    engine = EngineThread()
+    rx = Receiver(engine)
+    net = latch_loop()
+    try:
+        for k in range(50):
+            net.set_bias("a", -0.5 - k / 100)
+            engine.set_network(net)
+        qtbot.waitUntil(lambda: bool(rx.snapshots) and rx.last.revision == net.revision,
+                        timeout=3000)
+        assert applied[-1] == net.revision
+        assert len(applied) < 10  # coalesced at step boundaries, not one rebuild per edit
+        assert rx.last.biases[rx.last.names.index("a")] == -0.5 - 49 / 100
+    finally:
+        assert engine.stop()
