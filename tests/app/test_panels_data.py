@@ -159,11 +159,14 @@ def test_add_undo_and_clear_points(qtbot, panel):
     assert len(panel.dataset()) == 6 and panel.source() == "drawn"
     panel.undo_point()
     assert len(panel.dataset()) == 5
+    assert panel.dataset().name == "XOR (0/1) + drawn points"
     panel.undo_point()
     np.testing.assert_array_equal(panel.dataset().X, original.X)
     np.testing.assert_array_equal(panel.dataset().y, original.y)
+    assert panel.source() == "generated" and panel.dataset().name == original.name
     panel.clear_points()
     assert len(panel.dataset()) == 0 and panel.dataset().n_features == 2
+    assert panel.dataset().name == "Drawn points" and panel.source() == "drawn"
     assert "0 points" in panel.summary.text()
     assert panel.add_point(0.1, 0.2, 1)
     panel.undo_point()

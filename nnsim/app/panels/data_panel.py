@@ -60,8 +60,6 @@ class DataPanel(QWidget):
         self.last_error = ""
         self._outputs = 1
         self._classes = 2
-        self._name = ""
-        self._source = "generated"
         self._points = Points(np.zeros((0, 2)), np.zeros(0))
         self._dataset: Dataset | None = None
         self.undo_stack = QUndoStack(self)
@@ -186,7 +184,7 @@ class DataPanel(QWidget):
 
     def source(self) -> str:
         """'generated', 'csv' or 'drawn'."""
-        return self._source
+        return self._points.source
 
     def generator_name(self) -> str | None:
         return self.generator_combo.currentData()
@@ -314,13 +312,11 @@ class DataPanel(QWidget):
     def clear_points(self) -> None:
         # Keep 1-D regression data 1-D; anything else becomes an empty plane of two inputs.
         empty = self._points.cleared() if self._is_regression() and self._points.X.shape[1] == 1 \
-            else Points(np.zeros((0, 2)), np.zeros(0))
+            else Points(np.zeros((0, 2)), np.zeros(0)).cleared()
         self.undo_stack.push(ReplacePoints("Clear points", self._points, empty, self._apply_points))
 
     def _apply_points(self, points: Points) -> None:
         self._points = points
-        self._source = "drawn"
-        self._name = "Drawn points"
         self._refresh(emit=True)
 
     def _is_regression(self) -> bool:
@@ -353,8 +349,7 @@ class DataPanel(QWidget):
         if y is not None and y.ndim == 2:
             labels = class_labels(data)
             y = labels.astype(float) if labels is not None else y
-        self._points = Points(data.X, y)
-        self._source, self._name = source, name
+        self._points = Points(data.X, y, name, source)
         self.error_label.hide()
         self.draw_message.hide()
         self.undo_stack.clear()  # point edits were relative to the data just replaced
@@ -369,9 +364,9 @@ class DataPanel(QWidget):
 
     def _refresh(self, emit: bool) -> None:
         pts = self._points
-        self._dataset = Dataset(pts.X, self._engine_targets(pts.y), name=self._name)
-        self.summary.setText(f"<b>{self._name or 'Unnamed data'}</b> "
-                             f"<span style='color:gray'>({self._source})</span><br>"
+        self._dataset = Dataset(pts.X, self._engine_targets(pts.y), name=pts.name)
+        self.summary.setText(f"<b>{pts.name or 'Unnamed data'}</b> "
+                             f"<span style='color:gray'>({pts.source})</span><br>"
                              f"{describe(self._dataset)}")
         self._check_fit()
         if emit:

@@ -15,20 +15,28 @@ from PySide6.QtGui import QUndoCommand
 
 @dataclass(frozen=True)
 class Points:
-    """Inputs X (n, d) and targets y (n,) or None, treated as immutable."""
+    """Inputs X (n, d), targets y (n,) or None, and where they came from; immutable, so undo
+    restores the name and source along with the values."""
     X: np.ndarray
     y: np.ndarray | None
+    name: str = ""
+    source: str = "generated"  # 'generated', 'csv' or 'drawn'
 
     def __len__(self) -> int:
         return self.X.shape[0]
 
+    def _drawn_name(self) -> str:
+        if self.source == "drawn" or not self.name:
+            return self.name or "Drawn points"
+        return f"{self.name} + drawn points"
+
     def added(self, row: np.ndarray, target: float) -> Points:
         X = np.vstack([self.X, np.asarray(row, dtype=float)[None, :]])
         y = np.append(self.y if self.y is not None else np.zeros(len(self)), float(target))
-        return Points(X, y)
+        return Points(X, y, self._drawn_name(), "drawn")
 
     def cleared(self) -> Points:
-        return Points(np.zeros((0, self.X.shape[1])), np.zeros(0))
+        return Points(np.zeros((0, self.X.shape[1])), np.zeros(0), "Drawn points", "drawn")
 
 
 class ReplacePoints(QUndoCommand):
