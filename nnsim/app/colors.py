@@ -64,8 +64,13 @@ def gradient(x0: float, x1: float) -> QLinearGradient:
     return grad
 
 
+_DARK_FILL = (LUT @ np.array([0.299, 0.587, 0.114])) < 150  # luminance of each entry
+
+
 def readable_on(index: int) -> QColor:
     """Dark or light ink for text and glyphs drawn over LUT entry `index`."""
-    r, g, b = LUT[index]
-    luminance = 0.299 * r + 0.587 * g + 0.114 * b
-    return QColor(255, 255, 255) if luminance < 150 else QColor(38, 50, 56)
+    return QColor(255, 255, 255) if _DARK_FILL[index] else QColor(38, 50, 56)
+
+
+def is_dark(index: int) -> bool:
+    return bool(_DARK_FILL[index])

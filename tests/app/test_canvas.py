@@ -296,3 +296,53 @@ def test_view_actions(make_view):
     acts["Show Values"].trigger()
     assert view.canvas.overlay.show_values
     assert [a.isChecked() for a in view.tool_actions()] == [True, False, False]
+
+
+def _pixel(view, xy):
+    img = view.grab().toImage()
+    p = view.mapFromScene(QPointF(*xy))
+    return img.pixelColor(p.x(), p.y()).getRgb()[:3]
+
+
+def test_synapse_colour_follows_edits_and_undo_through_the_background_cache(make_view):
+    doc, view = make_view(small_net())
+    view.zoom(2.0)
+    view.centerOn(300, 0)
+    blue = _pixel(view, (300, 0))  # b -> c has weight -1
+    assert blue[2] > blue[0] + 40
+    doc.set_weight("b", "c", 1.0)
+    orange = _pixel(view, (300, 0))
+    assert orange[0] > orange[2] + 40
+    doc.undo_stack.undo()
+    assert _pixel(view, (300, 0)) == blue
+    doc.move_neurons({"c": (400, 100)})  # the line moves away from where it was
+    gone = _pixel(view, (300, 0))
+    assert min(gone) > 200 and max(gone) - min(gone) < 6  # background grey, no synapse colour
+
+
+def test_dense_canvas_restyles_synapses_at_a_limited_rate(make_view, qtbot):
+    from nnsim.app.canvas import view as view_module
+    doc, view = make_view(small_net())
+    names = tuple(doc.network.names)
+    snap = SimpleNamespace(names=names, outputs=np.zeros(3), net_inputs=np.zeros(3),
+                           synapses=(("a", "b"), ("b", "c")), weights=np.array([0.5, 2.0]))
+    view.canvas.synapse_layer.visible_count = view_module.DENSE  # pretend thousands are in view
+    view._last_restyle = view_module.time.monotonic()
+    view.apply_snapshot(snap)
+    assert view.canvas.shown_weights.tolist() == [0.5, 2.0]
+    assert view._restyle_timer.isActive()  # the lines catch up shortly
+    qtbot.waitUntil(lambda: not view._restyle_timer.isActive(), timeout=2000)
+    buckets = view.canvas.synapse_layer._buckets
+    assert buckets[1] == 2 * buckets.max() // 2 and buckets[1] > buckets[0]
+
+
+def test_snapshot_weights_repaint_the_cached_lines(make_view):
+    doc, view = make_view(small_net())
+    view.zoom(2.0)
+    view.centerOn(300, 0)
+    assert _pixel(view, (300, 0))[2] > _pixel(view, (300, 0))[0] + 40  # blue: w = -1
+    snap = SimpleNamespace(names=("b",), outputs=np.zeros(1), net_inputs=np.zeros(1),
+                           synapses=(("b", "c"),), weights=np.array([1.0]))
+    view.apply_snapshot(snap)
+    orange = _pixel(view, (300, 0))
+    assert orange[0] > orange[2] + 40

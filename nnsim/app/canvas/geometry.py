@@ -129,7 +129,7 @@ def compute(pos: np.ndarray, src: np.ndarray, tgt: np.ndarray,
         tip[idx] = np.column_stack([cx[:, 0] + LOOP_RADIUS * np.cos(_LOOP_TIP),
                                     cy[:, 0] + LOOP_RADIUS * np.sin(_LOOP_TIP)])
         direction[idx] = _unit(tip[idx] - np.column_stack([px[:, -1], py[:, -1]]))
-        label[idx] = np.column_stack([cx[:, 0], cy[:, 0] - LOOP_RADIUS - 7.0])
+        label[idx] = np.column_stack([cx[:, 0], cy[:, 0] - LOOP_RADIUS - 9.0])
         pieces.append((idx, px, py))
 
     if not pieces:

@@ -49,4 +49,12 @@ def paint_hint(painter: QPainter, viewport: QRectF, text: str, centred: bool = F
     if centred:
         painter.drawText(viewport, Qt.AlignmentFlag.AlignCenter, text)
     else:
-        painter.drawText(QPointF(viewport.left() + 12, viewport.bottom() - 12 - fm.descent()), text)
+        w = min(fm.horizontalAdvance(text), viewport.width() - 220)  # clear of the legend
+        plate = QRectF(viewport.left() + 8, viewport.bottom() - 12 - fm.height() - 4,
+                       w + 10, fm.height() + 6)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(PANEL)
+        painter.drawRoundedRect(plate, 4, 4)
+        painter.setPen(MUTED)
+        text = fm.elidedText(text, Qt.TextElideMode.ElideRight, w)
+        painter.drawText(QPointF(plate.left() + 5, plate.bottom() - 3 - fm.descent()), text)

@@ -9,12 +9,22 @@ import math
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
+from PySide6.QtGui import (
+    QColor,
+    QFontMetricsF,
+    QPainter,
+    QPen,
+    QPixmap,
+    QStaticText,
+    QTransform,
+)
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
-from nnsim.app.colors import readable_on
+from nnsim.app.colors import LEVELS, is_dark, readable_on
 
-from .shapes import ACCENT, INK, MUTED, RADIUS, glyph_paths, ui_font
+from .shapes import ACCENT, GLYPH_H, GLYPH_W, INK, MUTED, RADIUS, glyph_paths, ui_font
+
+GLYPH_BOX = (GLYPH_W + 2.0, GLYPH_H + 2.0)  # half extents of a glyph's pixmap, scene units
 
 MAX_LABELLED = 800  # more neurons than this in view: names would be unreadable clutter
 
@@ -39,6 +49,9 @@ class Overlay(QGraphicsItem):
         self._bold = ui_font(8.5, bold=True)
         self._small = ui_font(7.5)
         self._rect = QRectF()
+        self._texts: dict[str, QStaticText] = {}
+        self._glyphs: dict[tuple, QPixmap] = {}
+        self._font.setPointSizeF(8.5)
 
     def refresh_bounds(self, rect: QRectF) -> None:
         self.prepareGeometryChange()
@@ -80,42 +93,70 @@ class Overlay(QGraphicsItem):
 
     def _paint_neurons(self, painter: QPainter, visible: np.ndarray, lod: float) -> None:
         s = self.s
-        fm = QFontMetricsF(self._font)
-        light = QPen(QColor(0, 0, 0, 0), 0.8)
+        plate = QColor(250, 251, 252, 215)
         for i in visible.tolist():
             px, py = s.pos[i]
-            ink = readable_on(int(s.colour[i]))
-            curve, axis = glyph_paths(s.activations[i])
-            painter.save()
-            painter.translate(px, py + 0.5)
-            faint = QColor(ink)
-            faint.setAlpha(90)
-            light.setColor(faint)
-            painter.setPen(light)
-            painter.drawPath(axis)
-            painter.setPen(QPen(ink, 1.5, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
-                                Qt.PenJoinStyle.RoundJoin))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawPath(curve)
-            painter.restore()
+            glyph = self._glyph(s.activations[i], is_dark(int(s.colour[i])), lod)
+            painter.drawPixmap(QRectF(px - GLYPH_BOX[0], py + 0.5 - GLYPH_BOX[1],
+                                      2 * GLYPH_BOX[0], 2 * GLYPH_BOX[1]), glyph,
+                               QRectF(glyph.rect()))
             # the name under the neuron, on a soft plate so synapses do not cross it
-            name = s.names[i]
-            w = fm.horizontalAdvance(name)
+            text = self._text(s.names[i])
+            w, h = text.size().width(), text.size().height()
             top = py + RADIUS + 3
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor(250, 251, 252, 215))
-            painter.drawRoundedRect(QRectF(px - w / 2 - 3, top, w + 6, fm.height()), 3, 3)
-            painter.setFont(self._font)
+            painter.setBrush(plate)
+            painter.drawRoundedRect(QRectF(px - w / 2 - 3, top, w + 6, h), 3, 3)
             painter.setPen(INK)
-            painter.drawText(QPointF(px - w / 2, top + fm.ascent()), name)
+            painter.setFont(self._font)
+            painter.drawStaticText(QPointF(px - w / 2, top), text)
             if self.show_values:
-                self._paint_value(painter, i, px, py)
+                self._paint_value(painter, i, px, top + h + 2)
 
-    def _paint_value(self, painter: QPainter, i: int, px: float, py: float) -> None:
-        text = "y=" + format_value(float(self.s.outputs[i]))
+    def _text(self, name: str) -> QStaticText:
+        text = self._texts.get(name)
+        if text is None:
+            if len(self._texts) > 5000:
+                self._texts.clear()
+            text = self._texts[name] = QStaticText(name)
+            text.setTextFormat(Qt.TextFormat.PlainText)
+            text.prepare(QTransform(), self._font)
+        return text
+
+    def _glyph(self, activation: str, on_dark: bool, lod: float) -> QPixmap:
+        """The unit's icon rendered once per zoom level: blitting beats stroking a curve."""
+        key = (activation, on_dark, round(lod, 2))
+        pix = self._glyphs.get(key)
+        if pix is None:
+            if len(self._glyphs) > 300:
+                self._glyphs.clear()
+            w, h = (int(np.ceil(2 * b * lod)) + 1 for b in GLYPH_BOX)
+            pix = QPixmap(w, h)
+            pix.fill(Qt.GlobalColor.transparent)
+            ink = readable_on(0 if on_dark else LEVELS // 2)
+            faint = QColor(ink)
+            faint.setAlpha(90)
+            curve, axis = glyph_paths(activation)
+            p = QPainter(pix)
+            p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            p.scale(w / (2 * GLYPH_BOX[0]), h / (2 * GLYPH_BOX[1]))
+            p.translate(*GLYPH_BOX)
+            p.setPen(QPen(faint, 0.8))
+            p.drawPath(axis)
+            p.setPen(QPen(ink, 1.5, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
+                          Qt.PenJoinStyle.RoundJoin))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawPath(curve)
+            p.end()
+            self._glyphs[key] = pix
+        return pix
+
+    def _paint_value(self, painter: QPainter, i: int, px: float, top: float) -> None:
+        """The output under the name (above would collide with a self-loop)."""
+        text = "y = " + format_value(float(self.s.outputs[i]))
         fm = QFontMetricsF(self._bold)
         w = fm.horizontalAdvance(text)
-        rect = QRectF(px - w / 2 - 4, py - RADIUS - fm.height() - 4, w + 8, fm.height() + 1)
+        rect = QRectF(px - w / 2 - 4, top, w + 8, fm.height() + 1)
         painter.setPen(QPen(QColor(207, 216, 220), 0.8))
         painter.setBrush(QColor(255, 255, 255, 235))
         painter.drawRoundedRect(rect, 4, 4)

@@ -14,7 +14,7 @@ import numpy as np
 from pyqtgraph.functions import arrayToQPath
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
+from PySide6.QtWidgets import QGraphicsItem
 
 from nnsim.app.colors import LUT, level_indices
 
@@ -23,6 +23,8 @@ from .shapes import ACCENT
 
 STRENGTHS = 8  # width levels per sign
 MIN_WIDTH, MAX_WIDTH = 0.8, 4.5
+# weakest first, alternating signs, so strong synapses of either sign stay on top
+DRAW_ORDER = [b for k in range(STRENGTHS) for b in (k, STRENGTHS + k)]
 DENSE = 3000  # visible synapses above which lines are drawn without antialiasing
 _DISC = np.linspace(0.0, 2 * np.pi, 13)[:-1]
 
@@ -103,7 +105,9 @@ class SynapseLayer(QGraphicsItem):
     def _invalidate_lines(self) -> None:
         scene = self.scene()
         if scene is not None:
-            scene.invalidate(QRectF(), QGraphicsScene.SceneLayer.BackgroundLayer)  # all of it
+            for view in scene.views():
+                view.resetCachedContent()  # the lines are in each view's background cache
+            self.update()
 
     def set_emphasis(self, name: str, indices) -> None:
         """Highlight synapses under `name` ('hover', 'selected'); empty removes it."""
@@ -182,7 +186,7 @@ class SynapseLayer(QGraphicsItem):
     def paint(self, painter, option, widget=None) -> None:
         """The highlights only (see paint_lines)."""
         painter.setRenderHint(painter.RenderHint.Antialiasing, True)
-        for name, alpha, extra in (("selected", 110, 7.0), ("hover", 70, 6.0)):
+        for name, alpha, extra in (("selected", 80, 7.0), ("hover", 55, 6.0)):
             if name in self._emphasis:
                 colour = QColor(ACCENT)
                 colour.setAlpha(alpha)
@@ -211,7 +215,8 @@ class SynapseLayer(QGraphicsItem):
         dense = n_visible >= DENSE
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.setRenderHint(painter.RenderHint.Antialiasing, not dense)
-        for (pen, _), path in zip(self._styles, self._lines):
+        for b in DRAW_ORDER:
+            (pen, _), path = self._styles[b], self._lines[b]
             if not path.isEmpty():
                 if dense and pen.widthF() * lod < 1.5:
                     pen = QPen(pen.color(), 0)  # a cosmetic hairline: the fast line rasteriser
@@ -219,7 +224,8 @@ class SynapseLayer(QGraphicsItem):
                 painter.drawPath(path)
         painter.setRenderHint(painter.RenderHint.Antialiasing, True)
         painter.setPen(Qt.PenStyle.NoPen)
-        for (_, brush), path in zip(self._styles, self._marks):
+        for b in DRAW_ORDER:
+            brush, path = self._styles[b][1], self._marks[b]
             if not path.isEmpty():
                 painter.fillPath(path, brush)
 
