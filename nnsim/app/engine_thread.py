@@ -37,11 +37,7 @@ def _guarded(method):
         try:
             return method(self, *args)
         except Exception as exc:  # noqa: BLE001 - the worker boundary
-            self._running = False
-            self._timer.stop()
-            self.running_changed.emit(False)
-            summary = f"{type(exc).__name__}: {exc}"
-            self.error.emit(summary, traceback.format_exc())
+            self._report(exc)
             self._frame_wanted = True
             self._maybe_emit()
 
@@ -158,6 +154,15 @@ class SimulationWorker(QObject):
         self._changed()
 
     # ------------------------------------------------------------------ running
+    def _report(self, exc: Exception) -> None:
+        """Stop running (an error repeated every frame would flood the GUI) and report."""
+        if self._running:
+            self._running = False
+            self._timer.stop()
+            self._rate = 0.0
+            self.running_changed.emit(False)
+        self.error.emit(f"{type(exc).__name__}: {exc}", traceback.format_exc())
+
     def _apply_speed(self) -> None:
         # A fixed number of steps per frame ticks at the frame rate; MAX ticks as often as the
         # event loop allows, each tick a chunk of about CHUNK_SECONDS.
@@ -205,7 +210,7 @@ class SimulationWorker(QObject):
             snapshot = self._simulation().snapshot()
         except Exception as exc:  # noqa: BLE001 - the worker boundary
             self._frame_wanted = False
-            self.error.emit(f"{type(exc).__name__}: {exc}", traceback.format_exc())
+            self._report(exc)
             return
         self._frame_wanted = False
         self._in_flight = True

@@ -207,3 +207,30 @@ def test_a_burst_of_edits_is_applied_once(qtbot, monkeypatch):
         assert rx.last.biases[rx.last.names.index("a")] == -0.5 - 49 / 100
     finally:
         assert engine.stop()
+
+
+def test_a_failing_snapshot_stops_the_run_instead_of_flooding(qtbot, monkeypatch):
+    from nnsim.engine.simulation import Simulation
+
+    original = Simulation.snapshot
+
+    def failing(self):
+        if self.steps >= 5:
+            raise ValueError("cannot draw this")
+        return original(self)
+
+    monkeypatch.setattr(Simulation, "snapshot", failing)
+    engine = EngineThread()
+    rx = Receiver(engine)
+    try:
+        engine.set_network(latch_loop())
+        engine.play()
+        qtbot.waitUntil(lambda: bool(rx.errors), timeout=3000)
+        qtbot.waitUntil(lambda: not engine.running, timeout=3000)
+        qtbot.wait(300)
+        assert len(rx.errors) == 1 and rx.errors[0][0] == "ValueError: cannot draw this"
+        monkeypatch.setattr(Simulation, "snapshot", original)
+        engine.reset()
+        qtbot.waitUntil(lambda: bool(rx.snapshots) and rx.last.step == 0, timeout=3000)
+    finally:
+        assert engine.stop()
