@@ -62,6 +62,17 @@ def test_every_generator_gets_a_form_with_its_defaults(panel, key):
     assert panel.source() == "generated"
 
 
+def test_a_lesson_value_outside_the_declaration_is_refused(panel):
+    before = panel.dataset()
+    with pytest.raises(ValueError, match="'n' must be in 4 … 100k, not 1000000"):
+        panel.set_generator("moons", n=1_000_000)
+    with pytest.raises(ValueError, match="'gate' cannot be 'maybe'"):
+        panel.set_generator("truth_table", gate="maybe")
+    with pytest.raises(ValueError, match="no parameter 'size'"):
+        panel.set_generator("moons", size=3)
+    assert panel.dataset() is before
+
+
 def test_size_and_seed_choose_the_data(panel):
     assert panel.set_generator("moons", n=50, seed=3)
     first = panel.dataset()

@@ -326,6 +326,11 @@ def test_progress_and_data_lines(make_panel):
     assert "2 classes" in panel.data_label.text()
     panel.set_dataset(Dataset([[0, 0], [1, 1]], name="inputs only"))
     assert "needs targets" in panel.data_label.text()
+    panel.set_dataset(data)
+    panel.set_enabled_for(Network.layered([2, 3]))  # the data no longer fit the network
+    assert "1 target column; the network has 3 outputs" in panel.data_label.text()
+    panel.set_enabled_for(Network.layered([2, 1]))
+    assert "target column" not in panel.data_label.text()
 
 
 def test_tab_order_follows_the_panel_top_to_bottom(make_panel):

@@ -50,6 +50,25 @@ def label_for(p: Any) -> str:
     return pretty_name(p.name)
 
 
+def check_value(p: Any, value: Any) -> Any:
+    """The value if it fits the declaration (type, choices, range), else ValueError naming the
+    parameter: a lesson's out-of-range value must not be clamped silently by a spin box."""
+    if hasattr(p, "validate"):
+        return p.validate(value)
+    what = f"parameter {p.name!r}"
+    if p.type is bool or p.type is str:
+        if not isinstance(value, p.type) or (p.choices and value not in p.choices):
+            raise ValueError(f"{what} cannot be {value!r}")
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
+            or (p.type is int and value != int(value)):
+        raise ValueError(f"{what} must be {'a whole number' if p.type is int else 'a number'}, "
+                         f"not {value!r}")
+    if (p.minimum is not None and value < p.minimum) or (p.maximum is not None and value > p.maximum):
+        raise ValueError(f"{what} must be in {range_text(p)}, not {value}")
+    return p.type(value)
+
+
 def format_number(value: float) -> str:
     """Short, exponent-free text for a number: 0.01, 2.5, 1000, 0.00000001."""
     value = float(value)
@@ -291,10 +310,13 @@ class ParamForm(QWidget):
         return {name: read_control(w) for name, w in self.controls.items()}
 
     def set_values(self, values: dict[str, Any]) -> None:
-        """Show these values without emitting `changed` (unknown names are an error)."""
+        """Show these values without emitting `changed`; an unknown name or a value outside the
+        declaration raises ValueError and changes nothing."""
         unknown = set(values) - set(self.controls)
         if unknown:
             raise ValueError(f"no parameter {sorted(unknown)[0]!r}; the parameters are "
                              f"{', '.join(self.controls) or 'none'}")
-        for name, value in values.items():
+        declared = {p.name: p for p in self.params}
+        checked = {name: check_value(declared[name], value) for name, value in values.items()}
+        for name, value in checked.items():
             write_control(self.controls[name], value)

@@ -136,6 +136,8 @@ class RulePanel(QWidget):
         self.rule_class = rule_class
         self._applies = Applicability(True)
         self._running = False
+        self._outputs = 0  # the network's outputs, once known
+        self._dataset: Dataset | None = None
         self._throttle = Throttler(self._emit_params, parent=self) if throttle_ms is None \
             else Throttler(self._emit_params, throttle_ms, self)
         self.setStyleSheet(WARNING_STYLE + FORMULA_STYLE)
@@ -289,6 +291,8 @@ class RulePanel(QWidget):
     def set_enabled_for(self, net: Any) -> Applicability:
         """Enable the panel if the rule applies to `net`; otherwise disable it and say why."""
         self._applies = applicability(self.rule_class, net)
+        self._outputs = len(getattr(net, "outputs", ()) or ())
+        self.set_dataset(self._dataset)  # the data may no longer fit the network
         ok = bool(self._applies)
         self.body.setEnabled(ok)
         self.reason.setText(self._applies.reason)
@@ -306,6 +310,7 @@ class RulePanel(QWidget):
         return bool(self._applies)
 
     def set_dataset(self, dataset: Dataset | None) -> None:
+        self._dataset = dataset
         if dataset is None:
             text = "No dataset chosen: pick one in the Data panel."
         else:
@@ -315,6 +320,11 @@ class RulePanel(QWidget):
                 text += "<br><i>Uses the inputs only; targets are ignored.</i>"
             elif dataset.y is None:
                 text += "<br><span style='color:#b00020'>This rule needs targets.</span>"
+            elif self._outputs and dataset.targets.shape[1] != self._outputs:
+                columns = dataset.targets.shape[1]
+                text += (f"<br><span style='color:#b00020'>The data have {columns} target "
+                         f"column{'s' if columns != 1 else ''}; the network has "
+                         f"{self._outputs} output{'s' if self._outputs != 1 else ''}.</span>")
         self.data_label.setText(text)
 
     def show_progress(self, epoch: int, metrics: dict[str, Any] | None = None) -> None:
