@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
 from nnsim import __version__
 
@@ -67,6 +68,11 @@ def run_app(path: str | None, network) -> int:
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationVersion(__version__)
+    icon = Path(__file__).resolve().parents[2] / "resources" / "icons" / "nnsim.svg"
+    if icon.exists():
+        from PySide6.QtGui import QIcon
+
+        app.setWindowIcon(QIcon(str(icon)))
 
     from nnsim.app.document import Document
     from nnsim.app.main_window import MainWindow
