@@ -295,6 +295,13 @@ def _weights_block(p: Plan, layout: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _untrainable(acts: set[str]) -> str:
+    if not acts & {"step", "sign"}:
+        return "\n"
+    return ("\n# Note: step and sign units have no gradient, so training cannot pass through them;\n"
+            "# swap them for sigmoid or tanh units to train this network.\n")
+
+
 def _loss(p: Plan) -> tuple[str, str]:
     """(Keras loss name, metrics) fitting the output units, as the lecture's snippet does."""
     acts = {g.activation for g in p.groups if set(g.units) & set(p.output_names)}
@@ -415,7 +422,8 @@ def keras_code(net: Network, p: Plan) -> str:
                    f"  # outputs: {_names(p.output_names)}\n")
     out.append("\n" + "\n".join(sets) + "\n")
     loss, metrics = _loss(p)
-    out.append("\n# Train it further with your own data, as in the lecture:\n"
+    out.append(_untrainable(acts))
+    out.append("# Train it further with your own data, as in the lecture:\n"
                f'# model.compile(optimizer="adam", loss="{loss}", metrics={metrics})\n'
                "# model.fit(x_train, y_train, epochs=10, batch_size=32, "
                "validation_data=(x_test, y_test))\n")
@@ -542,7 +550,8 @@ def pytorch_code(net: Network, p: Plan) -> str:
     out.append("\nwith torch.no_grad():  # nn.Linear keeps its weight as (out, in): W transposed\n"
                + "".join(f"    {c}\n" for c in copies))
     loss, _ = _loss(p)
-    out.append("\n# Train it further with your own data (float64 tensors x_train, y_train):\n"
+    out.append(_untrainable(acts))
+    out.append("# Train it further with your own data (float64 tensors x_train, y_train):\n"
                "# optimizer = torch.optim.Adam(model.parameters())\n"
                f"# loss_fn = {TORCH_LOSS[loss]}\n"
                "# for epoch in range(10):\n"
