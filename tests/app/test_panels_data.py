@@ -240,6 +240,9 @@ def test_points_on_one_input_regression_are_input_and_target(panel):
     assert data.X.shape == (11, 1) and data.X[-1, 0] == 1.0 and data.y[-1] == 0.5
     panel.clear_points()
     assert panel.dataset().n_features == 1
+    assert panel.add_point(-1.0, 2.0)  # drawing a function from scratch
+    np.testing.assert_array_equal(panel.dataset().X, [[-1.0]])
+    np.testing.assert_array_equal(panel.dataset().y, [2.0])
 
 
 def test_points_cannot_be_drawn_on_three_inputs(panel, tmp_path):

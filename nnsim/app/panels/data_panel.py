@@ -284,7 +284,7 @@ class DataPanel(QWidget):
         label = self.drawing_class() if label is None else label
         if pts.y is not None and pts.y.ndim != 1:
             return self._refuse("Points cannot be drawn on data with several target columns.")
-        if pts.X.shape[1] == 1 and self._is_regression():
+        if pts.X.shape[1] == 1 and (len(pts) == 0 or self._is_regression()):
             after, text = pts.added([x], y), "Add point"
         elif pts.X.shape[1] != 2:
             return self._refuse(f"Points can be drawn on two-input data only; this data has "
