@@ -80,7 +80,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_toolbars()
         self.resize(1280, 800)
-        self._restore_layout()
+        self.restore_layout()
 
     # ------------------------------------------------------------------ docks
     def add_dock(self, title: str, widget: QWidget, name: str,
@@ -351,7 +351,9 @@ class MainWindow(QMainWindow):
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
 
     # ------------------------------------------------------------------ layout and closing
-    def _restore_layout(self) -> None:
+    def restore_layout(self) -> None:
+        """Geometry and dock layout as last saved.  Code that adds docks after start-up calls
+        it again, so those docks return to their saved places too."""
         geometry = self.settings.value("window/geometry")
         state = self.settings.value("window/state")
         if isinstance(geometry, QByteArray):

@@ -244,7 +244,7 @@ def test_layout_remembered(qtbot):
     second = MainWindow()
     qtbot.addWidget(second)
     second.add_dock("Plots", QLabel("plots"), "plotsDock")
-    second._restore_layout()  # docks added after start-up are restored by the caller
+    second.restore_layout()  # docks added after start-up are restored by the caller
     second.show()
     assert second.findChild(QDockWidget, "inspectorDock").isFloating()
     assert not second.findChild(QDockWidget, "plotsDock").isVisible()
