@@ -295,7 +295,7 @@ def test_view_actions(make_view):
     assert pos_of(doc, "a") == (0.0, 0.0) and pos_of(doc, "c") == (320.0, 0.0)
     acts["Show Values"].trigger()
     assert view.canvas.overlay.show_values
-    assert [a.isChecked() for a in view.tool_actions()] == [True, False, False]
+    assert [a.isChecked() for a in view.tool_actions()[:3]] == [True, False, False]
 
 
 def _pixel(view, xy):

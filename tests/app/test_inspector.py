@@ -85,15 +85,24 @@ def test_rename(setup):
 
 
 def test_toolbar_sets_role_and_unit_of_new_neurons(qtbot):
+    from PySide6.QtWidgets import QToolBar
+
     doc = Document()
     view = NetworkView(doc)
     bar = CanvasToolBar(view)
-    qtbot.addWidget(view)
-    qtbot.addWidget(bar)
+    other = QToolBar()  # as the main window does: tool_actions() into its own toolbar
+    other.addActions(view.tool_actions())
+    for w in (view, bar, other):
+        qtbot.addWidget(w)
+    assert len(view.tool_actions()) == 5
     bar.role_combo.setCurrentIndex(bar.role_combo.findData("output"))
     bar.unit_combo.setCurrentIndex(bar.unit_combo.findData("relu"))
     assert (view.new_neuron_role, view.new_neuron_activation) == ("output", "relu")
     assert view.tool == "neuron"
+    mirror = other.widgetForAction(view.tool_actions()[4])
+    assert mirror.currentData() == "relu"  # every combo follows the view
     bar.role_combo.setCurrentIndex(bar.role_combo.findData("input"))
     assert view.new_neuron_activation == "linear"
-    assert len(bar.actions()) >= 3
+    assert bar.unit_combo.currentData() == "linear"
+    with pytest.raises(ValueError):
+        view.new_neuron_role = "boss"

@@ -1,45 +1,62 @@
-"""CanvasToolBar: the tools, and the role and unit that the neuron tool will place."""
+"""The tools, and the role and unit that the neuron tool will place, for any toolbar.
+
+`ChoiceAction` is a QWidgetAction: every toolbar it is added to gets its own combo box, and all
+of them follow the view's `new_neuron_role` / `new_neuron_activation`.
+"""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QLabel, QToolBar
+from PySide6.QtWidgets import QComboBox, QToolBar, QWidgetAction
 
 from nnsim.engine.network import ROLES
 from nnsim.engine.units import ACTIVATIONS, get_unit
 
 
+class ChoiceAction(QWidgetAction):
+    def __init__(self, view, attribute: str, choices: list[tuple[str, str]], tip: str) -> None:
+        super().__init__(view)
+        self.view, self.attribute, self.choices = view, attribute, choices
+        self.setText(tip)
+        self.setToolTip(tip)
+
+    def createWidget(self, parent) -> QComboBox:  # noqa: N802 - Qt's name
+        combo = QComboBox(parent)
+        combo.setToolTip(self.toolTip())
+        for label, value in self.choices:
+            combo.addItem(label, value)
+
+        def show_current() -> None:
+            combo.blockSignals(True)
+            combo.setCurrentIndex(combo.findData(getattr(self.view, self.attribute)))
+            combo.blockSignals(False)
+
+        def chosen() -> None:
+            setattr(self.view, self.attribute, combo.currentData())
+            self.view.set_tool("neuron")  # choosing what to place means placing comes next
+
+        show_current()
+        combo.currentIndexChanged.connect(chosen)
+        self.view.new_neuron_changed.connect(show_current)
+        return combo
+
+
+def choice_actions(view) -> list[ChoiceAction]:
+    roles = [(r.capitalize(), r) for r in ROLES]
+    units = [(get_unit(a).label, a) for a in ACTIVATIONS]
+    return [ChoiceAction(view, "new_neuron_role", roles, "Role of neurons the neuron tool adds"),
+            ChoiceAction(view, "new_neuron_activation", units,
+                         "Unit (activation) of neurons the neuron tool adds")]
+
+
 class CanvasToolBar(QToolBar):
+    """A ready-made toolbar: the three tools, then role and unit."""
+
     def __init__(self, view, parent=None) -> None:
         super().__init__("Canvas", parent)
         self.setObjectName("CanvasToolBar")  # so QMainWindow.saveState can remember it
         self.view = view
-        for act in view.tool_actions():
-            self.addAction(act)
+        tools = view.tool_actions()
+        self.addActions(tools[:3])
         self.addSeparator()
-        self.addWidget(QLabel(" Role "))
-        self.role_combo = QComboBox()
-        self.role_combo.setToolTip("Role of neurons added with the neuron tool")
-        for role in ROLES:
-            self.role_combo.addItem(role.capitalize(), role)
-        self.addWidget(self.role_combo)
-        self.addWidget(QLabel(" Unit "))
-        self.unit_combo = QComboBox()
-        self.unit_combo.setToolTip("Unit (activation) of neurons added with the neuron tool")
-        for act in ACTIVATIONS:
-            self.unit_combo.addItem(get_unit(act).label, act)
-        self.addWidget(self.unit_combo)
-        self.role_combo.setCurrentIndex(self.role_combo.findData(view.new_neuron_role))
-        self.unit_combo.setCurrentIndex(self.unit_combo.findData(view.new_neuron_activation))
-        self.role_combo.currentIndexChanged.connect(self._role_changed)
-        self.unit_combo.currentIndexChanged.connect(self._unit_changed)
-
-    def _role_changed(self) -> None:
-        role = self.role_combo.currentData()
-        self.view.new_neuron_role = role
-        # an input is a clamped value: linear is its natural unit, as the engine's default
-        if role == "input":
-            self.unit_combo.setCurrentIndex(self.unit_combo.findData("linear"))
-        self.view.set_tool("neuron")
-
-    def _unit_changed(self) -> None:
-        self.view.new_neuron_activation = self.unit_combo.currentData()
-        self.view.set_tool("neuron")
+        self.addActions(tools[3:])
+        self.role_combo = self.widgetForAction(tools[3])
+        self.unit_combo = self.widgetForAction(tools[4])

@@ -15,11 +15,14 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QPainter, QPen
 from PySide6.QtWidgets import QApplication, QGraphicsView
 
 from nnsim.app.document import Document, fragment
+from nnsim.engine.network import ROLES
+from nnsim.engine.units import ACTIVATIONS
 
 from .legend import paint_hint, paint_legend
 from .scene import NetworkScene
 from .shapes import BACKGROUND, GRID
 from .synapses import DENSE
+from .toolbar import choice_actions
 from .tools import TOOL_HINTS, Interaction
 
 MIME = "application/x-nnsim-fragment"
@@ -30,6 +33,7 @@ RESTYLE_HZ = 5  # synapse restyles per second on a dense canvas
 class NetworkView(QGraphicsView):
     selection_changed = Signal(list)
     tool_changed = Signal(str)
+    new_neuron_changed = Signal()
 
     def __init__(self, document: Document, parent=None) -> None:
         super().__init__(parent)
@@ -56,8 +60,7 @@ class NetworkView(QGraphicsView):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.snap_to_grid = False
-        self.new_neuron_role = "hidden"
-        self.new_neuron_activation = "sigmoid"
+        self._new_role, self._new_activation = "hidden", "sigmoid"
         self.tool = "select"
         self._last_selection: list[str] = []
         self.interaction = Interaction(self)
@@ -140,6 +143,32 @@ class NetworkView(QGraphicsView):
             self.selection_changed.emit(names)
 
     # ------------------------------------------------------------------ tools
+    @property
+    def new_neuron_role(self) -> str:
+        return self._new_role
+
+    @new_neuron_role.setter
+    def new_neuron_role(self, role: str) -> None:
+        if role not in ROLES:
+            raise ValueError(f"unknown role {role!r}; choose one of {', '.join(ROLES)}")
+        if role != self._new_role:
+            self._new_role = role
+            if role == "input":  # an input is a clamped value: linear, as the engine's default
+                self._new_activation = "linear"
+            self.new_neuron_changed.emit()
+
+    @property
+    def new_neuron_activation(self) -> str:
+        return self._new_activation
+
+    @new_neuron_activation.setter
+    def new_neuron_activation(self, activation: str) -> None:
+        if activation not in ACTIVATIONS:
+            raise ValueError(f"unknown unit {activation!r}; choose one of {', '.join(ACTIVATIONS)}")
+        if activation != self._new_activation:
+            self._new_activation = activation
+            self.new_neuron_changed.emit()
+
     def set_tool(self, name: str) -> None:
         if name not in TOOL_HINTS:
             raise ValueError(f"unknown tool {name!r}; choose one of {', '.join(TOOL_HINTS)}")
@@ -348,6 +377,7 @@ class NetworkView(QGraphicsView):
             self.addAction(act)
             self._tool_actions[name] = act
         self._tool_actions["select"].setChecked(True)
+        self._choice_actions = choice_actions(self)
 
     def document_auto_layout(self) -> None:
         self.document.auto_layout()
@@ -360,7 +390,9 @@ class NetworkView(QGraphicsView):
         return list(self._view_actions)
 
     def tool_actions(self) -> list[QAction]:
-        return list(self._tool_actions.values())
+        """Select, Add Neuron, Connect (an exclusive group), then role and unit combo boxes
+        (QWidgetActions) for the neuron tool."""
+        return list(self._tool_actions.values()) + list(self._choice_actions)
 
     def tool_group(self) -> QActionGroup:
         return self._tool_group
