@@ -346,3 +346,42 @@ def test_snapshot_weights_repaint_the_cached_lines(make_view):
     view.apply_snapshot(snap)
     orange = _pixel(view, (300, 0))
     assert orange[0] > orange[2] + 40
+
+
+def test_hover_highlights_the_neurons_synapses(make_view):
+    doc, view = make_view(small_net())
+    view.apply_snapshot(SimpleNamespace(names=("b",), outputs=np.array([0.25]),
+                                        net_inputs=np.array([0.5]), synapses=(),
+                                        weights=np.zeros(0)))
+    _send(view, QEvent.Type.MouseMove, (205, 3), button=Qt.MouseButton.NoButton,
+          buttons=Qt.MouseButton.NoButton)
+    c = view.canvas
+    assert c.hover_id == doc.network.neuron("b").id
+    assert c.synapse_layer._emphasis["hover"][0].tolist() == [0, 1]  # a -> b and b -> c
+    _send(view, QEvent.Type.MouseMove, (100, 200), button=Qt.MouseButton.NoButton,
+          buttons=Qt.MouseButton.NoButton)
+    assert c.hover_id is None and "hover" not in c.synapse_layer._emphasis
+
+
+def test_middle_drag_pans_and_edit_during_drag_cancels_it(make_view):
+    doc, view = make_view(small_net())
+    before = view.mapToScene(view.viewport().rect().center())
+    vp, M = view.viewport(), Qt.MouseButton.MiddleButton
+    for kind, x, button, buttons in ((QEvent.Type.MouseButtonPress, 300, M, M),
+                                     (QEvent.Type.MouseMove, 350, Qt.MouseButton.NoButton, M),
+                                     (QEvent.Type.MouseMove, 400, Qt.MouseButton.NoButton, M),
+                                     (QEvent.Type.MouseButtonRelease, 400, M,
+                                      Qt.MouseButton.NoButton)):
+        pos = QPointF(x, 300)
+        QApplication.sendEvent(vp, QMouseEvent(kind, pos, QPointF(vp.mapToGlobal(pos.toPoint())),
+                                               button, buttons, NO))
+    after = view.mapToScene(view.viewport().rect().center())
+    assert after.x() == pytest.approx(before.x() - 100 / view.transform().m11(), abs=2)
+    _send(view, QEvent.Type.MouseButtonPress, (200, 0))
+    _send(view, QEvent.Type.MouseMove, (260, 40), button=Qt.MouseButton.NoButton, buttons=L)
+    assert np.allclose(view.canvas.pos[1], (260, 40))  # previewed, not yet in the document
+    doc.set_weight("a", "b", 3.0)  # e.g. learned weights written back mid-drag
+    assert np.allclose(view.canvas.pos[1], (200, 0))
+    _send(view, QEvent.Type.MouseButtonRelease, (260, 40))
+    assert pos_of(doc, "b") == (200, 0)
+    assert doc.undo_stack.count() == 1

@@ -181,6 +181,9 @@ class Interaction:
         return True
 
     def cancel(self) -> None:
+        """Drop any gesture in progress (the document changed under it, or Esc)."""
+        if self.mode == "move" and self.moved:
+            self.s.preview_positions(self.drag_indices, self.drag_start)  # back where they were
         self.mode = None
         if self.weight_editor is not None:
             self.weight_editor.deleteLater()
