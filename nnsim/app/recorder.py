@@ -56,6 +56,11 @@ def check_output_path(path: str | os.PathLike, fps: float | None = None) -> Path
     if ext == ".gif" and fps is not None and fps > MAX_GIF_FPS:
         raise ValueError(f"a GIF plays at most {MAX_GIF_FPS} frames per second: lower the frame "
                          "rate or use .mp4")
+    return check_writable(p)
+
+
+def check_writable(p: Path) -> Path:
+    """Refuse, with a one-line ValueError, a file path that cannot be written."""
     if p.is_dir():
         raise ValueError(f"cannot write {p}: it is a folder")
     folder = p.parent
@@ -86,6 +91,30 @@ def grab_frame(widget: QWidget, size: tuple[int, int] | None = None) -> np.ndarr
         image = image.scaled(int(size[0]), int(size[1]), Qt.AspectRatioMode.IgnoreAspectRatio,
                              Qt.TransformationMode.SmoothTransformation)
     return image_to_array(image)
+
+
+def save_screenshot(widget: QWidget, path: str | os.PathLike,
+                    size: tuple[int, int] | None = None) -> Path:
+    """Save the widget as a PNG, atomically; a bad path raises a one-line ValueError."""
+    p = Path(path)
+    if p.suffix.lower() != ".png":
+        raise ValueError(f"unknown image format '{p.suffix or p.name}': use .png")
+    check_writable(p)
+    image = widget.grab().toImage()
+    if size is not None:
+        image = image.scaled(int(size[0]), int(size[1]), Qt.AspectRatioMode.IgnoreAspectRatio,
+                             Qt.TransformationMode.SmoothTransformation)
+    fd, tmp = tempfile.mkstemp(prefix=f".{p.stem}.", suffix=".png", dir=p.parent)
+    os.close(fd)
+    try:
+        if not image.save(tmp, "PNG"):
+            raise ValueError(f"cannot write {p}: Qt could not encode the image")
+        os.chmod(tmp, 0o666 & ~_UMASK)
+        os.replace(tmp, p)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return p
 
 
 def _pack(frame: np.ndarray) -> tuple[bytes, tuple[int, ...]]:

@@ -92,6 +92,20 @@ def test_grab_frame_honours_padded_rows_and_scales_exactly(qtbot):
     assert scaled.shape == (48, 64, 3) and np.all(scaled == [10, 200, 30])
 
 
+def test_screenshot_png(label, tmp_path):
+    out = rec.save_screenshot(label, tmp_path / "shot.png")
+    image = iio.imread(out)
+    assert image.shape[:2] == (91, 161)
+    np.testing.assert_array_equal(image[..., :3], grab_frame(label))
+    assert rec.save_screenshot(label, tmp_path / "small.png", size=(80, 40)).exists()
+    assert iio.imread(tmp_path / "small.png").shape[:2] == (40, 80)
+    with pytest.raises(ValueError, match="unknown image format '.jpg': use .png"):
+        rec.save_screenshot(label, tmp_path / "shot.jpg")
+    with pytest.raises(ValueError, match=r"shot.png: folder .*nope does not exist"):
+        rec.save_screenshot(label, tmp_path / "nope" / "shot.png")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["shot.png", "small.png"]
+
+
 def test_recorded_frames_are_stored_compactly(recorder, plot, qapp):
     frames = record(recorder, plot, qapp, n=10)
     raw = sum(f.nbytes for f in frames)
