@@ -111,6 +111,12 @@ def run() -> None:
         print(f"  {label:20s} apply {apply_only:6.1f} ms, apply + repaint {total:6.1f} ms"
               f"  (target <= {TARGET_MS:.0f} ms: {total / TARGET_MS:.2f} of budget)")
     print(f"  repaint only, whole network in view:    {fit_paint:6.1f} ms")
+    first = net.synapses[0]
+    a, b = net.neuron(first.source).name, net.neuron(first.target).name
+    edit = _median_ms(lambda: (doc.nudge_weight(a, b, 0.1), repaint()), 9)
+    move = _median_ms(lambda: (doc.move_neurons({a: (rng.uniform(-50, 0), 0.0)}), repaint()), 9)
+    undo = _median_ms(lambda: (doc.undo_stack.undo(), repaint()), 9)
+    print(f"  one edit + repaint: weight {edit:6.1f} ms, move {move:6.1f} ms, undo {undo:6.1f} ms")
     pan = _median_ms(lambda: (view.pan_by(15, 0), repaint()), 15)
     zoom = _median_ms(lambda: (view.zoom(1.05), repaint()), 15)
     view.resetTransform()

@@ -56,7 +56,7 @@ class NetworkScene(QGraphicsScene):
     def sync(self, net: Network) -> None:
         neurons = net.neurons
         new_ids = [n.id for n in neurons]
-        moved = new_ids != self.ids
+        reindexed = moved = new_ids != self.ids
         for gone in set(self._items) - set(new_ids):
             self.removeItem(self._items.pop(gone))
             self._records.pop(gone)
@@ -88,7 +88,7 @@ class NetworkScene(QGraphicsScene):
                 level = int(level_indices(np.array([n.value]))[0])
                 self.colour[i] = level
                 self._items[n.id].setBrush(fill[level])
-        self._sync_synapses(net, moved)
+        self._sync_synapses(net, reindexed, moved)
         self.selected_ids &= set(self._items)
         self.selected_keys &= set(self.key_index)
         if self.hover_id not in self._items:
@@ -122,22 +122,27 @@ class NetworkScene(QGraphicsScene):
                 self._items[nid].setBrush(fill[self.colour[i]])
         self._snapshot_cache = (None, None, None, None)
 
-    def _sync_synapses(self, net: Network, moved: bool) -> None:
+    def _sync_synapses(self, net: Network, reindexed: bool, moved: bool) -> None:
         synapses = net.synapses
-        if synapses != self._synapse_records or moved:
-            topology = [s.key for s in synapses]
-            if topology != self.keys or moved:
-                self.keys = topology
-                self.key_index = {k: i for i, k in enumerate(self.keys)}
-                self.src = np.array([self.index[a] for a, _ in self.keys], np.intp)
-                self.tgt = np.array([self.index[b] for _, b in self.keys], np.intp)
-                self._reverse = geometry.reverse_mask(self.src, self.tgt)
-                self._snapshot_cache = (None, None, None, None)
-            self._synapse_records = synapses
-            self.weights = np.array([s.weight for s in synapses], float)
-            self.shown_weights = self.weights.copy()
-            self.inhibitory = np.array([s.kind == "inhibitory" for s in synapses], bool)
+        if synapses == self._synapse_records and not moved:
+            return
+        topology = [s.key for s in synapses]
+        changed_topology = reindexed or topology != self.keys
+        if changed_topology:
+            self.keys = topology
+            self.key_index = {k: i for i, k in enumerate(self.keys)}
+            self.src = np.array([self.index[a] for a, _ in self.keys], np.intp)
+            self.tgt = np.array([self.index[b] for _, b in self.keys], np.intp)
+            self._reverse = geometry.reverse_mask(self.src, self.tgt)
+            self._snapshot_cache = (None, None, None, None)
+        self._synapse_records = synapses
+        self.weights = np.array([s.weight for s in synapses], float)
+        self.shown_weights = self.weights.copy()
+        self.inhibitory = np.array([s.kind == "inhibitory" for s in synapses], bool)
+        if changed_topology or moved:
             self.update_geometry()
+        else:  # only weights or kinds: the lines stay where they are
+            self.synapse_layer.set_style(self.shown_weights, self.inhibitory)
 
     def update_geometry(self) -> None:
         geo = geometry.compute(self.pos, self.src, self.tgt, self._reverse)

@@ -89,6 +89,12 @@ class SynapseLayer(QGraphicsItem):
             self.set_emphasis(name, idx[idx < geometry.count])
         self.set_weights(weights)
 
+    def set_style(self, weights: np.ndarray, inhibitory: np.ndarray) -> None:
+        """New weights and kinds on the same geometry."""
+        self._inhibitory = np.asarray(inhibitory, bool)
+        self._buckets = np.full(len(self._inhibitory), -1, np.intp)  # markers may differ
+        self.set_weights(weights)
+
     def set_weights(self, weights: np.ndarray) -> bool:
         """Restyle by weight; returns whether anything visible changed."""
         w = np.asarray(weights, float)

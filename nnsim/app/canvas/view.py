@@ -190,7 +190,9 @@ class NetworkView(QGraphicsView):
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
 
     def fit_to_view(self) -> None:
-        self.fitInView(self.canvas.items_rect(), Qt.AspectRatioMode.KeepAspectRatio)
+        # room around the network for names, values and the legend in the corner
+        self.fitInView(self.canvas.items_rect().adjusted(-40, -30, 40, 60),
+                       Qt.AspectRatioMode.KeepAspectRatio)
         if self.transform().m11() > 1.6:  # a tiny network should not fill the screen
             self.resetTransform()
             self.scale(1.6, 1.6)
