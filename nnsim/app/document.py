@@ -17,6 +17,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from nnsim.engine.network import Network
 
+UNDO_LIMIT = 500  # steps kept; each holds one copy of the network (records are shared)
 _MERGE_ID = 4242  # any fixed id: QUndoStack only merges commands that report the same one
 
 
@@ -60,6 +61,9 @@ class Document(QObject):
         self.network = network.copy() if network is not None else Network()
         self.path = str(path) if path is not None else None
         self.undo_stack = QUndoStack(self)
+        self.undo_stack.setUndoLimit(UNDO_LIMIT)
+        self._state = self.network.copy()  # the pristine state the live network was made from
+        self._state_revision = self.network.revision
         self.undo_stack.cleanChanged.connect(self._clean_changed)  # a method: Qt disconnects it
 
     # ------------------------------------------------------------------ files
@@ -93,11 +97,15 @@ class Document(QObject):
         net = state.copy()  # the stored states stay pristine whatever happens to the live one
         net.revision = max(net.revision, self.network.revision) + 1  # caches keyed on it refresh
         self.network = net
+        self._state, self._state_revision = state, net.revision
         self.changed.emit()
 
     def _edit(self, text: str, change: Callable[[Network], Any], merge_key: Any = None) -> Any:
         """Run `change` on a copy; push the result as one command.  Returns change's result."""
-        before = self.network.copy()
+        # Consecutive commands share a state (one's after is the next one's before), so the
+        # history holds one copy per edit; unless someone changed the live network directly.
+        untouched = self.network.revision == self._state_revision
+        before = self._state if untouched else self.network.copy()
         after = self.network.copy()
         result = change(after)
         self._push(before, after, text, merge_key)
@@ -230,7 +238,8 @@ class Document(QObject):
 
     def replace_network(self, net: Network, text: str = "Replace network") -> None:
         """Install a whole network (e.g. learned weights after training) as one undo step."""
-        self._push(self.network.copy(), net.copy(), text)
+        before = self._state if self.network.revision == self._state_revision else self.network.copy()
+        self._push(before, net.copy(), text)
 
     def auto_layout(self) -> None:
         from nnsim.app.canvas.layout import layered_positions

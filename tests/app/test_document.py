@@ -240,3 +240,17 @@ def test_random_edits_undo_to_original_and_redo_to_edited(qapp, edits):
     for _ in range(steps):
         d.undo_stack.redo()
     assert d.network == edited
+
+
+def test_history_shares_states_between_commands(doc):
+    doc.set_weight("x1", "h1_1", 1.0)
+    doc.set_weight("x1", "h1_1", 2.0)
+    first, second = doc.undo_stack.command(0), doc.undo_stack.command(1)
+    assert first.after is second.before  # one copy of the network per step, not two
+
+
+def test_direct_change_of_the_live_network_is_not_lost_by_undo(doc):
+    doc.network.set_bias("y", 0.25)  # not through a command (the app never does this)
+    doc.set_weight("x1", "h1_1", 2.0)
+    doc.undo_stack.undo()
+    assert doc.network.neuron("y").bias == 0.25
