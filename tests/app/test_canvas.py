@@ -385,3 +385,37 @@ def test_middle_drag_pans_and_edit_during_drag_cancels_it(make_view):
     _send(view, QEvent.Type.MouseButtonRelease, (260, 40))
     assert pos_of(doc, "b") == (200, 0)
     assert doc.undo_stack.count() == 1
+
+
+def test_context_menus(make_view):
+    doc, view = make_view(small_net())
+    menu = view.interaction.menu_at(QPointF(300, 0))  # on b -> c
+    acts = {a.text(): a for a in menu.actions()}
+    assert not acts["Inhibitory"].isChecked()
+    acts["Inhibitory"].trigger()
+    assert doc.network.synapse("b", "c").kind == "inhibitory"
+    acts["Delete Synapse"].trigger()
+    assert not doc.network.has_synapse("b", "c")
+    menu = view.interaction.menu_at(QPointF(200, 0))  # on b
+    roles = {a.text(): a for a in menu.actions()[0].menu().actions()}
+    assert roles["Hidden"].isChecked()
+    roles["Output"].trigger()
+    assert doc.network.neuron("b").role == "output"
+    roles["Input"].trigger()  # b receives a synapse: refused, nothing changes
+    assert doc.network.neuron("b").role == "output"
+    menu = view.interaction.menu_at(QPointF(100, 300))  # empty canvas
+    assert "Fit to View" in [a.text().replace("&", "") for a in menu.actions()]
+
+
+def test_escape_cancels_the_weight_editor_and_pastes_step_along(make_view, qtbot):
+    doc, view = make_view(small_net())
+    editor = view.interaction.edit_weight(0)
+    editor.setText("7")
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)
+    assert view.interaction.weight_editor is None
+    assert doc.network.synapse("a", "b").weight == 0.5
+    view.select(["c"])
+    view.copy_selection()
+    view.paste()
+    view.paste()
+    assert pos_of(doc, "c_2") == (440.0, 40.0) and pos_of(doc, "c_3") == (480.0, 80.0)

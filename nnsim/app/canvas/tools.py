@@ -9,7 +9,7 @@ pans, the wheel zooms, and the wheel over a synapse nudges its weight by 0.1.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QDoubleValidator, QPainter, QPen
 from PySide6.QtWidgets import QLineEdit, QMenu, QToolTip
 
@@ -218,7 +218,8 @@ class Interaction:
         s, view = self.s, self.view
         a, b = s.keys[k]
         src, tgt = s.names[s.index[a]], s.names[s.index[b]]
-        editor = QLineEdit(format_value(float(s.weights[k])), view.viewport())
+        editor = _WeightEditor(format_value(float(s.weights[k])), view.viewport())
+        editor.cancelled.connect(self.cancel)
         editor.setValidator(QDoubleValidator(editor))
         editor.setAlignment(Qt.AlignmentFlag.AlignCenter)
         editor.setFixedWidth(70)
@@ -244,8 +245,11 @@ class Interaction:
         return editor
 
     def context_menu(self, event) -> None:
+        self.menu_at(self.view.mapToScene(event.pos())).exec(event.globalPos())
+
+    def menu_at(self, p: QPointF) -> QMenu:
+        """The context menu for what lies at scene point p: a neuron, a synapse or the canvas."""
         view, s, doc = self.view, self.s, self.view.document
-        p = view.mapToScene(event.pos())
         menu = QMenu(view)
         i = self.neuron_at(p)
         k = self.synapse_at(p) if i < 0 else -1
@@ -269,7 +273,7 @@ class Interaction:
         else:
             for act in view.edit_actions()[2:3] + view.view_actions()[2:]:
                 menu.addAction(act)
-        menu.exec(event.globalPos())
+        return menu
 
     def _try(self, fn, *args, **kw) -> None:
         try:
@@ -344,3 +348,14 @@ class Interaction:
             painter.setPen(QPen(ACCENT, 1.0))
             painter.setBrush(fill)
             painter.drawRect(r)
+
+
+class _WeightEditor(QLineEdit):
+    """The inline weight editor: Esc cancels (a plain QLineEdit would ignore it)."""
+    cancelled = Signal()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if event.key() == Qt.Key.Key_Escape:
+            self.cancelled.emit()
+            return
+        super().keyPressEvent(event)

@@ -63,6 +63,7 @@ class NetworkView(QGraphicsView):
         self._new_role, self._new_activation = "hidden", "sigmoid"
         self.tool = "select"
         self._last_selection: list[str] = []
+        self._paste_count, self._last_paste = 0, b""
         self.interaction = Interaction(self)
         self._build_actions()
         document.changed.connect(self._document_changed)
@@ -302,8 +303,13 @@ class NetworkView(QGraphicsView):
         mime = QApplication.clipboard().mimeData()
         if mime is None or not mime.hasFormat(MIME):
             return
-        data = json.loads(bytes(mime.data(MIME)).decode("utf-8"))
-        names = self.document.paste(data, (2 * GRID, 2 * GRID))
+        raw = bytes(mime.data(MIME))
+        # pasting the same thing again steps further, so copies do not pile up on each other
+        self._paste_count = self._paste_count + 1 if raw == self._last_paste else 1
+        self._last_paste = raw
+        data = json.loads(raw.decode("utf-8"))
+        step = 2 * GRID * self._paste_count
+        names = self.document.paste(data, (step, step))
         self.select(names)
 
     def delete_selection(self) -> None:
