@@ -27,8 +27,8 @@ def demo_widget():
     widget.setRange(xRange=(0, 10), yRange=(-1.5, 1.5), padding=0)
     curve = widget.plot(pen=pg.mkPen("y", width=2))
     dots = pg.ScatterPlotItem(size=8, brush="c")
-    image = pg.ImageItem(axisOrder="row-major")
-    image.setRect(7.5, 0.2, 2.2, 1.2)
+    image = pg.ImageItem(np.zeros((10, 10), np.float32), axisOrder="row-major", levels=(-1, 1))
+    image.setRect(7.5, 0.2, 2.2, 1.2)  # after an image exists: the rect scales the image
     widget.addItem(dots)
     widget.addItem(image)
     widget.show()
