@@ -63,6 +63,8 @@ def make_view(qtbot):
         view.resize(800, 600)
         view.show()
         qtbot.waitExposed(view)
+        view.pan_by(0, 0)  # a user's pan: no more fitting to the window from here on
+        view.resetTransform()  # 1 scene unit = 1 pixel, so drags land where the test says
         view.centerOn(200, 0)
         return doc, view
     return make
@@ -419,3 +421,17 @@ def test_escape_cancels_the_weight_editor_and_pastes_step_along(make_view, qtbot
     view.paste()
     view.paste()
     assert pos_of(doc, "c_2") == (440.0, 40.0) and pos_of(doc, "c_3") == (480.0, 80.0)
+
+
+def test_fits_the_network_to_the_window_until_the_user_zooms(qtbot):
+    view = NetworkView(Document(small_net()))
+    qtbot.addWidget(view)
+    view.resize(900, 400)
+    view.show()
+    qtbot.waitExposed(view)
+    rect = view.mapFromScene(view.canvas.items_rect()).boundingRect()
+    assert view.viewport().rect().contains(rect)
+    assert rect.width() > 0.6 * view.viewport().width()  # and fills it, not a speck
+    view.zoom(0.5)
+    view.resize(1000, 500)
+    assert view.transform().m11() < 1.0

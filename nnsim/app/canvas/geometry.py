@@ -15,6 +15,7 @@ from .shapes import RADIUS
 
 ARROW = 10.0  # arrowhead length; the line stops under the arrowhead
 CURVE_POINTS = 12
+LABEL_AT = 0.42  # where along a straight synapse its weight label sits
 LOOP_CENTRE, LOOP_RADIUS = RADIUS + 8.0, 11.0
 _LOOP_ANGLES = np.radians(np.linspace(140.0, 358.0, 14))
 _LOOP_TIP = np.radians(400.0)
@@ -93,7 +94,8 @@ def compute(pos: np.ndarray, src: np.ndarray, tgt: np.ndarray,
         tip[idx] = t - u * (RADIUS + 1.0)
         end = tip[idx] - u * ARROW * 0.8
         direction[idx] = u
-        label[idx] = (start + tip[idx]) / 2
+        # a little before the middle: the labels of two crossing diagonals do not collide
+        label[idx] = start + (tip[idx] - start) * LABEL_AT
         pieces.append((idx, np.column_stack([start[:, 0], end[:, 0]]),
                        np.column_stack([start[:, 1], end[:, 1]])))
 

@@ -47,7 +47,7 @@ class Overlay(QGraphicsItem):
         self.show_values = False
         self._font = ui_font(8.5)
         self._bold = ui_font(8.5, bold=True)
-        self._small = ui_font(7.5)
+        self._small = ui_font(8)
         self._rect = QRectF()
         self._texts: dict[str, QStaticText] = {}
         self._glyphs: dict[tuple, QPixmap] = {}

@@ -64,6 +64,7 @@ class NetworkView(QGraphicsView):
         self.tool = "select"
         self._last_selection: list[str] = []
         self._paste_count, self._last_paste = 0, b""
+        self._auto_fit = True  # fit the network to the window until the user zooms or pans
         self.interaction = Interaction(self)
         self._build_actions()
         document.changed.connect(self._document_changed)
@@ -78,6 +79,7 @@ class NetworkView(QGraphicsView):
         self.canvas.selected_ids.clear()
         self.canvas.selected_keys.clear()
         self._document_changed()
+        self._auto_fit = True
         self.fit_to_view()
 
     def _document_changed(self) -> None:
@@ -182,7 +184,13 @@ class NetworkView(QGraphicsView):
         self.viewport().update()
 
     # ------------------------------------------------------------------ zoom and pan
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        if self._auto_fit:
+            self.fit_to_view()
+
     def zoom(self, factor: float, anchor: QPointF | None = None) -> None:
+        self._auto_fit = False
         scale = self.transform().m11()
         factor = min(max(factor, MIN_SCALE / scale), MAX_SCALE / scale)
         if anchor is None:
@@ -200,6 +208,7 @@ class NetworkView(QGraphicsView):
             self.centerOn(self.canvas.items_rect().center())
 
     def pan_by(self, dx: float, dy: float) -> None:
+        self._auto_fit = False
         h, v = self.horizontalScrollBar(), self.verticalScrollBar()
         h.setValue(h.value() - int(dx))
         v.setValue(v.value() - int(dy))
