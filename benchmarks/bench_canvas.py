@@ -117,6 +117,13 @@ def run() -> None:
     move = _median_ms(lambda: (doc.move_neurons({a: (rng.uniform(-50, 0), 0.0)}), repaint()), 9)
     undo = _median_ms(lambda: (doc.undo_stack.undo(), repaint()), 9)
     print(f"  one edit + repaint: weight {edit:6.1f} ms, move {move:6.1f} ms, undo {undo:6.1f} ms")
+    scene = view.canvas
+    idx = np.arange(20)
+    start = scene.pos[idx].copy()
+    drag = _median_ms(lambda: (scene.preview_positions(idx, start + rng.normal(0, 5, start.shape)),
+                               repaint()), 9)
+    scene.preview_positions(idx, start)
+    print(f"  drag step (20 neurons previewed) + repaint: {drag:6.1f} ms")
     pan = _median_ms(lambda: (view.pan_by(15, 0), repaint()), 15)
     zoom = _median_ms(lambda: (view.zoom(1.05), repaint()), 15)
     view.resetTransform()
