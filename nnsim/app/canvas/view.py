@@ -11,18 +11,18 @@ import time
 
 import numpy as np
 from PySide6.QtCore import QMimeData, QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QPainter, QPen
+from PySide6.QtGui import QAction, QActionGroup, QPainter, QPen
 from PySide6.QtWidgets import QApplication, QGraphicsView
 
 from nnsim.app.document import Document, fragment
 from nnsim.engine.network import ROLES
 from nnsim.engine.units import ACTIVATIONS
 
+from .actions import build_actions
 from .legend import paint_hint, paint_legend
 from .scene import NetworkScene
 from .shapes import BACKGROUND, GRID
 from .synapses import DENSE
-from .toolbar import choice_actions
 from .tools import TOOL_HINTS, Interaction
 
 MIME = "application/x-nnsim-fragment"
@@ -66,7 +66,7 @@ class NetworkView(QGraphicsView):
         self._paste_count, self._last_paste = 0, b""
         self._auto_fit = True  # fit the network to the window until the user zooms or pans
         self.interaction = Interaction(self)
-        self._build_actions()
+        self._actions = build_actions(self)
         document.changed.connect(self._document_changed)
         self.canvas.sync(document.network)
         self._update_scene_rect()
@@ -177,7 +177,7 @@ class NetworkView(QGraphicsView):
             raise ValueError(f"unknown tool {name!r}; choose one of {', '.join(TOOL_HINTS)}")
         self.interaction.cancel()
         self.tool = name
-        self._tool_actions[name].setChecked(True)
+        self._actions.tools[name].setChecked(True)
         self.viewport().setCursor(Qt.CursorShape.ArrowCursor if name == "select"
                                   else Qt.CursorShape.CrossCursor)
         self.tool_changed.emit(name)
@@ -342,74 +342,22 @@ class NetworkView(QGraphicsView):
         self.snap_to_grid = bool(on)
 
     # ------------------------------------------------------------------ actions
-    def _action(self, text: str, slot, shortcut=None, tip: str = "", checkable: bool = False):
-        act = QAction(text, self)
-        if shortcut is not None:
-            act.setShortcut(QKeySequence(shortcut))
-            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        act.setToolTip(tip or text)
-        act.setStatusTip(tip or text)
-        act.setCheckable(checkable)
-        (act.toggled if checkable else act.triggered).connect(slot)
-        self.addAction(act)
-        return act
-
-    def _build_actions(self) -> None:
-        K = QKeySequence.StandardKey
-        self._edit_actions = [
-            self._action("Cu&t", self.cut_selection, K.Cut, "Cut the selected neurons"),
-            self._action("&Copy", self.copy_selection, K.Copy, "Copy the selected neurons"),
-            self._action("&Paste", self.paste, K.Paste, "Paste neurons from the clipboard"),
-            self._action("&Delete", self.delete_selection, K.Delete,
-                         "Delete the selected neurons and synapses"),
-            self._action("Select &All", self.select_all, K.SelectAll, "Select every neuron"),
-            self._action("Toggle &Inhibitory", self.toggle_selected_kind, "I",
-                         "Switch the selected synapses between excitatory and inhibitory"),
-        ]
-        self._view_actions = [
-            self._action("Zoom &In", lambda: self.zoom(1.25), K.ZoomIn, "Zoom in"),
-            self._action("Zoom &Out", lambda: self.zoom(0.8), K.ZoomOut, "Zoom out"),
-            self._action("&Fit to View", self.fit_to_view, "Ctrl+0", "Show the whole network"),
-            self._action("&Snap to Grid", self.set_snap, None,
-                         f"Place and move neurons on a {int(GRID)}-unit grid", checkable=True),
-            self._action("Auto &Layout", self.document_auto_layout, "Ctrl+L",
-                         "Arrange neurons in layers, inputs on the left"),
-            self._action("Show &Values", self.set_show_values, "Ctrl+Shift+V",
-                         "Show outputs on neurons and weights on synapses", checkable=True),
-        ]
-        self._tool_group = QActionGroup(self)
-        self._tool_group.setExclusive(True)
-        self._tool_actions: dict[str, QAction] = {}
-        for name, text, key in (("select", "&Select", "S"), ("neuron", "Add &Neuron", "N"),
-                                ("synapse", "&Connect", "C")):
-            act = QAction(text, self)
-            act.setCheckable(True)
-            act.setShortcut(QKeySequence(key))
-            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            act.setToolTip(f"{TOOL_HINTS[name]}  ({key})")
-            act.setStatusTip(TOOL_HINTS[name])
-            act.setData(name)
-            act.triggered.connect(lambda _=False, n=name: self.set_tool(n))
-            self._tool_group.addAction(act)
-            self.addAction(act)
-            self._tool_actions[name] = act
-        self._tool_actions["select"].setChecked(True)
-        self._choice_actions = choice_actions(self)
-
     def document_auto_layout(self) -> None:
         self.document.auto_layout()
         self.fit_to_view()
 
     def edit_actions(self) -> list[QAction]:
-        return list(self._edit_actions)
+        """Cut, Copy, Paste, Delete, Select All, Toggle Inhibitory."""
+        return list(self._actions.edit)
 
     def view_actions(self) -> list[QAction]:
-        return list(self._view_actions)
+        """Zoom In, Zoom Out, Fit to View, Snap to Grid, Auto Layout, Show Values."""
+        return list(self._actions.view)
 
     def tool_actions(self) -> list[QAction]:
         """Select, Add Neuron, Connect (an exclusive group), then role and unit combo boxes
         (QWidgetActions) for the neuron tool."""
-        return list(self._tool_actions.values()) + list(self._choice_actions)
+        return list(self._actions.tools.values()) + list(self._actions.choices)
 
     def tool_group(self) -> QActionGroup:
-        return self._tool_group
+        return self._actions.group
