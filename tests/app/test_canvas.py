@@ -435,3 +435,21 @@ def test_fits_the_network_to_the_window_until_the_user_zooms(qtbot):
     view.zoom(0.5)
     view.resize(1000, 500)
     assert view.transform().m11() < 1.0
+
+
+def test_space_drag_pans_instead_of_selecting(make_view, qtbot):
+    doc, view = make_view(small_net())
+    before = view.mapToScene(view.viewport().rect().center())
+    qtbot.keyPress(view, Qt.Key.Key_Space)
+    vp = view.viewport()
+    for kind, x, button, buttons in ((QEvent.Type.MouseButtonPress, 300, L, L),
+                                     (QEvent.Type.MouseMove, 340, Qt.MouseButton.NoButton, L),
+                                     (QEvent.Type.MouseButtonRelease, 340, L,
+                                      Qt.MouseButton.NoButton)):
+        pos = QPointF(x, 200)
+        QApplication.sendEvent(vp, QMouseEvent(kind, pos, QPointF(vp.mapToGlobal(pos.toPoint())),
+                                               button, buttons, NO))
+    qtbot.keyRelease(view, Qt.Key.Key_Space)
+    after = view.mapToScene(view.viewport().rect().center())
+    assert after.x() == pytest.approx(before.x() - 40, abs=2)
+    assert view.selected_names() == [] and doc.undo_stack.count() == 0
