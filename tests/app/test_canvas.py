@@ -453,3 +453,11 @@ def test_space_drag_pans_instead_of_selecting(make_view, qtbot):
     after = view.mapToScene(view.viewport().rect().center())
     assert after.x() == pytest.approx(before.x() - 40, abs=2)
     assert view.selected_names() == [] and doc.undo_stack.count() == 0
+
+
+def test_shift_click_extends_the_selection(make_view):
+    doc, view = make_view(small_net())
+    click(view, (200, 0))
+    click(view, (400, 0), mods=Qt.KeyboardModifier.ShiftModifier)
+    assert view.selected_names() == ["b", "c"]
+    assert doc.network.parameter_count == 2  # and connects nothing

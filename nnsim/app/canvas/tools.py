@@ -1,10 +1,10 @@
 """Mouse and keyboard gestures on the canvas, turned into Document edits.
 
-Select tool: click selects (Ctrl adds), drag moves every selected neuron (one undo step), drag on
-empty space draws a rubber band, Shift+drag from a neuron connects it, a click on an input
-toggles its value 0/1.  Neuron tool: click adds a neuron.  Connect tool: drag from neuron to
-neuron (back onto the same neuron makes a self-loop).  Everywhere: middle drag or Space+drag
-pans, the wheel zooms, and the wheel over a synapse nudges its weight by 0.1.
+Select tool: click selects (Ctrl or Shift+click adds), drag moves every selected neuron (one
+undo step), drag on empty space draws a rubber band, Shift+drag from a neuron connects it, a
+click on an input toggles its value 0/1.  Neuron tool: click adds a neuron.  Connect tool: drag
+from neuron to neuron (back onto the same neuron makes a self-loop).  Everywhere: middle drag or
+Space+drag pans, the wheel zooms, and the wheel over a synapse nudges its weight by 0.1.
 """
 from __future__ import annotations
 
@@ -168,6 +168,10 @@ class Interaction:
             r, x, y = self.band, s.pos[:, 0], s.pos[:, 1]
             inside = (x >= r.left()) & (x <= r.right()) & (y >= r.top()) & (y <= r.bottom())
             s.selected_ids |= {s.ids[i] for i in np.flatnonzero(inside).tolist()}
+            s.refresh_emphasis()
+            view.emit_selection()
+        elif mode == "connect" and view.tool == "select" and not self.moved:
+            s.selected_ids ^= {s.ids[self.press_neuron]}  # a Shift+click extends the selection
             s.refresh_emphasis()
             view.emit_selection()
         elif mode == "connect":
