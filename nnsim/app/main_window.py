@@ -31,6 +31,7 @@ from nnsim.app.run_controls import RunControls
 from nnsim.app.settings import make_settings, settings_dir
 from nnsim.app.status import StatusBar
 from nnsim.engine.network import Network
+from nnsim.engine.simulation import merge_learning
 
 FILE_FILTER = "nnsim networks (*.json);;All files (*)"
 
@@ -194,19 +195,9 @@ class MainWindow(QMainWindow):
         if snapshot.revision != self.document.network.revision:
             return  # a newer snapshot is on its way
         self._write_back_pending = False
-        if not snapshot.rule:
-            return
-        learned = snapshot.network
-        net = self.document.network.copy()
-        for s in net.synapses:
-            if learned.has_synapse(s.source, s.target):
-                w = learned.synapse(s.source, s.target).weight
-                if w != s.weight:
-                    net.set_weight(s.source, s.target, w)
-        for n in net.neurons:
-            if learned.has_neuron(n.id) and learned.neuron(n.id).bias != n.bias:
-                net.set_bias(n.id, learned.neuron(n.id).bias)
-        self.document.replace_network(net, "Training")
+        current = self.document.network
+        net = merge_learning(current, snapshot.network, current)  # every weight: the learned one
+        self.document.replace_network(net, "Training")  # no step at all when nothing was learned
 
     def _on_engine_error(self, summary: str, details: str) -> None:
         self.last_error = summary

@@ -299,6 +299,17 @@ def test_learned_weights_written_back_on_pause_as_one_undo_step(window, qtbot):
     assert window.document.network.synapse("x", "y").weight == 0.5
 
 
+def test_pause_without_learning_adds_no_undo_step(window, qtbot):
+    got = snapshots(window)
+    window.set_document(Document(blinker()))
+    window.engine.play()
+    qtbot.waitUntil(lambda: bool(got) and got[-1].step >= 3, timeout=3000)
+    window.engine.pause()
+    qtbot.waitUntil(lambda: not window.engine.running, timeout=3000)
+    qtbot.wait(200)
+    assert window.document.undo_stack.count() == 0 and not window.document.is_dirty
+
+
 def test_worker_error_reaches_status_bar_and_thread_keeps_serving(window, qtbot, errors):
     got = snapshots(window)
     window.set_document(Document(gate()))
