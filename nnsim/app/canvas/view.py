@@ -10,7 +10,7 @@ import json
 import time
 
 import numpy as np
-from PySide6.QtCore import QMimeData, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QPainter, QPen
 from PySide6.QtWidgets import QApplication, QGraphicsView
 
@@ -25,7 +25,6 @@ from .shapes import BACKGROUND, GRID
 from .synapses import DENSE
 from .tools import TOOL_HINTS, Interaction
 
-MIME = "application/x-nnsim-fragment"
 MIN_SCALE, MAX_SCALE = 0.03, 8.0
 RESTYLE_HZ = 5  # synapse restyles per second on a dense canvas
 
@@ -63,7 +62,7 @@ class NetworkView(QGraphicsView):
         self._new_role, self._new_activation = "hidden", "sigmoid"
         self.tool = "select"
         self._last_selection: list[str] = []
-        self._paste_count, self._last_paste = 0, b""
+        self._paste_count, self._last_paste = 0, ""
         self._auto_fit = True  # fit the network to the window until the user zooms or pans
         self.interaction = Interaction(self)
         self._actions = build_actions(self)
@@ -297,26 +296,26 @@ class NetworkView(QGraphicsView):
         names = self.selected_names()
         if not names:
             return
-        data = fragment(self.document.network, names)
-        mime = QMimeData()
-        text = json.dumps(data)
-        mime.setData(MIME, text.encode("utf-8"))
-        mime.setText(text)
-        QApplication.clipboard().setMimeData(mime)
+        # Plain text (JSON marked "nnsim-fragment"): Qt then owns the clipboard's data itself.  A
+        # QMimeData made in Python would be deleted by Qt's exit-time clean-up after the
+        # interpreter has gone, crashing the process at exit.
+        QApplication.clipboard().setText(json.dumps(fragment(self.document.network, names)))
 
     def cut_selection(self) -> None:
         self.copy_selection()
         self.delete_selection()
 
     def paste(self) -> None:
-        mime = QApplication.clipboard().mimeData()
-        if mime is None or not mime.hasFormat(MIME):
+        raw = QApplication.clipboard().text()
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            return  # not ours: ordinary text
+        if not isinstance(data, dict) or data.get("format") != "nnsim-fragment":
             return
-        raw = bytes(mime.data(MIME))
         # pasting the same thing again steps further, so copies do not pile up on each other
         self._paste_count = self._paste_count + 1 if raw == self._last_paste else 1
         self._last_paste = raw
-        data = json.loads(raw.decode("utf-8"))
         step = 2 * GRID * self._paste_count
         names = self.document.paste(data, (step, step))
         self.select(names)
