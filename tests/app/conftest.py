@@ -1,4 +1,7 @@
-"""App tests: settings in a temporary directory, and no engine thread may outlive its test."""
+"""App tests: settings in a temporary directory, no engine thread may outlive its test, and
+every widget is gone before the QApplication."""
+import gc
+
 import pytest
 
 
@@ -27,3 +30,17 @@ def no_modal_prompts(monkeypatch):
     from nnsim.app.main_window import MainWindow
 
     monkeypatch.setattr(MainWindow, "confirm_discard", lambda self: "discard")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def widgets_die_before_the_application(qapp):
+    """Widgets left alive until interpreter exit are destroyed after the QApplication, which
+    crashes the process (exit code 139) after every test passed: delete them while Qt lives."""
+    yield
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    for widget in qapp.topLevelWidgets():
+        widget.deleteLater()  # not close(): some widgets (pyqtgraph's) fail a second close
+    for _ in range(2):
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        gc.collect()
