@@ -1,6 +1,7 @@
 """The status bar: the network's facts (on every edit) and the simulation's state (per frame)."""
 from __future__ import annotations
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QStatusBar
 
 from nnsim.engine.network import Network
@@ -25,7 +26,7 @@ def applicable_rules(net: Network) -> list[str]:
 def network_facts(net: Network) -> str:
     kind = "feed-forward" if net.is_feedforward else "recurrent"
     n, c = len(net), net.parameter_count
-    return (f"{n} neuron{'s' * (n != 1)} · {c} connection{'s' * (c != 1)} · "
+    return (f"{n:,} neuron{'s' * (n != 1)} · {c:,} connection{'s' * (c != 1)} · "
             f"depth {net.depth} · {kind}")
 
 
@@ -47,13 +48,24 @@ class StatusBar(QStatusBar):
         self.facts.setObjectName("statusFacts")
         self.rules.setObjectName("statusRules")
         self.simulation.setObjectName("statusSimulation")
+        self.rules.setText("rules: …")
+        self.rules.setToolTip("Learning rules that apply to this network")
         self.show_simulation(0, 0, 0.0, False)
+        # Asking every rule takes tens of ms on a large network: once a burst of edits settles.
+        self._rules_timer = QTimer(self)
+        self._rules_timer.setSingleShot(True)
+        self._rules_timer.setInterval(150)
+        self._rules_timer.timeout.connect(self._show_rules)
+        self._network: Network | None = None
 
     def show_network(self, net: Network) -> None:
         self.facts.setText(network_facts(net))
-        rules = applicable_rules(net)
+        self._network = net
+        self._rules_timer.start()
+
+    def _show_rules(self) -> None:
+        rules = applicable_rules(self._network) if self._network is not None else []
         self.rules.setText("rules: " + (", ".join(rules) if rules else "none apply"))
-        self.rules.setToolTip("Learning rules that apply to this network")
 
     def show_simulation(self, step: int, epoch: int, steps_per_second: float,
                         running: bool) -> None:

@@ -95,7 +95,7 @@ def snapshots(window):
 
 
 # ---------------------------------------------------------------------- the window
-def test_menus_toolbar_shortcuts_and_status(window):
+def test_menus_toolbar_shortcuts_and_status(window, qtbot):
     titles = [a.text().replace("&", "") for a in window.menuBar().actions()]
     assert titles == ["File", "Edit", "View", "Simulation", "Lessons", "Help"]
     keys = {a.text().replace("&", ""): [k.toString() for k in a.shortcuts()]
@@ -110,6 +110,7 @@ def test_menus_toolbar_shortcuts_and_status(window):
     window.document.connect("x1", "y", 1.0)
     facts = window.status.facts.text()
     assert facts == "2 neurons · 1 connection · depth 1 · feed-forward"
+    qtbot.waitUntil(lambda: "…" not in window.status.rules.text(), timeout=3000)
     assert window.status.rules.text().startswith("rules: ")
     window.document.connect("y", "y", 1.0)
     assert "recurrent" in window.status.facts.text()
