@@ -10,11 +10,10 @@ from __future__ import annotations
 import os
 import time
 
-from PySide6.QtCore import QByteArray, QEvent, QStandardPaths, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
-    QFileDialog,
     QMainWindow,
     QMessageBox,
     QToolBar,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnsim import __version__
+from nnsim.app.dialogs import WindowDialogs
 from nnsim.app.document import Document
 from nnsim.app.engine_thread import EngineThread
 from nnsim.app.file_actions import FileActions
@@ -32,8 +32,6 @@ from nnsim.app.settings import make_settings, settings_dir
 from nnsim.app.status import StatusBar
 from nnsim.engine.network import Network
 from nnsim.engine.simulation import merge_learning
-
-FILE_FILTER = "nnsim networks (*.json);;All files (*)"
 
 
 def _local_files(mime) -> list[str]:
@@ -46,7 +44,7 @@ def _canvas():
     return NetworkView, NeuronInspector
 
 
-class MainWindow(QMainWindow):
+class MainWindow(WindowDialogs, QMainWindow):
     def __init__(self, document: Document | None = None, settings=None) -> None:
         super().__init__()
         self.settings = settings if settings is not None else make_settings()
@@ -203,56 +201,6 @@ class MainWindow(QMainWindow):
         self.last_error = summary
         self.status.showMessage(f"Engine error: {summary}", 15000)
         self.show_error("The simulation stopped with an error", summary, details)
-
-    # ------------------------------------------------------------------ dialogs (tests answer)
-    def confirm_discard(self) -> str:
-        """'save', 'discard' or 'cancel'."""
-        box = QMessageBox(QMessageBox.Icon.Warning, "Unsaved changes",
-                          f"{self.document.display_name()} has unsaved changes.",
-                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
-                          | QMessageBox.StandardButton.Cancel, self)
-        box.setInformativeText("Save them before continuing?")
-        box.setDefaultButton(QMessageBox.StandardButton.Save)
-        answer = box.exec()
-        return {QMessageBox.StandardButton.Save: "save",
-                QMessageBox.StandardButton.Discard: "discard"}.get(
-                    QMessageBox.StandardButton(answer), "cancel")
-
-    def _start_dir(self) -> str:
-        """The document's folder, else the last file's, else the user's documents."""
-        if self.document.path:
-            return os.path.dirname(self.document.path)
-        recent = self.files.recent_files()
-        if recent and os.path.isdir(os.path.dirname(recent[0])):
-            return os.path.dirname(recent[0])
-        return QStandardPaths.writableLocation(
-            QStandardPaths.StandardLocation.DocumentsLocation) or os.path.expanduser("~")
-
-    def ask_open_path(self) -> str:
-        path, _ = QFileDialog.getOpenFileName(self, "Open network", self._start_dir(), FILE_FILTER,
-                                              options=QFileDialog.Option.DontUseNativeDialog)
-        return path
-
-    def ask_save_path(self) -> str:
-        # A Qt dialog, not the platform's: the same everywhere, and a typed path just works.
-        start = self.document.path or os.path.join(self._start_dir(), "network.json")
-        path, _ = QFileDialog.getSaveFileName(self, "Save network", start, FILE_FILTER,
-                                              options=QFileDialog.Option.DontUseNativeDialog)
-        return path
-
-    def show_error(self, title: str, text: str, details: str = "") -> None:
-        """A window-modal message that does not block the event loop (the engine keeps going)."""
-        if self._error_box is not None:
-            self._error_box.close()
-        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok,
-                          self)
-        box.setObjectName("errorBox")
-        if details:
-            box.setDetailedText(details)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
-        self._error_box = box
-        box.destroyed.connect(lambda *_: setattr(self, "_error_box", None))
 
     def offer_recovery(self, ask=None) -> bool:
         """At start-up: restore work an earlier session did not save, if the user wants it."""
