@@ -283,6 +283,25 @@ def test_edit_while_running(window, qtbot):
     assert window.engine.running
 
 
+def test_edit_while_learning_keeps_learning(window, qtbot):
+    got = snapshots(window)
+    window.set_document(Document(gate()))
+    window.engine.set_rule(Grow())
+    window.engine.set_speed(1)
+    window.engine.play()
+    qtbot.waitUntil(lambda: bool(got) and got[-1].epoch >= 5, timeout=3000)
+    learned = got[-1].weights[0]
+    window.document.add_neuron("z", activation="linear", x=160, y=100)
+    window.document.connect("x", "z", 0.25)
+    qtbot.waitUntil(lambda: "z" in got[-1].names, timeout=3000)
+    weights = dict(zip(got[-1].synapses, got[-1].weights.tolist()))
+    assert weights[("x", "y")] >= learned  # not reset to the document's 0.5
+    assert weights[("x", "z")] >= 0.25
+    epoch = got[-1].epoch
+    qtbot.waitUntil(lambda: got[-1].epoch > epoch + 3, timeout=3000)  # still learning
+    window.engine.pause()
+
+
 def test_learned_weights_written_back_on_pause_as_one_undo_step(window, qtbot):
     window.set_document(Document(gate()))
     window.engine.set_rule(Grow())
