@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
 import sys
 from pathlib import Path
 
@@ -26,13 +27,38 @@ def parse_args(argv=None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def display_available() -> bool:
-    """False only where Qt would abort: Linux with no X11 or Wayland display and no headless
-    platform plugin chosen."""
+def display_problem() -> str | None:
+    """Why Qt would abort for want of a screen (Linux with no X11 or Wayland display and no
+    headless platform plugin chosen, or a local X display nobody serves), else None."""
     platform = os.environ.get("QT_QPA_PLATFORM", "")
     if platform.startswith(("offscreen", "minimal", "vnc")) or sys.platform != "linux":
+        return None
+    if os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    display = os.environ.get("DISPLAY", "")
+    if not display:
+        return "no display found (DISPLAY is not set)"
+    if display.startswith(":") and not _x_server_listening(display):
+        return f"cannot connect to the X display {display}"
+    return None
+
+
+def _x_server_listening(display: str) -> bool:
+    """A local display ":N" is served on the socket /tmp/.X11-unix/XN (a file, or the same name
+    in Linux's abstract namespace)."""
+    number = display[1:].split(".")[0]
+    if not number.isdigit():
+        return True  # not a form we know: let Qt decide
+    path = f"/tmp/.X11-unix/X{number}"
+    if os.path.exists(path):
         return True
-    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.settimeout(1.0)
+        try:
+            sock.connect("\0" + path)
+            return True
+        except OSError:
+            return False
 
 
 def fail(message: str) -> int:
@@ -52,9 +78,10 @@ def main(argv=None) -> int:
             network = load_network(args.file)
         except NetworkFileError as exc:
             return fail(str(exc))
-    if not display_available():
-        return fail("no display found (DISPLAY is not set); run it in a desktop session, or "
-                    "headless with QT_QPA_PLATFORM=offscreen")
+    problem = display_problem()
+    if problem:
+        return fail(f"{problem}; run it in a desktop session, or headless with "
+                    "QT_QPA_PLATFORM=offscreen")
     return run_app(args.file, network)
 
 

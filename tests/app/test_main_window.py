@@ -390,6 +390,13 @@ def test_cli_without_display_says_how_to_run_headless():
     assert "QT_QPA_PLATFORM=offscreen" in result.stderr
 
 
+def test_cli_with_a_display_nobody_serves():
+    result = run_cli(env={"DISPLAY": ":987"})
+    assert result.returncode == 2
+    assert "cannot connect to the X display :987" in result.stderr
+    assert "QT_QPA_PLATFORM=offscreen" in result.stderr
+
+
 def test_cli_bad_file_is_one_line_and_exit_2(tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text("{not json")
