@@ -151,8 +151,10 @@ class MainWindow(WindowDialogs, QMainWindow):
     def _on_snapshot(self, snapshot, steps_per_second: float) -> None:
         try:
             self.view.apply_snapshot(snapshot)
+            note = snapshot.message or ("finished: more steps change nothing"
+                                        if snapshot.done else "")
             self.status.show_simulation(snapshot.step, snapshot.epoch, steps_per_second,
-                                        self.engine.running)
+                                        self.engine.running, note)
             if self._write_back_pending and not self.engine.running:
                 self._write_back(snapshot)
         finally:

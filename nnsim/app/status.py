@@ -36,6 +36,10 @@ def format_rate(steps_per_second: float) -> str:
     return f"{steps_per_second:,.0f} steps/s"
 
 
+def _shorten(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 class StatusBar(QStatusBar):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -68,6 +72,9 @@ class StatusBar(QStatusBar):
         self.rules.setText("rules: " + (", ".join(rules) if rules else "none apply"))
 
     def show_simulation(self, step: int, epoch: int, steps_per_second: float,
-                        running: bool) -> None:
+                        running: bool, note: str = "") -> None:
+        """note: why the simulation stopped or does not learn (the snapshot's message)."""
         state = f"running · {format_rate(steps_per_second)}" if running else "paused"
-        self.simulation.setText(f"step {step:,} · epoch {epoch:,} · {state}")
+        text = f"step {step:,} · epoch {epoch:,} · {state}"
+        self.simulation.setText(f"{text} · {_shorten(note)}" if note else text)
+        self.simulation.setToolTip(note)

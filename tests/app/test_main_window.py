@@ -330,6 +330,16 @@ def test_pause_without_learning_adds_no_undo_step(window, qtbot):
     assert window.document.undo_stack.count() == 0 and not window.document.is_dirty
 
 
+def test_why_a_run_stopped_is_in_the_status_bar(window, qtbot):
+    net = Network("runaway")
+    net.add_neuron("a", activation="linear", bias=1.0)
+    net.connect("a", "a", 1e200)
+    window.set_document(Document(net))
+    window.engine.play()
+    qtbot.waitUntil(lambda: "finite range" in window.status.simulation.text(), timeout=3000)
+    qtbot.waitUntil(lambda: not window.engine.running, timeout=3000)  # it stops by itself
+
+
 def test_worker_error_reaches_status_bar_and_thread_keeps_serving(window, qtbot, errors):
     got = snapshots(window)
     window.set_document(Document(gate()))
