@@ -299,6 +299,12 @@ class MainWindow(WindowDialogs, QMainWindow):
         state = self.settings.value("window/state")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
+        elif (screen := self.screen()) is not None:  # first run: most of the screen, centred
+            area = screen.availableGeometry()
+            self.resize(min(1280, area.width() * 9 // 10), min(820, area.height() * 9 // 10))
+            frame = self.frameGeometry()
+            frame.moveCenter(area.center())
+            self.move(frame.topLeft())
         if isinstance(state, QByteArray):
             self.restoreState(state)
         else:  # first run: room for the inspector's fields
