@@ -337,4 +337,6 @@ class MainWindow(WindowDialogs, QMainWindow):
         self.recovery.stop()
         self.recovery.discard()  # closed on purpose: nothing to recover
         self.engine.stop()
+        self._ack_fallback.stop()
+        self.status.stop()
         event.accept()

@@ -67,6 +67,9 @@ class StatusBar(QStatusBar):
         self._network = net
         self._rules_timer.start()
 
+    def stop(self) -> None:
+        self._rules_timer.stop()
+
     def _show_rules(self) -> None:
         rules = applicable_rules(self._network) if self._network is not None else []
         self.rules.setText("rules: " + (", ".join(rules) if rules else "none apply"))

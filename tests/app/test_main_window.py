@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QDockWidget, QLabel, QMessageBox
 
@@ -374,6 +374,8 @@ def test_close_while_running(qtbot):
     qtbot.waitUntil(lambda: w.engine.running, timeout=3000)
     assert w.close()
     assert not w.engine.is_alive()
+    running = [t for t in w.findChildren(QTimer) if t.isActive()]
+    assert not running, [t.parent() for t in running]  # autosave and frame timers stopped too
 
 
 # ---------------------------------------------------------------------- command line
