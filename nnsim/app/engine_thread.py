@@ -56,6 +56,7 @@ class SimulationWorker(QObject):
         self._seed = seed
         self._sim: Simulation | None = None
         self._pending_network: tuple[Network, int] | None = None
+        self._budget = 0  # steps asked for by step_n, not yet done
         self._running = False
         self._speed: int | str = 1  # steps per frame, or MAX
         self._in_flight = False
@@ -80,6 +81,7 @@ class SimulationWorker(QObject):
     @_guarded
     def play(self) -> None:
         if not self._running:
+            self._budget = 0
             self._running = True
             self._rate_mark = (time.perf_counter(), self._simulation().steps)
             self._apply_speed()
@@ -88,6 +90,7 @@ class SimulationWorker(QObject):
     @Slot()
     @_guarded
     def pause(self) -> None:
+        self._budget = 0
         if self._running:
             self._running = False
             self._timer.stop()
@@ -98,12 +101,17 @@ class SimulationWorker(QObject):
     @Slot(int)
     @_guarded
     def step_n(self, n: int) -> None:
-        self._simulation().step(max(1, int(n)))
-        self._changed()
+        # Worked off in chunks by _tick like a run, so a large n never blocks commands.
+        self._budget += max(1, int(n))
+        if not self._running:
+            self._timer.start(0)
 
     @Slot()
     @_guarded
     def reset(self) -> None:
+        self._budget = 0
+        if not self._running:
+            self._timer.stop()
         self._simulation().reset()
         self._changed()
 
@@ -168,18 +176,33 @@ class SimulationWorker(QObject):
         # event loop allows, each tick a chunk of about CHUNK_SECONDS.
         self._timer.start(0 if self._speed == MAX else int(FRAME_INTERVAL * 1000))
 
+    def _chunk(self, limit: int | None) -> int:
+        """Step for about CHUNK_SECONDS (at most `limit` steps); returns the steps done."""
+        sim = self._simulation()
+        deadline = time.perf_counter() + CHUNK_SECONDS
+        batch, total = 1, 0
+        while time.perf_counter() < deadline and (limit is None or total < limit):
+            want = batch if limit is None else min(batch, limit - total)
+            done = sim.step(want)
+            total += done
+            if done < want:  # finished: more steps change nothing
+                break
+            batch = min(batch * 2, 256)
+        return total
+
     @_guarded
     def _tick(self) -> None:
-        if not self._running:
-            return
         sim = self._simulation()
+        if not self._running:  # working off step_n
+            done = self._chunk(self._budget) if self._budget > 0 else 0
+            self._budget = 0 if sim.done else self._budget - done
+            if self._budget <= 0:
+                self._budget = 0
+                self._timer.stop()
+            self._changed()
+            return
         if self._speed == MAX:
-            deadline = time.perf_counter() + CHUNK_SECONDS
-            batch = 1
-            while time.perf_counter() < deadline:
-                if sim.step(batch) < batch:
-                    break
-                batch = min(batch * 2, 256)
+            self._chunk(None)
         else:
             sim.step(self._speed)
         now = time.perf_counter()
@@ -288,7 +311,7 @@ class EngineThread(QObject):
         self._step_n.emit(1)
 
     def step_n(self, n: int) -> None:
-        self._step_n.emit(int(n))
+        self._step_n.emit(max(1, min(int(n), 2**31 - 1)))  # a Qt int is 32 bits
 
     def reset(self) -> None:
         self._reset.emit()

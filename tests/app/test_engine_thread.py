@@ -234,3 +234,21 @@ def test_a_failing_snapshot_stops_the_run_instead_of_flooding(qtbot, monkeypatch
         qtbot.waitUntil(lambda: bool(rx.snapshots) and rx.last.step == 0, timeout=3000)
     finally:
         assert engine.stop()
+
+
+def test_a_huge_step_n_keeps_serving_commands(qtbot, engine):
+    rx = Receiver(engine)
+    net = latch_loop()
+    engine.set_network(net)
+    engine.step_n(10**9)
+    qtbot.waitUntil(lambda: bool(rx.snapshots) and rx.last.step > 1000, timeout=3000)
+    net.add_neuron("late")
+    engine.set_network(net)  # served between chunks
+    qtbot.waitUntil(lambda: "late" in rx.last.names, timeout=3000)
+    engine.pause()  # ends the stepping
+    qtbot.wait(200)
+    steps = rx.last.step
+    qtbot.wait(200)
+    assert rx.last.step == steps
+    engine.step_n(3)
+    qtbot.waitUntil(lambda: rx.last.step == steps + 3, timeout=3000)
