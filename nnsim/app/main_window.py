@@ -336,7 +336,7 @@ class MainWindow(WindowDialogs, QMainWindow):
         self.save_layout()
         self.recovery.stop()
         self.recovery.discard()  # closed on purpose: nothing to recover
-        self.engine.stop()
+        self.engine.stop(timeout_ms=30_000)  # a step in progress finishes first
         self._ack_fallback.stop()
         self.status.stop()
         event.accept()
