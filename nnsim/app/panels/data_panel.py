@@ -228,6 +228,11 @@ class DataPanel(QWidget):
         self._throttle.cancel()
         return self._generate_now()
 
+    def set_dataset(self, data: Dataset, source: str = "lesson") -> None:
+        """Show and send a ready-made dataset (e.g. a lesson's inline points)."""
+        self._throttle.cancel()
+        self._replace_all(data, source, data.name or source, True)
+
     def generate(self) -> bool:
         """Generate with the parameters shown, now."""
         self._throttle.cancel()
