@@ -25,8 +25,9 @@ from typing import Any
 import numpy as np
 
 from .datasets import as_dataset
-from .dynamics import RecurrentStepper, energy
+from .dynamics import RecurrentStepper, async_sweep, energy
 from .network import Network
+from .regions import DecisionMap, decision_map, extent_for, output_curve, x_range_for
 
 _HISTORY_FIELDS = ("loss", "accuracy", "errors", "val_loss", "val_accuracy", "weight_norm",
                    "energy")
@@ -57,7 +58,12 @@ class Snapshot:
     rule: str = ""  # the rule's name, "" when none
     done: bool = False  # the rule converged or diverged: more steps change nothing
     message: str = ""  # why the rule is not stepping, or why values stopped
-    decision_grid: np.ndarray | None = field(default=None)
+    decision: DecisionMap | None = field(default=None)  # two-input networks: output over the plane
+    curve: tuple[np.ndarray, np.ndarray] | None = field(default=None)  # one input: (x, y)
+
+    @property
+    def decision_grid(self) -> np.ndarray | None:
+        return None if self.decision is None else self.decision.grid
 
     def output(self, name: str) -> float:
         return float(self.outputs[self.names.index(name)])
@@ -74,6 +80,9 @@ class Simulation:
         self._net = self._given.copy()  # current network, learned weights included
         self.dataset = as_dataset(dataset)
         self.rule = rule
+        self.map_resolution = 200  # decision map side in snapshots; 0: no map
+        self.stop_conditions: dict[str, Any] = {}
+        self._schedule: list[Mapping[str, float]] = []
         self._trainer = None
         self._generation = 0  # trainers built so far: seeds each one differently, reproducibly
         self._clear_progress()
@@ -83,6 +92,8 @@ class Simulation:
     # ------------------------------------------------------------------ state
     def _clear_progress(self) -> None:
         self.steps = 0
+        self._rng = np.random.default_rng(self.seed)  # the order of Hopfield updates
+        self._dynamics_revision = -1
         self._epochs_before = 0  # epochs of trainers replaced by edits
         self._past: dict[str, list[float]] = {k: [] for k in _HISTORY_FIELDS}
         self._stopped = ""  # set when recurrent values leave the finite range
@@ -105,6 +116,12 @@ class Simulation:
         self._state = (state, z)
         self._state_names = list(self._stepper.names)
         self._recurrent = not net.is_feedforward  # a topology query: not per step
+        # Sign units joined symmetrically: settle one unit at a time (Hopfield), not in lockstep.
+        units = [nr for nr in net.neurons if nr.role != "input"]
+        self._hopfield = (self._recurrent and bool(units) and net.is_symmetric
+                          and all(nr.activation == "sign" for nr in units))
+        if self._hopfield and not np.all(np.isin(self._state[0], (-1.0, 1.0))):
+            self._state = (np.where(self._state[0] >= 0, 1.0, -1.0), z)
         self._ff_cache = None
         # Names are fixed until the next edit (a trainer changes weights, never topology).
         index = {nr.id: nr.name for nr in net.neurons}
@@ -173,7 +190,44 @@ class Simulation:
 
     @property
     def done(self) -> bool:
-        return bool(self._trainer is not None and self._trainer.history.done) or bool(self._stopped)
+        """Nothing more happens on stepping: values stopped, a stop condition was met, or the
+        rule is done and the network has no dynamics of its own to run."""
+        if self._stopped or self._stop_condition_met():
+            return True
+        return bool(self._trainer is not None and self._trainer.history.done and not self._recurrent)
+
+    def _stop_condition_met(self) -> bool:
+        if self._trainer is None:
+            return False
+        stop = self.stop_conditions
+        limit = stop.get("epochs")
+        if limit is not None and self.epoch >= int(limit):
+            return True
+        target = stop.get("target_loss")
+        loss = self._trainer.history.loss
+        return target is not None and bool(loss) and loss[-1] <= float(target)
+
+    def set_stop_conditions(self, conditions: Mapping[str, Any]) -> None:
+        """{"epochs": limit, "target_loss": value or None, ...}: stepping stops when one is met."""
+        self.stop_conditions = dict(conditions)
+
+    def set_params(self, params: Mapping[str, Any]) -> None:
+        """Change the rule's parameters; the running trainer uses them from its next step."""
+        if self.rule is not None:
+            self.rule.set_params(**params)
+
+    def set_state(self, state: Any) -> None:
+        """Set the outputs of a network with loops (e.g. a Hopfield start pattern), in network
+        order; inputs keep their clamped values."""
+        values = np.asarray(state, dtype=float)
+        current, z = self._state
+        if values.shape != current.shape:
+            raise ValueError(f"a state needs {current.shape[0]} values, not {values.shape[0]}")
+        self._state = (np.where(self._stepper.clamped, current, values), z)
+
+    def set_schedule(self, inputs: list[Mapping[str, float]]) -> None:
+        """Input values per step from step 0 (a lesson's pulses); after the last, they stay."""
+        self._schedule = [dict(step) for step in inputs]
 
     def set_network(self, network: Network, revision: int | None = None) -> None:
         """Apply an edited network, keeping what was learned (see the module docstring)."""
@@ -221,17 +275,27 @@ class Simulation:
         for _ in range(int(n)):
             if self.done:
                 break
-            if self._trainer is not None:
+            if self._trainer is not None and not self._trainer.history.done:
                 self._trainer.step()
                 self._ff_cache = None
             elif self._recurrent:
-                self._recurrent_step()
+                self._recurrent_step(self.steps + done)
             done += 1
         self.steps += done
         return done
 
-    def _recurrent_step(self) -> None:
+    def _recurrent_step(self, t: int) -> None:
+        if self._trainer is not None and self._dynamics_revision != self._trainer.history.steps:
+            # The rule is done (e.g. patterns stored): run the learned weights' own dynamics.
+            self._net = self._trainer.network()
+            self._compile()
+            self._dynamics_revision = self._trainer.history.steps
+        if self._schedule:
+            self._apply_schedule(t)
         state, _ = self._state
+        if self._hopfield:
+            self._hopfield_sweep(state)
+            return
         clamped = self._stepper.clamped
         state = np.where(clamped, self._stepper.initial_inputs, state)
         # Linear loops may grow without bound by design: detect it rather than warn.
@@ -241,6 +305,22 @@ class Simulation:
             self._stopped = "values left the finite range: stopped"
             return
         self._state = (new, z)
+
+    def _apply_schedule(self, t: int) -> None:
+        clamp = self._schedule[min(t, len(self._schedule) - 1)]
+        index = self._stepper.index
+        values = self._stepper.initial_inputs
+        for name, value in clamp.items():
+            if name in index:
+                values[index[name]] = float(value)
+
+    def _hopfield_sweep(self, state: np.ndarray) -> None:
+        """One asynchronous sweep in a seeded random order: the energy never increases."""
+        stepper = self._stepper
+        s = state.copy()
+        field = s @ stepper.weights + stepper.biases
+        async_sweep(stepper.weights, stepper.biases, s, self._rng.permutation(len(s)), field)
+        self._state = (s, field)
 
     # ------------------------------------------------------------------ observing
     def _feedforward_values(self, net: Network) -> tuple[np.ndarray, np.ndarray]:
@@ -271,6 +351,16 @@ class Simulation:
                 out[key] = _frozen(values)
         return out
 
+    def _decision_map(self, net: Network) -> DecisionMap | None:
+        if not self.map_resolution or len(net.inputs) != 2:
+            return None
+        return decision_map(net, extent_for(self.dataset), self.map_resolution)
+
+    def _curve(self, net: Network):
+        if len(net.inputs) != 1:
+            return None
+        return output_curve(net, x_range_for(self.dataset))
+
     def snapshot(self) -> Snapshot:
         net = self._learned()
         outputs, net_inputs = self._values(net)
@@ -299,6 +389,8 @@ class Simulation:
             history=MappingProxyType(history),
             revision=self._revision,
             network=net,
+            decision=self._decision_map(net),
+            curve=self._curve(net),
             rule=getattr(self.rule, "name", "") if self.rule is not None else "",
             done=self.done,
             message=self._stopped or self._rule_problem,

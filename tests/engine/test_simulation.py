@@ -248,3 +248,67 @@ def test_a_reinitialising_rule_draws_fresh_weights_only_once_per_run():
     weights = dict(zip(sim.snapshot().synapses, sim.snapshot().weights.tolist()))
     assert weights[("x", "y")] == learned
     assert sim.rule.reinitialize  # the user's rule is left alone
+
+
+# ---------------------------------------------------------------------- lessons' needs
+def test_a_schedule_of_input_pulses_drives_the_latch():
+    from nnsim.engine.lessons import find_lesson
+
+    scene = find_lesson("loops-remember").scenes[0]
+    sim = Simulation(scene.network)
+    sim.set_schedule(list(scene.inputs))
+    trace = []
+    for _ in range(scene.steps):
+        sim.step(1)
+        trace.append(sim.snapshot().output("memory"))
+    assert trace == [step["memory"] for step in scene.network.run(list(scene.inputs))]
+    assert trace[2:8] == [1.0] * 6 and trace[-1] == 0.0
+
+
+def test_hopfield_stores_then_recalls_sweep_by_sweep_with_falling_energy():
+    from nnsim.engine.lessons import find_lesson
+
+    scene = find_lesson("hopfield").scenes[0]
+    data = scene.make_dataset()
+    sim = Simulation(scene.network, data, scene.make_rule(), seed=0)
+    start = scene.start_state()
+    sim.set_state(start)
+    sim.step(len(data.X))  # store every pattern, one per step
+    energies = []
+    for _ in range(6):
+        sim.step(1)  # one asynchronous sweep
+        snap = sim.snapshot()
+        energies.append(snap.metrics["energy"])
+    np.testing.assert_array_equal(snap.outputs, data.X[scene.start["pattern"]])
+    assert all(b <= a + 1e-12 for a, b in zip(energies, energies[1:]))
+    assert not sim.done  # dynamics keep running after the rule is done
+
+
+def test_stop_conditions_and_live_parameter_changes():
+    from nnsim.engine.datasets import truth_table
+    from nnsim.engine.rules import Backprop
+
+    net = Network.layered([2, 4, 1], ["tanh", "sigmoid"], seed=1)
+    rule = Backprop(optimizer="adam", learning_rate=0.05, loss="binary_crossentropy", batch_size=4)
+    sim = Simulation(net, truth_table("xor"), rule, seed=0)
+    sim.set_stop_conditions({"epochs": 7})
+    assert sim.step(100) == 7 and sim.done and sim.epoch == 7
+    sim.set_stop_conditions({"epochs": 1000, "target_loss": 0.3})
+    sim.set_params({"learning_rate": 0.1})
+    assert rule.learning_rate == 0.1
+    sim.step(5000)
+    assert sim.snapshot().history["loss"][-1] <= 0.3 and sim.done
+
+
+def test_snapshots_carry_a_decision_map_or_a_curve():
+    from nnsim.engine.datasets import truth_table
+
+    sim = Simulation(Network.layered([2, 3, 1], ["tanh", "sigmoid"], seed=0), truth_table("xor"))
+    snap = sim.snapshot()
+    assert snap.decision.grid.shape == (200, 200) and snap.curve is None
+    assert snap.decision_grid is snap.decision.grid
+    x0, x1, y0, y1 = snap.decision.extent
+    assert x0 < 0 and x1 > 1 and y0 < 0 and y1 > 1  # around the truth table's corners
+    one = Simulation(Network.layered([1, 2, 1], ["tanh", "linear"], seed=0))
+    snap = one.snapshot()
+    assert snap.decision is None and snap.curve[0].shape == (400,)
