@@ -17,6 +17,7 @@ import time
 import traceback
 import weakref
 
+import numpy as np
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from nnsim.engine.network import Network
@@ -26,6 +27,7 @@ FRAME_INTERVAL = 1.0 / 60.0  # seconds between snapshots at most
 CHUNK_SECONDS = 0.008  # longest stretch of stepping before the worker serves its event loop
 MAX = "max"
 SWITCH_INTERVAL = 0.0005  # seconds; Python's default 5 ms lets a busy worker starve the GUI
+CONFIGURE = ("set_params", "set_stop_conditions", "set_state", "set_schedule")
 LIVE: weakref.WeakSet = weakref.WeakSet()  # every EngineThread, so tests can check none is left
 
 
@@ -152,6 +154,15 @@ class SimulationWorker(QObject):
         self._simulation().set_dataset(dataset)
         self._changed()
 
+    @Slot(str, object)
+    @_guarded
+    def configure(self, method: str, value) -> None:
+        """One of the Simulation's plain setters (CONFIGURE), applied between steps."""
+        if method not in CONFIGURE:
+            raise ValueError(f"the simulation has no setting {method!r}")
+        getattr(self._simulation(), method)(value)
+        self._changed()
+
     @Slot()
     def acknowledge(self) -> None:
         self._in_flight = False
@@ -259,6 +270,7 @@ class EngineThread(QObject):
     _dataset = Signal(object)
     _ack = Signal()
     _request = Signal()
+    _configure = Signal(str, object)
 
     def __init__(self, parent: QObject | None = None, seed: int = 0) -> None:
         super().__init__(parent)
@@ -280,7 +292,8 @@ class EngineThread(QObject):
                              (self._reset, w.reset), (self._speed, w.set_speed),
                              (self._network, w.set_network), (self._rule, w.set_rule),
                              (self._dataset, w.set_dataset), (self._ack, w.acknowledge),
-                             (self._request, w.request_snapshot)):
+                             (self._request, w.request_snapshot),
+                             (self._configure, w.configure)):
             signal.connect(slot)
         w.snapshot_ready.connect(self._on_snapshot)
         w.running_changed.connect(self._on_running)
@@ -330,6 +343,21 @@ class EngineThread(QObject):
 
     def set_dataset(self, dataset) -> None:
         self._dataset.emit(dataset)
+
+    def set_rule_params(self, params: dict) -> None:
+        """New values for the running rule's parameters, used from its next step."""
+        self._configure.emit("set_params", dict(params))
+
+    def set_stop_conditions(self, conditions: dict) -> None:
+        self._configure.emit("set_stop_conditions", dict(conditions))
+
+    def set_state(self, state) -> None:
+        """Outputs of a network with loops (e.g. a Hopfield pattern), in network order."""
+        self._configure.emit("set_state", np.array(state, dtype=float))
+
+    def set_schedule(self, inputs: list) -> None:
+        """Input values per step from step 0 (pulses); after the last they stay."""
+        self._configure.emit("set_schedule", [dict(step) for step in inputs])
 
     def acknowledge(self) -> None:
         self._ack.emit()

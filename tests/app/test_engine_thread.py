@@ -252,3 +252,31 @@ def test_a_huge_step_n_keeps_serving_commands(qtbot, engine):
     assert rx.last.step == steps
     engine.step_n(3)
     qtbot.waitUntil(lambda: rx.last.step == steps + 3, timeout=3000)
+
+
+def test_configure_commands_reach_the_simulation(qtbot):
+    from nnsim.engine.datasets import truth_table
+    from nnsim.engine.rules import Backprop
+
+    engine = EngineThread()
+    try:
+        got = []
+        engine.snapshot_ready.connect(lambda snap, _rate: (got.append(snap), engine.acknowledge()))
+        engine.set_network(Network.layered([2, 3, 1], ["tanh", "sigmoid"], seed=0))
+        engine.set_dataset(truth_table("xor"))
+        engine.set_rule(Backprop(optimizer="adam", learning_rate=0.05,
+                                 loss="binary_crossentropy", batch_size=4))
+        engine.set_stop_conditions({"epochs": 3})
+        engine.set_rule_params({"learning_rate": 0.2})
+        engine.step_n(50)
+        qtbot.waitUntil(lambda: bool(got) and got[-1].epoch == 3, timeout=5000)
+        assert got[-1].step == 3 and got[-1].done
+        engine.set_state([0.0])  # wrong length: reported, and the thread keeps serving
+        errors = []
+        engine.error.connect(lambda summary, _tb: errors.append(summary))
+        engine.set_state([0.0, 0.0])
+        qtbot.waitUntil(lambda: bool(errors), timeout=5000)
+        assert "state needs 6 values" in errors[-1]
+        assert engine.is_alive()
+    finally:
+        engine.stop()
