@@ -68,8 +68,14 @@ def fail(message: str) -> int:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    lesson = None
     if args.lesson is not None:
-        return fail(f"lessons arrive in a later version (asked for {args.lesson!r})")
+        from nnsim.engine.lessons import LessonFileError, find_lesson
+
+        try:
+            lesson = find_lesson(args.lesson).id
+        except LessonFileError as exc:
+            return fail(str(exc))
     network = None
     if args.file:
         from nnsim.engine.fileformat import NetworkFileError, load_network
@@ -82,10 +88,10 @@ def main(argv=None) -> int:
     if problem:
         return fail(f"{problem}; run it in a desktop session, or headless with "
                     "QT_QPA_PLATFORM=offscreen")
-    return run_app(args.file, network)
+    return run_app(args.file, network, lesson)
 
 
-def run_app(path: str | None, network) -> int:
+def run_app(path: str | None, network, lesson: str | None = None) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -108,6 +114,10 @@ def run_app(path: str | None, network) -> int:
     window = MainWindow(document)
     if path:
         window.files.add_recent(path)
+    elif lesson is not None:
+        window.learning.open_lesson(lesson)
+    elif not window.recovery.pending():
+        window.learning.open_lesson(0)  # no file: the app opens on the first lesson
     window.show()
     if os.environ.get(PROBE_ENV):
         def probe():

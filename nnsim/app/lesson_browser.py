@@ -52,8 +52,6 @@ class LessonBrowser(QWidget):
         self.next_button = QPushButton("Next ▶")
         self.prev_button.setToolTip("Previous lesson (Alt+Left)")
         self.next_button.setToolTip("Next lesson (Alt+Right)")
-        self.prev_button.setShortcut("Alt+Left")
-        self.next_button.setShortcut("Alt+Right")
         self.prev_button.clicked.connect(self.previous)
         self.next_button.clicked.connect(self.next)
 

@@ -78,6 +78,11 @@ class MainWindow(WindowDialogs, QMainWindow):
         self.set_document(document or Document())
         self._build_menus()
         self._build_toolbars()
+        from nnsim.app.learning import LearningDocks
+
+        self.learning = LearningDocks(self)
+        self.learning.network_changed(self.document.network)
+        self._fill_lessons_menu()
         self.resize(1280, 800)
         self.restore_layout()
 
@@ -137,11 +142,14 @@ class MainWindow(WindowDialogs, QMainWindow):
             self._refresh_canvas_actions()
         self._update_title()
         self.status.show_network(document.network)
+        if hasattr(self, "learning"):
+            self.learning.network_changed(document.network)
 
     def _on_document_changed(self) -> None:
         net = self.document.network
         self.engine.set_network(net)  # a copy: learning continues on the edited network
         self.status.show_network(net)
+        self.learning.network_changed(net)
 
     def _update_title(self, *_args) -> None:
         self.setWindowTitle(f"{self.document.display_name()}[*] — nnsim")
@@ -151,6 +159,7 @@ class MainWindow(WindowDialogs, QMainWindow):
     def _on_snapshot(self, snapshot, steps_per_second: float) -> None:
         try:
             self.view.apply_snapshot(snapshot)
+            self.learning.update_snapshot(snapshot)
             note = snapshot.message or ("finished: more steps change nothing"
                                         if snapshot.done else "")
             self.status.show_simulation(snapshot.step, snapshot.epoch, steps_per_second,
@@ -227,6 +236,20 @@ class MainWindow(WindowDialogs, QMainWindow):
         self.recovery.autosave()  # still recoverable should this session end badly too
         return True
 
+    def _fill_lessons_menu(self) -> None:
+        menu, learning = self.lessons_menu, self.learning
+        menu.addAction(learning.lessons_dock.toggleViewAction())
+        previous = menu.addAction("&Previous Lesson", learning.lessons.previous)
+        previous.setShortcut(QKeySequence("Alt+Left"))
+        following = menu.addAction("&Next Lesson", learning.lessons.next)
+        following.setShortcut(QKeySequence("Alt+Right"))
+        menu.addSeparator()
+        for i, lesson in enumerate(learning.lessons.lessons):
+            menu.addAction(f"{lesson.number}. {lesson.title}",
+                           lambda i=i: learning.open_lesson(i))
+        menu.addSeparator()
+        menu.addAction("&Save Scene as Lesson…", learning.save_scene_as_lesson)
+
     # ------------------------------------------------------------------ menus and toolbars
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -234,8 +257,7 @@ class MainWindow(WindowDialogs, QMainWindow):
         self.edit_menu = bar.addMenu("&Edit")
         self.view_menu = bar.addMenu("&View")
         self.run.fill_menu(bar.addMenu("&Simulation"))
-        lessons = bar.addMenu("&Lessons")
-        lessons.addAction("Lessons arrive in a later version").setEnabled(False)
+        self.lessons_menu = bar.addMenu("&Lessons")
         help_menu = bar.addMenu("&Help")
         shortcuts = help_menu.addAction("&Keyboard Shortcuts")
         shortcuts.setShortcut(QKeySequence.StandardKey.HelpContents)

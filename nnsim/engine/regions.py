@@ -13,6 +13,7 @@ from .datasets import Dataset
 from .network import Network
 
 DEFAULT_EXTENT = (-1.5, 1.5, -1.5, 1.5)
+F32_MAX = float(np.finfo(np.float32).max)
 
 
 @dataclass(frozen=True, eq=False)
@@ -74,9 +75,11 @@ def decision_map(net: Network, extent=DEFAULT_EXTENT, resolution: int = 200,
     grids = {}
     for name, column in zip(compiled.names, range(compiled.n_neurons)):
         if column >= compiled.n_inputs:
+            values = np.clip(np.nan_to_num(small[:, column]), -F32_MAX, F32_MAX)
             grids[name] = np.ascontiguousarray(
-                small[:, column].reshape(neuron_resolution, neuron_resolution), dtype=np.float32)
-    return DecisionMap(np.ascontiguousarray(np.nan_to_num(grid), dtype=np.float32), tuple(extent),
+                values.reshape(neuron_resolution, neuron_resolution), dtype=np.float32)
+    grid = np.clip(np.nan_to_num(grid), -F32_MAX, F32_MAX)  # a diverging rule: clip, not overflow
+    return DecisionMap(np.ascontiguousarray(grid, dtype=np.float32), tuple(extent),
                        first_layer_lines(net), MappingProxyType(grids))
 
 

@@ -29,6 +29,8 @@ from .points import class_labels
 CONTOUR_COLOR = (33, 33, 33)
 LINE_COLOR = (90, 90, 90)
 
+F32_MAX = float(np.finfo(np.float32).max)  # larger outputs are clipped, not overflowed
+
 
 class DecisionPlot(PlotPanel):
     title = "Decision regions"
@@ -172,7 +174,7 @@ class DecisionPlot(PlotPanel):
         self._draw_lines(self._lines)
 
     def _show_output(self, grid: np.ndarray) -> None:
-        data = np.ascontiguousarray(grid, dtype=np.float32)
+        data = np.ascontiguousarray(np.clip(grid, -F32_MAX, F32_MAX), dtype=np.float32)
         if self._auto_levels:  # a tanh or sign unit's middle is 0; stays once seen (no flicker)
             negative = float(data.min()) < -0.01
             key = self.neuron_box.currentText()

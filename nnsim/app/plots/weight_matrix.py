@@ -21,6 +21,8 @@ from .base import PlotPanel
 MISSING = (214, 217, 221)
 MAX_LABELS = 30
 
+F32_MAX = float(np.finfo(np.float32).max)
+
 
 class WeightMatrixPlot(PlotPanel):
     title = "Weight matrix"
@@ -80,7 +82,9 @@ class WeightMatrixPlot(PlotPanel):
         if self.hinton_mode or not w.size:
             self.image.clear()
         else:
-            data = np.ascontiguousarray(np.where(np.isfinite(w), w, np.nan), dtype=np.float32)
+            # Clip first: a diverging Hebbian weight (1e200) does not fit in float32.
+            clipped = np.clip(w, -F32_MAX, F32_MAX)
+            data = np.ascontiguousarray(np.where(np.isfinite(w), clipped, np.nan), dtype=np.float32)
             self.image.setImage(data, autoLevels=False, levels=(-self.vmax, self.vmax))
             self.image.setRect(QRectF(0, 0, w.shape[1], w.shape[0]))
         if self.hinton_mode and w.size:

@@ -1,0 +1,207 @@
+"""The learning side of the window: rule panels, data, plots and lessons in docks, wired to the
+engine thread.  The main window owns the canvas and the document; this owns everything that
+learns, shows learning, or opens a lesson scene."""
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt
+
+from nnsim.app.document import Document
+from nnsim.app.lesson_browser import LessonBrowser
+from nnsim.app.panels import DataPanel, RulesPanel
+from nnsim.app.plots import PLOTS, DecisionPlot
+from nnsim.engine.datasets import Dataset
+from nnsim.engine.lessons import Lesson, LessonFileError
+
+RIGHT = Qt.DockWidgetArea.RightDockWidgetArea
+BOTTOM = Qt.DockWidgetArea.BottomDockWidgetArea
+LEFT = Qt.DockWidgetArea.LeftDockWidgetArea
+DEFAULT_PLOTS = ("decision", "loss")  # shown on a first run; the others are a click away
+
+
+class LearningDocks(QObject):
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.window = window
+        self.engine = window.engine
+        self.lesson: Lesson | None = None
+        self.scene_index = 0
+
+        self.rules = RulesPanel()
+        self.data = DataPanel()
+        self.lessons = LessonBrowser()
+        self.plots = {key: (DecisionPlot(keep_points=False) if key == "decision" else cls())
+                      for key, cls in PLOTS.items()}
+        self.rules_dock = window.add_dock("Learning rule", self.rules, "rulesDock", RIGHT)
+        self.data_dock = window.add_dock("Data", self.data, "dataDock", RIGHT)
+        self.plot_docks = {key: window.add_dock(plot.title, plot, f"plot_{key}_dock", BOTTOM)
+                           for key, plot in self.plots.items()}
+        self.lessons_dock = window.add_dock("Lessons", self.lessons, "lessonsDock", LEFT)
+        self.raise_plots(DEFAULT_PLOTS)
+        self._wire()
+
+    # ------------------------------------------------------------------ wiring
+    def _wire(self) -> None:
+        engine, rules, data = self.engine, self.rules, self.data
+        decision = self.plots["decision"]
+        rules.rule_selected.connect(self._set_rule)
+        rules.params_changed.connect(lambda _rule, params: engine.set_rule_params(params))
+        rules.stop_conditions_changed.connect(
+            lambda _rule, stop: engine.set_stop_conditions(stop))
+        rules.train_toggled.connect(lambda _rule, on: engine.play() if on else engine.pause())
+        rules.step_requested.connect(lambda _rule: engine.step())
+        rules.reset_requested.connect(lambda _rule: engine.reset())
+        engine.running_changed.connect(rules.set_running)
+        data.dataset_changed.connect(self._set_dataset)
+        decision.point_added.connect(lambda x, y, label: data.add_point(x, y, label))
+        data.drawing_class_changed.connect(decision.set_left_click_class)
+        self.plots["hopfield"].state_edited.connect(engine.set_state)
+        self.lessons.scene_requested.connect(self.open_scene)
+
+    def _set_rule(self, rule) -> None:
+        net = self.window.document.network
+        if rule is not None and not rule.applies_to(net):
+            rule = None  # the panel says why; the engine steps the network's own dynamics
+        self.engine.set_rule(rule)
+        self.engine.set_stop_conditions(self.rules.current_panel().stop_conditions()
+                                        if self.rules.current_panel() else {})
+
+    def _set_dataset(self, dataset: Dataset | None) -> None:
+        self.engine.set_dataset(dataset)
+        self.rules.set_dataset(dataset)
+        if dataset is not None and dataset.y is not None and dataset.n_features == 2:
+            y = dataset.y if dataset.y.ndim == 1 else dataset.y.argmax(axis=1)
+            self.plots["decision"].set_dataset(dataset.X, y)
+        elif dataset is not None and dataset.n_features == 2:
+            self.plots["decision"].set_dataset(dataset.X, None)
+        if dataset is not None and dataset.y is None and set(
+                map(float, dataset.X.ravel()[:1000])) <= {-1.0, 1.0}:
+            self.plots["hopfield"].set_patterns(dataset.X)
+        if dataset is not None and dataset.y is not None and dataset.n_features == 1:
+            self.plots["curve"].set_dataset(dataset.X[:, 0], dataset.targets[:, 0])
+
+    def network_changed(self, net) -> None:
+        self.rules.set_network(net)
+        self.data.set_network(net)
+
+    def update_snapshot(self, snapshot) -> None:
+        """Every plot draws the snapshot (each keeps only what it shows); the rule panel shows
+        progress."""
+        for key, plot in self.plots.items():
+            if not self.plot_docks[key].isHidden() or key in ("weights", "energy", "loss"):
+                plot.update_snapshot(snapshot)  # histories keep accumulating while hidden
+        self.rules.show_progress(snapshot.epoch, dict(snapshot.metrics))
+
+    def raise_plots(self, keys) -> None:
+        for key in keys:
+            dock = self.plot_docks.get(key)
+            if dock is not None:
+                dock.show()
+                dock.raise_()
+
+    def clear_plots(self) -> None:
+        for plot in self.plots.values():
+            plot.clear()
+
+    # ------------------------------------------------------------------ lessons
+    def open_lesson(self, name_or_index) -> bool:
+        """Open a lesson by index in the browser or by name (number, file name or slug)."""
+        browser = self.lessons
+        if isinstance(name_or_index, int):
+            index = name_or_index
+        else:
+            from nnsim.engine.lessons import find_lesson
+
+            try:
+                index = browser.select_by_id(find_lesson(name_or_index).id)
+            except LessonFileError as exc:
+                self.window.show_error("No such lesson", str(exc))
+                return False
+        if not 0 <= index < len(browser.lessons):
+            return False
+        browser.show_lesson(index)
+        return self.open_scene(browser.lessons[index], 0)
+
+    def open_scene(self, lesson: Lesson, index: int) -> bool:
+        """Replace the document with a lesson scene (asking first about unsaved work), then set
+        its data, rule, plots and speed."""
+        window = self.window
+        if not window.files.maybe_discard():
+            return False
+        scene = lesson.scenes[index]
+        self.lesson, self.scene_index = lesson, index
+        net = scene.network.copy()
+        if not net.name:
+            net.name = f"{lesson.title}: {scene.title}"
+        window.set_document(Document(net))
+        window.setWindowTitle(f"{lesson.number}. {lesson.title} — {scene.title}[*] — nnsim")
+        self.clear_plots()
+        try:
+            dataset = scene.make_dataset()
+        except (LessonFileError, ValueError) as exc:
+            window.show_error("The lesson's data could not be made", str(exc))
+            dataset = None
+        if scene.dataset is not None and "generator" in scene.dataset:
+            self.data.set_generator(scene.dataset["generator"], **scene.dataset.get("params", {}))
+        elif dataset is not None:
+            self.data.set_dataset(dataset, "lesson")
+        else:
+            self._set_dataset(None)
+        self.engine.set_schedule(list(scene.inputs))
+        if scene.rule is not None:
+            self.rules.select_rule(scene.rule["name"])
+            panel = self.rules.current_panel()
+            panel.set_params(scene.rule.get("params", {}))
+            self._set_rule(panel.rule())
+        else:
+            self.engine.set_rule(None)
+        start = scene.start_state() if scene.start else None
+        if start is not None:
+            self.engine.set_state(start)
+        self.engine.set_speed(scene.steps_per_frame)
+        self.raise_plots(scene.plots or DEFAULT_PLOTS)
+        window.status.showMessage(f"Lesson {lesson.number}: {scene.title}", 8000)
+        return True
+
+    def save_scene_as_lesson(self) -> None:
+        """Save the document, the data, the rule and the plots on view as a lesson file."""
+        from PySide6.QtWidgets import QFileDialog, QInputDialog
+
+        from nnsim.engine.lessons import save_lesson
+
+        window = self.window
+        title, ok = QInputDialog.getText(window, "Save scene as lesson", "Lesson title:",
+                                         text=window.document.network.name or "My lesson")
+        if not ok or not title.strip():
+            return
+        path, _ = QFileDialog.getSaveFileName(window, "Save lesson", f"{title.strip()}.json",
+                                              "nnsim lessons (*.json)",
+                                              options=QFileDialog.Option.DontUseNativeDialog)
+        if not path:
+            return
+        try:
+            save_lesson(path, *self.scene_as_lesson(title.strip()))
+        except OSError as exc:
+            window.show_error("The lesson could not be saved", f"{path}: {exc}")
+            return
+        window.status.showMessage(f"Saved lesson {path}", 5000)
+
+    def scene_as_lesson(self, title: str) -> tuple[dict, list[dict]]:
+        """(meta, scenes) for the current scene: network, dataset, rule, visible plots."""
+        from nnsim.engine.lessons import scene_to_dict
+
+        data = self.data.dataset()
+        dataset = None
+        if data is not None:
+            dataset = {"X": data.X.tolist(), "name": data.name}
+            if data.y is not None:
+                dataset["y"] = data.y.tolist()
+        panel = self.rules.current_panel()
+        rule = None
+        if panel is not None and panel.is_applicable():
+            rule = {"name": self.rules.current_name(), "params": panel.params()}
+        plots = [key for key, dock in self.plot_docks.items() if not dock.isHidden()]
+        scene = scene_to_dict(title, self.window.document.network, dataset, rule, plots,
+                              steps=1000, steps_per_frame=1)
+        meta = {"number": 100, "title": title, "summary": "", "explanation": "",
+                "formula": "", "try": []}
+        return meta, [scene]
