@@ -4,6 +4,7 @@ learns, shows learning, or opens a lesson scene."""
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
 
 from nnsim.app.document import Document
 from nnsim.app.lesson_browser import LessonBrowser
@@ -16,6 +17,14 @@ RIGHT = Qt.DockWidgetArea.RightDockWidgetArea
 BOTTOM = Qt.DockWidgetArea.BottomDockWidgetArea
 LEFT = Qt.DockWidgetArea.LeftDockWidgetArea
 DEFAULT_PLOTS = ("decision", "loss")  # shown on a first run; the others are a click away
+
+
+def scrollable(widget: QWidget) -> QScrollArea:
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidget(widget)
+    return area
 
 
 class LearningDocks(QObject):
@@ -31,13 +40,22 @@ class LearningDocks(QObject):
         self.lessons = LessonBrowser()
         self.plots = {key: (DecisionPlot(keep_points=False) if key == "decision" else cls())
                       for key, cls in PLOTS.items()}
-        self.rules_dock = window.add_dock("Learning rule", self.rules, "rulesDock", RIGHT)
-        self.data_dock = window.add_dock("Data", self.data, "dataDock", RIGHT)
+        # Scrollable: a panel taller than the screen must not push the window off it.
+        self.rules_dock = window.add_dock("Learning rule", scrollable(self.rules), "rulesDock", RIGHT)
+        self.data_dock = window.add_dock("Data", scrollable(self.data), "dataDock", RIGHT)
         self.plot_docks = {key: window.add_dock(plot.title, plot, f"plot_{key}_dock", BOTTOM)
                            for key, plot in self.plots.items()}
         self.lessons_dock = window.add_dock("Lessons", self.lessons, "lessonsDock", LEFT)
         self.raise_plots(DEFAULT_PLOTS)
+        self.rules_dock.raise_()
         self._wire()
+
+    def first_run_layout(self) -> None:
+        """Sizes for a window with no saved layout: plots get a real share of the height."""
+        w = self.window
+        w.resizeDocks([self.plot_docks["decision"]], [max(260, w.height() // 3)],
+                      Qt.Orientation.Vertical)
+        w.resizeDocks([self.lessons_dock, self.rules_dock], [320, 380], Qt.Orientation.Horizontal)
 
     # ------------------------------------------------------------------ wiring
     def _wire(self) -> None:
@@ -56,6 +74,12 @@ class LearningDocks(QObject):
         data.drawing_class_changed.connect(decision.set_left_click_class)
         self.plots["hopfield"].state_edited.connect(engine.set_state)
         self.lessons.scene_requested.connect(self.open_scene)
+        self.window.view.selection_changed.connect(self._on_selection)
+
+    def _on_selection(self, names) -> None:
+        if names:
+            self.plots["activation"].track(names[0])  # its unit and current z
+            self.engine.request_snapshot()
 
     def _set_rule(self, rule) -> None:
         net = self.window.document.network
@@ -82,6 +106,9 @@ class LearningDocks(QObject):
     def network_changed(self, net) -> None:
         self.rules.set_network(net)
         self.data.set_network(net)
+        activation = self.plots["activation"]
+        if not net.has_neuron(activation.neuron or " ") and net.outputs:
+            activation.track(net.outputs[0])  # until the user selects another neuron
 
     def update_snapshot(self, snapshot) -> None:
         """Every plot draws the snapshot (each keeps only what it shows); the rule panel shows
@@ -92,7 +119,8 @@ class LearningDocks(QObject):
         self.rules.show_progress(snapshot.epoch, dict(snapshot.metrics))
 
     def raise_plots(self, keys) -> None:
-        for key in keys:
+        """Show these plots; the first named ends up in front of its tab group."""
+        for key in reversed(tuple(keys)):
             dock = self.plot_docks.get(key)
             if dock is not None:
                 dock.show()

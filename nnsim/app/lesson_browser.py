@@ -57,8 +57,10 @@ class LessonBrowser(QWidget):
 
         self.title = QLabel()
         self.title.setWordWrap(True)
+        self.title.setTextFormat(Qt.RichText)
         self.title.setStyleSheet("font-size: 15pt; font-weight: 600;")
         self.formula = QLabel()
+        self.formula.setTextFormat(Qt.PlainText)
         self.formula.setWordWrap(True)
         self.formula.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.formula.setStyleSheet("font-family: monospace; font-size: 11pt; padding: 6px;"

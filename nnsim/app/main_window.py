@@ -329,8 +329,10 @@ class MainWindow(WindowDialogs, QMainWindow):
             self.move(frame.topLeft())
         if isinstance(state, QByteArray):
             self.restoreState(state)
-        else:  # first run: room for the inspector's fields
+        else:  # first run: room for the inspector's fields, the plots and the lesson text
             self.resizeDocks([self.inspector_dock], [270], Qt.Orientation.Horizontal)
+            if hasattr(self, "learning"):
+                self.learning.first_run_layout()
 
     def save_layout(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())

@@ -110,7 +110,7 @@ def test_menus_toolbar_shortcuts_and_status(window, qtbot):
     window.document.connect("x1", "y", 1.0)
     facts = window.status.facts.text()
     assert facts == "2 neurons · 1 connection · depth 1 · feed-forward"
-    qtbot.waitUntil(lambda: "…" not in window.status.rules.text(), timeout=3000)
+    qtbot.waitUntil(lambda: "…" not in window.status.rules.text(), timeout=10000)
     assert window.status.rules.text().startswith("rules: ")
     window.document.connect("y", "y", 1.0)
     assert "recurrent" in window.status.facts.text()
@@ -193,7 +193,7 @@ def test_drop_a_file_opens_it(window, qtbot, tmp_path, target):
         window.dropEvent(event)
     else:
         assert window.eventFilter(window.view.viewport(), event)
-    qtbot.waitUntil(lambda: window.document.path == str(path), timeout=3000)
+    qtbot.waitUntil(lambda: window.document.path == str(path), timeout=10000)
     assert window.document.network == blinker()
     assert asked == [1]  # the unsaved work was asked about first
 
@@ -205,7 +205,7 @@ def test_recovery_file_written_and_offered(qtbot, private_settings):
     first.set_document(Document(blinker()))
     first.document.add_neuron("unsaved")
     recovery = private_settings / "recovery.json"
-    qtbot.waitUntil(recovery.exists, timeout=3000)
+    qtbot.waitUntil(recovery.exists, timeout=10000)
     expected = first.document.network.copy()
     first.engine.stop()  # a crash: the window never closes, the file stays
     first.recovery.stop()
@@ -260,12 +260,12 @@ def test_play_snapshots_arrive_and_colours_change(window, qtbot):
     colours = set()
     window.engine.snapshot_ready.connect(lambda *_: colours.add(tuple(canvas.colour.tolist())))
     window.run.play.trigger()
-    qtbot.waitUntil(lambda: window.engine.running, timeout=3000)
-    qtbot.waitUntil(lambda: len(colours) >= 2 and got[-1].step >= 4, timeout=5000)
+    qtbot.waitUntil(lambda: window.engine.running, timeout=10000)
+    qtbot.waitUntil(lambda: len(colours) >= 2 and got[-1].step >= 4, timeout=10000)
     assert "running" in window.status.simulation.text()
     window.run.play.trigger()  # Space again: pause
-    qtbot.waitUntil(lambda: not window.engine.running, timeout=3000)
-    qtbot.waitUntil(lambda: "paused" in window.status.simulation.text(), timeout=3000)
+    qtbot.waitUntil(lambda: not window.engine.running, timeout=10000)
+    qtbot.waitUntil(lambda: "paused" in window.status.simulation.text(), timeout=10000)
 
 
 def test_edit_while_running(window, qtbot):
@@ -273,13 +273,15 @@ def test_edit_while_running(window, qtbot):
     window.set_document(Document(blinker()))
     window.engine.set_speed(1)
     window.engine.play()
-    qtbot.waitUntil(lambda: bool(got) and got[-1].step >= 3, timeout=3000)
+    qtbot.waitUntil(lambda: bool(got) and got[-1].step >= 3, timeout=10000)
     window.document.add_neuron("c", activation="step", bias=-0.5, x=450)
     window.document.connect("b", "c", 1.0)
-    qtbot.waitUntil(lambda: "c" in got[-1].names, timeout=3000)
+    # Both edits reach the worker (a snapshot between the two may show only the first).
+    qtbot.waitUntil(lambda: "c" in got[-1].names
+                    and got[-1].revision == window.document.network.revision, timeout=10000)
     step = got[-1].step
-    assert got[-1].revision == window.document.network.revision
-    qtbot.waitUntil(lambda: got[-1].step > step + 3, timeout=3000)
+    assert ("b", "c") in got[-1].synapses
+    qtbot.waitUntil(lambda: got[-1].step > step + 3, timeout=10000)
     assert window.engine.running
 
 
@@ -289,16 +291,16 @@ def test_edit_while_learning_keeps_learning(window, qtbot):
     window.engine.set_rule(Grow())
     window.engine.set_speed(1)
     window.engine.play()
-    qtbot.waitUntil(lambda: bool(got) and got[-1].epoch >= 5, timeout=3000)
+    qtbot.waitUntil(lambda: bool(got) and got[-1].epoch >= 5, timeout=10000)
     learned = got[-1].weights[0]
     window.document.add_neuron("z", activation="linear", x=160, y=100)
     window.document.connect("x", "z", 0.25)
-    qtbot.waitUntil(lambda: "z" in got[-1].names, timeout=3000)
+    qtbot.waitUntil(lambda: "z" in got[-1].names, timeout=10000)
     weights = dict(zip(got[-1].synapses, got[-1].weights.tolist()))
     assert weights[("x", "y")] >= learned  # not reset to the document's 0.5
     assert weights[("x", "z")] >= 0.25
     epoch = got[-1].epoch
-    qtbot.waitUntil(lambda: got[-1].epoch > epoch + 3, timeout=3000)  # still learning
+    qtbot.waitUntil(lambda: got[-1].epoch > epoch + 3, timeout=10000)  # still learning
     window.engine.pause()
 
 
@@ -308,9 +310,9 @@ def test_learned_weights_written_back_on_pause_as_one_undo_step(window, qtbot):
     window.engine.set_speed(1)
     window.engine.play()
     qtbot.waitUntil(lambda: window.engine.snapshot is not None
-                    and window.engine.snapshot.step >= 5, timeout=3000)
+                    and window.engine.snapshot.step >= 5, timeout=10000)
     window.engine.pause()
-    qtbot.waitUntil(lambda: window.document.undo_stack.undoText() == "Training", timeout=3000)
+    qtbot.waitUntil(lambda: window.document.undo_stack.undoText() == "Training", timeout=10000)
     learned = window.document.network.synapse("x", "y").weight
     assert learned > 0.5 + 0.04
     snap = window.engine.snapshot
@@ -323,9 +325,9 @@ def test_pause_without_learning_adds_no_undo_step(window, qtbot):
     got = snapshots(window)
     window.set_document(Document(blinker()))
     window.engine.play()
-    qtbot.waitUntil(lambda: bool(got) and got[-1].step >= 3, timeout=3000)
+    qtbot.waitUntil(lambda: bool(got) and got[-1].step >= 3, timeout=10000)
     window.engine.pause()
-    qtbot.waitUntil(lambda: not window.engine.running, timeout=3000)
+    qtbot.waitUntil(lambda: not window.engine.running, timeout=10000)
     qtbot.wait(200)
     assert window.document.undo_stack.count() == 0 and not window.document.is_dirty
 
@@ -336,8 +338,8 @@ def test_why_a_run_stopped_is_in_the_status_bar(window, qtbot):
     net.connect("a", "a", 1e200)
     window.set_document(Document(net))
     window.engine.play()
-    qtbot.waitUntil(lambda: "finite range" in window.status.simulation.text(), timeout=3000)
-    qtbot.waitUntil(lambda: not window.engine.running, timeout=3000)  # it stops by itself
+    qtbot.waitUntil(lambda: "finite range" in window.status.simulation.text(), timeout=10000)
+    qtbot.waitUntil(lambda: not window.engine.running, timeout=10000)  # it stops by itself
 
 
 def test_worker_error_reaches_status_bar_and_thread_keeps_serving(window, qtbot, errors):
@@ -345,11 +347,11 @@ def test_worker_error_reaches_status_bar_and_thread_keeps_serving(window, qtbot,
     window.set_document(Document(gate()))
     window.engine.set_rule(Boom())
     window.engine.play()
-    qtbot.waitUntil(lambda: "boom in the rule" in window.status.currentMessage(), timeout=3000)
+    qtbot.waitUntil(lambda: "boom in the rule" in window.status.currentMessage(), timeout=10000)
     assert errors == ["RuntimeError: boom in the rule"]
     window.engine.set_rule(None)
     window.engine.step_n(2)
-    qtbot.waitUntil(lambda: bool(got) and got[-1].step == 2 and not got[-1].rule, timeout=3000)
+    qtbot.waitUntil(lambda: bool(got) and got[-1].step == 2 and not got[-1].rule, timeout=10000)
     assert window.engine.is_alive()
 
 
@@ -358,7 +360,7 @@ def test_stale_snapshots_dropped(window, qtbot):
     window.set_document(Document(blinker()))
     window.run.speed.setCurrentIndex(window.run.speed.count() - 1)  # Max speed
     window.engine.play()
-    qtbot.waitUntil(lambda: len(got) >= 2, timeout=3000)
+    qtbot.waitUntil(lambda: len(got) >= 2, timeout=10000)
     start = len(got)
     qtbot.wait(1000)
     assert len(got) - start <= 63  # at most ~60 a second however fast the engine steps
@@ -371,7 +373,7 @@ def test_close_while_running(qtbot):
     w.show()
     w.run.speed.setCurrentIndex(w.run.speed.count() - 1)
     w.engine.play()
-    qtbot.waitUntil(lambda: w.engine.running, timeout=3000)
+    qtbot.waitUntil(lambda: w.engine.running, timeout=10000)
     assert w.close()
     assert not w.engine.is_alive()
     running = [t for t in w.findChildren(QTimer) if t.isActive()]
@@ -390,8 +392,8 @@ def run_cli(*args, env=None):
 def test_cli_version_help_and_lesson():
     assert run_cli("--version").stdout.strip().startswith("nnsim ")
     assert "--lesson" in run_cli("--help").stdout
-    result = run_cli("--lesson", "xor")
-    assert result.returncode == 2 and "later version" in result.stderr
+    result = run_cli("--lesson", "no-such-lesson")
+    assert result.returncode == 2  # an unknown lesson (or none yet): one line, exit 2
     assert len(result.stderr.strip().splitlines()) == 1
 
 
@@ -431,6 +433,6 @@ def test_snapshot_arrays_are_read_only_in_the_gui(window, qtbot):
     got = snapshots(window)
     window.set_document(Document(gate()))
     window.engine.step()
-    qtbot.waitUntil(lambda: bool(got), timeout=3000)
+    qtbot.waitUntil(lambda: bool(got), timeout=10000)
     with pytest.raises(ValueError):
         got[-1].outputs[0] = np.float64(3.0)
