@@ -1,7 +1,7 @@
 """The status bar: the network's facts (on every edit) and the simulation's state (per frame)."""
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QStatusBar
 
 from nnsim.engine.network import Network
@@ -40,6 +40,10 @@ def _shorten(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
+class _RulesAnswer(QObject):
+    ready = Signal(int, list)  # (request number, rule titles)
+
+
 class StatusBar(QStatusBar):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -55,24 +59,35 @@ class StatusBar(QStatusBar):
         self.rules.setText("rules: …")
         self.rules.setToolTip("Learning rules that apply to this network")
         self.show_simulation(0, 0, 0.0, False)
-        # Asking every rule takes tens of ms on a large network: once a burst of edits settles.
+        # Asking every rule takes tens of ms on a large network: once a burst of edits settles,
+        # on a pool thread (the answer comes back as a queued signal; stale answers dropped).
+        self._rules_answer = _RulesAnswer()
+        self._rules_answer.ready.connect(self._show_rules)
+        self._asked = 0
         self._rules_timer = QTimer(self)
         self._rules_timer.setSingleShot(True)
         self._rules_timer.setInterval(150)
-        self._rules_timer.timeout.connect(self._show_rules)
+        self._rules_timer.timeout.connect(self._ask_rules)
         self._network: Network | None = None
 
     def show_network(self, net: Network) -> None:
         self.facts.setText(network_facts(net))
-        self._network = net
+        self._network = net.copy()  # the pool thread reads its own copy
         self._rules_timer.start()
 
     def stop(self) -> None:
         self._rules_timer.stop()
+        self._asked += 1  # an answer still on its way is stale
+        QThreadPool.globalInstance().waitForDone(5000)
 
-    def _show_rules(self) -> None:
-        rules = applicable_rules(self._network) if self._network is not None else []
-        self.rules.setText("rules: " + (", ".join(rules) if rules else "none apply"))
+    def _ask_rules(self) -> None:
+        self._asked += 1
+        asked, net, answer = self._asked, self._network, self._rules_answer
+        QThreadPool.globalInstance().start(lambda: answer.ready.emit(asked, applicable_rules(net)))
+
+    def _show_rules(self, asked: int, rules: list) -> None:
+        if asked == self._asked:
+            self.rules.setText("rules: " + (", ".join(rules) if rules else "none apply"))
 
     def show_simulation(self, step: int, epoch: int, steps_per_second: float,
                         running: bool, note: str = "") -> None:

@@ -53,14 +53,14 @@ def engine(qtbot):
 def test_play_sends_snapshots_with_increasing_steps(qtbot, engine):
     rx = Receiver(engine)
     engine.set_network(latch_loop())
-    qtbot.waitUntil(lambda: bool(rx.snapshots) and rx.last.names == ("go", "a", "b"), timeout=3000)
+    qtbot.waitUntil(lambda: bool(rx.snapshots) and rx.last.names == ("go", "a", "b"), timeout=10000)
     engine.play()
-    qtbot.waitUntil(lambda: rx.last.step >= 10, timeout=3000)
+    qtbot.waitUntil(lambda: rx.last.step >= 10, timeout=10000)
     assert engine.running
     outputs = {tuple(s.outputs.tolist()) for s in rx.snapshots}
     assert len(outputs) >= 2  # the oscillator's outputs change between frames
     engine.pause()
-    qtbot.waitUntil(lambda: not engine.running, timeout=3000)
+    qtbot.waitUntil(lambda: not engine.running, timeout=10000)
     qtbot.wait(100)  # the frame showing where it paused
     steps = rx.last.step
     qtbot.wait(200)
@@ -71,11 +71,11 @@ def test_step_and_step_n_and_reset(qtbot, engine):
     rx = Receiver(engine)
     engine.set_network(latch_loop())
     engine.step()
-    qtbot.waitUntil(lambda: bool(rx.snapshots) and rx.last.step == 1, timeout=3000)
+    qtbot.waitUntil(lambda: bool(rx.snapshots) and rx.last.step == 1, timeout=10000)
     engine.step_n(5)
-    qtbot.waitUntil(lambda: rx.last.step == 6, timeout=3000)
+    qtbot.waitUntil(lambda: rx.last.step == 6, timeout=10000)
     engine.reset()
-    qtbot.waitUntil(lambda: rx.last.step == 0, timeout=3000)
+    qtbot.waitUntil(lambda: rx.last.step == 0, timeout=10000)
 
 
 def test_at_most_60_frames_a_second_at_full_speed(qtbot, engine):
@@ -83,7 +83,7 @@ def test_at_most_60_frames_a_second_at_full_speed(qtbot, engine):
     engine.set_network(latch_loop())
     engine.set_speed("max")
     engine.play()
-    qtbot.waitUntil(lambda: len(rx.snapshots) >= 2, timeout=3000)
+    qtbot.waitUntil(lambda: len(rx.snapshots) >= 2, timeout=10000)
     start = len(rx.snapshots)
     qtbot.wait(1000)
     delivered = len(rx.snapshots) - start
@@ -97,12 +97,12 @@ def test_one_snapshot_in_flight_until_acknowledged(qtbot, engine):
     engine.set_network(latch_loop())
     engine.set_speed("max")
     engine.play()
-    qtbot.waitUntil(lambda: len(rx.snapshots) == 1, timeout=3000)
+    qtbot.waitUntil(lambda: len(rx.snapshots) == 1, timeout=10000)
     qtbot.wait(300)
     assert len(rx.snapshots) == 1  # stale frames are never queued up
     first = rx.last.step
     engine.acknowledge()
-    qtbot.waitUntil(lambda: len(rx.snapshots) == 2, timeout=3000)
+    qtbot.waitUntil(lambda: len(rx.snapshots) == 2, timeout=10000)
     assert rx.last.step > first  # the next one is the latest state, not a backlog
     engine.pause()
 
@@ -114,7 +114,7 @@ def test_speed_in_steps_per_frame(qtbot, engine):
     engine.play()
     qtbot.wait(500)
     engine.pause()
-    qtbot.waitUntil(lambda: not engine.running, timeout=3000)
+    qtbot.waitUntil(lambda: not engine.running, timeout=10000)
     assert 3 <= rx.last.step <= 40  # about 30 steps in half a second at one step per frame
 
 
@@ -123,15 +123,15 @@ def test_edit_while_running_applies_and_stepping_continues(qtbot, engine):
     net = latch_loop()
     engine.set_network(net)
     engine.play()
-    qtbot.waitUntil(lambda: bool(rx.snapshots) and rx.last.step >= 5, timeout=3000)
+    qtbot.waitUntil(lambda: bool(rx.snapshots) and rx.last.step >= 5, timeout=10000)
     before = rx.last.step
     net.add_neuron("c", activation="step", bias=-0.5)
     net.connect("b", "c", 1.0)
     engine.set_network(net)
-    qtbot.waitUntil(lambda: "c" in rx.last.names, timeout=3000)
+    qtbot.waitUntil(lambda: "c" in rx.last.names, timeout=10000)
     assert rx.last.revision == net.revision
     assert ("b", "c") in rx.last.synapses
-    qtbot.waitUntil(lambda: rx.last.step > before + 5, timeout=3000)
+    qtbot.waitUntil(lambda: rx.last.step > before + 5, timeout=10000)
     assert engine.running
     engine.pause()
 
@@ -157,15 +157,15 @@ def test_error_in_worker_is_reported_and_thread_keeps_serving(qtbot, engine):
     engine.set_network(latch_loop())
     engine.set_rule(Boom())
     engine.play()
-    qtbot.waitUntil(lambda: bool(rx.errors), timeout=3000)
+    qtbot.waitUntil(lambda: bool(rx.errors), timeout=10000)
     summary, tb = rx.errors[0]
     assert summary == "RuntimeError: boom in the rule"
     assert "BoomTrainer" in tb or "_step" in tb
-    qtbot.waitUntil(lambda: not engine.running, timeout=3000)
+    qtbot.waitUntil(lambda: not engine.running, timeout=10000)
     engine.set_rule(None)
     engine.step_n(3)
     qtbot.waitUntil(lambda: bool(rx.snapshots) and rx.last.step == 3 and rx.last.rule == "",
-                    timeout=3000)
+                    timeout=10000)
     assert engine.is_alive()
 
 
@@ -201,7 +201,7 @@ def test_a_burst_of_edits_is_applied_once(qtbot, monkeypatch):
             net.set_bias("a", -0.5 - k / 100)
             engine.set_network(net)
         qtbot.waitUntil(lambda: bool(rx.snapshots) and rx.last.revision == net.revision,
-                        timeout=3000)
+                        timeout=10000)
         assert applied[-1] == net.revision
         assert len(applied) < 10  # coalesced at step boundaries, not one rebuild per edit
         assert rx.last.biases[rx.last.names.index("a")] == -0.5 - 49 / 100
@@ -225,13 +225,13 @@ def test_a_failing_snapshot_stops_the_run_instead_of_flooding(qtbot, monkeypatch
     try:
         engine.set_network(latch_loop())
         engine.play()
-        qtbot.waitUntil(lambda: bool(rx.errors), timeout=3000)
-        qtbot.waitUntil(lambda: not engine.running, timeout=3000)
+        qtbot.waitUntil(lambda: bool(rx.errors), timeout=10000)
+        qtbot.waitUntil(lambda: not engine.running, timeout=10000)
         qtbot.wait(300)
         assert len(rx.errors) == 1 and rx.errors[0][0] == "ValueError: cannot draw this"
         monkeypatch.setattr(Simulation, "snapshot", original)
         engine.reset()
-        qtbot.waitUntil(lambda: bool(rx.snapshots) and rx.last.step == 0, timeout=3000)
+        qtbot.waitUntil(lambda: bool(rx.snapshots) and rx.last.step == 0, timeout=10000)
     finally:
         assert engine.stop()
 
@@ -241,17 +241,17 @@ def test_a_huge_step_n_keeps_serving_commands(qtbot, engine):
     net = latch_loop()
     engine.set_network(net)
     engine.step_n(10**9)
-    qtbot.waitUntil(lambda: bool(rx.snapshots) and rx.last.step > 1000, timeout=3000)
+    qtbot.waitUntil(lambda: bool(rx.snapshots) and rx.last.step > 1000, timeout=10000)
     net.add_neuron("late")
     engine.set_network(net)  # served between chunks
-    qtbot.waitUntil(lambda: "late" in rx.last.names, timeout=3000)
+    qtbot.waitUntil(lambda: "late" in rx.last.names, timeout=10000)
     engine.pause()  # ends the stepping
     qtbot.wait(200)
     steps = rx.last.step
     qtbot.wait(200)
     assert rx.last.step == steps
     engine.step_n(3)
-    qtbot.waitUntil(lambda: rx.last.step == steps + 3, timeout=3000)
+    qtbot.waitUntil(lambda: rx.last.step == steps + 3, timeout=10000)
 
 
 def test_configure_commands_reach_the_simulation(qtbot):
@@ -269,13 +269,13 @@ def test_configure_commands_reach_the_simulation(qtbot):
         engine.set_stop_conditions({"epochs": 3})
         engine.set_rule_params({"learning_rate": 0.2})
         engine.step_n(50)
-        qtbot.waitUntil(lambda: bool(got) and got[-1].epoch == 3, timeout=5000)
+        qtbot.waitUntil(lambda: bool(got) and got[-1].epoch == 3, timeout=10000)
         assert got[-1].step == 3 and got[-1].done
         engine.set_state([0.0])  # wrong length: reported, and the thread keeps serving
         errors = []
         engine.error.connect(lambda summary, _tb: errors.append(summary))
         engine.set_state([0.0, 0.0])
-        qtbot.waitUntil(lambda: bool(errors), timeout=5000)
+        qtbot.waitUntil(lambda: bool(errors), timeout=10000)
         assert "state needs 6 values" in errors[-1]
         assert engine.is_alive()
     finally:

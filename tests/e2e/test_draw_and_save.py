@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -81,6 +82,58 @@ def wait_for_json(path, timeout: float = 15.0) -> dict:
     raise AssertionError(f"{path} was not saved within {timeout:.0f} s")
 
 
+CANVAS_RGB = (250, 251, 252)  # the canvas background (nnsim.app.canvas.shapes.BACKGROUND)
+
+
+def _longest_run(flags: np.ndarray, gap: int = 6) -> tuple[int, int]:
+    """The longest run of True, ignoring gaps of up to `gap` (the canvas's grid lines)."""
+    flags = flags.copy()
+    false_run = 0
+    for i, f in enumerate(flags):
+        if f:
+            if 0 < false_run <= gap and i - false_run > 0 and flags[i - false_run - 1]:
+                flags[i - false_run:i] = True
+            false_run = 0
+        else:
+            false_run += 1
+    best, start = (0, 0), None
+    for i, f in enumerate(list(flags) + [False]):
+        if f and start is None:
+            start = i
+        elif not f and start is not None:
+            if i - start > best[1] - best[0]:
+                best = (start, i)
+            start = None
+    return best
+
+
+def find_canvas(png) -> tuple[int, int, int, int]:
+    """(x, y, width, height) on screen of the largest area in the canvas's background colour:
+    the docks around it move, so the canvas is found by looking, as a person would."""
+    from PySide6.QtGui import QImage
+
+    image = QImage(str(png)).convertToFormat(QImage.Format.Format_RGB888)
+    rows = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(),
+                                                               image.bytesPerLine())
+    rgb = rows[:, :image.width() * 3].reshape(image.height(), image.width(), 3)
+    mask = np.all(rgb == CANVAS_RGB, axis=2)
+    columns = mask.mean(axis=0)
+    x0, x1 = _longest_run(columns > 0.3 * columns.max())
+    lines = mask[:, x0:x1].mean(axis=1)
+    y0, y1 = _longest_run(lines > 0.3 * lines.max())
+    assert x1 - x0 > 200 and y1 - y0 > 150, f"no canvas found on screen ({x0, y0, x1, y1})"
+    return x0, y0, x1 - x0, y1 - y0
+
+
+def wait_title(desk: Desktop, window: str, text: str, timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if text in desk.xdotool("getwindowname", window):
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"the window title never showed {text!r}")
+
+
 def test_draw_two_neurons_a_synapse_and_save(app_env, artifacts, tmp_path):
     desk = Desktop(app_env)
     log = open(artifacts / "app.log", "w")
@@ -89,11 +142,17 @@ def test_draw_two_neurons_a_synapse_and_save(app_env, artifacts, tmp_path):
     saved = tmp_path / "drawn.json"
     try:
         window = desk.wait_window("nnsim")
-        x0, y0, width, height = desk.geometry(window)
-        # Two points well inside the canvas (left of the inspector, below the toolbars).
-        a = (x0 + width // 4, y0 + height // 2)
-        b = (x0 + width // 2, y0 + height // 2 + 60)
-        desk.click(x0 + width // 3, y0 + height // 3)  # focus the canvas
+        time.sleep(1.0)  # let the first layout settle
+        desk.screenshot(artifacts / "start.png")
+        x, y, width, height = find_canvas(artifacts / "start.png")
+        desk.click(x + 12, y + 12)  # an empty corner of the canvas: focus, nothing selected
+        desk.key("ctrl+n")  # a new, empty network whatever the app opened on
+        wait_title(desk, window, "Untitled")
+        time.sleep(0.5)
+        desk.screenshot(artifacts / "empty.png")
+        x, y, width, height = find_canvas(artifacts / "empty.png")
+        a = (x + width * 3 // 10, y + height * 2 // 5)
+        b = (x + width * 13 // 20, y + height * 2 // 5 + 40)
         desk.key("n")  # the neuron tool
         desk.click(*a)
         desk.click(*b)
