@@ -1,4 +1,5 @@
-"""Command line: `python main.py [FILE]`, --lesson NAME, --version, --help.
+"""Command line: `python main.py [FILE]`, --lesson NAME, --version, --help, and
+`python main.py record ...` (see record_cli).
 
 Everything that can fail without a window (arguments, the file, the display) is checked before
 Qt starts, and reported in one line with exit code 2.  NNSIM_STARTUP_PROBE=1 makes the app print
@@ -67,6 +68,11 @@ def fail(message: str) -> int:
 
 
 def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["record"]:
+        from nnsim.app.record_cli import main as record_main
+
+        return record_main(argv[1:])
     args = parse_args(argv)
     lesson = None
     if args.lesson is not None:

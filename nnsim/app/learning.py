@@ -157,6 +157,9 @@ class LearningDocks(QObject):
             return False
         scene = lesson.scenes[index]
         self.lesson, self.scene_index = lesson, index
+        position = self.lessons.select_by_id(lesson.id)
+        if position >= 0 and (position, index) != (self.lessons._index, self.lessons.scene_index):
+            self.lessons.show_lesson(position, index)
         net = scene.network.copy()
         if not net.name:
             net.name = f"{lesson.title}: {scene.title}"

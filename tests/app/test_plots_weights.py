@@ -121,3 +121,25 @@ def test_x_axis_by_epoch(qtbot):
                                              weights=np.array([1.0, 2.0]), metrics={}))
     np.testing.assert_array_equal(plot.curves[0].getOriginalDataset()[0], [1, 2])
     assert plot.norm_plot.getAxis("bottom").labelText == "epoch"
+
+
+def test_a_large_network_draws_a_sample_of_its_weights_quickly(qtbot):
+    import time
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from nnsim.app.plots.weights import MAX_CURVES, WeightsPlot
+
+    plot = WeightsPlot()
+    qtbot.addWidget(plot)
+    synapses = tuple((f"s{i}", f"s{j}") for i in range(64) for j in range(64) if i != j)
+    weights = np.linspace(-1, 1, len(synapses))
+    start = time.perf_counter()
+    plot.update_snapshot(SimpleNamespace(step=0, synapses=synapses, weights=weights))
+    plot.update_snapshot(SimpleNamespace(step=1, synapses=synapses, weights=2 * weights))
+    assert time.perf_counter() - start < 5.0  # was minutes: one curve and legend row per synapse
+    assert len(plot.curves) == MAX_CURVES and plot.series.y(0).tolist() == [-1.0, -2.0]
+    norm = plot.norms.y(0)[-1]
+    assert norm == np.linalg.norm(2 * weights)  # the norm still counts every synapse
+    assert f"{MAX_CURVES} of {len(synapses)} synapses drawn" in plot.status.text()

@@ -63,6 +63,7 @@ class NetworkView(QGraphicsView):
         self.tool = "select"
         self._last_selection: list[str] = []
         self._paste_count, self._last_paste = 0, ""
+        self.throttle_restyles = True  # False: every snapshot restyles (recording: same frames)
         self._auto_fit = True  # fit the network to the window until the user zooms or pans
         self.interaction = Interaction(self)
         self._actions = build_actions(self)
@@ -98,7 +99,7 @@ class NetworkView(QGraphicsView):
 
         On a dense canvas (thousands of synapses in view) redrawing every line costs more than a
         frame, so synapse restyling is limited to RESTYLE_HZ; neurons recolour every frame."""
-        dense = self.canvas.synapse_layer.visible_count >= DENSE
+        dense = self.throttle_restyles and self.canvas.synapse_layer.visible_count >= DENSE
         due = time.monotonic() - self._last_restyle >= 1.0 / RESTYLE_HZ
         restyle = not dense or due
         self.canvas.apply_snapshot(snapshot, restyle_synapses=restyle)

@@ -15,6 +15,9 @@ from . import style
 from .base import PlotPanel
 from .series import Series
 
+MAX_CURVES = 32  # more curves are unreadable and slow: a large network shows a sample of them
+MAX_LEGEND = 16
+
 
 class WeightsPlot(PlotPanel):
     title = "Weights"
@@ -45,6 +48,7 @@ class WeightsPlot(PlotPanel):
         self.log_action = self.add_toggle("log |w|", False, self.set_log_scale,
                                           "Plot |w| and ‖w‖ on a logarithmic axis")
         self.synapses: tuple[tuple[str, str], ...] = ()
+        self.shown = np.zeros(0, dtype=int)  # which synapses have a curve
         self.curves: list[pg.PlotDataItem] = []
         self.series = Series(0, max_points=max_points)
         self.norms = Series(1, max_points=max_points)
@@ -70,10 +74,10 @@ class WeightsPlot(PlotPanel):
         with np.errstate(over="ignore", invalid="ignore"):
             norm = float(np.linalg.norm(weights))
         if self.series.last_x == step:
-            self.series.replace_last(weights)  # same step again (paused, edited): no new point
+            self.series.replace_last(weights[self.shown])  # same step again: no new point
             self.norms.replace_last([norm])
         else:
-            self.series.append(step, weights)
+            self.series.append(step, weights[self.shown])
             self.norms.append(step, [norm])
         self._redraw()
         self.set_status(self._status_text(int(step), weights, norm))
@@ -81,17 +85,25 @@ class WeightsPlot(PlotPanel):
     def _status_text(self, step: int, weights: np.ndarray, norm: float) -> str:
         if not np.isfinite(weights).all() or not np.isfinite(norm):
             return f"{self.x_key} {step} · weights overflowed (the Hebbian blow-up)"
-        return f"{self.x_key} {step} · ‖w‖ = {norm:.4g}"
+        sample = (f" · {len(self.shown)} of {len(self.synapses)} synapses drawn"
+                  if len(self.shown) < len(self.synapses) else "")
+        return f"{self.x_key} {step} · ‖w‖ = {norm:.4g}{sample}"
 
     def _rebuild(self, synapses: tuple[tuple[str, str], ...]) -> None:
         for curve in self.curves:
             self.weights_plot.removeItem(curve)
         self.legend.clear()
         self.synapses = synapses
-        self.curves = [self._make_curve(self.weights_plot, style.series_color(i), f"{s}→{t}")
-                       for i, (s, t) in enumerate(synapses)]
-        self.legend.setColumnCount(max(1, (len(synapses) + 7) // 8))
-        self.series = Series(len(synapses), max_points=self.max_points)
+        n = len(synapses)
+        self.shown = (np.arange(n) if n <= MAX_CURVES
+                      else np.unique(np.linspace(0, n - 1, MAX_CURVES).round().astype(int)))
+        named = len(self.shown) <= MAX_LEGEND
+        self.legend.setVisible(named)
+        self.curves = [self._make_curve(self.weights_plot, style.series_color(i),
+                                        f"{synapses[k][0]}→{synapses[k][1]}" if named else None)
+                       for i, k in enumerate(self.shown)]
+        self.legend.setColumnCount(max(1, (len(self.shown) + 7) // 8))
+        self.series = Series(len(self.shown), max_points=self.max_points)
         self.norms.clear()
 
     def _forget(self) -> None:
