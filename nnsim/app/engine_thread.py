@@ -67,6 +67,7 @@ class SimulationWorker(QObject):
         self._rate = 0.0
         self._rate_mark = (time.perf_counter(), 0)
         self._timer: QTimer | None = None
+        self._lockstep = False  # recording: each frame exactly `speed` steps after the last
 
     @Slot()
     def start(self) -> None:
@@ -158,6 +159,9 @@ class SimulationWorker(QObject):
     @_guarded
     def configure(self, method: str, value) -> None:
         """One of the Simulation's plain setters (CONFIGURE), applied between steps."""
+        if method == "lockstep":
+            self._lockstep = bool(value)
+            return
         if method not in CONFIGURE:
             raise ValueError(f"the simulation has no setting {method!r}")
         getattr(self._simulation(), method)(value)
@@ -212,6 +216,8 @@ class SimulationWorker(QObject):
                 self._timer.stop()
             self._changed()
             return
+        if self._lockstep and (self._in_flight or self._frame_wanted):
+            return  # the last frame is not drawn yet: a recording must not skip steps
         if self._speed == MAX:
             self._chunk(None)
         else:
@@ -358,6 +364,11 @@ class EngineThread(QObject):
     def set_schedule(self, inputs: list) -> None:
         """Input values per step from step 0 (pulses); after the last they stay."""
         self._configure.emit("set_schedule", [dict(step) for step in inputs])
+
+    def set_lockstep(self, on: bool) -> None:
+        """While recording: no steps between a frame's emission and its acknowledgement, so
+        every frame is exactly `speed` steps (MAX: one chunk) after the previous one."""
+        self._configure.emit("lockstep", bool(on))
 
     def acknowledge(self) -> None:
         self._ack.emit()

@@ -83,6 +83,7 @@ class MainWindow(WindowDialogs, QMainWindow):
         self.learning = LearningDocks(self)
         self.learning.network_changed(self.document.network)
         self._fill_lessons_menu()
+        self._add_recording_and_export()
         self.resize(1280, 800)
         self.restore_layout()
 
@@ -160,6 +161,7 @@ class MainWindow(WindowDialogs, QMainWindow):
         try:
             self.view.apply_snapshot(snapshot)
             self.learning.update_snapshot(snapshot)
+            self.recording.capture()  # while recording: this frame, before the worker steps on
             note = snapshot.message or ("finished: more steps change nothing"
                                         if snapshot.done else "")
             self.status.show_simulation(snapshot.step, snapshot.epoch, steps_per_second,
@@ -236,6 +238,21 @@ class MainWindow(WindowDialogs, QMainWindow):
         self.recovery.autosave()  # still recoverable should this session end badly too
         return True
 
+    def _add_recording_and_export(self) -> None:
+        from nnsim.app.export_actions import ExportActions
+        from nnsim.app.recording import RecordingControls
+
+        self.recording = RecordingControls(self)
+        self.exports = ExportActions(self)
+        self.recording.fill_menu(self.simulation_menu)
+        self.recording.fill_toolbar(self._run_bar)
+        quit_action = self.files.quit
+        self.file_menu.removeAction(quit_action)
+        self.exports.fill_menu(self.file_menu)
+        self.file_menu.addAction(self.recording.screenshot_action)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(quit_action)
+
     def _fill_lessons_menu(self) -> None:
         menu, learning = self.lessons_menu, self.learning
         menu.addAction(learning.lessons_dock.toggleViewAction())
@@ -253,10 +270,12 @@ class MainWindow(WindowDialogs, QMainWindow):
     # ------------------------------------------------------------------ menus and toolbars
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        self.files.fill_menu(bar.addMenu("&File"))
+        self.file_menu = bar.addMenu("&File")
+        self.files.fill_menu(self.file_menu)
         self.edit_menu = bar.addMenu("&Edit")
         self.view_menu = bar.addMenu("&View")
-        self.run.fill_menu(bar.addMenu("&Simulation"))
+        self.simulation_menu = bar.addMenu("&Simulation")
+        self.run.fill_menu(self.simulation_menu)
         self.lessons_menu = bar.addMenu("&Lessons")
         help_menu = bar.addMenu("&Help")
         shortcuts = help_menu.addAction("&Keyboard Shortcuts")
@@ -360,6 +379,7 @@ class MainWindow(WindowDialogs, QMainWindow):
         self.save_layout()
         self.recovery.stop()
         self.recovery.discard()  # closed on purpose: nothing to recover
+        self.recording.close()
         self.engine.stop(timeout_ms=30_000)  # a step in progress finishes first
         self._ack_fallback.stop()
         self.status.stop()

@@ -180,16 +180,19 @@ def load_network(path: str | os.PathLike) -> Network:
 
 
 def write_json_atomic(data: Any, path: str | os.PathLike) -> None:
-    """Write JSON to a temporary file beside `path`, fsync, then rename over it: a crash leaves
+    """Write JSON atomically (see write_text_atomic)."""
+    write_text_atomic(json.dumps(data, indent=1, allow_nan=False) + "\n", path)
+
+
+def write_text_atomic(text: str, path: str | os.PathLike) -> None:
+    """Write to a temporary file beside `path`, fsync, then rename over it: a crash leaves
     either the old file or the new one, never half of one."""
     path = Path(path)
-    text = json.dumps(data, indent=1, allow_nan=False)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
     try:
         os.chmod(tmp, _file_mode(path))
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
-            fh.write("\n")
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)

@@ -1,0 +1,104 @@
+"""Recording in the window (lockstep frames, indicator, save in the background), screenshots,
+and File > Export (weights .npz, Keras and PyTorch code)."""
+import imageio.v3 as iio
+import pytest
+
+from nnsim.app.document import Document
+from nnsim.app.main_window import MainWindow
+from nnsim.engine import Network
+from nnsim.engine.export import load_weights_npz
+
+
+@pytest.fixture
+def window(qtbot):
+    w = MainWindow(Document(Network.layered([2, 3, 1], ["tanh", "sigmoid"], seed=0)))
+    qtbot.addWidget(w)
+    w.resize(900, 640)
+    w.show()
+    yield w
+    w.document.undo_stack.setClean()
+    w.close()
+
+
+def blinker() -> Network:
+    """Two threshold units that take turns: every step changes the picture."""
+    net = Network()
+    net.add_neuron("a", activation="step", bias=0.5, x=0, y=0)
+    net.add_neuron("b", activation="step", bias=0.5, x=150, y=0)
+    net.connect("a", "b", -1.0)
+    net.connect("b", "a", -1.0)
+    net.connect("a", "a", -1.0)
+    return net
+
+
+def test_record_the_canvas_in_lockstep_and_save_a_gif(window, qtbot, tmp_path, monkeypatch):
+    window.set_document(Document(blinker()))
+    rec = window.recording
+    rec.target_name = "canvas"
+    got = []
+    window.engine.snapshot_ready.connect(lambda snap, _rate: got.append(snap.step))
+    rec.record_action.trigger()  # Record
+    size = window.view.size()  # every frame has the size the canvas had when recording began
+    assert rec.recorder.is_recording and rec.indicator.isVisible()
+    window.engine.set_speed(1)
+    window.engine.play()
+    qtbot.waitUntil(lambda: rec.recorder.frame_count >= 12, timeout=15000)
+    window.engine.pause()
+    out = tmp_path / "canvas.gif"
+    monkeypatch.setattr(rec, "ask_video_path", lambda: str(out))
+    rec.record_action.trigger()  # Stop: asks where, then encodes in the background
+    assert not rec.recorder.is_recording and not rec.indicator.isVisible()
+    qtbot.waitUntil(lambda: out.exists() and not rec.recorder.is_saving, timeout=20000)
+    frames = list(iio.imiter(out))
+    assert len(frames) >= 12
+    assert frames[0].shape[:2] == (size.height() // 2 * 2, size.width() // 2 * 2)
+    # Lockstep: the steps of consecutive drawn snapshots while running differ by exactly one.
+    running = [b - a for a, b in zip(got, got[1:]) if a > 0]
+    assert running and set(running) <= {0, 1}
+    assert "Saved recording" in window.status.currentMessage()
+
+
+def test_stop_with_nothing_chosen_asks_before_discarding(window, qtbot, monkeypatch):
+    rec = window.recording
+    rec.record_action.trigger()
+    qtbot.waitUntil(lambda: rec.recorder.frame_count >= 1, timeout=10000)
+    asked = []
+    monkeypatch.setattr(rec, "ask_video_path", lambda: "")
+    monkeypatch.setattr(rec, "window_confirm", lambda q: asked.append(q) or True)
+    rec.record_action.trigger()
+    assert asked and "Discard the recording" in asked[0]
+
+
+def test_screenshot_and_exports(window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    shot = tmp_path / "shot.png"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(shot), ""))
+    window.recording.save_screenshot()
+    image = iio.imread(shot)
+    assert image.shape[0] >= window.height() - 1 and image.shape[1] >= window.width() - 1
+    assert window.exports.export_weights(str(tmp_path / "w.npz"))
+    arrays = load_weights_npz(tmp_path / "w.npz")
+    weights = dict(zip(zip(arrays["synapse_sources"].tolist(), arrays["synapse_targets"].tolist()),
+                       arrays["synapse_weights"].tolist()))
+    for s in window.document.network.synapses:
+        name = window.document.network.neuron
+        assert weights[(name(s.source).name, name(s.target).name)] == s.weight
+    for framework in ("keras", "pytorch"):
+        path = tmp_path / f"{framework}.py"
+        assert window.exports.export_code(framework, str(path))
+        compile(path.read_text(), str(path), "exec")
+
+
+def test_code_export_of_a_recurrent_network_explains_why_not(window, tmp_path):
+    window.set_document(Document(blinker()))
+    assert not window.exports.export_code("keras", str(tmp_path / "k.py"))
+    assert not (tmp_path / "k.py").exists()
+    assert window._error_box is not None and "recurrent" in window._error_box.text().lower() + \
+        window._error_box.informativeText().lower() + window._error_box.detailedText().lower()
+
+
+def test_the_record_control_is_in_the_toolbar_and_simulation_menu(window):
+    assert window.recording.record_action in window.simulation_menu.actions()
+    texts = [a.text() for a in window.file_menu.actions()]
+    assert "&Export" in texts and "Save Screenshot…" in texts and texts[-1].endswith("Quit")
