@@ -17,6 +17,7 @@ RIGHT = Qt.DockWidgetArea.RightDockWidgetArea
 BOTTOM = Qt.DockWidgetArea.BottomDockWidgetArea
 LEFT = Qt.DockWidgetArea.LeftDockWidgetArea
 DEFAULT_PLOTS = ("decision", "loss")  # shown on a first run; the others are a click away
+ACCUMULATING = ("weights", "energy", "loss")  # plots that draw a history from every snapshot
 
 
 def scrollable(widget: QWidget) -> QScrollArea:
@@ -45,6 +46,10 @@ class LearningDocks(QObject):
         self.data_dock = window.add_dock("Data", scrollable(self.data), "dataDock", RIGHT)
         self.plot_docks = {key: window.add_dock(plot.title, plot, f"plot_{key}_dock", BOTTOM)
                            for key, plot in self.plots.items()}
+        self._latest = None
+        self._stale: set[str] = set()  # plots that skipped snapshots while out of view
+        for key, dock in self.plot_docks.items():
+            dock.visibilityChanged.connect(lambda on, key=key: self._came_into_view(key, on))
         self.lessons_dock = window.add_dock("Lessons", self.lessons, "lessonsDock", LEFT)
         self.raise_plots(DEFAULT_PLOTS)
         self.rules_dock.raise_()
@@ -111,12 +116,21 @@ class LearningDocks(QObject):
             activation.track(net.outputs[0])  # until the user selects another neuron
 
     def update_snapshot(self, snapshot) -> None:
-        """Every plot draws the snapshot (each keeps only what it shows); the rule panel shows
-        progress."""
+        """Plots on screen draw the snapshot; one behind another tab (or closed) draws the latest
+        when it comes into view, except the histories, which must see every snapshot."""
+        self._latest = snapshot
         for key, plot in self.plots.items():
-            if not self.plot_docks[key].isHidden() or key in ("weights", "energy", "loss"):
-                plot.update_snapshot(snapshot)  # histories keep accumulating while hidden
+            if plot.isVisible() or key in ACCUMULATING:
+                plot.update_snapshot(snapshot)
+                self._stale.discard(key)
+            else:
+                self._stale.add(key)
         self.rules.show_progress(snapshot.epoch, dict(snapshot.metrics))
+
+    def _came_into_view(self, key: str, visible: bool) -> None:
+        if visible and key in self._stale and self._latest is not None:
+            self._stale.discard(key)
+            self.plots[key].update_snapshot(self._latest)
 
     def raise_plots(self, keys) -> None:
         """Show these plots; the first named ends up in front of its tab group."""

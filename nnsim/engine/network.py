@@ -73,6 +73,7 @@ class Network:
         self._synapses: dict[tuple[int, int], Synapse] = {}
         self._next_id = 0
         self.revision = 0  # bumped by every edit; caches key on it
+        self._topology: dict[str, object] = {}  # facts that only structural edits change
         self._compiled = None
         self._compiled_revision = -1
 
@@ -144,8 +145,16 @@ class Network:
         return len(self._neurons)
 
     # ------------------------------------------------------------------ editing
-    def _touch(self) -> None:
+    def _touch(self, structure: bool = False) -> None:
         self.revision += 1
+        if structure:
+            self._topology = {}
+
+    def _cached(self, key: str, compute):
+        """A topology fact (cycles, layers, depth), kept until neurons or synapses change."""
+        if key not in self._topology:
+            self._topology[key] = compute()
+        return self._topology[key]
 
     def _check_name(self, name: Any, current: int | None = None) -> str:
         if not isinstance(name, str) or not name.strip():
@@ -216,7 +225,7 @@ class Network:
         self._neurons[nid] = neuron
         self._by_name[name] = nid
         self._next_id = max(self._next_id, nid + 1)
-        self._touch()
+        self._touch(structure=True)
         return neuron
 
     @staticmethod
@@ -236,7 +245,7 @@ class Network:
             del self._synapses[key]
         del self._by_name[self._neurons[nid].name]
         del self._neurons[nid]
-        self._touch()
+        self._touch(structure=True)
 
     def _update(self, nid: int, **changes: Any) -> Neuron:
         neuron = replace(self._neurons[nid], **changes)
@@ -308,13 +317,13 @@ class Network:
             raise ValueError(f"synapse {label}: unknown kind {kind!r}; choose one of {', '.join(KINDS)}")
         syn = Synapse(key[0], key[1], _finite(weight, f"synapse {label}: weight"), kind)
         self._synapses[key] = syn
-        self._touch()
+        self._touch(structure=True)
         return syn
 
     def disconnect(self, source: NeuronRef, target: NeuronRef) -> None:
         key = self.synapse(source, target).key
         del self._synapses[key]
-        self._touch()
+        self._touch(structure=True)
 
     def set_weight(self, source: NeuronRef, target: NeuronRef, weight: float) -> Synapse:
         syn = self.synapse(source, target)
@@ -354,7 +363,7 @@ class Network:
 
     @property
     def is_feedforward(self) -> bool:
-        return not topology.has_cycle(*self._graph())
+        return self._cached("feedforward", lambda: not topology.has_cycle(*self._graph()))
 
     @property
     def is_recurrent(self) -> bool:
@@ -363,7 +372,7 @@ class Network:
     @property
     def layers(self) -> list[list[str]]:
         """Neuron names grouped by layer (longest path from a source; a loop is one stage)."""
-        numbers = topology.layer_numbers(*self._graph())
+        numbers = self._cached("layer_numbers", lambda: topology.layer_numbers(*self._graph()))
         out: list[list[str]] = [[] for _ in range(max(numbers.values(), default=-1) + 1)]
         for nid, k in numbers.items():
             out[k].append(self._neurons[nid].name)
@@ -375,7 +384,7 @@ class Network:
 
         In a recurrent network each strongly connected component (a loop) counts as one stage,
         so depth is always defined: a Hopfield network has depth 0."""
-        return topology.depth(*self._graph())
+        return self._cached("depth", lambda: topology.depth(*self._graph()))
 
     @property
     def parameter_count(self) -> int:
@@ -474,6 +483,7 @@ class Network:
         other._synapses = dict(self._synapses)
         other._next_id = self._next_id
         other.revision = self.revision
+        other._topology = dict(self._topology)  # the same structure: the same facts
         return other
 
     def __eq__(self, other: object) -> bool:

@@ -213,3 +213,15 @@ def test_weight_matrix_round_trip():
     np.testing.assert_allclose(net2.weight_matrix(), 2 * w)
     np.testing.assert_allclose(net2.bias_vector(), net.bias_vector() + 1)
     assert net.weight_matrix() is not w and np.array_equal(net.weight_matrix(), w)  # copy untouched
+
+
+def test_topology_facts_are_cached_until_the_structure_changes():
+    net = Network.layered([2, 3, 1], "tanh", seed=0)
+    assert net.is_feedforward and net.depth == 2
+    net.set_weight("x1", "h1_1", 5.0)  # a weight: the facts stand
+    assert "depth" in net._topology
+    net.connect("y", "h1_1", 1.0)  # a loop: the facts are recomputed
+    assert not net.is_feedforward and net.layers[1] == ["h1_2", "h1_3"]  # h1_1 joined the loop
+    copy = net.copy()
+    copy.disconnect("y", "h1_1")
+    assert copy.is_feedforward and not net.is_feedforward  # copies do not share the cache

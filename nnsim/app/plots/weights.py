@@ -79,7 +79,8 @@ class WeightsPlot(PlotPanel):
         else:
             self.series.append(step, weights[self.shown])
             self.norms.append(step, [norm])
-        self._redraw()
+        if self.isVisible() or not self.window().isVisible():
+            self._redraw()  # behind another tab of a shown window: keep the data, draw on show
         self.set_status(self._status_text(int(step), weights, norm))
 
     def _status_text(self, step: int, weights: np.ndarray, norm: float) -> str:
@@ -105,6 +106,10 @@ class WeightsPlot(PlotPanel):
         self.legend.setColumnCount(max(1, (len(self.shown) + 7) // 8))
         self.series = Series(len(self.shown), max_points=self.max_points)
         self.norms.clear()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        self._redraw()
 
     def _forget(self) -> None:
         self.series.clear()
