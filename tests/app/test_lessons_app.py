@@ -92,3 +92,26 @@ def test_opening_a_lesson_asks_before_losing_unsaved_work(window, monkeypatch):
     monkeypatch.setattr(window, "confirm_discard", lambda: "cancel")
     assert not window.learning.open_lesson(0)
     assert window.document.network.has_neuron("mine")  # nothing lost
+
+
+def test_a_user_saves_their_own_scene_as_a_lesson_and_opens_it_again(window, tmp_path,
+                                                                     monkeypatch):
+    from PySide6.QtWidgets import QFileDialog, QInputDialog
+
+    from nnsim.engine.lessons import load_lesson
+
+    window.learning.open_scene(find_lesson("mlp-xor"), 1)
+    window.document.set_weight("x1", "h1_1", 2.5)  # the user's own change
+    path = tmp_path / "my-xor.json"
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("My XOR", True))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), ""))
+    window.learning.save_scene_as_lesson()
+    mine = load_lesson(path)
+    scene = mine.scenes[0]
+    assert mine.title == "My XOR"
+    assert scene.network.synapse("x1", "h1_1").weight == 2.5
+    assert scene.rule["name"] == "backprop" and scene.rule["params"]["learning_rate"] == 0.05
+    assert len(scene.make_dataset()) == 4 and "decision" in scene.plots
+    window.document.undo_stack.setClean()
+    assert window.learning.open_scene(mine, 0)
+    assert window.document.network.synapse("x1", "h1_1").weight == 2.5
