@@ -9,6 +9,7 @@
 """
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -119,9 +120,33 @@ def startup_time(repeats: int = 3) -> list[float]:
     return times
 
 
+CASE_TIMEOUT = 120  # seconds: a GUI thread that blocks for minutes is a figure too
+
+
+def _run_case(sizes: list[int]) -> dict | None:
+    """One latency measurement in its own process (its own QApplication, and a hang cannot
+    stall the whole benchmark run)."""
+    cmd = [sys.executable, "-m", "benchmarks.bench_gui", "--case", ",".join(map(str, sizes))]
+    try:
+        out = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True,
+                             timeout=CASE_TIMEOUT, env=dict(os.environ, QT_QPA_PLATFORM="offscreen"))
+    except subprocess.TimeoutExpired:
+        return None
+    for line in out.stdout.splitlines():
+        if line.startswith("{"):
+            return json.loads(line)
+    print(out.stderr[-2000:])
+    return None
+
+
 def run() -> None:
     for sizes in ([2, 16, 16, 1], [2, 100, 100, 100, 1]):
-        r = event_loop_latency(sizes)
+        r = _run_case(sizes)
+        label = "-".join(map(str, sizes))
+        if r is None:
+            print(f"event-loop latency while training {label}: did not finish within "
+                  f"{CASE_TIMEOUT} s (the GUI thread was blocked)")
+            continue
         verdict = "meets" if r["p99"] <= 30.0 else "MISSES"
         print(f"event-loop latency while training at full speed ({r['what']}):")
         print(f"  10 ms timer late by p50 {r['p50']:.2f} ms, p99 {r['p99']:.2f} ms, "
@@ -138,4 +163,7 @@ def run() -> None:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--case"]:
+        print(json.dumps(event_loop_latency([int(v) for v in sys.argv[2].split(",")])), flush=True)
+        os._exit(0)  # the measurement is out: skip Qt's teardown
     run()
