@@ -3,12 +3,14 @@ network (its output over the plane, every neuron's own small map, and the first-
 lines w1*x1 + w2*x2 + b = 0) and the output curve of a one-input network."""
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+import copy
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 
 import numpy as np
 
+from .compiled import CompiledNetwork
 from .datasets import Dataset
 from .network import Network
 
@@ -42,22 +44,38 @@ def plane(extent, resolution: int) -> np.ndarray:
     return np.column_stack([gx.ravel(), gy.ravel()])
 
 
-def first_layer_lines(net: Network) -> tuple[tuple[str, float, float, float], ...]:
-    """Units fed only by the two inputs: each one's line w1*x1 + w2*x2 + b = 0."""
+def line_spec(net: Network) -> tuple[tuple[str, int, int, int], ...]:
+    """Where each first-layer unit's line comes from: (name, index of the synapse from the first
+    input or -1, from the second or -1, index of the unit) in `net.synapses` / `net.neurons`
+    order.  Units fed only by the two inputs through excitatory synapses (not gaussian) count."""
     inputs = net.inputs
     if len(inputs) != 2:
         return ()
     ids = [net.neuron(name).id for name in inputs]
-    lines = []
-    for neuron in net.neurons:
+    position = {s.key: k for k, s in enumerate(net.synapses)}
+    spec = []
+    for index, neuron in enumerate(net.neurons):
         incoming = net.incoming(neuron.id)
         if neuron.role == "input" or neuron.activation == "gaussian" or not incoming:
             continue
         if any(s.source not in ids or s.kind != "excitatory" for s in incoming):
             continue
-        w = {s.source: s.weight for s in incoming}
-        lines.append((neuron.name, w.get(ids[0], 0.0), w.get(ids[1], 0.0), neuron.bias))
-    return tuple(lines)
+        w = {s.source: position[s.key] for s in incoming}
+        spec.append((neuron.name, w.get(ids[0], -1), w.get(ids[1], -1), index))
+    return tuple(spec)
+
+
+def lines_from(spec, weights: np.ndarray, biases: np.ndarray
+               ) -> tuple[tuple[str, float, float, float], ...]:
+    """The lines of `line_spec` with weights (synapse order) and biases (neuron order)."""
+    return tuple((name, float(weights[a]) if a >= 0 else 0.0, float(weights[b]) if b >= 0 else 0.0,
+                  float(biases[n])) for name, a, b, n in spec)
+
+
+def first_layer_lines(net: Network) -> tuple[tuple[str, float, float, float], ...]:
+    """Units fed only by the two inputs: each one's line w1*x1 + w2*x2 + b = 0."""
+    weights = np.array([s.weight for s in net.synapses], dtype=float)
+    return lines_from(line_spec(net), weights, net.bias_vector())
 
 
 def decision_map(net: Network, extent=DEFAULT_EXTENT, resolution: int = 200,
@@ -87,9 +105,16 @@ def output_curve(net: Network, x_range: tuple[float, float], n: int = 400):
     """(x, y) of the first output over x_range, or None unless it is feed-forward with one input."""
     if len(net.inputs) != 1 or not net.outputs or not net.is_feedforward:
         return None
+    return curve_of(net.compile(), x_range, n)
+
+
+def curve_of(compiled: CompiledNetwork, x_range: tuple[float, float], n: int = 400):
+    """output_curve of a compiled network (None unless feed-forward with one input)."""
+    if compiled.n_inputs != 1 or not compiled.output_names or not compiled.is_feedforward:
+        return None
     x = np.linspace(x_range[0], x_range[1], n)
     with np.errstate(all="ignore"):
-        y = net.compile().forward(x[:, None])[:, 0]
+        y = compiled.forward(x[:, None])[:, 0]
     return x, np.nan_to_num(y)
 
 
@@ -99,3 +124,109 @@ def x_range_for(data: Dataset | None, margin: float = 0.1) -> tuple[float, float
     lo, hi = float(data.X.min()), float(data.X.max())
     pad = margin * max(hi - lo, 1e-6)
     return (lo - pad, hi + pad)
+
+
+# ---------------------------------------------------------------------- fast maps while learning
+def _sigmoid32(z: np.ndarray) -> np.ndarray:
+    # The logistic function through tanh: stable for any z, stays float32.
+    out = np.multiply(z, 0.5, out=z)
+    np.tanh(out, out=out)
+    out += 1.0
+    out *= 0.5
+    return out
+
+
+_UNITS32 = {
+    "tanh": lambda z: np.tanh(z, out=z),
+    "sigmoid": _sigmoid32,
+    "relu": lambda z: np.maximum(z, 0.0, out=z),
+    "linear": lambda z: z,
+    "step": lambda z: (z > 0).astype(np.float32),
+    "sign": lambda z: np.where(z >= 0, np.float32(1.0), np.float32(-1.0)),
+}
+
+
+def with_parameters(compiled: CompiledNetwork,
+                    params: Sequence[tuple[np.ndarray, np.ndarray]]) -> CompiledNetwork:
+    """A shallow copy of `compiled` whose layers use these (weights, biases): what a trainer has
+    learned, evaluated without writing it into a Network.  The arrays are used, not copied."""
+    out = copy.copy(compiled)
+    out.layers = [replace(layer, weights=w, biases=b) for layer, (w, b) in
+                  zip(compiled.layers, params)]
+    return out
+
+
+class MapEvaluator:
+    """Decision maps of one compiled topology with changing weights, computed fast enough to
+    draw while a rule learns: float32, neurons by rows so every layer is one contiguous matrix
+    product, the grid of points made once per extent.  Networks with units it has no float32
+    form for (gaussian, softmax) or inhibitory vetoes use the compiled network's own float64
+    forward pass instead; the result is the same `DecisionMap` as `decision_map` gives."""
+
+    def __init__(self, compiled: CompiledNetwork, spec=(), neuron_resolution: int = 32) -> None:
+        self.compiled = compiled
+        self.spec = spec  # line_spec of the network
+        self.neuron_resolution = neuron_resolution
+        self.fast = compiled.is_feedforward and all(
+            layer.veto is None and all(g.activation in _UNITS32 for g in layer.groups)
+            for layer in compiled.layers)
+        self._planes: dict = {}
+
+    def _plane(self, extent, resolution: int) -> np.ndarray:
+        key = (tuple(extent), resolution)
+        if key not in self._planes:
+            if len(self._planes) > 4:
+                self._planes.clear()
+            self._planes[key] = np.ascontiguousarray(plane(extent, resolution).T,
+                                                     dtype=np.float32)
+        return self._planes[key]
+
+    def _forward32(self, params, points: np.ndarray) -> np.ndarray:
+        """Every neuron's output, (n_neurons, n_points) float32, rows in compiled order."""
+        c = self.compiled
+        a = np.empty((c.n_neurons, points.shape[1]), dtype=np.float32)
+        a[c.input_cols] = points
+        for layer, (w, b) in zip(c.layers, params):
+            src = a[layer.sources]
+            z = np.asarray(w, dtype=np.float32).T @ src
+            z += np.asarray(b, dtype=np.float32)[:, None]
+            if len(layer.groups) == 1:
+                y = _UNITS32[layer.groups[0].activation](z)
+            else:
+                y = z
+                for g in layer.groups:
+                    y[g.cols] = _UNITS32[g.activation](z[g.cols])
+            a[layer.targets] = y
+        return a
+
+    def __call__(self, params, extent=DEFAULT_EXTENT, resolution: int = 200,
+                 weights: np.ndarray | None = None, biases: np.ndarray | None = None
+                 ) -> DecisionMap | None:
+        """The map for these per-layer (weights, biases); `weights` and `biases` (synapse and
+        neuron order) give the first-layer lines."""
+        c = self.compiled
+        if c.n_inputs != 2 or not c.output_names or not c.is_feedforward:
+            return None
+        r = self.neuron_resolution
+        with np.errstate(all="ignore"):  # a diverging rule may feed huge weights: draw, don't warn
+            if self.fast:
+                out = self._forward32(params, self._plane(extent, resolution))[c.output_cols]
+                small = self._forward32(params, self._plane(extent, r))
+            else:
+                net = with_parameters(c, params)
+                out = net.forward(plane(extent, resolution)).T
+                small = net.forward_full(plane(extent, r))[0].T
+        k = out.shape[0]
+        grid = out[0].reshape(resolution, resolution) if k == 1 else \
+            np.moveaxis(out.reshape(k, resolution, resolution), 0, -1)
+        grids = {}
+        for column in range(c.n_inputs, c.n_neurons):
+            grids[c.names[column]] = _finite32(small[column].reshape(r, r))
+        lines = () if weights is None else lines_from(self.spec, weights, biases)
+        return DecisionMap(_finite32(grid), tuple(extent), lines, MappingProxyType(grids))
+
+
+def _finite32(values: np.ndarray) -> np.ndarray:
+    """C-contiguous float32 with NaN -> 0 and infinities clipped to the float32 range."""
+    out = np.array(values, dtype=np.float32, order="C")  # a copy: the map owns its memory
+    return np.nan_to_num(out, copy=False, nan=0.0, posinf=F32_MAX, neginf=-F32_MAX)

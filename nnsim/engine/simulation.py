@@ -17,6 +17,7 @@ works when the GUI has already written the learned weights back (then edit == le
 from __future__ import annotations
 
 import copy
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -27,7 +28,19 @@ import numpy as np
 from .datasets import as_dataset
 from .dynamics import RecurrentStepper, async_sweep, energy
 from .network import Network
-from .regions import DecisionMap, decision_map, extent_for, output_curve, x_range_for
+from .regions import (
+    DecisionMap,
+    MapEvaluator,
+    curve_of,
+    decision_map,
+    extent_for,
+    line_spec,
+    output_curve,
+    with_parameters,
+    x_range_for,
+)
+from .rules.arrays import ArrayTrainer
+from .rules.backprop import BackpropTrainer
 
 _HISTORY_FIELDS = ("loss", "accuracy", "errors", "val_loss", "val_accuracy", "weight_norm",
                    "energy")
@@ -39,10 +52,79 @@ def _frozen(a: Any) -> np.ndarray:
     return out
 
 
+def _layer_parameters(trainer) -> list[tuple[np.ndarray, np.ndarray]] | None:
+    """The trainer's current per-layer (weights, biases) of its compiled network, as views, when
+    its network() is exactly "its net with these written back"; else None."""
+    kind = type(trainer).network
+    if kind is BackpropTrainer.network:
+        return [(L.W, L.b) for L in trainer.graph.layers]
+    if kind is ArrayTrainer.network:
+        return list(trainer.params)
+    return None
+
+
+class _LearnedView:
+    """What a snapshot needs from a running trainer, read straight from its arrays: writing
+    every weight into a Network (trainer.network()) per frame costs more than a frame."""
+
+    def __init__(self, trainer, net: Network) -> None:
+        self.trainer = trainer
+        compiled = trainer.compiled
+        self.compiled = compiled
+        self.base = trainer.net  # never changed while the trainer lives
+        synapse_at = {s.key: k for k, s in enumerate(net.synapses)}
+        neuron_at = {nr.id: k for k, nr in enumerate(net.neurons)}
+        self.static_weights = np.array([s.weight for s in net.synapses], dtype=float)
+        self.gather = []  # per layer: (rows, cols) of its weights -> synapse positions; biases
+        for layer in compiled.layers:
+            rows, cols = np.nonzero(layer.mask)
+            keys = [(layer.source_ids[r], layer.target_ids[c]) for r, c in zip(rows, cols)]
+            self.gather.append(((rows, cols), np.array([synapse_at[k] for k in keys], np.intp),
+                                np.array([neuron_at[t] for t in layer.target_ids], np.intp)))
+        self.static_biases = np.array([nr.bias for nr in net.neurons], dtype=float)
+        self.columns = [compiled.column[nr.id] for nr in net.neurons]
+        self.maps = MapEvaluator(compiled, line_spec(net))
+
+    def parameters(self) -> list[tuple[np.ndarray, np.ndarray]] | None:
+        """Read-only copies of the current per-layer parameters; None when any is not finite
+        (then trainer.network() refuses them, and says so)."""
+        params = []
+        for w, b in _layer_parameters(self.trainer):
+            w, b = _frozen(w), _frozen(b)
+            if not (np.isfinite(w).all() and np.isfinite(b).all()):
+                return None
+            params.append((w, b))
+        return params
+
+    def arrays(self, params) -> tuple[np.ndarray, np.ndarray]:
+        """(weights in synapse order, biases in neuron order), read-only."""
+        weights, biases = self.static_weights.copy(), self.static_biases.copy()
+        for (w, b), ((rows, cols), synapses, neurons) in zip(params, self.gather):
+            weights[synapses] = w[rows, cols]
+            biases[neurons] = b
+        weights.setflags(write=False)
+        biases.setflags(write=False)
+        return weights, biases
+
+    def values(self, params) -> tuple[np.ndarray, np.ndarray]:
+        compiled = with_parameters(self.compiled, params)
+        with np.errstate(all="ignore"):
+            a, z = compiled.forward_full(compiled.input_values[None, :])
+        return a[0, self.columns], z[0, self.columns]
+
+    def network(self, params) -> Network:
+        out = self.base.copy()
+        self.compiled.write_back(out, params)
+        return out
+
+
 @dataclass(frozen=True, eq=False)
 class Snapshot:
     """What the simulation looks like after `step` units of work.  Arrays align with `names`
-    (outputs, net_inputs, biases) or with `synapses` (weights)."""
+    (outputs, net_inputs, biases) or with `synapses` (weights).
+
+    `network` may be given as a function that makes it: it is then made on first use, once
+    (a running trainer's weights are written into a Network only when someone asks)."""
     step: int
     epoch: int
     names: tuple[str, ...]
@@ -54,12 +136,23 @@ class Snapshot:
     metrics: Mapping[str, float]
     history: Mapping[str, np.ndarray]
     revision: int  # the revision of the network last given (the document's revision)
-    network: Network  # a private copy with the current (learned) weights: copy before editing
+    # `network` (below): a private copy with the current (learned) weights: copy before editing.
+    # Given here as the Network or as a function that makes it.
+    network_source: Any = field(repr=False)
     rule: str = ""  # the rule's name, "" when none
     done: bool = False  # the rule converged or diverged: more steps change nothing
     message: str = ""  # why the rule is not stepping, or why values stopped
     decision: DecisionMap | None = field(default=None)  # two-input networks: output over the plane
     curve: tuple[np.ndarray, np.ndarray] | None = field(default=None)  # one input: (x, y)
+
+    @property
+    def network(self) -> Network:
+        made = self.__dict__.get("_network")
+        if made is None:
+            source = self.network_source
+            made = source if isinstance(source, Network) else source()
+            object.__setattr__(self, "_network", made)  # made once; the snapshot stays as it was
+        return made
 
     @property
     def decision_grid(self) -> np.ndarray | None:
@@ -96,6 +189,7 @@ class Simulation:
         self._dynamics_revision = -1
         self._epochs_before = 0  # epochs of trainers replaced by edits
         self._past: dict[str, list[float]] = {k: [] for k in _HISTORY_FIELDS}
+        self._history_cache: dict = {}
         self._stopped = ""  # set when recurrent values leave the finite range
         self._state = None
 
@@ -129,6 +223,8 @@ class Simulation:
         self._synapse_names = tuple((index[a], index[b]) for a, b in
                                     ((s.source, s.target) for s in net.synapses))
         self._static = None  # (weights, biases) while no trainer changes them
+        self._view: _LearnedView | None = None  # rebuilt for each trainer
+        self._extent_cache: tuple = (None, None)
 
     def _trainer_seed(self) -> int:
         seq = np.random.SeedSequence([self.seed, self._generation])
@@ -343,12 +439,33 @@ class Simulation:
         return values
 
     def _history(self) -> dict[str, np.ndarray]:
+        """Every figure so far (banked trainers' and the current one's), as read-only arrays.
+        Kept in growing buffers, so a frame costs the epochs since the last, not all of them."""
         current = self._trainer.history if self._trainer is not None else None
+        cache = self._history_cache
+        if cache.get("_source") != (current, [len(self._past[k]) for k in _HISTORY_FIELDS]):
+            cache.clear()
+            cache["_source"] = (current, [len(self._past[k]) for k in _HISTORY_FIELDS])
         out = {}
         for key in _HISTORY_FIELDS:
-            values = self._past[key] + (list(getattr(current, key)) if current else [])
-            if values:
-                out[key] = _frozen(values)
+            past = self._past[key]
+            now = getattr(current, key) if current is not None else ()
+            total = len(past) + len(now)
+            if not total:
+                continue
+            buffer, count = cache.get(key, (None, 0))
+            if buffer is None or total > len(buffer):
+                grown = np.empty(max(64, 2 * total))
+                if count:
+                    grown[:count] = buffer[:count]
+                buffer = grown
+            if count < len(past):
+                buffer[count:len(past)] = past[count:]
+                count = len(past)
+            if count < total:
+                buffer[count:total] = now[count - len(past):]
+            cache[key] = (buffer, total)
+            out[key] = _frozen(buffer[:total])  # a copy: the buffer grows on in this thread
         return out
 
     def _decision_map(self, net: Network) -> DecisionMap | None:
@@ -361,8 +478,60 @@ class Simulation:
             return None
         return output_curve(net, x_range_for(self.dataset))
 
-    def snapshot(self) -> Snapshot:
-        net = self._learned()
+    def _learned_view(self) -> _LearnedView | None:
+        """Fast access to a running feed-forward trainer's weights, or None (then the snapshot
+        is built from trainer.network())."""
+        trainer = self._trainer
+        if trainer is None or self._recurrent or _layer_parameters(trainer) is None:
+            return None
+        cached = self._view
+        if cached is None or cached.trainer is not trainer:
+            cached = self._view = _LearnedView(trainer, trainer.net)
+        return cached
+
+    def _extent(self):
+        if self._extent_cache[0] is not self.dataset:
+            self._extent_cache = (self.dataset, extent_for(self.dataset))
+        return self._extent_cache[1]
+
+    def snapshot(self, decision: bool = True) -> Snapshot:
+        """The current state.  decision=False leaves the decision map out (None): a caller that
+        draws less often than it takes snapshots saves its cost."""
+        view = self._learned_view()
+        params = view.parameters() if view is not None else None
+        if params is None:
+            return self._snapshot_of(self._learned(), decision)
+        weights, biases = view.arrays(params)
+        outputs, net_inputs = view.values(params)
+        history = self._history()
+        metrics = {key: float(values[-1]) for key, values in history.items()}
+        metrics["steps"] = float(self.steps)
+        compiled = view.compiled
+        curve = None
+        if compiled.n_inputs == 1:
+            curve = curve_of(with_parameters(compiled, params), x_range_for(self.dataset))
+        return Snapshot(
+            step=self.steps,
+            epoch=self.epoch,
+            names=self._names,
+            outputs=_frozen(outputs),
+            net_inputs=_frozen(net_inputs),
+            synapses=self._synapse_names,
+            weights=weights,
+            biases=biases,
+            metrics=MappingProxyType(metrics),
+            history=MappingProxyType(history),
+            revision=self._revision,
+            network_source=functools.partial(view.network, params),
+            decision=(view.maps(params, self._extent(), self.map_resolution, weights, biases)
+                      if decision and self.map_resolution else None),
+            curve=curve,
+            rule=getattr(self.rule, "name", "") if self.rule is not None else "",
+            done=self.done,
+            message=self._stopped or self._rule_problem,
+        )
+
+    def _snapshot_of(self, net: Network, decision: bool) -> Snapshot:
         outputs, net_inputs = self._values(net)
         history = self._history()
         metrics = {key: float(values[-1]) for key, values in history.items()}
@@ -388,8 +557,8 @@ class Simulation:
             metrics=MappingProxyType(metrics),
             history=MappingProxyType(history),
             revision=self._revision,
-            network=net,
-            decision=self._decision_map(net),
+            network_source=net,
+            decision=self._decision_map(net) if decision else None,
             curve=self._curve(net),
             rule=getattr(self.rule, "name", "") if self.rule is not None else "",
             done=self.done,
