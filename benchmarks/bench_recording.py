@@ -52,7 +52,6 @@ def run() -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
-    import nnsim.app.plots._refcount  # noqa: F401  (PySide6 6.12 frees None otherwise)
     from nnsim.app.recorder import Recorder, encode, grab_frame
 
     app = QApplication.instance() or QApplication([])

@@ -60,6 +60,7 @@ def test_every_plot_takes_a_full_snapshot_a_bare_one_and_exports(qtbot, tmp_path
         plot.update_snapshot(bare)  # optional fields missing: tolerated
     panel.update_snapshot(full_snapshot(1))
     panel.update_snapshot(full_snapshot(2))
+    panel.setCurrentWidget(panel["weights"])  # a plot behind another tab draws when shown
     assert panel["weights"].curves[2].getOriginalDataset()[1].tolist() == [2.0, 2.0]
     assert panel["energy"].curve.getOriginalDataset()[1].tolist() == [-1.0, -2.0]
     assert panel["hopfield"].state.tolist() == [1, -1, 1, 1]

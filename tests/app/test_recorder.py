@@ -12,7 +12,6 @@ from PIL import Image
 from PySide6.QtCore import QEvent, QTimer
 from PySide6.QtWidgets import QLabel, QWidget
 
-import nnsim.app.plots._refcount  # noqa: F401  (PySide6 6.12 frees None after many setText calls)
 from nnsim.app import recorder as rec
 from nnsim.app.recorder import FrameEncoder, Recorder, check_output_path, encode, grab_frame
 

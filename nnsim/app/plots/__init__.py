@@ -12,7 +12,6 @@ HopfieldView.state_edited(state).
 """
 from __future__ import annotations
 
-from . import _refcount  # noqa: F401  (first: keeps PySide6 6.12 from freeing None)
 from .activation import ActivationPlot
 from .base import PlotPanel
 from .curve import CurvePlot
