@@ -20,6 +20,11 @@ DEFAULT_PLOTS = ("decision", "loss")  # shown on a first run; the others are a c
 ACCUMULATING = ("weights", "energy", "loss")  # plots that draw a history from every snapshot
 
 
+def on_view(widget: QWidget) -> bool:
+    """Shown and not behind another tab (a tabbed dock stays 'visible' to Qt)."""
+    return widget.isVisible() and not widget.visibleRegion().isEmpty()
+
+
 def scrollable(widget: QWidget) -> QScrollArea:
     area = QScrollArea()
     area.setWidgetResizable(True)
@@ -112,6 +117,8 @@ class LearningDocks(QObject):
         self.rules.set_network(net)
         self.data.set_network(net)
         activation = self.plots["activation"]
+        for key in ("activation", "matrix"):  # structure from here, not from each snapshot
+            self.plots[key].set_network(net)
         if not net.has_neuron(activation.neuron or " ") and net.outputs:
             activation.track(net.outputs[0])  # until the user selects another neuron
 
@@ -120,7 +127,7 @@ class LearningDocks(QObject):
         when it comes into view, except the histories, which must see every snapshot."""
         self._latest = snapshot
         for key, plot in self.plots.items():
-            if plot.isVisible() or key in ACCUMULATING:
+            if on_view(plot) or key in ACCUMULATING:
                 plot.update_snapshot(snapshot)
                 self._stale.discard(key)
             else:

@@ -58,6 +58,12 @@ class ActivationPlot(PlotPanel):
         self.z, self.neuron = z, name
         self._mark(unit, z)
 
+    structure = None  # a Network with the units (set_network); else each snapshot's
+
+    def set_network(self, net) -> None:
+        """The network whose units to show (the document's): its weights are not used."""
+        self.structure = net
+
     def track(self, name: str) -> None:
         """Follow neuron `name` in later snapshots (its net input, and its activation when the
         snapshot carries the network)."""
@@ -69,7 +75,9 @@ class ActivationPlot(PlotPanel):
             return
         z = float(np.asarray(getattr(snapshot, "net_inputs", ()))[names.index(self.neuron)])
         activation, beta = self.activation, self.beta
-        network = getattr(snapshot, "network", None)
+        # The window's own network when given: a snapshot's network may have to be built.
+        network = self.structure if self.structure is not None else getattr(snapshot, "network",
+                                                                             None)
         if network is not None and network.has_neuron(self.neuron):
             neuron = network.neuron(self.neuron)
             activation, beta = neuron.activation, neuron.param("beta", 1.0)

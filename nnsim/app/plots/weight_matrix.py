@@ -114,7 +114,8 @@ class WeightMatrixPlot(PlotPanel):
         weights = np.asarray(getattr(snapshot, "weights", ()), dtype=float).ravel()
         if len(weights) != len(synapses):
             return
-        self._update_layers(getattr(snapshot, "network", None))
+        self._update_layers(self.structure if self.structure is not None
+                            else getattr(snapshot, "network", None))
         layer = self.layer_box.currentIndex() - 1
         if 0 <= layer < len(self.layers) - 1:
             cols, rows = list(self.layers[layer]), list(self.layers[layer + 1])
@@ -130,6 +131,12 @@ class WeightMatrixPlot(PlotPanel):
             if s in col_of and t in row_of:
                 w[row_of[t], col_of[s]] = value
         self.set_matrix(w, rows, cols)
+
+    structure = None  # a Network giving the layers (set_network); else each snapshot's
+
+    def set_network(self, net) -> None:
+        """The network whose layers to offer (the document's): its weights are not used."""
+        self.structure = net
 
     def _update_layers(self, network) -> None:
         layers: tuple[tuple[str, ...], ...] = ()

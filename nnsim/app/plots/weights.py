@@ -79,7 +79,7 @@ class WeightsPlot(PlotPanel):
         else:
             self.series.append(step, weights[self.shown])
             self.norms.append(step, [norm])
-        if self.isVisible() or not self.window().isVisible():
+        if not self.window().isVisible() or not self.visibleRegion().isEmpty():
             self._redraw()  # behind another tab of a shown window: keep the data, draw on show
         self.set_status(self._status_text(int(step), weights, norm))
 
