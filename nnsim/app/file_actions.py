@@ -92,11 +92,23 @@ class FileActions(QObject):
         try:
             doc = Document.open(path)
         except NetworkFileError as exc:
+            lesson = self._lesson(path)
+            if lesson is not None:  # a lesson file (e.g. a user's saved scene) opens as a lesson
+                return self.window.learning.open_scene(lesson, 0)
             self.window.show_error("This file cannot be opened", str(exc))
             return False
         self.window.set_document(doc)
         self.add_recent(doc.path)
         return True
+
+    @staticmethod
+    def _lesson(path: str):
+        from nnsim.engine.lessons import load_lesson
+
+        try:
+            return load_lesson(path)
+        except NetworkFileError:  # LessonFileError too: the network's own error is shown
+            return None
 
     def save_document(self) -> bool:
         doc = self.window.document

@@ -115,3 +115,15 @@ def test_a_user_saves_their_own_scene_as_a_lesson_and_opens_it_again(window, tmp
     window.document.undo_stack.setClean()
     assert window.learning.open_scene(mine, 0)
     assert window.document.network.synapse("x1", "h1_1").weight == 2.5
+
+
+def test_file_open_of_a_lesson_file_opens_the_lesson(window, tmp_path):
+    import shutil
+
+    from nnsim.engine.lessons import lessons_dir
+
+    path = tmp_path / "copy-of-latch.json"
+    shutil.copy(lessons_dir() / "03-loops-remember.json", path)
+    assert window.files.open_path(str(path), ask=False)
+    assert window.document.network.has_neuron("memory")
+    assert window._error_box is None
