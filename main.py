@@ -1,5 +1,13 @@
 """Launch nnsim: `python main.py [FILE]` (see `python main.py --help`)."""
-from nnsim.app import main
+import os
+
+# The engine's matrices are small: one BLAS thread is fastest, and extra ones spin on the cores
+# the GUI thread needs.  Set before NumPy is imported (nnsim.app.engine_thread also limits an
+# OpenBLAS loaded earlier, e.g. under tests).
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+from nnsim.app import main  # noqa: E402 - after the thread settings above
 
 if __name__ == "__main__":
     main()

@@ -11,8 +11,11 @@ sent on the next acknowledgement).  Every slot catches its exceptions and report
 from __future__ import annotations
 
 import copy
+import ctypes
 import functools
+import os
 import sys
+import threading
 import time
 import traceback
 import weakref
@@ -25,10 +28,60 @@ from nnsim.engine.simulation import Simulation
 
 FRAME_INTERVAL = 1.0 / 60.0  # seconds between snapshots at most
 CHUNK_SECONDS = 0.008  # longest stretch of stepping before the worker serves its event loop
+SLICE_SECONDS = 0.001  # steps between checks for a waiting command
+MAX_BATCH = 4096
 MAX = "max"
 SWITCH_INTERVAL = 0.0005  # seconds; Python's default 5 ms lets a busy worker starve the GUI
 CONFIGURE = ("set_params", "set_stop_conditions", "set_state", "set_schedule")
 LIVE: weakref.WeakSet = weakref.WeakSet()  # every EngineThread, so tests can check none is left
+BLAS_THREADS = 1
+
+
+def _openblas() -> list:
+    """The OpenBLAS libraries loaded in this process (Linux: from /proc/self/maps)."""
+    try:
+        with open("/proc/self/maps", encoding="utf-8", errors="replace") as maps:
+            paths = sorted({line.split()[-1] for line in maps
+                            if "openblas" in line.lower() and ".so" in line})
+    except OSError:  # not Linux: OPENBLAS_NUM_THREADS from main.py is all there is
+        return []
+    libraries = []
+    for path in paths:
+        try:
+            libraries.append(ctypes.CDLL(path))
+        except OSError:
+            pass
+    return libraries
+
+
+def _call_first(names: tuple[str, ...], *args) -> list:
+    results = []
+    for lib in _openblas():
+        for name in names:
+            function = getattr(lib, name, None)
+            if function is not None:
+                results.append(function(*args))
+                break
+    return results
+
+
+def limit_blas_threads(n: int = BLAS_THREADS) -> bool:
+    """Run OpenBLAS on n threads, even when NumPy was imported before OPENBLAS_NUM_THREADS could
+    be set (main.py sets it; tests and benchmarks import NumPy first).  The engine's matrices are
+    small: BLAS threads cost more to wake than they save, and on a small machine they spin on
+    the cores the GUI thread needs (measured: a 200x200 map of 6 layers of 8, 54 ms -> 5 ms a
+    frame on 2 busy cores).  True when a loaded OpenBLAS took the setting."""
+    names = ("scipy_openblas_set_num_threads64_", "scipy_openblas_set_num_threads",
+             "openblas_set_num_threads64_", "openblas_set_num_threads")
+    return bool(_call_first(names, ctypes.c_int(int(n))))
+
+
+def blas_threads() -> int | None:
+    """OpenBLAS's thread count, or None when no OpenBLAS can be asked."""
+    names = ("scipy_openblas_get_num_threads64_", "scipy_openblas_get_num_threads",
+             "openblas_get_num_threads64_", "openblas_get_num_threads")
+    counts = _call_first(names)
+    return int(counts[0]) if counts else None
 
 
 def _guarded(method):
@@ -59,6 +112,7 @@ class SimulationWorker(QObject):
         self._sim: Simulation | None = None
         self._pending_network: tuple[Network, int] | None = None
         self._budget = 0  # steps asked for by step_n, not yet done
+        self._batch = 1  # steps per batch in a chunk: about SLICE_SECONDS' worth
         self._running = False
         self._speed: int | str = 1  # steps per frame, or MAX
         self._in_flight = False
@@ -68,6 +122,10 @@ class SimulationWorker(QObject):
         self._rate_mark = (time.perf_counter(), 0)
         self._timer: QTimer | None = None
         self._lockstep = False  # recording: each frame exactly `speed` steps after the last
+        # Set by the GUI thread with every command it sends (an acknowledgement above all): the
+        # running chunk ends at its next step, so the command is served within one step rather
+        # than one chunk, and the next frame leaves as soon as the last one is drawn.
+        self.wake = threading.Event()
 
     @Slot()
     def start(self) -> None:
@@ -192,17 +250,29 @@ class SimulationWorker(QObject):
         self._timer.start(0 if self._speed == MAX else int(FRAME_INTERVAL * 1000))
 
     def _chunk(self, limit: int | None) -> int:
-        """Step for about CHUNK_SECONDS (at most `limit` steps); returns the steps done."""
+        """Step for about CHUNK_SECONDS (at most `limit` steps); returns the steps done.  Steps go
+        in batches of about SLICE_SECONDS (sized from the last batch's pace), between which a
+        waiting command ends the chunk early."""
         sim = self._simulation()
-        deadline = time.perf_counter() + CHUNK_SECONDS
-        batch, total = 1, 0
-        while time.perf_counter() < deadline and (limit is None or total < limit):
-            want = batch if limit is None else min(batch, limit - total)
+        clock = time.perf_counter
+        deadline = clock() + CHUNK_SECONDS
+        total = 0
+        wake = self.wake
+        while limit is None or total < limit:
+            if wake.is_set():  # a command is waiting: serve it first
+                wake.clear()
+                break
+            want = self._batch if limit is None else min(self._batch, limit - total)
+            start = clock()
             done = sim.step(want)
+            now = clock()
             total += done
             if done < want:  # finished: more steps change nothing
                 break
-            batch = min(batch * 2, 256)
+            pace = (now - start) / done
+            self._batch = max(1, min(MAX_BATCH, int(SLICE_SECONDS / pace) if pace > 0 else MAX_BATCH))
+            if now >= deadline:
+                break
         return total
 
     @_guarded
@@ -284,6 +354,7 @@ class EngineThread(QObject):
         # worker, waiting up to the switch interval; a paint does that many times.  A short
         # interval keeps the GUI responsive (and, measured, costs the worker nothing).
         sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
+        limit_blas_threads(int(os.environ.get("NNSIM_BLAS_THREADS") or BLAS_THREADS))
         self.running = False
         self.snapshot = None  # the latest snapshot received
         self.steps_per_second = 0.0
@@ -371,6 +442,7 @@ class EngineThread(QObject):
         self._configure.emit("lockstep", bool(on))
 
     def acknowledge(self) -> None:
+        self._worker.wake.set()
         self._ack.emit()
 
     def request_snapshot(self) -> None:
