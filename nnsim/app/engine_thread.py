@@ -3,10 +3,13 @@
 The `Simulation` lives in a `SimulationWorker` on its own QThread.  While running, the worker
 does a small chunk of steps per timer tick and returns to its event loop, so commands (pause, an
 edited network, a new speed) are served between chunks.  Snapshots go out at most ~60 times a
-second and only one is in flight: the GUI calls `acknowledge()` after drawing, and until then the
-worker keeps stepping without building frames (stale frames are never made, the latest state is
-sent on the next acknowledgement).  Every slot catches its exceptions and reports them as
-`error(summary, traceback)`; the thread keeps serving.
+second and only one is in flight at each end of a two-frame pipe: the GUI calls `acknowledge()`
+after drawing frame N, which then gets frame N+1 at once (built while N was drawn and held by
+`EngineThread`); the worker hears it may build N+2.  Until then it keeps stepping without
+building frames (stale frames are never made, nothing is dropped); while the GUI draws, it
+sleeps briefly between batches so the GUI thread gets the GIL when it needs it.  Every slot
+catches its exceptions and reports them as `error(summary, traceback)`; the thread keeps
+serving.
 """
 from __future__ import annotations
 
@@ -30,6 +33,10 @@ FRAME_INTERVAL = 1.0 / 60.0  # seconds between snapshots at most
 CHUNK_SECONDS = 0.008  # longest stretch of stepping before the worker serves its event loop
 SLICE_SECONDS = 0.001  # steps between checks for a waiting command
 MAX_BATCH = 4096
+# Sleep between batches while the GUI draws a frame.  Measured (bench_app_training, 2 busy
+# cores): 0 -> 137k samples/s at 10 redraws/s (2-4-2-1 XOR); 0.2 ms -> 123k at 14/s; 0.5 ms
+# -> 102k at 18/s.  The GIL is the budget both threads share: this sets the split.
+YIELD_SECONDS = 0.0002
 MAX = "max"
 SWITCH_INTERVAL = 0.0005  # seconds; Python's default 5 ms lets a busy worker starve the GUI
 CONFIGURE = ("set_params", "set_stop_conditions", "set_state", "set_schedule")
@@ -122,10 +129,15 @@ class SimulationWorker(QObject):
         self._rate_mark = (time.perf_counter(), 0)
         self._timer: QTimer | None = None
         self._lockstep = False  # recording: each frame exactly `speed` steps after the last
-        # Set by the GUI thread with every command it sends (an acknowledgement above all): the
-        # running chunk ends at its next step, so the command is served within one step rather
-        # than one chunk, and the next frame leaves as soon as the last one is drawn.
+        # Set by the GUI thread when it lets the next frame come: the running chunk ends at its
+        # next step, so the acknowledgement is served within one step rather than one chunk.
         self.wake = threading.Event()
+        # Set while the GUI draws a frame (from handing it on to its acknowledgement).  The GUI
+        # thread needs the GIL back each time Qt calls into Python (every item's paint, every
+        # slot); a worker that never lets go makes it wait a switch interval each time, and a
+        # frame then takes ten times its work.  So while a frame is drawn the worker sleeps
+        # briefly between batches, and the GUI finishes it in a fraction of that time.
+        self.drawing = threading.Event()
 
     @Slot()
     def start(self) -> None:
@@ -273,6 +285,8 @@ class SimulationWorker(QObject):
             self._batch = max(1, min(MAX_BATCH, int(SLICE_SECONDS / pace) if pace > 0 else MAX_BATCH))
             if now >= deadline:
                 break
+            if self.drawing.is_set():
+                time.sleep(YIELD_SECONDS)  # the GIL is free for the GUI thread meanwhile
         return total
 
     @_guarded
@@ -356,7 +370,9 @@ class EngineThread(QObject):
         sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
         limit_blas_threads(int(os.environ.get("NNSIM_BLAS_THREADS") or BLAS_THREADS))
         self.running = False
-        self.snapshot = None  # the latest snapshot received
+        self.snapshot = None  # the latest snapshot handed on (snapshot_ready)
+        self._drawing = False  # a frame was handed on and is not acknowledged yet
+        self._next: tuple | None = None  # the frame after it, held until then
         self.steps_per_second = 0.0
         self._thread = QThread()
         self._thread.setObjectName("nnsim-engine")
@@ -378,10 +394,30 @@ class EngineThread(QObject):
         self._thread.start()
         LIVE.add(self)
 
+    # Two frames in the pipe, one in flight at each end: while the GUI draws frame N, the
+    # worker already builds N+1, which waits here and leaves the moment N is acknowledged.  A
+    # frame then takes max(drawing, building) rather than their sum plus a thread round trip.
+    # The worker hears about frame N+1 only once it is handed on, so nothing is ever dropped
+    # and the worker never builds more than one frame per frame drawn.
     def _on_snapshot(self, snapshot, rate: float) -> None:
+        if self._drawing:
+            self._next = (snapshot, rate)  # leaves on the next acknowledgement
+        else:
+            self._deliver(snapshot, rate)
+
+    def _deliver(self, snapshot, rate: float) -> None:
+        self._drawing = True
+        self._worker.drawing.set()
         self.snapshot = snapshot
         self.steps_per_second = rate
+        self._worker.wake.set()
+        self._ack.emit()  # the worker may build the next frame now
         self.snapshot_ready.emit(snapshot, rate)
+
+    def _deliver_next(self) -> None:
+        if self._next is not None and not self._drawing:
+            (snapshot, rate), self._next = self._next, None
+            self._deliver(snapshot, rate)
 
     def _on_running(self, running: bool) -> None:
         self.running = running
@@ -442,8 +478,11 @@ class EngineThread(QObject):
         self._configure.emit("lockstep", bool(on))
 
     def acknowledge(self) -> None:
-        self._worker.wake.set()
-        self._ack.emit()
+        """The last frame is drawn: the next one may come (at once when it is already here)."""
+        self._drawing = False
+        self._worker.drawing.clear()
+        if self._next is not None:
+            QTimer.singleShot(0, self._deliver_next)  # not from inside the caller's slot
 
     def request_snapshot(self) -> None:
         self._request.emit()

@@ -38,6 +38,18 @@ def test_a_waiting_command_ends_the_chunk_at_the_next_step(qtbot):
     assert worker._chunk(7) == 7  # a step_n budget is still exact
 
 
+def test_while_a_frame_is_drawn_the_worker_sleeps_between_batches(qtbot, monkeypatch):
+    worker = learning_worker(qtbot)
+    naps = []
+    monkeypatch.setattr(engine_thread.time, "sleep", naps.append)
+    monkeypatch.setattr(engine_thread, "CHUNK_SECONDS", 60.0)
+    monkeypatch.setattr(engine_thread, "SLICE_SECONDS", 0.0)  # batches of one step
+    assert worker._chunk(5) == 5 and naps == []
+    worker.drawing.set()
+    assert worker._chunk(5) == 5
+    assert naps == [engine_thread.YIELD_SECONDS] * 5
+
+
 def test_batches_follow_their_pace_and_stay_bounded(qtbot, monkeypatch):
     worker = learning_worker(qtbot)
     assert worker._batch == 1
@@ -51,7 +63,7 @@ def test_batches_follow_their_pace_and_stay_bounded(qtbot, monkeypatch):
     assert worker._batch == engine_thread.MAX_BATCH
 
 
-def test_acknowledging_wakes_the_worker_and_frames_keep_coming(qtbot):
+def test_the_next_frame_is_built_while_one_is_drawn_and_leaves_on_acknowledgement(qtbot):
     engine = EngineThread()
     try:
         frames = []
@@ -63,12 +75,26 @@ def test_acknowledging_wakes_the_worker_and_frames_keep_coming(qtbot):
         engine.set_speed("max")
         engine.play()
         qtbot.waitUntil(lambda: len(frames) >= 1, timeout=10_000)
-        engine._worker.wake.clear()
+        assert engine._worker.drawing.is_set()  # the worker gives way while a frame is drawn
+        # Not acknowledged: the next frame is built, held, and not handed on.
+        qtbot.waitUntil(lambda: engine._next is not None, timeout=10_000)
+        qtbot.wait(100)
+        assert len(frames) == 1 and engine.snapshot is frames[0]
+        held = engine._next[0]
         engine.acknowledge()
-        assert engine._worker.wake.is_set() or len(frames) >= 2  # the worker may have served it
+        assert not engine._worker.drawing.is_set()
         qtbot.waitUntil(lambda: len(frames) >= 2, timeout=10_000)
-        assert frames[1].step > frames[0].step and frames[1].decision is not None
+        assert frames[1] is held and held.step > frames[0].step
+        assert held.decision is not None and engine.snapshot is held
+        engine.acknowledge()
         engine.pause()
         qtbot.waitUntil(lambda: not engine.running, timeout=10_000)
+        # The last frame handed on shows the paused state (every frame is handed on in order).
+        def settled():
+            engine.acknowledge()
+            return engine._next is None and frames[-1].step == engine.snapshot.step
+        qtbot.waitUntil(settled, timeout=10_000)
+        steps = [f.step for f in frames]
+        assert steps == sorted(steps)
     finally:
         assert engine.stop()
