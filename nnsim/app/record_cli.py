@@ -15,6 +15,7 @@ import os
 import re
 import sys
 import tempfile
+import time
 
 from nnsim.engine.fileformat import NetworkFileError, load_network
 from nnsim.engine.lessons import Lesson, LessonFileError, Scene, find_lesson
@@ -95,15 +96,17 @@ def main(argv) -> int:
     # The recording must not depend on (or change) the user's saved window layout.
     os.environ["NNSIM_SETTINGS_DIR"] = tempfile.mkdtemp(prefix="nnsim-record-")
     try:
-        path = record(lesson, scene, args, out)
+        path, frames, seconds = record(lesson, scene, args, out)
     except (ValueError, LessonFileError) as exc:
         print(f"\nnnsim record: {exc}", file=sys.stderr)
         return 2
-    print(f"nnsim record: wrote {path}")
+    print(f"nnsim record: wrote {path} ({frames} frames in {seconds:.1f} s, "
+          f"{frames / max(seconds, 1e-9):.0f} frames/s)")
     return 0
 
 
-def record(lesson: Lesson | None, scene: Scene, args, out) -> str:
+def record(lesson: Lesson | None, scene: Scene, args, out) -> tuple[str, int, float]:
+    """Returns (path, frames, seconds spent recording and encoding, start-up excluded)."""
     from PySide6.QtWidgets import QApplication
 
     from nnsim.app.document import Document
@@ -144,9 +147,14 @@ def record(lesson: Lesson | None, scene: Scene, args, out) -> str:
     target = _target(window, args.target)
     frames = max(1, round(args.seconds * args.fps))
     try:
-        return str(record_headless(target, advance, frames, out, fps=args.fps,
+        # Offscreen, the window's own painting is the frame: copy it rather than paint twice.
+        offscreen = QApplication.platformName() == "offscreen"
+        start = time.perf_counter()
+        path = str(record_headless(target, advance, frames, out, fps=args.fps,
                                    size=args.size if target is window else None,
-                                   progress=progress_bar))
+                                   progress=progress_bar,
+                                   from_backing_store=offscreen and target is window))
+        return path, frames, time.perf_counter() - start
     finally:
         window.engine.stop()
         window.document.undo_stack.setClean()  # nothing to ask about: this was a recording

@@ -84,9 +84,17 @@ def image_to_array(image: QImage) -> np.ndarray:
     return rows[:, : w * 3].reshape(h, w, 3).copy()  # copy: the QImage's memory goes with it
 
 
-def grab_frame(widget: QWidget, size: tuple[int, int] | None = None) -> np.ndarray:
-    """The widget as it looks now, (h, w, 3) uint8; scaled to exactly `size` = (w, h) if given."""
-    image = widget.grab().toImage()
+def grab_frame(widget: QWidget, size: tuple[int, int] | None = None,
+               from_backing_store: bool = False) -> np.ndarray:
+    """The widget as it looks now, (h, w, 3) uint8; scaled to exactly `size` = (w, h) if given.
+
+    from_backing_store: for a top-level window on the offscreen platform, copy what the window
+    has already painted (its posted paint events must have been processed) instead of painting
+    it all again: a tenth of the cost of grab()."""
+    if from_backing_store and widget.isWindow() and widget.windowHandle() is not None:
+        image = widget.screen().grabWindow(widget.winId()).toImage()
+    else:
+        image = widget.grab().toImage()
     if size is not None and (image.width(), image.height()) != tuple(size):
         image = image.scaled(int(size[0]), int(size[1]), Qt.AspectRatioMode.IgnoreAspectRatio,
                              Qt.TransformationMode.SmoothTransformation)
@@ -333,6 +341,7 @@ class Recorder(QObject):
         self._stream: _EncodeThread | None = None
         self._threads: list[_EncodeThread] = []
         self._saving = 0  # encodes whose outcome has not been reported yet
+        self.from_backing_store = False  # headless windows: copy the painted window (grab_frame)
 
     # ------------------------------------------------------------------ state
     @property
@@ -388,7 +397,7 @@ class Recorder(QObject):
         if self._target is None:
             return 0
         try:
-            frame = grab_frame(self._target, self._size)
+            frame = grab_frame(self._target, self._size, self.from_backing_store)
         except RuntimeError:  # the C++ widget is gone (its window was closed)
             self.stop()
             self.failed.emit("recording stopped: the recorded widget was closed")
@@ -488,13 +497,14 @@ class Recorder(QObject):
 
 def record_headless(widget: QWidget, advance: Callable[[int], None], frames: int,
                     path: str | os.PathLike, fps: float = 30, size: tuple[int, int] | None = None,
-                    progress: Progress | None = None) -> Path:
+                    progress: Progress | None = None, from_backing_store: bool = False) -> Path:
     """Record `frames` frames of `widget` to `path`, for `python main.py record`: before frame i,
     `advance(i)` steps the simulation and draws it.  Encodes while capturing; `progress(done,
     frames)` after each capture.  Raises ValueError (bad path, failed encode) with one line."""
     from PySide6.QtCore import QCoreApplication, QEventLoop
 
     recorder = Recorder()
+    recorder.from_backing_store = from_backing_store
     outcome: list[tuple[bool, str]] = []
     loop = QEventLoop()
     recorder.finished.connect(lambda p: (outcome.append((True, p)), loop.quit()))
