@@ -19,6 +19,12 @@ learning rate 0.03, squared error):
 Playground (reference/README.md, measured on this kind of machine) trains one epoch per frame:
 59 epochs/s x 250 points ~ 14,750 samples/s; 16-19 epochs/s x 250 ~ 4,400 for 6 layers of 8.
 
+Where the time goes: both threads run Python and share one GIL.  Training small batches is pure
+Python-and-tiny-NumPy in the worker; drawing is Qt calling into Python (pyqtgraph items, slots)
+hundreds of times a frame, each call waiting for the worker to let go of the GIL.  The engine
+thread therefore sleeps briefly between batches while a frame is drawn (YIELD_SECONDS) and builds
+the next frame while one is drawn; YIELD_SECONDS sets the split between samples/s and redraws/s.
+
 Each case runs REPEATS times (a fresh run of the same window); medians are printed, since this
 machine has 2 cores shared with other engineers' tests.  The 100,000-point history figures:
 the weights plot is benchmarks/bench_plots.py; the loss plot is timed here with a 100,000-epoch
@@ -27,6 +33,7 @@ history (setData + repaint), the figure that matters for a long run.
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 import time
 
@@ -52,10 +59,16 @@ CASES = (
 def _app():
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ.setdefault("NNSIM_SETTINGS_DIR", tempfile.mkdtemp(prefix="nnsim-bench-"))
+    from PySide6.QtCore import qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
 
     import nnsim.app  # noqa: F401 - its start-up work-arounds
 
+    def quiet(kind, context, message):  # the offscreen platform's one harmless complaint
+        if "propagateSizeHints" not in message:
+            print(message, file=sys.stderr)
+
+    qInstallMessageHandler(quiet)
     return QApplication.instance() or QApplication([])
 
 
@@ -211,8 +224,15 @@ def _load() -> str:
 
 
 def run() -> None:
+    from nnsim.app import engine_thread
+
     print(f"{_load()}; {REPEATS} runs of {SECONDS:.0f} s per case, medians; Playground: "
           "SGD, batch 10, 250 points")
+    print(f"engine: chunks of {engine_thread.CHUNK_SECONDS * 1e3:.0f} ms, batches of "
+          f"~{engine_thread.SLICE_SECONDS * 1e3:.1f} ms, {engine_thread.YIELD_SECONDS * 1e3:.1f} ms "
+          f"naps while a frame is drawn, switch interval "
+          f"{engine_thread.SWITCH_INTERVAL * 1e3:.1f} ms, BLAS threads "
+          f"{engine_thread.BLAS_THREADS}")
     for label, sizes, dataset, target, map_target, playground in CASES:
         runs = [run_case(sizes, dataset) for _ in range(REPEATS)]
         med = {key: float(np.median([r[key] for r in runs])) for key in runs[0]}

@@ -373,6 +373,10 @@ class EngineThread(QObject):
         self.snapshot = None  # the latest snapshot handed on (snapshot_ready)
         self._drawing = False  # a frame was handed on and is not acknowledged yet
         self._next: tuple | None = None  # the frame after it, held until then
+        self._handover = QTimer(self)  # a child: it dies with this object, never fires after
+        self._handover.setSingleShot(True)
+        self._handover.setInterval(0)
+        self._handover.timeout.connect(self._deliver_next)
         self.steps_per_second = 0.0
         self._thread = QThread()
         self._thread.setObjectName("nnsim-engine")
@@ -482,7 +486,7 @@ class EngineThread(QObject):
         self._drawing = False
         self._worker.drawing.clear()
         if self._next is not None:
-            QTimer.singleShot(0, self._deliver_next)  # not from inside the caller's slot
+            self._handover.start()  # soon, not from inside the caller's slot
 
     def request_snapshot(self) -> None:
         self._request.emit()
@@ -492,6 +496,8 @@ class EngineThread(QObject):
 
     def stop(self, timeout_ms: int = 5000) -> bool:
         """Stop the thread and wait for it (the worker finishes its current chunk first)."""
+        self._handover.stop()  # a held frame has nobody to go to now
+        self._next = None
         if not self._thread.isRunning():
             return True
         self._thread.quit()

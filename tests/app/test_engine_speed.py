@@ -98,3 +98,24 @@ def test_the_next_frame_is_built_while_one_is_drawn_and_leaves_on_acknowledgemen
         assert steps == sorted(steps)
     finally:
         assert engine.stop()
+
+
+def test_a_held_frame_never_reaches_a_deleted_engine(qtbot):
+    from PySide6.QtCore import QCoreApplication, QEvent, QObject
+
+    parent = QObject()
+    engine = EngineThread(parent)
+    frames = []
+    engine.snapshot_ready.connect(lambda snap, rate: frames.append(snap))
+    engine.set_network(Network.layered([2, 3, 1], ["tanh", "sigmoid"], seed=0))
+    engine.set_dataset(datasets.truth_table("xor"))
+    engine.set_rule(Backprop(optimizer="sgd", batch_size=2))
+    engine.set_speed("max")
+    engine.play()
+    qtbot.waitUntil(lambda: engine._next is not None, timeout=10_000)
+    engine.acknowledge()  # the held frame would leave on the next pass of the event loop...
+    assert engine.stop()
+    parent.deleteLater()  # ...but its engine is gone first (as when a window closes)
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    qtbot.wait(50)
+    assert len(frames) == 1
