@@ -49,7 +49,10 @@ class LearningDocks(QObject):
         # Scrollable: a panel taller than the screen must not push the window off it.
         self.rules_dock = window.add_dock("Learning rule", scrollable(self.rules), "rulesDock", RIGHT)
         self.data_dock = window.add_dock("Data", scrollable(self.data), "dataDock", RIGHT)
-        self.plot_docks = {key: window.add_dock(plot.title, plot, f"plot_{key}_dock", BOTTOM)
+        # The decision map with the rule and data panels on the right: square, as a plane
+        # should be (the bottom row would stretch it); the other plots share the bottom row.
+        self.plot_docks = {key: window.add_dock(plot.title, plot, f"plot_{key}_dock",
+                                                RIGHT if key == "decision" else BOTTOM)
                            for key, plot in self.plots.items()}
         self._latest = None
         self._stale: set[str] = set()  # plots that skipped snapshots while out of view
@@ -63,7 +66,7 @@ class LearningDocks(QObject):
     def first_run_layout(self) -> None:
         """Sizes for a window with no saved layout: plots get a real share of the height."""
         w = self.window
-        w.resizeDocks([self.plot_docks["decision"]], [max(260, w.height() // 3)],
+        w.resizeDocks([self.plot_docks["loss"]], [max(220, w.height() // 4)],
                       Qt.Orientation.Vertical)
         w.resizeDocks([self.lessons_dock, self.rules_dock], [320, 380], Qt.Orientation.Horizontal)
 

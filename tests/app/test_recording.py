@@ -31,7 +31,7 @@ def blinker() -> Network:
     return net
 
 
-def test_record_the_canvas_in_lockstep_and_save_a_gif(window, qtbot, tmp_path, monkeypatch):
+def test_record_the_canvas_in_lockstep_and_save_a_video(window, qtbot, tmp_path, monkeypatch):
     window.set_document(Document(blinker()))
     rec = window.recording
     rec.target_name = "canvas"
@@ -44,7 +44,7 @@ def test_record_the_canvas_in_lockstep_and_save_a_gif(window, qtbot, tmp_path, m
     window.engine.play()
     qtbot.waitUntil(lambda: rec.recorder.frame_count >= 12, timeout=15000)
     window.engine.pause()
-    out = tmp_path / "canvas.gif"
+    out = tmp_path / "canvas.mp4"  # MP4 keeps every frame (GIF merges repeats)
     monkeypatch.setattr(rec, "ask_video_path", lambda: str(out))
     rec.record_action.trigger()  # Stop: asks where, then encodes in the background
     assert not rec.recorder.is_recording and not rec.indicator.isVisible()
