@@ -55,6 +55,7 @@ class LearningDocks(QObject):
                                                 RIGHT if key == "decision" else BOTTOM)
                            for key, plot in self.plots.items()}
         self._latest = None
+        self._progress = (-1, False)
         self._stale: set[str] = set()  # plots that skipped snapshots while out of view
         for key, dock in self.plot_docks.items():
             dock.visibilityChanged.connect(lambda on, key=key: self._came_into_view(key, on))
@@ -135,7 +136,10 @@ class LearningDocks(QObject):
                 self._stale.discard(key)
             else:
                 self._stale.add(key)
-        self.rules.show_progress(snapshot.epoch, dict(snapshot.metrics))
+        progress = (snapshot.epoch, snapshot.done)
+        if progress != self._progress:  # the figures change once an epoch: repaint then only
+            self._progress = progress
+            self.rules.show_progress(snapshot.epoch, dict(snapshot.metrics))
 
     def _came_into_view(self, key: str, visible: bool) -> None:
         if visible and key in self._stale and self._latest is not None:

@@ -33,6 +33,8 @@ from nnsim.app.status import StatusBar
 from nnsim.engine.network import Network
 from nnsim.engine.simulation import merge_learning
 
+STATUS_INTERVAL = 0.25  # seconds between status-bar updates while running
+
 
 def _local_files(mime) -> list[str]:
     return [url.toLocalFile() for url in mime.urls() if url.isLocalFile()] if mime.hasUrls() else []
@@ -57,6 +59,7 @@ class MainWindow(WindowDialogs, QMainWindow):
         self._docks: dict[str, QDockWidget] = {}
         self._error_box: QMessageBox | None = None
         self._write_back_pending = False
+        self._status_shown = 0.0  # when the simulation's figures were last put in the status bar
         self.last_error = ""
 
         self.engine = EngineThread(self)
@@ -165,8 +168,12 @@ class MainWindow(WindowDialogs, QMainWindow):
             self.recording.capture()  # while recording: this frame, before the worker steps on
             note = snapshot.message or ("finished: more steps change nothing"
                                         if snapshot.done else "")
-            self.status.show_simulation(snapshot.step, snapshot.epoch, steps_per_second,
-                                        self.engine.running, note)
+            now = time.monotonic()
+            if not self.engine.running or now - self._status_shown >= STATUS_INTERVAL:
+                # A label repaint per frame costs more than the figure is worth while running.
+                self._status_shown = now
+                self.status.show_simulation(snapshot.step, snapshot.epoch, steps_per_second,
+                                            self.engine.running, note)
             if self._write_back_pending and not self.engine.running:
                 self._write_back(snapshot)
         finally:
