@@ -14,21 +14,18 @@ of units that share an activation, each reading chosen columns of everything com
 from __future__ import annotations
 
 import os
-import tempfile
 import textwrap
 import zipfile
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
+from .fileformat import atomic_file
 from .network import Network
 from .units import UNITS
 
 FORMAT = "nnsim-weights"
 VERSION = 1
-_UMASK = os.umask(0o022)  # read once (setting it is process-wide): new files get the usual mode
-os.umask(_UMASK)
 GRAPH_KEYS = ("neuron_names", "neuron_biases", "synapse_sources", "synapse_targets",
               "synapse_weights")
 
@@ -59,21 +56,8 @@ def weights_arrays(net: Network) -> dict[str, np.ndarray]:
 
 def save_weights_npz(net: Network, path: str | os.PathLike) -> None:
     """Write the weights atomically: a failed write never leaves half a file or loses the old one."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            np.savez(fh, **weights_arrays(net))  # a file object: numpy adds no ".npz" suffix
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes it private (0600)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    with atomic_file(path, "wb") as fh:
+        np.savez(fh, **weights_arrays(net))  # a file object: numpy adds no ".npz" suffix
 
 
 def load_weights_npz(path: str | os.PathLike) -> dict[str, np.ndarray]:

@@ -9,6 +9,7 @@ import json
 import math
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -185,14 +186,22 @@ def write_json_atomic(data: Any, path: str | os.PathLike) -> None:
 
 
 def write_text_atomic(text: str, path: str | os.PathLike) -> None:
-    """Write to a temporary file beside `path`, fsync, then rename over it: a crash leaves
-    either the old file or the new one, never half of one."""
+    """Write text atomically (see atomic_file)."""
+    with atomic_file(path, "w") as fh:
+        fh.write(text)
+
+
+@contextmanager
+def atomic_file(path: str | os.PathLike, mode: str = "w"):
+    """A file to write in place of `path`: a temporary file beside it, flushed to disk, then
+    renamed over it on success, so a crash leaves the old file or the new one, never half of
+    one; on an error the temporary file is removed and the old file stays."""
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
     try:
         os.chmod(tmp, _file_mode(path))
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        with os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8"})) as fh:
+            yield fh
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)

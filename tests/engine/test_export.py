@@ -6,6 +6,7 @@ for real when torch is installed."""
 import contextlib
 import importlib.util
 import io
+import os
 import types
 import zipfile
 
@@ -108,7 +109,9 @@ def test_npz_round_trip_is_exact(tmp_path, make):
     export.apply_weights(other, arrays)
     assert other == net  # every weight and bias bit for bit
     assert list(tmp_path.iterdir()) == [path]  # no temporary file left behind
-    assert path.stat().st_mode & 0o777 == 0o666 & ~export._UMASK  # not mkstemp's private 0600
+    umask = os.umask(0)
+    os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~umask  # not mkstemp's private 0600
 
 
 def test_npz_holds_named_layer_matrices_readable_without_pickle(tmp_path):
