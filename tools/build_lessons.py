@@ -584,7 +584,8 @@ def l16():
                                                           "loss": "binary_crossentropy",
                                                           "batch_size": 32,
                                                           "validation_split": 0.2}},
-                          ["decision", "loss"], steps=250, steps_per_frame=1)])
+                          ["decision", "loss"], steps=250, steps_per_frame=1,
+                          stop={"epochs": 10})])
 
 
 # ---------------------------------------------------------------------- 17

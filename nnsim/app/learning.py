@@ -8,15 +8,17 @@ from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
 
 from nnsim.app.document import Document
 from nnsim.app.lesson_browser import LessonBrowser
-from nnsim.app.panels import DataPanel, RulesPanel
+from nnsim.app.panels import DEFAULT_STOP, DataPanel, RulesPanel
 from nnsim.app.plots import PLOTS, DecisionPlot
 from nnsim.engine.datasets import Dataset
 from nnsim.engine.lessons import Lesson, LessonFileError
+from nnsim.engine.regions import first_layer_lines
 
 RIGHT = Qt.DockWidgetArea.RightDockWidgetArea
 BOTTOM = Qt.DockWidgetArea.BottomDockWidgetArea
 LEFT = Qt.DockWidgetArea.LeftDockWidgetArea
 DEFAULT_PLOTS = ("decision", "loss")  # shown on a first run; the others are a click away
+MAX_UNIT_LINES = 8  # more first-layer lines than this clutter the decision map
 ACCUMULATING = ("weights", "energy", "loss")  # plots that draw a history from every snapshot
 
 
@@ -158,6 +160,11 @@ class LearningDocks(QObject):
         for plot in self.plots.values():
             plot.clear()
 
+    def fit_plots(self, net) -> None:
+        """Per-document plot defaults: unit lines on the decision map only while they are few
+        enough to read."""
+        self.plots["decision"].set_show_unit_lines(len(first_layer_lines(net)) <= MAX_UNIT_LINES)
+
     # ------------------------------------------------------------------ lessons
     def open_lesson(self, name_or_index) -> bool:
         """Open a lesson by index in the browser or by name (number, file name or slug)."""
@@ -210,6 +217,7 @@ class LearningDocks(QObject):
             self.rules.select_rule(scene.rule["name"])
             panel = self.rules.current_panel()
             panel.set_params(scene.rule.get("params", {}))
+            panel.set_stop_conditions({**DEFAULT_STOP, **(scene.stop or {})})
             self._set_rule(panel.rule())
         else:
             self.engine.set_rule(None)

@@ -148,6 +148,7 @@ class MainWindow(WindowDialogs, QMainWindow):
         self.status.show_network(document.network)
         if hasattr(self, "learning"):
             self.learning.clear_plots()  # nothing of the previous document's run stays on view
+            self.learning.fit_plots(document.network)
             self.learning.network_changed(document.network)
 
     def _on_document_changed(self) -> None:

@@ -24,6 +24,7 @@ LESSON_FORMAT = "nnsim-lesson"
 LESSON_VERSION = 1
 PLOTS = ("decision", "curve", "weights", "energy", "loss", "activation", "hopfield", "matrix")
 BUILDERS = ("layered", "hopfield", "rbf")
+STOP_KEYS = ("epochs", "target_loss", "until_converged")
 
 
 class LessonFileError(NetworkFileError):
@@ -49,6 +50,7 @@ class Scene:
     steps_per_frame: int = 1
     inputs: tuple[dict, ...] = ()  # per-step input clamps for recurrent scenes
     start: dict | None = None  # Hopfield start: {"pattern": i, "noise": fraction, "seed": n}
+    stop: dict | None = None  # stop conditions for Train, e.g. {"epochs": 10}
     notes: str = ""
 
     def make_dataset(self) -> Dataset | None:
@@ -186,8 +188,11 @@ def _scene(d: Any, source: str, where: str) -> Scene:
     if start is not None and (not isinstance(start, dict) or not isinstance(start.get("pattern"), int)
                               or not 0 <= float(start.get("noise", 0.0)) <= 1):
         raise _fail(source, f"{where}.start", "expected {\"pattern\": index, \"noise\": 0..1, \"seed\": n}")
+    stop = d.get("stop")
+    if stop is not None and (not isinstance(stop, dict) or not set(stop) <= set(STOP_KEYS)):
+        raise _fail(source, f"{where}.stop", f"expected an object with keys among {', '.join(STOP_KEYS)}")
     return Scene(
-        title=_str(d, "title", source, where, ""), network=net, dataset=dataset, rule=rule,
+        title=_str(d, "title", source, where, ""), network=net, dataset=dataset, rule=rule, stop=stop,
         plots=tuple(plots), steps=steps, steps_per_frame=max(1, per_frame), inputs=tuple(inputs),
         start=start, notes=_str(d, "notes", source, where, ""),
     )
@@ -259,7 +264,7 @@ def lesson_to_dict(lesson_meta: dict, scenes: list[dict]) -> dict:
 def scene_to_dict(title: str, net: Network, dataset: dict | None = None, rule: dict | None = None,
                   plots: list[str] | None = None, steps: int = 0, steps_per_frame: int = 1,
                   inputs: list[dict] | None = None, start: dict | None = None,
-                  notes: str = "") -> dict:
+                  notes: str = "", stop: dict | None = None) -> dict:
     from .fileformat import network_to_dict
 
     scene: dict[str, Any] = {"title": title, "network": network_to_dict(net)}
@@ -273,6 +278,8 @@ def scene_to_dict(title: str, net: Network, dataset: dict | None = None, rule: d
         scene["inputs"] = inputs
     if start:
         scene["start"] = start
+    if stop:
+        scene["stop"] = stop
     if notes:
         scene["notes"] = notes
     return scene

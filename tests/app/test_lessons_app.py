@@ -127,3 +127,15 @@ def test_file_open_of_a_lesson_file_opens_the_lesson(window, tmp_path):
     assert window.files.open_path(str(path), ask=False)
     assert window.document.network.has_neuron("memory")
     assert window._error_box is None
+
+
+def test_the_keras_lesson_trains_ten_epochs_and_stops_by_itself(window, qtbot):
+    got = snapshots(window)
+    window.learning.open_scene(find_lesson("keras-example"), 0)
+    assert window.learning.rules.current_panel().stop_conditions()["epochs"] == 10
+    assert not window.learning.plots["decision"].show_unit_lines  # 16 lines would clutter it
+    window.engine.set_speed("max")
+    window.engine.play()
+    qtbot.waitUntil(lambda: not window.engine.running and bool(got) and got[-1].epoch == 10,
+                    timeout=30000)
+    assert got[-1].done and len(got[-1].history["val_accuracy"]) == 10
