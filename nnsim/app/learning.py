@@ -200,7 +200,6 @@ class LearningDocks(QObject):
             net.name = f"{lesson.title}: {scene.title}"
         window.set_document(Document(net))
         window.setWindowTitle(f"{lesson.number}. {lesson.title} — {scene.title}[*] — nnsim")
-        self.clear_plots()
         try:
             dataset = scene.make_dataset()
         except (LessonFileError, ValueError) as exc:

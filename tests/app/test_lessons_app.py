@@ -139,3 +139,12 @@ def test_the_keras_lesson_trains_ten_epochs_and_stops_by_itself(window, qtbot):
     qtbot.waitUntil(lambda: not window.engine.running and bool(got) and got[-1].epoch == 10,
                     timeout=30000)
     assert got[-1].done and len(got[-1].history["val_accuracy"]) == 10
+
+
+def test_lesson_1_shows_the_output_unit_at_z_minus_6(window, qtbot):
+    got = snapshots(window)
+    window.learning.open_lesson(0)
+    qtbot.waitUntil(lambda: bool(got) and "y" in got[-1].names, timeout=10000)
+    plot = window.learning.plots["activation"]
+    qtbot.waitUntil(lambda: plot.z == -6.0, timeout=10000)
+    assert plot.neuron == "y" and plot.activation == "sigmoid"
