@@ -14,7 +14,6 @@ serving.
 from __future__ import annotations
 
 import copy
-import ctypes
 import functools
 import os
 import sys
@@ -44,51 +43,24 @@ LIVE: weakref.WeakSet = weakref.WeakSet()  # every EngineThread, so tests can ch
 BLAS_THREADS = 1
 
 
-def _openblas() -> list:
-    """The OpenBLAS libraries loaded in this process (Linux: from /proc/self/maps)."""
-    try:
-        with open("/proc/self/maps", encoding="utf-8", errors="replace") as maps:
-            paths = sorted({line.split()[-1] for line in maps
-                            if "openblas" in line.lower() and ".so" in line})
-    except OSError:  # not Linux: OPENBLAS_NUM_THREADS from main.py is all there is
-        return []
-    libraries = []
-    for path in paths:
-        try:
-            libraries.append(ctypes.CDLL(path))
-        except OSError:
-            pass
-    return libraries
-
-
-def _call_first(names: tuple[str, ...], *args) -> list:
-    results = []
-    for lib in _openblas():
-        for name in names:
-            function = getattr(lib, name, None)
-            if function is not None:
-                results.append(function(*args))
-                break
-    return results
-
-
 def limit_blas_threads(n: int = BLAS_THREADS) -> bool:
-    """Run OpenBLAS on n threads, even when NumPy was imported before OPENBLAS_NUM_THREADS could
-    be set (main.py sets it; tests and benchmarks import NumPy first).  The engine's matrices are
+    """Run BLAS on n threads, even when NumPy was imported before OPENBLAS_NUM_THREADS could be
+    set (main.py sets it; tests and benchmarks import NumPy first).  The engine's matrices are
     small: BLAS threads cost more to wake than they save, and on a small machine they spin on
     the cores the GUI thread needs (measured: a 200x200 map of 6 layers of 8, 54 ms -> 5 ms a
-    frame on 2 busy cores).  True when a loaded OpenBLAS took the setting."""
-    names = ("scipy_openblas_set_num_threads64_", "scipy_openblas_set_num_threads",
-             "openblas_set_num_threads64_", "openblas_set_num_threads")
-    return bool(_call_first(names, ctypes.c_int(int(n))))
+    frame on 2 busy cores).  True when a loaded BLAS library took the setting."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=int(n), user_api="blas")
+    return blas_threads() == int(n)
 
 
 def blas_threads() -> int | None:
-    """OpenBLAS's thread count, or None when no OpenBLAS can be asked."""
-    names = ("scipy_openblas_get_num_threads64_", "scipy_openblas_get_num_threads",
-             "openblas_get_num_threads64_", "openblas_get_num_threads")
-    counts = _call_first(names)
-    return int(counts[0]) if counts else None
+    """The BLAS library's thread count, or None when none is loaded."""
+    from threadpoolctl import threadpool_info
+
+    counts = [info["num_threads"] for info in threadpool_info() if info["user_api"] == "blas"]
+    return counts[0] if counts else None
 
 
 def _guarded(method):
