@@ -41,6 +41,8 @@ class LossPlot(PlotPanel):
             "errors": self.loss_plot.plot(pen=style.pen(LOSS_COLOR, 2)),  # axis label names it
         }
         self._top = "loss"  # what the upper plot shows: "loss" or "errors"
+        self._drawn: tuple = ()  # (key, length) of the histories last drawn
+        self._x_max = 0  # the epoch axis's right end (grows by doubling)
         for curve in self.curves.values():
             style.long_history(curve)
         self.log_action = self.add_toggle("log loss", False, self.set_log_scale,
@@ -48,6 +50,12 @@ class LossPlot(PlotPanel):
 
     def update_snapshot(self, snapshot: Any) -> None:
         history = getattr(snapshot, "history", None) or {}
+        # Histories grow once an epoch; between epochs there is nothing new to draw (redrawing
+        # would re-lay the axes every frame).
+        shape = tuple((key, len(values)) for key, values in history.items())
+        if shape == self._drawn and shape:
+            return
+        self._drawn = shape
         has_loss = len(history.get("loss", ())) > 0
         top = "errors" if not has_loss and len(history.get("errors", ())) else "loss"
         if top != self._top:
@@ -61,7 +69,17 @@ class LossPlot(PlotPanel):
             y = np.asarray(values, dtype=float)
             x = np.arange(1, len(y) + 1, dtype=float)  # epoch k ends after k passes
             curve.setData(x, y, skipFiniteCheck=bool(np.isfinite(y).all()))
+        self._grow_x(max((n for _, n in shape), default=0))
         self.set_status(self._status_text(history))
+
+    def _grow_x(self, epochs: int) -> None:
+        """The epoch axis doubles when the history outgrows it, instead of following every
+        epoch: re-laying an axis costs a few milliseconds, and long runs add epochs each frame."""
+        if self.loss_plot.getViewBox().state["autoRange"][0] is False and epochs <= self._x_max:
+            return
+        if epochs > self._x_max or self._x_max == 0:
+            self._x_max = max(10, 2 * epochs)
+        self.loss_plot.setXRange(0.5, self._x_max + 0.5, padding=0)
 
     @staticmethod
     def _status_text(history) -> str:
@@ -86,5 +104,8 @@ class LossPlot(PlotPanel):
 
     def clear(self) -> None:
         super().clear()
+        self._drawn = ()
+        self._x_max = 0
+        self.loss_plot.enableAutoRange(x=True)
         for curve in self.curves.values():
             curve.setData([], [])
