@@ -510,26 +510,12 @@ class Simulation:
         curve = None
         if compiled.n_inputs == 1:
             curve = curve_of(with_parameters(compiled, params), x_range_for(self.dataset))
-        return Snapshot(
-            step=self.steps,
-            epoch=self.epoch,
-            names=self._names,
-            outputs=_frozen(outputs),
-            net_inputs=_frozen(net_inputs),
-            synapses=self._synapse_names,
-            weights=weights,
-            biases=biases,
-            metrics=MappingProxyType(metrics),
-            history=MappingProxyType(history),
-            revision=self._revision,
+        return self._make_snapshot(
+            outputs, net_inputs, weights, biases, metrics, history,
             network_source=functools.partial(view.network, params),
             decision=(view.maps(params, self._extent(), self.map_resolution, weights, biases)
                       if decision and self.map_resolution else None),
-            curve=curve,
-            rule=getattr(self.rule, "name", "") if self.rule is not None else "",
-            done=self.done,
-            message=self._stopped or self._rule_problem,
-        )
+            curve=curve)
 
     def _snapshot_of(self, net: Network, decision: bool) -> Snapshot:
         outputs, net_inputs = self._values(net)
@@ -545,6 +531,13 @@ class Simulation:
             self._static = None if self._trainer is not None else static
         else:
             static = self._static  # read-only arrays: safe to share between snapshots
+        return self._make_snapshot(
+            outputs, net_inputs, static[0], static[1], metrics, history, network_source=net,
+            decision=self._decision_map(net) if decision else None, curve=self._curve(net))
+
+    def _make_snapshot(self, outputs, net_inputs, weights, biases, metrics, history, *,
+                       network_source, decision, curve) -> Snapshot:
+        """The fields every snapshot takes from the simulation itself."""
         return Snapshot(
             step=self.steps,
             epoch=self.epoch,
@@ -552,14 +545,14 @@ class Simulation:
             outputs=_frozen(outputs),
             net_inputs=_frozen(net_inputs),
             synapses=self._synapse_names,
-            weights=static[0],
-            biases=static[1],
+            weights=weights,
+            biases=biases,
             metrics=MappingProxyType(metrics),
             history=MappingProxyType(history),
             revision=self._revision,
-            network_source=net,
-            decision=self._decision_map(net) if decision else None,
-            curve=self._curve(net),
+            network_source=network_source,
+            decision=decision,
+            curve=curve,
             rule=getattr(self.rule, "name", "") if self.rule is not None else "",
             done=self.done,
             message=self._stopped or self._rule_problem,
