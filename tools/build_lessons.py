@@ -39,6 +39,17 @@ def inputs(net: Network, names: list[str], values: list[float] | None = None) ->
         net.add_neuron(name, role="input", x=x, y=y, value=(values or [0.0] * len(names))[j])
 
 
+def one_unit(title: str, activation: str, weights: tuple[float, float], bias: float = 0.0,
+             values: list[float] | None = None) -> Network:
+    """Two inputs feeding one output unit: the perceptron of lessons 1, 4, 5 and 8."""
+    net = Network(title)
+    inputs(net, ["x1", "x2"], values)
+    net.add_neuron("y", role="output", activation=activation, bias=bias, x=DX, y=0.0)
+    net.connect("x1", "y", weights[0])
+    net.connect("x2", "y", weights[1])
+    return net
+
+
 def half_plane_units(net: Network, prefix: str, vertices: np.ndarray, k: int, scale: float = 1.0,
                      y_offset: float = 0.0) -> list[str]:
     """One threshold unit per edge of a convex polygon (counter-clockwise vertices): it fires on
@@ -81,11 +92,8 @@ def gate_data(gate: str) -> dict:
 
 # ---------------------------------------------------------------------- 1
 def l01():
-    net = Network("The perceptron: y = g(1 + 3 x1 - 2 x2)")
-    inputs(net, ["x1", "x2"], [-1.0, 2.0])
-    net.add_neuron("y", role="output", activation="sigmoid", bias=1.0, x=DX, y=0.0)
-    net.connect("x1", "y", 3.0)
-    net.connect("x2", "y", -2.0)
+    net = one_unit("The perceptron: y = g(1 + 3 x1 - 2 x2)", "sigmoid", (3.0, -2.0), bias=1.0,
+                   values=[-1.0, 2.0])
     lesson(1, "perceptron-forward", "The perceptron's forward pass",
            "One unit: a weighted sum, a bias and a non-linearity.",
            "A perceptron adds its weighted inputs to a bias w0 and squashes the sum with an "
@@ -154,12 +162,7 @@ def l03():
 
 # ---------------------------------------------------------------------- 4
 def hebb_net(title: str) -> Network:
-    net = Network(title)
-    inputs(net, ["x1", "x2"])
-    net.add_neuron("y", role="output", activation="linear", x=DX, y=0.0)
-    net.connect("x1", "y", 0.3)
-    net.connect("x2", "y", -0.1)
-    return net
+    return one_unit(title, "linear", (0.3, -0.1))
 
 
 def l04():
@@ -186,12 +189,7 @@ def l04():
 
 # ---------------------------------------------------------------------- 5
 def perceptron_net(title: str) -> Network:
-    net = Network(title)
-    inputs(net, ["x1", "x2"])
-    net.add_neuron("y", role="output", activation="step", x=DX, y=0.0)
-    net.connect("x1", "y", 0.0)
-    net.connect("x2", "y", 0.0)
-    return net
+    return one_unit(title, "step", (0.0, 0.0))
 
 
 def l05():
@@ -289,11 +287,7 @@ def l08():
         x, y = column(1, j, 3)
         net.add_neuron(act, role="output", activation=act, x=x, y=y)
         net.connect("z", act, 1.0)
-    soft = Network("The soft perceptron")
-    inputs(soft, ["x1", "x2"])
-    soft.add_neuron("y", role="output", activation="sigmoid", x=DX, y=0.0)
-    soft.connect("x1", "y", 0.1)
-    soft.connect("x2", "y", -0.1)
+    soft = one_unit("The soft perceptron", "sigmoid", (0.1, -0.1))
     lesson(8, "activation-functions", "Activation functions and the soft perceptron",
            "Sigmoid, tanh and ReLU, their derivatives, and a perceptron with a soft threshold.",
            "The activation g squashes the weighted sum. Sigmoid: g(z) = 1/(1 + e^-z), "

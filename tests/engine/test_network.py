@@ -3,18 +3,9 @@ import itertools
 
 import numpy as np
 import pytest
+from lecture import lecture_perceptron
 
 from nnsim.engine import Network
-
-
-def lecture_perceptron() -> Network:
-    net = Network()
-    net.add_neuron("x1", role="input")
-    net.add_neuron("x2", role="input")
-    net.add_neuron("y", activation="sigmoid", bias=1.0)
-    net.connect("x1", "y", 3.0)
-    net.connect("x2", "y", -2.0)
-    return net
 
 
 def test_lecture_worked_example():

@@ -1,20 +1,11 @@
 """Decision maps and output curves: what the plots draw, computed by the engine."""
 import numpy as np
 import pytest
+from lecture import lecture_perceptron
 
 from nnsim.engine import Network
 from nnsim.engine.datasets import Dataset
 from nnsim.engine.regions import decision_map, extent_for, first_layer_lines, output_curve, plane
-
-
-def lecture_perceptron():
-    net = Network()
-    net.add_neuron("x1", role="input")
-    net.add_neuron("x2", role="input")
-    net.add_neuron("y", activation="sigmoid", bias=1.0)
-    net.connect("x1", "y", 3.0)
-    net.connect("x2", "y", -2.0)
-    return net
 
 
 def test_decision_map_is_the_output_over_the_plane():
