@@ -192,9 +192,10 @@ class LearningDocks(QObject):
             return False
         scene = lesson.scenes[index]
         self.lesson, self.scene_index = lesson, index
-        position = self.lessons.select_by_id(lesson.id)
-        if position >= 0 and (position, index) != (self.lessons._index, self.lessons.scene_index):
-            self.lessons.show_lesson(position, index)
+        browser = self.lessons
+        shown = browser.current
+        if shown is None or shown.id != lesson.id or browser.scene_index != index:
+            browser.show_lesson(browser.select_by_id(lesson.id), index)  # -1: not listed, kept
         net = scene.network.copy()
         if not net.name:
             net.name = f"{lesson.title}: {scene.title}"

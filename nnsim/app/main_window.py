@@ -183,6 +183,12 @@ class MainWindow(WindowDialogs, QMainWindow):
             self._awaiting_paint = True
             self._ack_fallback.start()
 
+    def stop_following_engine(self) -> None:
+        """Draw only snapshots handed to _on_snapshot by the caller (headless recording steps
+        its own simulation in lockstep with the frames)."""
+        self.engine.snapshot_ready.disconnect(self._on_snapshot)
+        self.engine.pause()
+
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
         kind = event.type()
         if kind == QEvent.Type.Paint and self._awaiting_paint:

@@ -116,7 +116,7 @@ def record(lesson: Lesson | None, scene: Scene, args, out) -> tuple[str, int, fl
 
     app = QApplication.instance() or QApplication(["nnsim"])
     window = MainWindow()
-    window.engine.snapshot_ready.disconnect(window._on_snapshot)  # frames come from here alone
+    window.stop_following_engine()  # frames come from the simulation below alone
     window.view.throttle_restyles = False
     window.resize(*args.size)
     if lesson is not None:
