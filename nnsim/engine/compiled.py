@@ -51,11 +51,9 @@ class CompiledLayer:
         return self.weights.shape[0]
 
     def net_input(self, a_src: np.ndarray) -> np.ndarray:
-        """z for every target: weighted sum plus bias (squared distance for gaussian units)."""
-        n = a_src.shape[0]
-        if self.n_sources == 0:
-            return np.broadcast_to(self.biases, (n, len(self.biases))).copy()
-        z = a_src @ self.weights + self.biases
+        """z for every target: weighted sum plus bias (squared distance for gaussian units, which
+        ignore their bias: with no incoming synapse the distance is an empty sum, 0)."""
+        z = a_src @ self.weights + self.biases  # no sources: an empty sum, so z = b
         for g in self.groups:
             if g.activation == "gaussian":
                 w = self.weights[:, g.cols]

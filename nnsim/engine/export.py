@@ -189,8 +189,9 @@ def plan(net: Network) -> Plan:
             act, biases, beta = g.activation, layer.biases[cols], g.beta
             if not sources:  # units with a bias only: read input 0 through a zero mask
                 sources, mask = [0], np.zeros((1, len(cols)))
-                if act == "gaussian":  # nnsim gives a sourceless RBF unit exp(-beta * bias)
-                    act, biases, beta = "linear", UNITS["gaussian"].function(biases, beta), None
+                if act == "gaussian":  # no synapse: d2 is an empty sum, so y = exp(0) = 1
+                    act, beta = "linear", None
+                    biases = UNITS["gaussian"].function(np.zeros(len(cols)), g.beta)
             else:
                 mask = mask[rows]
             units = [names[layer.target_ids[c]] for c in cols]

@@ -2,8 +2,10 @@
 
 Every unit maps the net input z = sum(w * x) + b to an output y.  The gaussian (RBF) unit is the
 exception: its "net input" is the squared distance ||x - c||^2 from the centre c (the vector of
-incoming weights), computed by the caller, and it returns exp(-beta * d2).  Softmax normalises over
-the group of softmax units in one layer and is handled by the compiled network.
+incoming weights), computed by the caller, and it returns exp(-beta * d2).  It ignores its bias:
+with no incoming synapse d2 is an empty sum, 0, and y = 1 on every path (evaluate, run, the
+trainer, exported code).  Softmax normalises over the group of softmax units in one layer and is
+handled by the compiled network.
 """
 from __future__ import annotations
 

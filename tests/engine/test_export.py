@@ -477,3 +477,47 @@ def test_pytorch_script_runs_on_its_own_and_checks_itself(tmp_path):
                             timeout=120)
     assert result.returncode == 0, result.stderr
     assert "largest difference from nnsim: 0.0" in result.stdout
+
+
+# ---------------------------------------------------------------------- one path for every unit
+@pytest.mark.parametrize("bias", [0.7, -0.7, 0.0])
+def test_a_gaussian_unit_without_synapses_gives_the_same_on_every_path(bias):
+    """A gaussian unit computes y = exp(-beta * ||x - c||^2) over its incoming synapses and ignores
+    its bias (units.py; the trainer masks that bias too).  With no synapse the squared distance is
+    an empty sum, 0, so y = exp(-beta * 0) = 1 whatever the bias: not exp(-beta * bias), which
+    evaluate() and the exported code once gave while run() gave 1."""
+    from nnsim.engine.dynamics import RecurrentStepper
+    from nnsim.engine.rules.gradients import Graph
+
+    net = Network("lonely rbf")
+    net.add_neuron("x", role="input", value=0.3)
+    net.add_neuron("g", role="output", activation="gaussian", bias=bias)
+    net.set_param("g", "beta", 2.0)
+    by_hand = float(np.exp(-2.0 * 0.0))  # = 1.0
+    x = np.array([[0.3], [-1.5]])
+
+    assert net.evaluate({"x": 0.3})["g"] == by_hand
+    np.testing.assert_array_equal(net.evaluate(x), [[by_hand], [by_hand]])
+    np.testing.assert_array_equal(net.compile().forward(x), [[by_hand], [by_hand]])
+    assert [step["g"] for step in net.run(2)] == [by_hand, by_hand]
+    stepper = RecurrentStepper(net)
+    y, _ = stepper.step(np.array([0.3, 0.0]))
+    assert y[stepper.index["g"]] == by_hand
+    compiled = net.compile()
+    A = np.zeros((2, compiled.n_neurons))
+    A[:, compiled.input_cols] = x
+    Graph(compiled).forward(A)  # the backprop trainer's own forward pass
+    np.testing.assert_array_equal(A[:, compiled.output_cols], [[by_hand], [by_hand]])
+
+    fake, ns, printed = run_keras(export.to_keras_code(net), main=True)
+    np.testing.assert_array_equal(ns["model"].predict(x, verbose=0), [[by_hand], [by_hand]])
+    np.testing.assert_array_equal(ns["y_nnsim"], np.full_like(ns["y_nnsim"], by_hand))
+    assert "largest difference from nnsim: 0.0" in printed
+    if not torch_missing:
+        import torch
+
+        ns = {"__name__": "exported"}
+        exec(compile(export.to_pytorch_code(net), "<torch>", "exec"), ns)
+        with torch.no_grad():
+            y = ns["model"](torch.from_numpy(x)).numpy()
+        np.testing.assert_array_equal(y, [[by_hand], [by_hand]])
