@@ -1,67 +1,32 @@
 """The editable graph: neurons, synapses and the facts about their topology.
 
 A `Network` is the document the user draws.  Every edit validates its arguments and raises
-ValueError naming the neuron or synapse at fault; neurons and synapses are immutable records, so a
-copy of a network is cheap and never shares mutable state.
+ValueError naming the neuron or synapse at fault; neurons and synapses are immutable records
+(elements.py, re-exported here), so a copy of a network is cheap and never shares mutable state.
+The ready-made networks (`Network.layered`, `.hopfield`, `.rbf`) are built in builders.py.
 """
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
 from . import topology
-from .units import ACTIVATIONS
+from .elements import (
+    KINDS,
+    ROLES,
+    Neuron,
+    NeuronRef,
+    Synapse,
+    check_activation,
+    check_params,
+    check_role,
+    finite,
+)
 
-ROLES = ("input", "hidden", "output")
-KINDS = ("excitatory", "inhibitory")
-NeuronRef = str | int
-
-
-@dataclass(frozen=True)
-class Neuron:
-    id: int
-    name: str
-    role: str = "hidden"
-    activation: str = "sigmoid"
-    bias: float = 0.0
-    x: float = 0.0
-    y: float = 0.0
-    value: float = 0.0  # the clamped output of an input neuron
-    params: Mapping[str, float] = field(default_factory=dict)
-
-    @property
-    def threshold(self) -> float:
-        """The lecture's T: a threshold unit fires when sum(w * x) > T, so T = -bias."""
-        return -self.bias
-
-    def param(self, key: str, default: float) -> float:
-        return float(self.params.get(key, default))
-
-
-@dataclass(frozen=True)
-class Synapse:
-    source: int
-    target: int
-    weight: float = 1.0
-    kind: str = "excitatory"
-
-    @property
-    def key(self) -> tuple[int, int]:
-        return (self.source, self.target)
-
-
-def _finite(value: Any, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise ValueError(f"{what} must be a number, not {value!r}")
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"{what} must be finite, not {value}")
-    return value
-
+__all__ = ["KINDS", "ROLES", "Network", "Neuron", "NeuronRef", "Synapse", "iter_edges"]
 
 class Network:
     """A graph of neurons joined by weighted synapses (see README's Python API)."""
@@ -165,21 +130,6 @@ class Network:
             raise ValueError(f"a neuron named {name!r} already exists")
         return name
 
-    @staticmethod
-    def _check_role(role: Any, name: str) -> str:
-        if role not in ROLES:
-            raise ValueError(f"neuron {name!r}: unknown role {role!r}; choose one of {', '.join(ROLES)}")
-        return role
-
-    @staticmethod
-    def _check_activation(activation: Any, name: str) -> str:
-        if activation not in ACTIVATIONS:
-            raise ValueError(
-                f"neuron {name!r}: unknown activation {activation!r}; "
-                f"choose one of {', '.join(ACTIVATIONS)}"
-            )
-        return activation
-
     def add_neuron(
         self,
         name: str | None = None,
@@ -207,37 +157,26 @@ class Network:
                 k += 1
             name = f"n{k}"
         name = self._check_name(name)
-        self._check_role(role, name)
+        check_role(role, name)
         if activation is None:
             activation = "linear" if role == "input" else "sigmoid"
-        self._check_activation(activation, name)
+        check_activation(activation, name)
         neuron = Neuron(
             id=nid,
             name=name,
             role=role,
             activation=activation,
-            bias=_finite(bias, f"neuron {name!r}: bias"),
-            x=_finite(x, f"neuron {name!r}: x"),
-            y=_finite(y, f"neuron {name!r}: y"),
-            value=_finite(value, f"neuron {name!r}: value"),
-            params=self._check_params(params or {}, name),
+            bias=finite(bias, f"neuron {name!r}: bias"),
+            x=finite(x, f"neuron {name!r}: x"),
+            y=finite(y, f"neuron {name!r}: y"),
+            value=finite(value, f"neuron {name!r}: value"),
+            params=check_params(params or {}, name),
         )
         self._neurons[nid] = neuron
         self._by_name[name] = nid
         self._next_id = max(self._next_id, nid + 1)
         self._touch(structure=True)
         return neuron
-
-    @staticmethod
-    def _check_params(params: Mapping[str, Any], name: str) -> dict[str, float]:
-        if not isinstance(params, Mapping):
-            raise ValueError(f"neuron {name!r}: params must be a mapping of names to numbers")
-        out = {}
-        for key, val in params.items():
-            if not isinstance(key, str):
-                raise ValueError(f"neuron {name!r}: parameter names must be strings, not {key!r}")
-            out[key] = _finite(val, f"neuron {name!r}: parameter {key!r}")
-        return out
 
     def remove_neuron(self, ref: NeuronRef) -> None:
         nid = self._id(ref)
@@ -263,7 +202,7 @@ class Network:
     def set_role(self, ref: NeuronRef, role: str) -> Neuron:
         nid = self._id(ref)
         name = self._neurons[nid].name
-        self._check_role(role, name)
+        check_role(role, name)
         if role == "input" and any(s.target == nid for s in self._synapses.values()):
             raise ValueError(f"neuron {name!r} receives synapses, so it cannot be an input "
                              "(inputs are clamped); disconnect them first")
@@ -271,27 +210,27 @@ class Network:
 
     def set_activation(self, ref: NeuronRef, activation: str) -> Neuron:
         nid = self._id(ref)
-        self._check_activation(activation, self._neurons[nid].name)
+        check_activation(activation, self._neurons[nid].name)
         return self._update(nid, activation=activation)
 
     def set_bias(self, ref: NeuronRef, bias: float) -> Neuron:
         nid = self._id(ref)
-        return self._update(nid, bias=_finite(bias, f"neuron {self._neurons[nid].name!r}: bias"))
+        return self._update(nid, bias=finite(bias, f"neuron {self._neurons[nid].name!r}: bias"))
 
     def set_threshold(self, ref: NeuronRef, threshold: float) -> Neuron:
         """The lecture's T (fires when sum(w * x) > T): stored as bias = -T."""
         nid = self._id(ref)
-        t = _finite(threshold, f"neuron {self._neurons[nid].name!r}: threshold")
+        t = finite(threshold, f"neuron {self._neurons[nid].name!r}: threshold")
         return self._update(nid, bias=-t)
 
     def set_position(self, ref: NeuronRef, x: float, y: float) -> Neuron:
         nid = self._id(ref)
         label = f"neuron {self._neurons[nid].name!r}"
-        return self._update(nid, x=_finite(x, f"{label}: x"), y=_finite(y, f"{label}: y"))
+        return self._update(nid, x=finite(x, f"{label}: x"), y=finite(y, f"{label}: y"))
 
     def set_value(self, ref: NeuronRef, value: float) -> Neuron:
         nid = self._id(ref)
-        return self._update(nid, value=_finite(value, f"neuron {self._neurons[nid].name!r}: value"))
+        return self._update(nid, value=finite(value, f"neuron {self._neurons[nid].name!r}: value"))
 
     def set_param(self, ref: NeuronRef, key: str, value: float | None) -> Neuron:
         """Set (or with None, remove) a per-unit parameter such as an RBF unit's 'beta'."""
@@ -300,7 +239,7 @@ class Network:
         if value is None:
             params.pop(key, None)
         else:
-            params.update(self._check_params({key: value}, self._neurons[nid].name))
+            params.update(check_params({key: value}, self._neurons[nid].name))
         return self._update(nid, params=params)
 
     def connect(
@@ -315,7 +254,7 @@ class Network:
                              "(inputs are clamped)")
         if kind not in KINDS:
             raise ValueError(f"synapse {label}: unknown kind {kind!r}; choose one of {', '.join(KINDS)}")
-        syn = Synapse(key[0], key[1], _finite(weight, f"synapse {label}: weight"), kind)
+        syn = Synapse(key[0], key[1], finite(weight, f"synapse {label}: weight"), kind)
         self._synapses[key] = syn
         self._touch(structure=True)
         return syn
@@ -327,7 +266,7 @@ class Network:
 
     def set_weight(self, source: NeuronRef, target: NeuronRef, weight: float) -> Synapse:
         syn = self.synapse(source, target)
-        syn = replace(syn, weight=_finite(weight, f"synapse {self._label(syn.key)}: weight"))
+        syn = replace(syn, weight=finite(weight, f"synapse {self._label(syn.key)}: weight"))
         self._synapses[syn.key] = syn
         self._touch()
         return syn
@@ -523,86 +462,31 @@ class Network:
 
         return load_network(path)
 
-    # ------------------------------------------------------------------ builders
+    # ------------------------------------------------------------------ builders (builders.py)
     @classmethod
-    def layered(
-        cls,
-        sizes: Sequence[int],
-        activations: Sequence[str] | str = "sigmoid",
-        seed: int | None = 0,
-        init: str = "glorot_uniform",
-    ) -> Network:
+    def layered(cls, sizes: Sequence[int], activations: Sequence[str] | str = "sigmoid",
+                seed: int | None = 0, init: str = "glorot_uniform") -> Network:
         """Fully connected layers: inputs x1..xn, hidden h{layer}_{j}, outputs y (or y1..ym)."""
-        from .initializers import initialize
+        from .builders import layered
 
-        sizes = [int(s) for s in sizes]
-        if len(sizes) < 2 or any(s < 1 for s in sizes):
-            raise ValueError(f"layered() needs at least two layer sizes >= 1, not {list(sizes)}")
-        n_layers = len(sizes) - 1
-        if isinstance(activations, str):
-            activations = [activations] * n_layers
-        if len(activations) != n_layers:
-            raise ValueError(f"layered() needs {n_layers} activations (one per non-input layer), "
-                             f"not {len(activations)}")
-        net = cls()
-        rng = np.random.default_rng(seed)
-        names: list[list[str]] = []
-        for k, size in enumerate(sizes):
-            if k == 0:
-                layer = [f"x{j + 1}" for j in range(size)]
-                role, act = "input", "linear"
-            elif k == n_layers:
-                layer = ["y"] if size == 1 else [f"y{j + 1}" for j in range(size)]
-                role, act = "output", activations[k - 1]
-            else:
-                layer = [f"h{k}_{j + 1}" for j in range(size)]
-                role, act = "hidden", activations[k - 1]
-            for j, name in enumerate(layer):
-                net.add_neuron(name, role=role, activation=act, x=160.0 * k,
-                               y=80.0 * (j - (size - 1) / 2))
-            names.append(layer)
-        for k in range(1, len(sizes)):
-            w = initialize(init, sizes[k - 1], sizes[k], rng)
-            for i, a in enumerate(names[k - 1]):
-                for j, b in enumerate(names[k]):
-                    net.connect(a, b, float(w[i, j]))
-        return net
+        return layered(sizes, activations, seed=seed, init=init, cls=cls)
 
     @classmethod
     def hopfield(cls, n: int, weights: np.ndarray | None = None) -> Network:
         """n sign units s0..s{n-1}, every pair joined both ways with equal (symmetric) weights,
         no self-connections; weights default to zero (store patterns with rules.HopfieldStore)."""
-        n = int(n)
-        if n < 1:
-            raise ValueError(f"a Hopfield network needs at least one unit, not {n}")
-        if weights is None:
-            weights = np.zeros((n, n))
-        weights = np.asarray(weights, dtype=float)
-        if weights.shape != (n, n) or not np.allclose(weights, weights.T):
-            raise ValueError(f"Hopfield weights must be a symmetric {n}x{n} matrix")
-        net = cls()
-        side = max(1, int(math.ceil(math.sqrt(n))))
-        for i in range(n):
-            net.add_neuron(f"s{i}", activation="sign", x=40.0 * (i % side), y=40.0 * (i // side))
-        for i in range(n):
-            for j in range(n):
-                if i != j:
-                    net.connect(i, j, float(weights[i, j]))
-        return net
+        from .builders import hopfield
+
+        return hopfield(n, weights, cls=cls)
 
     @classmethod
     def rbf(cls, n_inputs: int, n_centers: int, n_outputs: int = 1, beta: float = 1.0,
             seed: int | None = 0) -> Network:
         """Inputs x1.., gaussian units c1.. (centre = incoming weights, bandwidth 'beta'),
         linear outputs y (or y1..)."""
-        if min(n_inputs, n_centers, n_outputs) < 1:
-            raise ValueError("rbf() needs at least one input, one centre and one output")
-        net = cls.layered([n_inputs, n_centers, n_outputs], ["gaussian", "linear"], seed=seed)
-        for j in range(n_centers):
-            old = f"h1_{j + 1}"
-            net.rename_neuron(old, f"c{j + 1}")
-            net.set_param(f"c{j + 1}", "beta", beta)
-        return net
+        from .builders import rbf
+
+        return rbf(n_inputs, n_centers, n_outputs, beta=beta, seed=seed, cls=cls)
 
 
 def iter_edges(net: Network) -> Iterable[tuple[str, str, float]]:
