@@ -134,7 +134,7 @@ def test_failed_write_keeps_the_old_file(tmp_path, monkeypatch):
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(export.np, "savez", broken)
+    monkeypatch.setattr(np, "savez", broken)
     with pytest.raises(OSError):
         export.save_weights_npz(Network.layered([3, 1]), path)
     assert path.read_bytes() == good
