@@ -1,5 +1,6 @@
 """Recording: frames grabbed from widgets, encoded to GIF and MP4 off the GUI thread."""
 import hashlib
+import tempfile
 import threading
 import time
 
@@ -138,7 +139,7 @@ def test_ten_frames_encode_and_read_back(recorder, qapp, qtbot, tmp_path, ext, s
     for a, b in zip(video, video[1:]):
         assert np.abs(a.astype(int) - b).mean() > 0.05  # consecutive frames differ
     assert sorted(p.name for p in tmp_path.iterdir()) == [f"demo{ext}"]  # no temp file left
-    assert (tmp_path / f"demo{ext}").stat().st_mode & 0o777 == 0o666 & ~rec._UMASK
+    assert (tmp_path / f"demo{ext}").stat().st_mode & 0o777 == rec.FILE_MODE
 
 
 def test_video_pace_follows_the_frame_rate(recorder, label, qapp, qtbot, tmp_path):
@@ -258,7 +259,7 @@ def test_unwritable_folder_is_refused(tmp_path, monkeypatch):
     def read_only(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(rec.tempfile, "mkstemp", read_only)
+    monkeypatch.setattr(tempfile, "mkstemp", read_only)
     with pytest.raises(ValueError, match=r"cannot write .*demo.gif: Permission denied$"):
         check_output_path(tmp_path / "demo.gif")
 

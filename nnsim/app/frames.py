@@ -1,0 +1,103 @@
+"""Frames: grabbing a widget as an RGB array, saving a screenshot, and keeping recorded frames.
+
+`grab_frame` returns what a widget shows as (h, w, 3) uint8 (optionally scaled to an exact size);
+`FrameStore` keeps a recording's frames zlib-compressed (a plot shrinks ~50-100x), compressing on
+a helper thread so a capture costs the GUI thread only the grab.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+import zlib
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QWidget
+
+from .video import FILE_MODE, check_writable
+
+
+def image_to_array(image: QImage) -> np.ndarray:
+    """(h, w, 3) uint8 RGB copy of a QImage; rows may be padded, so honour bytesPerLine."""
+    image = image.convertToFormat(QImage.Format.Format_RGB888)
+    h, w, stride = image.height(), image.width(), image.bytesPerLine()
+    rows = np.frombuffer(image.constBits(), np.uint8, count=h * stride).reshape(h, stride)
+    return rows[:, : w * 3].reshape(h, w, 3).copy()  # copy: the QImage's memory goes with it
+
+
+def grab_frame(widget: QWidget, size: tuple[int, int] | None = None,
+               from_backing_store: bool = False) -> np.ndarray:
+    """The widget as it looks now, (h, w, 3) uint8; scaled to exactly `size` = (w, h) if given.
+
+    from_backing_store: for a top-level window on the offscreen platform, copy what the window
+    has already painted (its posted paint events must have been processed) instead of painting
+    it all again: a tenth of the cost of grab()."""
+    if from_backing_store and widget.isWindow() and widget.windowHandle() is not None:
+        image = widget.screen().grabWindow(widget.winId()).toImage()
+    else:
+        image = widget.grab().toImage()
+    if size is not None and (image.width(), image.height()) != tuple(size):
+        image = image.scaled(int(size[0]), int(size[1]), Qt.AspectRatioMode.IgnoreAspectRatio,
+                             Qt.TransformationMode.SmoothTransformation)
+    return image_to_array(image)
+
+
+def save_screenshot(widget: QWidget, path: str | os.PathLike,
+                    size: tuple[int, int] | None = None) -> Path:
+    """Save the widget as a PNG, atomically; a bad path raises a one-line ValueError."""
+    p = Path(path)
+    if p.suffix.lower() != ".png":
+        raise ValueError(f"unknown image format '{p.suffix or p.name}': use .png")
+    check_writable(p)
+    image = widget.grab().toImage()
+    if size is not None:
+        image = image.scaled(int(size[0]), int(size[1]), Qt.AspectRatioMode.IgnoreAspectRatio,
+                             Qt.TransformationMode.SmoothTransformation)
+    fd, tmp = tempfile.mkstemp(prefix=f".{p.stem}.", suffix=".png", dir=p.parent)
+    os.close(fd)
+    try:
+        if not image.save(tmp, "PNG"):
+            raise ValueError(f"cannot write {p}: Qt could not encode the image")
+        os.chmod(tmp, FILE_MODE)
+        os.replace(tmp, p)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return p
+
+
+def _pack(frame: np.ndarray) -> tuple[bytes, tuple[int, ...]]:
+    return zlib.compress(np.ascontiguousarray(frame, dtype=np.uint8), 1), frame.shape
+
+
+class FrameStore(Sequence):
+    """Recorded frames, kept compressed.  Compression runs on one helper thread (zlib releases
+    the GIL), so a capture costs the GUI thread only the grab.  Items are read-only arrays."""
+
+    def __init__(self) -> None:
+        self._items: list = []
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="nnsim-frames")
+
+    def append(self, frame: np.ndarray) -> None:
+        self._items.append(self._pool.submit(_pack, frame))
+
+    def close(self) -> None:
+        """Finish compressing; the frames stay readable."""
+        self._pool.shutdown(wait=True)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        data, shape = self._items[i].result()
+        return np.frombuffer(zlib.decompress(data), np.uint8).reshape(shape)
+
+    @property
+    def nbytes(self) -> int:
+        return sum(len(item.result()[0]) for item in self._items)
