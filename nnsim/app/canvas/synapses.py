@@ -7,13 +7,20 @@ straight from NumPy arrays (pyqtgraph's arrayToQPath) and only when a bucket cha
 The lines themselves are painted by the view as part of its cached background (`paint_lines`),
 so a frame that only recolours neurons blits them instead of redrawing them; this item paints
 only the highlights of hovered and selected synapses, between the lines and the neurons.
+
+Drawing twenty thousand lines costs more than a frame, so a live restyle of a dense canvas is a
+`LineJob`: the same drawing, in the same order, into an image of the viewport, a few pieces per
+frame; the old lines stay on screen until the image is complete and the view then shows it.
 """
 from __future__ import annotations
+
+import time
+from collections.abc import Callable
 
 import numpy as np
 from pyqtgraph.functions import arrayToQPath
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen
+from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPainterPath, QPen, QTransform
 from PySide6.QtWidgets import QGraphicsItem
 
 from nnsim.app.colors import LUT, level_indices
@@ -25,7 +32,9 @@ STRENGTHS = 8  # width levels per sign
 MIN_WIDTH, MAX_WIDTH = 0.8, 4.5
 # weakest first, alternating signs, so strong synapses of either sign stay on top
 DRAW_ORDER = [b for k in range(STRENGTHS) for b in (k, STRENGTHS + k)]
+_RANK = np.argsort(DRAW_ORDER)  # bucket -> its place in DRAW_ORDER
 DENSE = 3000  # visible synapses above which lines are drawn without antialiasing
+PIECE_POINTS = 2000  # polyline points per piece of a LineJob (about 1000 straight synapses)
 _DISC = np.linspace(0.0, 2 * np.pi, 13)[:-1]
 
 
@@ -64,6 +73,7 @@ class SynapseLayer(QGraphicsItem):
         self._bbox = np.zeros((0, 4))
         self._segments = (np.zeros((0, 2)), np.zeros((0, 2)), np.zeros(0, np.intp))
         self._version = 0  # bumped when geometry or buckets change
+        self._visible_cache: tuple = (None, None)
         self._cache_key: tuple = ()
         self.visible_count = 0  # synapses in view at the last paint: tells the view it is dense
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
@@ -97,16 +107,31 @@ class SynapseLayer(QGraphicsItem):
 
     def set_weights(self, weights: np.ndarray) -> bool:
         """Restyle by weight; returns whether anything visible changed."""
+        return self.set_buckets(self.buckets_for(weights))
+
+    @staticmethod
+    def buckets_for(weights: np.ndarray) -> np.ndarray:
+        """Style bucket of each weight: sign x strength, strength relative to the largest |w|."""
         w = np.asarray(weights, float)
         scale = max(1.0, float(np.abs(w).max(initial=0.0)))
         strength = np.round(np.clip(np.abs(w) / scale, 0, 1) * (STRENGTHS - 1)).astype(np.intp)
-        buckets = np.where(w < 0, strength, STRENGTHS + strength)
-        if len(buckets) == len(self._buckets) and np.array_equal(buckets, self._buckets):
+        return np.where(w < 0, strength, STRENGTHS + strength)
+
+    def differs(self, buckets: np.ndarray) -> bool:
+        return len(buckets) != len(self._buckets) or not np.array_equal(buckets, self._buckets)
+
+    def set_buckets(self, buckets: np.ndarray) -> bool:
+        if not self.differs(buckets):
             return False
         self._buckets = buckets
         self._version += 1
         self._invalidate_lines()
         return True
+
+    @property
+    def version(self) -> int:
+        """Changes whenever the drawn lines would (geometry, kinds or buckets)."""
+        return self._version
 
     def _invalidate_lines(self) -> None:
         scene = self.scene()
@@ -129,21 +154,22 @@ class SynapseLayer(QGraphicsItem):
                                                np.r_[g.connect[pm], np.zeros(len(idx), bool)]))
         self.update()
 
-    def _rebuild(self, r: QRectF, markers: bool) -> None:
-        """Bucket paths of what lies in r.  A synapse wholly inside keeps its polyline; one that
-        crosses the edge is cut to r first, because Qt strokes a path in full before clipping
-        (long lines running off screen would otherwise cost as much as the whole network)."""
+    def _visible(self, r: QRectF):
+        """Polyline points (x, y, connect, owner) of what lies in r, and which tips lie in r.
+        A synapse wholly inside keeps its polyline; one that crosses the edge is cut to r first,
+        because Qt strokes a path in full before clipping (long lines running off screen would
+        otherwise cost as much as the whole network).  Cached: it depends on geometry and r only."""
         g = self.geometry
-        self._lines, self._marks = [], []
-        if g is None:
-            return
+        key = (id(g), r.getRect())
+        if self._visible_cache[0] == key:
+            return self._visible_cache[1]
         x0, y0, x1, y1 = r.left(), r.top(), r.right(), r.bottom()
         b = self._bbox
         inside = (b[:, 0] >= x0) & (b[:, 2] <= x1) & (b[:, 1] >= y0) & (b[:, 3] <= y1)
         touching = (b[:, 2] >= x0) & (b[:, 0] <= x1) & (b[:, 3] >= y0) & (b[:, 1] <= y1)
         crossing = touching & ~inside
         pm = inside[g.owner]
-        px, py, pc, pb = g.x[pm], g.y[pm], g.connect[pm], self._buckets[g.owner[pm]]
+        px, py, pc, po = g.x[pm], g.y[pm], g.connect[pm], g.owner[pm]
         if crossing.any():
             a, e, own = self._segments
             sel = crossing[own]
@@ -152,9 +178,20 @@ class SynapseLayer(QGraphicsItem):
             px = np.concatenate([px, np.column_stack([a[:, 0], e[:, 0]]).ravel()])
             py = np.concatenate([py, np.column_stack([a[:, 1], e[:, 1]]).ravel()])
             pc = np.concatenate([pc, np.tile([True, False], len(a))])
-            pb = np.concatenate([pb, np.repeat(self._buckets[own], 2)])
+            po = np.concatenate([po, np.repeat(own, 2)])
         tip = g.tip
         tip_in = (tip[:, 0] >= x0) & (tip[:, 0] <= x1) & (tip[:, 1] >= y0) & (tip[:, 1] <= y1)
+        value = (px, py, pc, po, tip_in)
+        self._visible_cache = (key, value)
+        return value
+
+    def _rebuild(self, r: QRectF, markers: bool) -> None:
+        """Bucket paths of what lies in r (see _visible)."""
+        self._lines, self._marks = [], []
+        if self.geometry is None:
+            return
+        px, py, pc, po, tip_in = self._visible(r)
+        pb = self._buckets[po]
         for bucket in range(2 * STRENGTHS):
             sel = pb == bucket
             self._lines.append(_path(px[sel], py[sel], pc[sel]))
@@ -202,31 +239,38 @@ class SynapseLayer(QGraphicsItem):
                 painter.setBrush(Qt.BrushStyle.NoBrush)
                 painter.drawPath(self._emphasis[name][1])
 
-    def paint_lines(self, painter, rect: QRectF, lod: float) -> None:
-        """Draw the synapses that cross `rect` (scene units) at `lod` pixels per unit."""
-        if self.geometry is None or not self.geometry.count:
-            self.visible_count = 0
-            return
+    def _detail(self, rect: QRectF, lod: float) -> tuple[QRectF, bool, bool]:
+        """(rect with room for the widest line, markers drawn, dense) for a paint of rect."""
         r = rect.adjusted(-2 * MAX_WIDTH, -2 * MAX_WIDTH, 2 * MAX_WIDTH, 2 * MAX_WIDTH)
         b = self._bbox
         n_visible = self.visible_count = int(((b[:, 2] >= r.left()) & (b[:, 0] <= r.right()) &
                                               (b[:, 3] >= r.top()) & (b[:, 1] <= r.bottom())).sum())
         # Level of detail: arrowheads only where they are big enough to see; a hairball of
         # thousands of lines is drawn without antialiasing (several times faster, same picture).
-        markers = lod * ARROW >= 4.0 or n_visible < DENSE
+        return r, lod * ARROW >= 4.0 or n_visible < DENSE, n_visible >= DENSE
+
+    def _line_pen(self, bucket: int, lod: float, dense: bool) -> QPen:
+        pen = self._styles[bucket][0]
+        if dense and pen.widthF() * lod < 1.5:
+            pen = QPen(pen.color(), 0)  # a cosmetic hairline: the fast line rasteriser
+        return pen
+
+    def paint_lines(self, painter, rect: QRectF, lod: float) -> None:
+        """Draw the synapses that cross `rect` (scene units) at `lod` pixels per unit."""
+        if self.geometry is None or not self.geometry.count:
+            self.visible_count = 0
+            return
+        r, markers, dense = self._detail(rect, lod)
         key = (self._version, markers, r.getRect())
         if key != self._cache_key:
             self._rebuild(r, markers)
             self._cache_key = key
-        dense = n_visible >= DENSE
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.setRenderHint(painter.RenderHint.Antialiasing, not dense)
         for b in DRAW_ORDER:
-            (pen, _), path = self._styles[b], self._lines[b]
+            path = self._lines[b]
             if not path.isEmpty():
-                if dense and pen.widthF() * lod < 1.5:
-                    pen = QPen(pen.color(), 0)  # a cosmetic hairline: the fast line rasteriser
-                painter.setPen(pen)
+                painter.setPen(self._line_pen(b, lod, dense))
                 painter.drawPath(path)
         painter.setRenderHint(painter.RenderHint.Antialiasing, True)
         painter.setPen(Qt.PenStyle.NoPen)
@@ -234,6 +278,115 @@ class SynapseLayer(QGraphicsItem):
             brush, path = self._styles[b][1], self._marks[b]
             if not path.isEmpty():
                 painter.fillPath(path, brush)
+
+    def line_job(self, weights: np.ndarray, image: QImage, transform: QTransform, rect: QRectF,
+                 lod: float, paint_base: Callable[[QPainter], None]) -> LineJob | None:
+        """A LineJob drawing the lines restyled for `weights` into `image` (the viewport, seen
+        through `transform`, showing scene `rect`) over `paint_base`; None if nothing changes."""
+        buckets = self.buckets_for(weights)
+        if not self.differs(buckets):
+            return None
+        pieces: list[Callable[[QPainter], None]] = [paint_base]
+        if self.geometry is not None and self.geometry.count:
+            pieces += self._pieces(buckets, rect, lod)
+        return LineJob(self, buckets, image, transform, pieces)
+
+    def _pieces(self, buckets: np.ndarray, rect: QRectF, lod: float) -> list:
+        """paint_lines for `buckets`, cut into small pieces drawn in the same order."""
+        r, markers, dense = self._detail(rect, lod)
+        px, py, pc, po, tip_in = self._visible(r)
+        # points in DRAW_ORDER of their buckets; a stable sort keeps each polyline together
+        rank = _RANK[buckets[po]]
+        order = np.argsort(rank, kind="stable")
+        px, py, pc, rank = px[order], py[order], pc[order], rank[order]
+        ends = np.flatnonzero(~pc) + 1  # where each polyline stops
+        pieces: list[Callable[[QPainter], None]] = []
+
+        def line_piece(lo: int, hi: int, pen: QPen):
+            def draw(p: QPainter) -> None:
+                p.setBrush(Qt.BrushStyle.NoBrush)
+                p.setRenderHint(QPainter.RenderHint.Antialiasing, not dense)
+                p.setPen(pen)
+                p.drawPath(_path(px[lo:hi], py[lo:hi], pc[lo:hi]))
+            return draw
+
+        bounds = np.searchsorted(rank, np.arange(2 * STRENGTHS + 1))
+        for k, b in enumerate(DRAW_ORDER):
+            lo, hi = int(bounds[k]), int(bounds[k + 1])
+            if lo == hi:
+                continue
+            inner = ends[(ends > lo) & (ends < hi)]
+            cuts = np.unique(inner[np.minimum(np.searchsorted(inner, np.arange(lo + PIECE_POINTS, hi,
+                                                                               PIECE_POINTS)),
+                                              len(inner) - 1)]) if len(inner) else inner
+            edges = [lo, *cuts.tolist(), hi]
+            pen = self._line_pen(b, lod, dense)
+            pieces += [line_piece(a, e, pen) for a, e in zip(edges[:-1], edges[1:])]
+        if markers:
+            def mark_piece(idx: np.ndarray, b: int):
+                def draw(p: QPainter) -> None:
+                    p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+                    p.setPen(Qt.PenStyle.NoPen)
+                    p.fillPath(self._markers(idx, b), self._styles[b][1])
+                return draw
+
+            for b in DRAW_ORDER:  # one piece a bucket: overlapping markers antialias as one
+                marks = np.flatnonzero(tip_in & (buckets == b))
+                if len(marks):
+                    pieces.append(mark_piece(marks, b))
+        return pieces
+
+
+class LineJob:
+    """A restyle drawn into an image a piece at a time (see SynapseLayer.line_job).
+
+    `step(budget)` draws pieces until `budget` seconds have gone; once `done`, `finish()` makes the
+    new buckets the layer's and the image what the view shows.  The job is stale (and `finish`
+    refuses) when the layer changed meanwhile (an edit restyled it at once)."""
+
+    def __init__(self, layer: SynapseLayer, buckets: np.ndarray, image: QImage,
+                 transform: QTransform, pieces: list) -> None:
+        self.layer, self.buckets, self.image, self.transform = layer, buckets, image, transform
+        self.version = layer.version
+        self._pieces = pieces
+        self._next = 0
+
+    @property
+    def done(self) -> bool:
+        return self._next >= len(self._pieces)
+
+    @property
+    def stale(self) -> bool:
+        return self.layer.version != self.version
+
+    def step(self, budget: float) -> bool:
+        """Draw for about `budget` seconds (at least one piece); returns done."""
+        start = time.perf_counter()
+        painter = QPainter(self.image)
+        # as QGraphicsView paints its background cache: clipped to the viewport (the cosmetic
+        # line rasteriser starts a clipped line where the clip cuts it), then the view transform
+        dpr = self.image.devicePixelRatio()
+        painter.setClipRect(QRectF(0, 0, self.image.width() / dpr, self.image.height() / dpr))
+        painter.setTransform(self.transform)
+        try:
+            while not self.done:
+                self._pieces[self._next](painter)
+                self._next += 1
+                if time.perf_counter() - start >= budget:
+                    break
+        finally:
+            painter.end()
+        return self.done
+
+    def run(self) -> None:
+        self.step(float("inf"))
+
+    def finish(self) -> bool:
+        """Adopt the new buckets (the view's background is reset); False if stale."""
+        if self.stale or not self.done:
+            return False
+        self.layer.set_buckets(self.buckets)
+        return True
 
 
 def _bounding_boxes(g: SynapseGeometry) -> np.ndarray:

@@ -5,6 +5,9 @@ undo step), drag on empty space draws a rubber band, Shift+drag from a neuron co
 click on an input toggles its value 0/1.  Neuron tool: click adds a neuron.  Connect tool: drag
 from neuron to neuron (back onto the same neuron makes a self-loop).  Everywhere: middle drag or
 Space+drag pans, the wheel zooms, and the wheel over a synapse nudges its weight by 0.1.
+Space is the window's Play/Pause shortcut: while the canvas has focus it takes Space over (see
+NetworkView.event), so that holding it to pan does not play; a tap, Space pressed and released
+without a mouse button in between, is handed on to Play/Pause.
 """
 from __future__ import annotations
 
@@ -44,6 +47,7 @@ class Interaction:
         self.drag_indices = np.zeros(0, np.intp)
         self.drag_start = np.zeros((0, 2))
         self.space_down = False
+        self.space_used = False  # a mouse button went down while Space was held
         self.weight_editor: QLineEdit | None = None
 
     @property
@@ -75,6 +79,7 @@ class Interaction:
         self.press_pos = event.position()
         self.press_scene = p = self._scene(event)
         self.moved = False
+        self.space_used |= self.space_down
         if event.button() == B.MiddleButton or (event.button() == B.LeftButton and self.space_down):
             self.mode = "pan"
             view.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
@@ -157,6 +162,8 @@ class Interaction:
         p = self._scene(event)
         if mode == "pan":
             view.set_tool(view.tool)  # restores the tool's cursor
+            if self.space_down:  # still held: ready for the next pan
+                view.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
         elif mode == "move" and self.moved:
             names = [s.names[i] for i in self.drag_indices.tolist()]
             new = s.pos[self.drag_indices]
@@ -287,9 +294,10 @@ class Interaction:
 
     # ------------------------------------------------------------------ keys
     def key_press(self, event) -> bool:
-        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
-            self.space_down = True
-            self.view.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
+        if event.key() == Qt.Key.Key_Space and not event.modifiers():
+            if not event.isAutoRepeat() and not self.space_down:  # a held key repeats
+                self.space_down, self.space_used = True, False
+                self.view.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
             return True
         if event.key() == Qt.Key.Key_Escape:
             self.cancel()
@@ -310,11 +318,18 @@ class Interaction:
         return False
 
     def key_release(self, event) -> bool:
-        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
-            self.space_down = False
-            self.view.set_tool(self.view.tool)
+        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat() and self.space_down:
+            self.release_space()
+            if not self.space_used:
+                self.view.space_tapped()
             return True
         return False
+
+    def release_space(self) -> None:
+        """Space is up (or focus went elsewhere while it was down): back to the tool's cursor."""
+        self.space_down = False
+        if self.mode != "pan":
+            self.view.set_tool(self.view.tool)
 
     # ------------------------------------------------------------------ hover
     def set_hover(self, i: int | None, event=None) -> None:

@@ -10,8 +10,8 @@ import json
 import time
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QPainter, QPen
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QImage, QKeySequence, QPainter, QPen
 from PySide6.QtWidgets import QApplication, QGraphicsView
 
 from nnsim.app.document import Document, fragment
@@ -27,6 +27,7 @@ from .tools import TOOL_HINTS, Interaction
 
 MIN_SCALE, MAX_SCALE = 0.03, 8.0
 RESTYLE_HZ = 5  # synapse restyles per second on a dense canvas
+LINE_BUDGET = 0.006  # seconds of a frame spent drawing a dense canvas's restyled lines
 
 
 class NetworkView(QGraphicsView):
@@ -49,6 +50,14 @@ class NetworkView(QGraphicsView):
         self._restyle_timer.setSingleShot(True)
         self._restyle_timer.timeout.connect(self._restyle_synapses)
         self._last_restyle = 0.0
+        # A dense restyle is drawn a slice per frame into an image (synapses.LineJob); this
+        # timer carries on with it when no snapshot comes to do so.
+        self._line_job = None
+        self._line_image = None  # (image, viewport transform, layer version) of a finished job
+        self._job_timer = QTimer(self)
+        self._job_timer.setSingleShot(True)
+        self._job_timer.setInterval(30)
+        self._job_timer.timeout.connect(self._restyle_synapses)
         self.setOptimizationFlags(QGraphicsView.OptimizationFlag.DontSavePainterState)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self.setMouseTracking(True)
@@ -98,21 +107,64 @@ class NetworkView(QGraphicsView):
         """Colour neurons by output and synapses by weight (names not on the canvas are ignored).
 
         On a dense canvas (thousands of synapses in view) redrawing every line costs more than a
-        frame, so synapse restyling is limited to RESTYLE_HZ; neurons recolour every frame."""
-        dense = self.throttle_restyles and self.canvas.synapse_layer.visible_count >= DENSE
-        due = time.monotonic() - self._last_restyle >= 1.0 / RESTYLE_HZ
-        restyle = not dense or due
-        self.canvas.apply_snapshot(snapshot, restyle_synapses=restyle)
-        if restyle:
+        frame, so synapse restyling is limited to RESTYLE_HZ, and each restyle is drawn a slice
+        per frame (LINE_BUDGET) while the previous lines stay on screen; neurons recolour every
+        frame."""
+        dense = self._dense()
+        self.canvas.apply_snapshot(snapshot, restyle_synapses=not dense)
+        if not dense:
+            self._line_job = None
             self._last_restyle = time.monotonic()
-        elif not self._restyle_timer.isActive():
+        elif self._line_job is not None or time.monotonic() - self._last_restyle >= 1.0 / RESTYLE_HZ:
+            self._restyle_synapses()
+        if dense and not self._restyle_timer.isActive():  # the last weights get shown
             self._restyle_timer.start(int(1000 / RESTYLE_HZ))
         self.viewport().update()
 
+    def _dense(self) -> bool:
+        return self.throttle_restyles and self.canvas.synapse_layer.visible_count >= DENSE
+
     def _restyle_synapses(self) -> None:
-        self._last_restyle = time.monotonic()
-        self.canvas.synapse_layer.set_weights(self.canvas.shown_weights)
-        self.viewport().update()
+        """Restyle the synapses by the weights shown: at once on a sparse canvas, else start or
+        carry on the LineJob."""
+        layer = self.canvas.synapse_layer
+        if not self._dense() or not self.isVisible():
+            self._line_job = None
+            self._last_restyle = time.monotonic()
+            if layer.set_weights(self.canvas.shown_weights):
+                self.viewport().update()
+            return
+        start = time.perf_counter()
+        job = self._line_job
+        if job is not None and job.stale:  # an edit restyled the layer meanwhile
+            job = None
+        dpr = self.viewport().devicePixelRatioF()
+        size = self.viewport().size() * dpr
+        if job is not None and (job.transform != self.viewportTransform() or job.image.size() != size):
+            job = None  # zoomed, panned or resized meanwhile: draw again for the new view
+        if job is None:
+            self._last_restyle = time.monotonic()
+            image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
+            image.setDevicePixelRatio(dpr)
+            rect = self.mapToScene(self.viewport().rect()).boundingRect()
+            job = layer.line_job(self.canvas.shown_weights, image, self.viewportTransform(), rect,
+                                 self.transform().m11(), lambda p: self._paint_grid(p, rect))
+        self._line_job = job
+        if job is None:
+            return  # nothing would change
+        if job.step(max(0.0, LINE_BUDGET - (time.perf_counter() - start))):
+            self._line_job = None
+            if job.finish():
+                self._line_image = (job.image, job.transform, layer.version)
+            self.viewport().update()
+        else:
+            self._job_timer.start()
+
+    def finish_restyle(self) -> None:
+        """Draw the rest of a pending restyle now (tests, screenshots)."""
+        while self._line_job is not None:
+            self._line_job.run()
+            self._restyle_synapses()
 
     # ------------------------------------------------------------------ selection
     def selected_names(self) -> list[str]:
@@ -220,6 +272,20 @@ class NetworkView(QGraphicsView):
 
     # ------------------------------------------------------------------ painting
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802
+        shown = self._line_image
+        if shown is not None:
+            image, transform, version = shown
+            if version == self.canvas.synapse_layer.version and painter.transform() == transform:
+                painter.save()  # a finished LineJob: grid and lines as drawn for this very view
+                painter.resetTransform()
+                painter.drawImage(QPointF(0, 0), image)
+                painter.restore()
+                return
+            self._line_image = None  # the view or the lines have changed since
+        self._paint_grid(painter, rect)
+        self.canvas.synapse_layer.paint_lines(painter, rect, self.transform().m11())
+
+    def _paint_grid(self, painter: QPainter, rect: QRectF) -> None:
         painter.fillRect(rect, BACKGROUND)
         scale = self.transform().m11()
         step = GRID
@@ -241,7 +307,6 @@ class NetworkView(QGraphicsView):
                 else:
                     painter.drawLine(QPointF(rect.left(), v), QPointF(rect.right(), v))
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        self.canvas.synapse_layer.paint_lines(painter, rect, scale)
 
     def drawForeground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802
         self.interaction.paint_scene(painter)
@@ -283,6 +348,33 @@ class NetworkView(QGraphicsView):
     def leaveEvent(self, event) -> None:  # noqa: N802
         self.interaction.set_hover(None)
         super().leaveEvent(event)
+
+    def event(self, event) -> bool:
+        # Space plays and pauses window-wide, but held on the canvas it pans: the canvas takes
+        # the key over while it has focus and hands a tap on (space_tapped).
+        if (event.type() == QEvent.Type.ShortcutOverride and event.key() == Qt.Key.Key_Space
+                and not event.modifiers()):
+            event.accept()
+            return True
+        return super().event(event)
+
+    def space_tapped(self) -> None:
+        """Space pressed and released without panning: trigger what Space does in the window
+        (Play/Pause), whose shortcut the canvas took over."""
+        space = QKeySequence(Qt.Key.Key_Space)
+        window = self.window()
+        if window is self:
+            return
+        own = set(self.edit_actions() + self.view_actions() + self.tool_actions())
+        for action in window.findChildren(QAction):
+            if action not in own and action.isEnabled() and space in action.shortcuts():
+                action.trigger()
+                return
+
+    def focusOutEvent(self, event) -> None:  # noqa: N802
+        if self.interaction.space_down:  # Space's release will not come here
+            self.interaction.release_space()
+        super().focusOutEvent(event)
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
         if not self.interaction.key_press(event):
