@@ -7,7 +7,9 @@ import os
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
-from nnsim.app import main  # noqa: E402 - after the thread settings above
-
 if __name__ == "__main__":
+    # Imported here, not above: the engine's process imports this file as a module too
+    # (multiprocessing does), and needs none of the GUI.
+    from nnsim.app import main
+
     main()

@@ -19,11 +19,10 @@ learning rate 0.03, squared error):
 Playground (reference/README.md, measured on this kind of machine) trains one epoch per frame:
 59 epochs/s x 250 points ~ 14,750 samples/s; 16-19 epochs/s x 250 ~ 4,400 for 6 layers of 8.
 
-Where the time goes: both threads run Python and share one GIL.  Training small batches is pure
-Python-and-tiny-NumPy in the worker; drawing is Qt calling into Python (pyqtgraph items, slots)
-hundreds of times a frame, each call waiting for the worker to let go of the GIL.  The engine
-thread therefore sleeps briefly between batches while a frame is drawn (YIELD_SECONDS) and builds
-the next frame while one is drawn; YIELD_SECONDS sets the split between samples/s and redraws/s.
+Where the time goes: the engine runs in a process of its own (nnsim.engine.runner), so training
+(Python and tiny NumPy calls) and drawing (Qt calling into Python for every item) each have a
+core and an interpreter; they used to share one GIL, which cost each about half.  The engine
+builds the next frame while one is drawn.
 
 Each case runs REPEATS times (a fresh run of the same window); medians are printed, since this
 machine has 2 cores shared with other engineers' tests.  The 100,000-point history figures:
@@ -124,6 +123,10 @@ def run_case(sizes: list[int], dataset: str, seconds: float = SECONDS) -> dict:
     panel.set_params({"optimizer": "sgd", "learning_rate": 0.03, "batch_size": BATCH,
                       "loss": "mse"})
     learning._set_rule(panel.rule())
+    # No epoch limit: the default (1,000 epochs) ends a run at this speed within two seconds,
+    # and a stopped run would be measured as a slow one.
+    panel.stop.epochs.setValue(panel.stop.epochs.maximum())
+    panel.stop.converged.setChecked(False)
     window.run.speed.setCurrentIndex(window.run.speed.findData("max"))
 
     # Instruments: map redraws, GUI cost per frame, worker cost per snapshot.
@@ -158,6 +161,7 @@ def run_case(sizes: list[int], dataset: str, seconds: float = SECONDS) -> dict:
         mark = len(frames), len(redraws), len(gui_costs), len(canvas_costs), len(worker_costs)
         _run_loop(seconds, tick)
         end = time.perf_counter()
+        stopped_early = not window.engine.running
         window.engine.pause()
     finally:
         simulation_module.Simulation.snapshot = original_snapshot
@@ -169,6 +173,9 @@ def run_case(sizes: list[int], dataset: str, seconds: float = SECONDS) -> dict:
         epochs_per_s = (e1 - e0) / (t1 - t0)
     else:
         samples_per_s = epochs_per_s = 0.0
+    if stopped_early:
+        raise RuntimeError("the run stopped before the measurement ended: the figures would "
+                           "count idle time")
     final = window.engine.snapshot
     accuracy = float(final.metrics.get("accuracy", float("nan"))) if final else float("nan")
     window.document.undo_stack.setClean()
@@ -254,8 +261,7 @@ def _run_all(engine_thread) -> None:
     print(f"{_load()}; {REPEATS} runs of {SECONDS:.0f} s per case, medians; Playground: "
           "SGD, batch 10, 250 points")
     print(f"engine: chunks of {engine_thread.CHUNK_SECONDS * 1e3:.0f} ms, batches of "
-          f"~{engine_thread.SLICE_SECONDS * 1e3:.1f} ms, {engine_thread.YIELD_SECONDS * 1e3:.1f} ms "
-          f"naps while a frame is drawn, switch interval "
+          f"~{engine_thread.SLICE_SECONDS * 1e3:.1f} ms, in a process of its own; switch interval "
           f"{engine_thread.SWITCH_INTERVAL * 1e3:.1f} ms, BLAS threads "
           f"{engine_thread.BLAS_THREADS}")
     for label, sizes, dataset, target, map_target, playground in CASES:

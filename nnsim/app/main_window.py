@@ -66,7 +66,7 @@ class MainWindow(WindowDialogs, QMainWindow):
         self._awaiting_paint = False
         self._ack_fallback = QTimer(self)
         self._ack_fallback.setSingleShot(True)
-        self._ack_fallback.setInterval(100)
+        self._ack_fallback.setInterval(16)  # a frame that changed nothing on the canvas
         self._ack_fallback.timeout.connect(self._acknowledge)
         self.engine.snapshot_ready.connect(self._on_snapshot)
         self.engine.running_changed.connect(self._on_running)

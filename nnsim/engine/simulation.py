@@ -112,10 +112,14 @@ class _LearnedView:
             a, z = compiled.forward_full(compiled.input_values[None, :])
         return a[0, self.columns], z[0, self.columns]
 
-    def network(self, params) -> Network:
-        out = self.base.copy()
-        self.compiled.write_back(out, params)
-        return out
+
+
+def learned_network(base: Network, compiled, params) -> Network:
+    """`base` with a trainer's per-layer parameters written in (a new Network).  A module-level
+    function, so a snapshot's lazy network can be pickled (the engine runs in its own process)."""
+    out = base.copy()
+    compiled.write_back(out, params)
+    return out
 
 
 @dataclass(frozen=True, eq=False)
@@ -178,6 +182,8 @@ class Simulation:
         self._schedule: list[Mapping[str, float]] = []
         self._trainer = None
         self._generation = 0  # trainers built so far: seeds each one differently, reproducibly
+        self.history_serial = 0  # bumped whenever the history stops being an extension of the last
+        self._published_cache: tuple = (((), ()), None)
         self._clear_progress()
         self._compile()
         self._build_trainer(strict=True)
@@ -273,6 +279,20 @@ class Simulation:
         if self._trainer is None:
             return self._net.copy()
         return self._trainer.network()
+
+    def _published(self) -> Network:
+        """The learned network for snapshots: one copy per state, shared by every snapshot of
+        that state (a snapshot's network is read-only by contract).  Sharing it is what lets a
+        frame sent to another process refer to a network already sent instead of resending it."""
+        trainer = self._trainer
+        objects = (self._net, trainer)
+        counts = (self._net.revision, trainer.history.steps if trainer is not None else -1)
+        (kept_objects, kept_counts), cached = self._published_cache
+        if cached is None or kept_counts != counts or any(
+                a is not b for a, b in zip(kept_objects, objects)):
+            cached = self._learned()
+            self._published_cache = ((objects, counts), cached)
+        return cached
 
     # ------------------------------------------------------------------ commands
     @property
@@ -446,6 +466,7 @@ class Simulation:
         if cache.get("_source") != (current, [len(self._past[k]) for k in _HISTORY_FIELDS]):
             cache.clear()
             cache["_source"] = (current, [len(self._past[k]) for k in _HISTORY_FIELDS])
+            self.history_serial += 1
         out = {}
         for key in _HISTORY_FIELDS:
             past = self._past[key]
@@ -465,7 +486,11 @@ class Simulation:
             if count < total:
                 buffer[count:total] = now[count - len(past):]
             cache[key] = (buffer, total)
-            out[key] = _frozen(buffer[:total])  # a copy: the buffer grows on in this thread
+            # A read-only view, not a copy: rows below `total` are never written again (a
+            # growing buffer is a new array), so the view stays as it is.
+            view = buffer[:total]
+            view.flags.writeable = False
+            out[key] = view
         return out
 
     def _decision_map(self, net: Network) -> DecisionMap | None:
@@ -500,7 +525,7 @@ class Simulation:
         view = self._learned_view()
         params = view.parameters() if view is not None else None
         if params is None:
-            return self._snapshot_of(self._learned(), decision)
+            return self._snapshot_of(self._published(), decision)
         weights, biases = view.arrays(params)
         outputs, net_inputs = view.values(params)
         history = self._history()
@@ -512,7 +537,7 @@ class Simulation:
             curve = curve_of(with_parameters(compiled, params), x_range_for(self.dataset))
         return self._make_snapshot(
             outputs, net_inputs, weights, biases, metrics, history,
-            network_source=functools.partial(view.network, params),
+            network_source=functools.partial(learned_network, view.base, view.compiled, params),
             decision=(view.maps(params, self._extent(), self.map_resolution, weights, biases)
                       if decision and self.map_resolution else None),
             curve=curve)

@@ -1,4 +1,6 @@
-"""The worker thread: commands in, throttled snapshots out, errors reported, clean stop."""
+"""The engine behind the window: commands in, throttled snapshots out, errors reported, a clean
+stop, and a new engine when the old one dies.  (The loop's own logic, with the Simulation
+patched, is tested in tests/engine/test_runner.py.)"""
 import time
 
 import pytest
@@ -182,60 +184,6 @@ def test_stop_while_running(qtbot):
     assert engine.stop()  # twice is harmless
 
 
-def test_a_burst_of_edits_is_applied_once(qtbot, monkeypatch):
-    from nnsim.engine.simulation import Simulation
-
-    applied = []
-    original = Simulation.set_network
-
-    def counting(self, network, revision=None):
-        applied.append(revision)
-        original(self, network, revision)
-
-    monkeypatch.setattr(Simulation, "set_network", counting)
-    engine = EngineThread()
-    rx = Receiver(engine)
-    net = latch_loop()
-    try:
-        for k in range(50):
-            net.set_bias("a", -0.5 - k / 100)
-            engine.set_network(net)
-        qtbot.waitUntil(lambda: bool(rx.snapshots) and rx.last.revision == net.revision,
-                        timeout=10000)
-        assert applied[-1] == net.revision
-        assert len(applied) < 10  # coalesced at step boundaries, not one rebuild per edit
-        assert rx.last.biases[rx.last.names.index("a")] == -0.5 - 49 / 100
-    finally:
-        assert engine.stop()
-
-
-def test_a_failing_snapshot_stops_the_run_instead_of_flooding(qtbot, monkeypatch):
-    from nnsim.engine.simulation import Simulation
-
-    original = Simulation.snapshot
-
-    def failing(self):
-        if self.steps >= 5:
-            raise ValueError("cannot draw this")
-        return original(self)
-
-    monkeypatch.setattr(Simulation, "snapshot", failing)
-    engine = EngineThread()
-    rx = Receiver(engine)
-    try:
-        engine.set_network(latch_loop())
-        engine.play()
-        qtbot.waitUntil(lambda: bool(rx.errors), timeout=10000)
-        qtbot.waitUntil(lambda: not engine.running, timeout=10000)
-        qtbot.wait(300)
-        assert len(rx.errors) == 1 and rx.errors[0][0] == "ValueError: cannot draw this"
-        monkeypatch.setattr(Simulation, "snapshot", original)
-        engine.reset()
-        qtbot.waitUntil(lambda: bool(rx.snapshots) and rx.last.step == 0, timeout=10000)
-    finally:
-        assert engine.stop()
-
-
 def test_a_huge_step_n_keeps_serving_commands(qtbot, engine):
     rx = Receiver(engine)
     net = latch_loop()
@@ -280,3 +228,38 @@ def test_configure_commands_reach_the_simulation(qtbot):
         assert engine.is_alive()
     finally:
         engine.stop()
+
+
+def test_the_engine_runs_in_a_process_of_its_own(qtbot, engine):
+    import os
+
+    rx = Receiver(engine)
+    engine.set_network(latch_loop())
+    engine.step()
+    qtbot.waitUntil(lambda: bool(rx.snapshots), timeout=10000)
+    pid = engine.engine_pid()
+    assert pid is not None and pid != os.getpid()
+
+
+def test_a_dead_engine_is_reported_and_replaced_with_the_last_network(qtbot, engine):
+    import os
+    import signal
+
+    rx = Receiver(engine)
+    net = latch_loop()
+    engine.set_network(net)
+    engine.set_speed("max")
+    engine.play()
+    qtbot.waitUntil(lambda: bool(rx.snapshots) and rx.last.step > 100, timeout=10000)
+    dead = engine.engine_pid()
+    os.kill(dead, signal.SIGKILL)  # as a crash in a native library would
+    qtbot.waitUntil(lambda: bool(rx.errors), timeout=10000)
+    assert rx.errors[0][0] == "The engine stopped unexpectedly and was restarted"
+    assert not engine.running
+    qtbot.waitUntil(lambda: engine.engine_pid() not in (None, dead), timeout=10000)
+    count = len(rx.snapshots)
+    qtbot.waitUntil(lambda: len(rx.snapshots) > count, timeout=10000)
+    assert rx.last.names == ("go", "a", "b") and rx.last.revision == net.revision
+    engine.step_n(3)
+    qtbot.waitUntil(lambda: rx.last.step == 3, timeout=10000)  # the new engine serves
+    assert engine.is_alive()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import QGraphicsItem
 
 try:  # the app's one diverging scale, shared with the canvas
     from nnsim.app.colors import LUT, NEGATIVE, POSITIVE
@@ -74,6 +75,10 @@ def style_plot(plot: pg.PlotItem, left: str = "", bottom: str = "", grid: bool =
         axis.setTextPen(pg.mkPen(INK))
         axis.setTickFont(font)
         axis.enableAutoSIPrefix(False)  # "(x0.001)" beside a label confuses more than it saves
+        # An axis with its grid spans the whole plot, so every frame repainted it, replaying
+        # its ticks' text: most of a frame's cost.  Cached as a pixmap, it is redrawn only when
+        # its range changes.
+        axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
     style = {"color": "#{:02x}{:02x}{:02x}".format(*INK), "font-size": f"{FONT_PT + 1}pt"}
     if left:
         plot.setLabel("left", left, **style)

@@ -1,0 +1,174 @@
+"""Snapshots across a process boundary: each frame costs what changed since the last one.
+
+The engine runs in its own process and sends the GUI a snapshot per frame.  Pickled as they
+are, frames would resend what rarely changes and would grow with the run:
+
+  - the network a frame describes (its learned weights are in `weights` and `biases` already)
+    is the same object frame after frame until the next edit or trainer: `FrameWriter` sends
+    such objects once ("keep") and afterwards only their token (pickle's persistent ids);
+  - histories grow by a few values a frame but hold every epoch so far: only the new tail is
+    sent, and `FrameReader` appends it to buffers of its own, handing out read-only views.
+
+Both ends are plain Python (no Qt); messages are tuples written to a multiprocessing
+Connection.  `FrameReader.read` returns every message except its own "keep"/"forget" ones,
+with frames rebuilt into `Snapshot`s.
+"""
+from __future__ import annotations
+
+import copyreg
+import dataclasses
+import io
+import pickle
+from collections import OrderedDict
+from types import MappingProxyType
+
+import numpy as np
+
+from .compiled import CompiledNetwork
+from .network import Network
+from .simulation import Snapshot
+
+KEEP_AT_MOST = 8  # shared objects remembered at each end; older ones are forgotten
+_SHARED_TYPES = (Network, CompiledNetwork)
+
+
+def _mapping_proxy(items: dict) -> MappingProxyType:
+    return MappingProxyType(items)
+
+
+def _reduce_mapping_proxy(proxy: MappingProxyType):
+    return _mapping_proxy, (dict(proxy),)
+
+
+_DISPATCH = copyreg.dispatch_table.copy()
+_DISPATCH[MappingProxyType] = _reduce_mapping_proxy  # snapshots hold read-only mappings
+
+
+def _shared_parts(snapshot: Snapshot) -> list:
+    """The objects a frame refers to that later frames are likely to refer to again."""
+    source = snapshot.network_source
+    if isinstance(source, _SHARED_TYPES):
+        return [source]
+    args = getattr(source, "args", ())  # functools.partial(learned_network, base, compiled, …)
+    return [a for a in args if isinstance(a, _SHARED_TYPES)]
+
+
+class FrameWriter:
+    """The engine's end: `send(message)`, where a ("frame", snapshot, …) message is sent as
+    its changes; `history_serial` tells when a history stopped extending the last one."""
+
+    def __init__(self, connection) -> None:
+        self._connection = connection
+        self._kept: OrderedDict[int, tuple[int, object]] = OrderedDict()  # id -> (token, obj)
+        self._tokens = 0
+        self._history: dict[str, tuple[int, int]] = {}  # key -> (serial, length sent)
+
+    def send(self, message: tuple) -> None:
+        self._connection.send_bytes(self._dumps(message))
+
+    def send_frame(self, snapshot: Snapshot, rate: float, history_serial: int) -> None:
+        for obj in _shared_parts(snapshot):
+            self._keep(obj)
+        fields = {f.name: getattr(snapshot, f.name) for f in dataclasses.fields(snapshot)}
+        fields["history"] = self._history_tails(fields["history"], history_serial)
+        self.send(("frame", fields, float(rate)))
+
+    def _keep(self, obj) -> None:
+        if id(obj) in self._kept:
+            self._kept.move_to_end(id(obj))
+            return
+        self._tokens += 1
+        self.send(("keep", self._tokens, obj))
+        self._kept[id(obj)] = (self._tokens, obj)  # held, so its id is not reused meanwhile
+        while len(self._kept) > KEEP_AT_MOST:
+            _, (token, _) = self._kept.popitem(last=False)
+            self.send(("forget", token))
+
+    def _history_tails(self, history, serial: int) -> dict:
+        """key -> (start, values from start): the reader keeps values before start."""
+        tails = {}
+        for key, values in history.items():
+            kept_serial, sent = self._history.get(key, (None, 0))
+            start = sent if kept_serial == serial and sent <= len(values) else 0
+            tails[key] = (start, np.asarray(values[start:]))
+            self._history[key] = (serial, len(values))
+        for key in set(self._history) - set(history):
+            del self._history[key]
+        return tails
+
+    def _dumps(self, message) -> bytes:
+        buffer = io.BytesIO()
+        pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+        pickler.dispatch_table = _DISPATCH
+        kept = self._kept
+        top = message[2] if message[0] == "keep" else None
+
+        def persistent_id(obj):
+            if obj is top or not isinstance(obj, _SHARED_TYPES):
+                return None
+            entry = kept.get(id(obj))
+            return None if entry is None else entry[0]
+
+        pickler.persistent_id = persistent_id
+        pickler.dump(message)
+        return buffer.getvalue()
+
+
+class FrameReader:
+    """The GUI's end: `read()` blocks for the next message; frames come back as Snapshots."""
+
+    def __init__(self, connection) -> None:
+        self._connection = connection
+        self._kept: dict[int, object] = {}
+        self._history: dict[str, tuple[np.ndarray, int]] = {}  # key -> (buffer, length)
+
+    def read(self) -> tuple:
+        """The next message other than keep/forget (raises EOFError when the engine is gone)."""
+        while True:
+            message = self._loads(self._connection.recv_bytes())
+            kind = message[0]
+            if kind == "keep":
+                self._kept[message[1]] = message[2]
+            elif kind == "forget":
+                self._kept.pop(message[1], None)
+            elif kind == "frame":
+                return ("frame", self._snapshot(message[1]), message[2])
+            else:
+                return message
+
+    def _loads(self, data: bytes):
+        unpickler = pickle.Unpickler(io.BytesIO(data))
+        unpickler.persistent_load = self._kept.__getitem__
+        return unpickler.load()
+
+    def _snapshot(self, fields: dict) -> Snapshot:
+        fields["history"] = MappingProxyType(self._histories(fields["history"]))
+        for key in ("outputs", "net_inputs", "weights", "biases"):
+            fields[key].flags.writeable = False
+        snapshot = Snapshot(**fields)
+        if snapshot.decision is not None:
+            for grid in (snapshot.decision.grid, *snapshot.decision.neuron_grids.values()):
+                grid.flags.writeable = False
+        return snapshot
+
+    def _histories(self, tails: dict) -> dict:
+        out = {}
+        for key, (start, values) in tails.items():
+            buffer, length = self._history.get(key, (None, 0))
+            if start != length or buffer is None:  # a new history (or a gap): start over
+                buffer, length = np.empty(max(64, 2 * (start + len(values)))), 0
+                if start:
+                    raise ValueError(f"history {key!r} resumes at {start} without its start")
+            total = length + len(values)
+            if total > len(buffer):  # grow into a new array: views handed out stay as they are
+                grown = np.empty(2 * total)
+                grown[:length] = buffer[:length]
+                buffer = grown
+            buffer[length:total] = values
+            self._history[key] = (buffer, total)
+            view = buffer[:total]
+            view.flags.writeable = False
+            out[key] = view
+        for key in set(self._history) - set(tails):
+            del self._history[key]
+        return out

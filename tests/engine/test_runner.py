@@ -1,0 +1,295 @@
+"""The engine loop (nnsim.engine.runner) and its wire format, driven in a thread over a real pipe:
+commands in, frames out, one frame in flight, bursts coalesced, errors reported, frames that
+carry only what changed yet rebuild into complete snapshots."""
+from __future__ import annotations
+
+import multiprocessing
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from nnsim.engine import Network, datasets, runner
+from nnsim.engine.rules import Backprop
+from nnsim.engine.simulation import Simulation
+from nnsim.engine.wire import FrameReader, FrameWriter
+
+
+def latch_loop() -> Network:
+    net = Network("blinker")
+    net.add_neuron("go", role="input", value=1.0)
+    net.add_neuron("a", activation="step", bias=-0.5)
+    net.add_neuron("b", activation="step", bias=-0.5)
+    net.connect("go", "a", 1.0)
+    net.connect("a", "b", 1.0)
+    net.connect("b", "a", 1.0, kind="inhibitory")
+    return net
+
+
+def xor_setup(client, sizes=(2, 4, 2, 1)) -> None:
+    acts = ["tanh"] * (len(sizes) - 2) + ["sigmoid"]
+    client.send(("network", Network.layered(list(sizes), acts, seed=0), 1))
+    client.send(("dataset", datasets.generate("xor_clouds", n=40, seed=0)))
+    client.send(("rule", Backprop(optimizer="sgd", batch_size=10)))
+
+
+class Client:
+    """The GUI's end of the pipe, with the loop running in a thread."""
+
+    def __init__(self, seed: int = 0) -> None:
+        self.conn, child = multiprocessing.Pipe()
+        self.loop = runner.EngineLoop(child, seed)
+        self.thread = threading.Thread(target=self.loop.run, daemon=True)
+        self.thread.start()
+        self.reader = FrameReader(self.conn)
+        self.frames, self.errors, self.running = [], [], []
+
+    def send(self, command: tuple) -> None:
+        self.conn.send(command)
+
+    def receive(self, timeout: float = 5.0, ack: bool = True) -> tuple | None:
+        """The next message; a frame is acknowledged unless ack is False."""
+        if not self.conn.poll(timeout):
+            return None
+        message = self.reader.read()
+        if message[0] == "frame":
+            self.frames.append(message[1])
+            if ack:
+                self.send(("ack",))
+        elif message[0] == "error":
+            self.errors.append(message[1])
+        elif message[0] == "running":
+            self.running.append(message[1])
+        return message
+
+    def frame(self, ack: bool = True, timeout: float = 5.0):
+        """The next frame (acknowledged, as the GUI does once it is drawn)."""
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            message = self.receive(deadline - time.perf_counter(), ack)
+            if message is not None and message[0] == "frame":
+                return message[1]
+        raise AssertionError("no frame arrived")
+
+    def until(self, condition, timeout: float = 10.0):
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            snap = self.frame(timeout=deadline - time.perf_counter())
+            if condition(snap):
+                return snap
+        raise AssertionError("the condition never held")
+
+    def close(self) -> None:
+        self.send(("quit",))
+        self.thread.join(5.0)
+        assert not self.thread.is_alive()
+        self.conn.close()
+
+
+@pytest.fixture
+def client():
+    c = Client()
+    yield c
+    c.close()
+
+
+def test_step_n_play_pause_and_reset(client):
+    client.send(("network", latch_loop(), 7))
+    client.send(("step_n", 5))
+    snap = client.until(lambda s: s.step == 5)
+    assert snap.names == ("go", "a", "b") and snap.revision == 7
+    client.send(("speed", "max"))
+    client.send(("play",))
+    client.until(lambda s: s.step > 1000)
+    assert client.running == [True]
+    client.send(("pause",))
+    paused = client.until(lambda s: client.running[-1] is False)
+    time.sleep(0.2)
+    assert client.receive(0.2) is None or client.frames[-1].step == paused.step
+    client.send(("reset",))
+    assert client.until(lambda s: s.step == 0).step == 0
+
+
+def test_one_frame_in_flight_until_acknowledged(client):
+    client.send(("network", latch_loop(), 1))
+    client.send(("speed", "max"))
+    client.send(("play",))
+    first = client.frame(ack=False)
+    while client.receive(0.3, ack=False) is not None:
+        pass
+    assert len(client.frames) == 1  # nothing more comes until the frame is drawn
+    client.send(("ack",))
+    second = client.frame()
+    assert second.step > first.step  # the latest state, not a backlog
+
+
+def test_at_most_60_frames_a_second(client):
+    client.send(("network", latch_loop(), 1))
+    client.send(("speed", "max"))
+    client.send(("play",))
+    client.frame()
+    start, t0 = len(client.frames), time.perf_counter()
+    while time.perf_counter() - t0 < 1.0:
+        client.frame()
+    assert 5 <= len(client.frames) - start <= 63
+
+
+def test_lockstep_frames_are_exactly_speed_steps_apart(client):
+    client.send(("network", latch_loop(), 1))
+    client.send(("configure", "lockstep", True))
+    client.send(("speed", 3))
+    client.send(("play",))
+    steps = [client.frame().step for _ in range(8)]
+    gaps = np.diff(steps[1:])  # the first frame may show the state before the first steps
+    assert set(gaps.tolist()) == {3}
+
+
+def test_a_burst_of_edits_is_applied_once(monkeypatch):
+    applied = []
+    original = Simulation.set_network
+
+    def counting(self, network, revision=None):
+        applied.append(revision)
+        original(self, network, revision)
+
+    monkeypatch.setattr(Simulation, "set_network", counting)
+    conn, child = multiprocessing.Pipe()
+    net = latch_loop()
+    for k in range(50):  # all waiting before the loop starts serving
+        net.set_bias("a", -0.5 - k / 100)
+        conn.send(("network", net.copy(), net.revision))
+    client = Client.__new__(Client)
+    client.conn, client.loop = conn, runner.EngineLoop(child)
+    client.thread = threading.Thread(target=client.loop.run, daemon=True)
+    client.reader, client.frames, client.errors, client.running = FrameReader(conn), [], [], []
+    client.thread.start()
+    try:
+        snap = client.until(lambda s: s.revision == net.revision)
+        assert applied == [net.revision]  # one rebuild for the whole burst
+        assert snap.biases[snap.names.index("a")] == -0.5 - 49 / 100
+    finally:
+        client.close()
+
+
+def test_an_error_is_reported_once_and_the_loop_keeps_serving(client, monkeypatch):
+    original = Simulation.snapshot
+
+    def failing(self, decision=True):
+        if self.steps >= 5:
+            raise ValueError("cannot draw this")
+        return original(self, decision)
+
+    monkeypatch.setattr(Simulation, "snapshot", failing)
+    client.send(("network", latch_loop(), 1))
+    client.send(("play",))
+    deadline = time.perf_counter() + 5
+    while not client.errors and time.perf_counter() < deadline:
+        client.receive(0.1)
+    assert client.errors == ["ValueError: cannot draw this"]
+    while client.receive(0.3) is not None:
+        pass
+    assert client.errors == ["ValueError: cannot draw this"]  # not one per frame
+    assert client.running[-1] is False
+    client.send(("configure", "no_such_setting", 1))
+    while client.receive(0.3) is not None:
+        pass
+    assert any("no setting 'no_such_setting'" in e for e in client.errors[1:])
+    assert len(client.errors) <= 3  # the command's error (and the frame it asked for), no more
+    monkeypatch.setattr(Simulation, "snapshot", original)
+    client.send(("reset",))
+    assert client.until(lambda s: s.step == 0).names == ("go", "a", "b")
+
+
+def hand_driven_loop():
+    """A loop driven by hand in this thread (no run()), learning XOR."""
+    conn, child = multiprocessing.Pipe()
+    loop = runner.EngineLoop(child)
+    loop.sim = Simulation(Network.layered([2, 4, 1], ["tanh", "sigmoid"], seed=0),
+                          datasets.truth_table("xor"), Backprop(batch_size=2), seed=0)
+    return conn, loop
+
+
+def test_a_waiting_command_ends_a_chunk_after_one_batch():
+    conn, loop = hand_driven_loop()
+    assert loop._chunk(7) == 7  # a step_n budget is exact
+    assert loop._chunk(None) > 1  # nothing waiting: a whole chunk of batches
+    batch = loop._batch
+    conn.send(("ack",))
+    assert loop._chunk(None) == batch  # the first batch, then the command is served
+
+
+def test_batches_follow_their_pace_and_stay_bounded(monkeypatch):
+    conn, loop = hand_driven_loop()
+    assert loop._batch == 1
+    loop._chunk(None)
+    assert 1 <= loop._batch <= runner.MAX_BATCH
+    monkeypatch.setattr(runner, "SLICE_SECONDS", 0.0)
+    loop._chunk(None)
+    assert loop._batch == 1
+    monkeypatch.setattr(runner, "SLICE_SECONDS", 1e9)
+    loop._chunk(3)
+    assert loop._batch == runner.MAX_BATCH
+
+
+def test_frames_rebuild_the_simulations_own_snapshots():
+    """What crosses the pipe is only what changed, yet every frame equals the snapshot it was
+    made from: histories whole, networks whole, arrays read-only."""
+    sim = Simulation(Network.layered([2, 4, 1], ["tanh", "sigmoid"], seed=0),
+                     datasets.generate("xor_clouds", n=40, seed=0), Backprop(batch_size=10), seed=0)
+    conn, child = multiprocessing.Pipe()
+    sizes = []
+
+    class Counting:
+        def send_bytes(self, data):
+            sizes.append(len(data))
+            child.send_bytes(data)
+
+    writer, reader = FrameWriter(Counting()), FrameReader(conn)
+    got = []
+    for k in range(30):
+        sim.step(7)
+        if k == 20:
+            sim.reset()  # the history starts over: the reader must not keep the old one
+            sim.step(3)
+        original = sim.snapshot()
+        writer.send_frame(original, 1.0, sim.history_serial)
+        kind, frame, rate = reader.read()
+        got.append(frame)
+        assert kind == "frame" and rate == 1.0
+        for key, values in original.history.items():
+            np.testing.assert_array_equal(frame.history[key], values)
+            assert not frame.history[key].flags.writeable
+        assert set(frame.history) == set(original.history)
+        np.testing.assert_array_equal(frame.weights, original.weights)
+        assert not frame.weights.flags.writeable
+        np.testing.assert_array_equal(frame.decision.grid, original.decision.grid)
+        assert dict(frame.metrics) == dict(original.metrics)
+        assert frame.network == original.network
+    # Earlier frames' histories are unchanged by later ones (views of buffers never rewritten).
+    assert len(got[5].history["loss"]) < len(got[19].history["loss"])
+    first = sim.snapshot()
+    assert len(got[29].history["loss"]) == len(first.history["loss"])
+    # The network's parts (base and compiled arrays) went once per trainer, not once a frame.
+    assert len(sizes) - 30 <= 4
+
+
+def test_an_unchanged_network_is_sent_once_and_shared():
+    sim = Simulation(latch_loop())
+    conn, child = multiprocessing.Pipe()
+    kinds = []
+
+    class Spy:
+        def send_bytes(self, data):
+            kinds.append(data)
+            child.send_bytes(data)
+
+    writer, reader = FrameWriter(Spy()), FrameReader(conn)
+    frames = []
+    for _ in range(5):
+        sim.step(1)
+        writer.send_frame(sim.snapshot(), 0.0, sim.history_serial)
+        frames.append(reader.read()[1])
+    assert len(kinds) == 6  # one "keep" of the network, then five frames
+    assert all(f.network is frames[0].network for f in frames)
+    assert frames[-1].network == sim.network
