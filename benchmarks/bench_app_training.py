@@ -2,13 +2,14 @@
 
 The real MainWindow, offscreen (1400x900, shown), is given its network, data and rule through its
 own paths (document, data panel, rule panel), set to "Max speed" and played; the Qt event loop
-then runs for a few seconds as the app runs it, so the worker thread trains while the GUI thread
+then runs for a few seconds as the app runs it, so the engine trains while the GUI thread
 draws every snapshot it is sent (canvas, decision map, loss, status).  Measured per case:
 
   samples/s   samples trained per second of wall time, from the snapshots (step x batch size)
   redraws/s   decision-map redraws per second (calls of DecisionPlot.set_grid)
   GUI p99     how late a 10 ms timer fires in the GUI thread (p50 / p99, ms): responsiveness
-  costs       worker ms per snapshot built; GUI ms per snapshot drawn (plots + canvas)
+  costs       engine ms per snapshot built (measured without the window); GUI ms per snapshot
+              drawn (plots + canvas)
 
 Cases (TensorFlow Playground's XOR and spiral settings: 250 training points, batch 10, SGD,
 learning rate 0.03, squared error):
@@ -104,7 +105,6 @@ def run_case(sizes: list[int], dataset: str, seconds: float = SECONDS) -> dict:
     from nnsim.app.document import Document
     from nnsim.app.main_window import MainWindow
     from nnsim.engine import Network
-    from nnsim.engine import simulation as simulation_module
 
     acts = ["tanh"] * (len(sizes) - 2) + ["sigmoid"]
     net = Network.layered(sizes, acts, seed=0)
@@ -137,9 +137,6 @@ def run_case(sizes: list[int], dataset: str, seconds: float = SECONDS) -> dict:
     learning.update_snapshot = _timed(learning.update_snapshot, gui_costs)
     canvas_costs: list[float] = []
     window.view.apply_snapshot = _timed(window.view.apply_snapshot, canvas_costs)
-    worker_costs: list[float] = []
-    original_snapshot = simulation_module.Simulation.snapshot
-    simulation_module.Simulation.snapshot = _timed(original_snapshot, worker_costs)
     frames: list[tuple[float, int, int]] = []
     window.engine.snapshot_ready.connect(
         lambda snap, rate: frames.append((time.perf_counter(), snap.step, snap.epoch)))
@@ -153,20 +150,17 @@ def run_case(sizes: list[int], dataset: str, seconds: float = SECONDS) -> dict:
             late.append(max(0.0, (now - clock[0]) * 1e3 - TICK_MS))
         clock[0] = now
 
-    try:
-        _run_loop(0.3)  # the window settles, the rule and data reach the worker
-        window.engine.play()
-        _run_loop(WARM_UP)
-        start = time.perf_counter()
-        mark = len(frames), len(redraws), len(gui_costs), len(canvas_costs), len(worker_costs)
-        _run_loop(seconds, tick)
-        end = time.perf_counter()
-        stopped_early = not window.engine.running
-        window.engine.pause()
-    finally:
-        simulation_module.Simulation.snapshot = original_snapshot
+    _run_loop(0.3)  # the window settles, the rule and data reach the engine
+    window.engine.play()
+    _run_loop(WARM_UP)
+    start = time.perf_counter()
+    mark = len(frames), len(redraws), len(gui_costs), len(canvas_costs)
+    _run_loop(seconds, tick)
+    end = time.perf_counter()
+    stopped_early = not window.engine.running
+    window.engine.pause()
     frames, redraws = frames[mark[0]:], [t for t in redraws[mark[1]:] if t <= end]
-    gui, canvas, worker = gui_costs[mark[2]:], canvas_costs[mark[3]:], worker_costs[mark[4]:]
+    gui, canvas = gui_costs[mark[2]:], canvas_costs[mark[3]:]
     if len(frames) >= 2:
         (t0, s0, e0), (t1, s1, e1) = frames[0], frames[-1]
         samples_per_s = (s1 - s0) * BATCH / (t1 - t0)
@@ -191,13 +185,13 @@ def run_case(sizes: list[int], dataset: str, seconds: float = SECONDS) -> dict:
         "p50": float(np.percentile(lat, 50)), "p99": float(np.percentile(lat, 99)),
         "gui_ms": 1e3 * float(np.median(gui)) if gui else 0.0,
         "canvas_ms": 1e3 * float(np.median(canvas)) if canvas else 0.0,
-        "worker_ms": 1e3 * float(np.median(worker)) if worker else 0.0,
         "accuracy": accuracy,
     }
 
 
-def headless_rate(sizes: list[int], dataset: str, seconds: float = 1.0) -> float:
-    """Samples per second of the same training with no window: the worker's ceiling."""
+def headless_rate(sizes: list[int], dataset: str, seconds: float = 1.0) -> tuple[float, float]:
+    """Samples per second of the same training with no window (the engine's ceiling), and the
+    ms the engine spends building one frame (a snapshot with its 200x200 map)."""
     from nnsim.engine import Network, datasets, rules
     from nnsim.engine.simulation import Simulation
 
@@ -209,7 +203,14 @@ def headless_rate(sizes: list[int], dataset: str, seconds: float = 1.0) -> float
     start, steps = time.perf_counter(), 0
     while time.perf_counter() - start < seconds:
         steps += sim.step(200)
-    return steps * BATCH / (time.perf_counter() - start)
+    rate = steps * BATCH / (time.perf_counter() - start)
+    costs = []
+    for _ in range(20):
+        sim.step(10)
+        t = time.perf_counter()
+        sim.snapshot()
+        costs.append(time.perf_counter() - t)
+    return rate, 1e3 * float(np.median(costs))
 
 
 def loss_history_cost(points: int = 100_000, frames: int = 20) -> float:
@@ -273,10 +274,11 @@ def _run_all(engine_thread) -> None:
         print(f"  {'samples/s':22}{sps:12,.0f}{target:10,}{_met(sps >= target):>8}"
               f"{playground:12,.0f}{sps / playground:7.1f}x")
         print(f"  {'epochs/s':22}{med['epochs_per_s']:12,.0f}")
-        print(f"  {'no window (ceiling)':22}{headless_rate(sizes, dataset):12,.0f} samples/s")
+        ceiling, frame_ms = headless_rate(sizes, dataset)
+        print(f"  {'no window (ceiling)':22}{ceiling:12,.0f} samples/s")
         print(f"  {'map redraws/s':22}{rps:12.1f}{map_target:10}{_met(rps >= map_target):>8}")
         print(f"  {'GUI timer late p50/p99':22}{med['p50']:7.1f} /{med['p99']:5.1f} ms")
-        print(f"  {'per frame: worker':22}{med['worker_ms']:9.2f} ms snapshot; GUI "
+        print(f"  {'per frame: engine':22}{frame_ms:9.2f} ms snapshot; GUI "
               f"{med['gui_ms']:.2f} ms plots + {med['canvas_ms']:.2f} ms canvas")
         print("  runs (samples/s, redraws/s): "
               + ", ".join(f"({r['samples_per_s']:,.0f}, {r['redraws_per_s']:.0f})" for r in runs)

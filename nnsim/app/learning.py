@@ -224,7 +224,7 @@ class LearningDocks(QObject):
         start = scene.start_state() if scene.start else None
         if start is not None:
             self.engine.set_state(start)
-        self.engine.set_speed(scene.steps_per_frame)
+        window.run.set_speed(scene.steps_per_frame)  # the speed box shows it too
         self.raise_plots(scene.plots or DEFAULT_PLOTS)
         window.status.showMessage(f"Lesson {lesson.number}: {scene.title}", 8000)
         return True

@@ -59,6 +59,21 @@ class RunControls(QObject):
         self.play.setText("&Pause" if running else "&Play")
         self.play.setToolTip(("Pause" if running else "Play") + " (Space)")
 
+    def set_speed(self, value) -> None:
+        """Show this speed in the speed box and send it (a lesson's steps per frame may be
+        one the box does not list: it is added in order)."""
+        index = self.speed.findData(value)
+        if index < 0:
+            n = max(1, int(value))
+            index = next((i for i in range(self.speed.count())
+                          if self.speed.itemData(i) == "max" or self.speed.itemData(i) > n),
+                         self.speed.count())
+            self.speed.insertItem(index, f"{n:,} step{'s' if n != 1 else ''}/frame", n)
+        if index == self.speed.currentIndex():
+            self.engine.set_speed(self.speed.itemData(index))
+        else:
+            self.speed.setCurrentIndex(index)  # sends it
+
     def _speed_changed(self, index: int) -> None:
         self.engine.set_speed(self.speed.itemData(index))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QStatusBar
 
+from nnsim.app.live_label import LiveLabel
 from nnsim.engine.network import Network
 
 
@@ -49,7 +50,8 @@ class StatusBar(QStatusBar):
         super().__init__(parent)
         self.facts = QLabel()
         self.rules = QLabel()
-        self.simulation = QLabel()
+        # Changes while running: a LiveLabel repaints without re-laying the window out.
+        self.simulation = LiveLabel(min_chars=58)
         for label in (self.facts, self.rules, self.simulation):
             label.setContentsMargins(6, 0, 6, 0)
             self.addPermanentWidget(label)
@@ -95,4 +97,3 @@ class StatusBar(QStatusBar):
         state = f"running · {format_rate(steps_per_second)}" if running else "paused"
         text = f"step {step:,} · epoch {epoch:,} · {state}"
         self.simulation.setText(f"{text} · {_shorten(note)}" if note else text)
-        self.simulation.setToolTip(note)

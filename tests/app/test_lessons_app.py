@@ -50,6 +50,9 @@ def test_every_lesson_scene_opens_and_runs_in_the_app(window, qtbot, lesson_id, 
         assert window.learning.rules.current_panel().is_applicable()
     if scene.dataset is not None:
         assert len(window.learning.data.dataset()) == len(scene.make_dataset())
+    speed = window.run.speed  # the box shows the speed the scene runs at
+    assert speed.currentData() == scene.steps_per_frame
+    assert speed.currentText().startswith(f"{scene.steps_per_frame:,} step")
     snap = run_scripted(window, qtbot, scene, got)
     assert window._error_box is None, window._error_box and window._error_box.text()
     assert snap.message == "" or "stopped" not in snap.message

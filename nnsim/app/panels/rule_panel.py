@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from nnsim.engine.datasets import Dataset
 from nnsim.engine.rules import Applicability, Rule
 
+from ..live_label import LiveLabel
 from .param_form import FloatSpin, ParamForm
 from .summary import describe, pretty_formula
 from .throttle import Throttler
@@ -207,7 +208,7 @@ class RulePanel(QWidget):
             b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             buttons.addWidget(b)
 
-        self.progress = QLabel("Not started")
+        self.progress = LiveLabel("Not started", min_chars=20)  # changes every epoch
         self.progress.setObjectName("progress")
         self.progress.setForegroundRole(QPalette.ColorRole.PlaceholderText)
 

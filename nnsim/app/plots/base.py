@@ -18,10 +18,18 @@ import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.exporters as exporters
 from PySide6.QtCore import QRectF
-from PySide6.QtGui import QAction, QPainter
+from PySide6.QtGui import QAction, QColor, QPainter, QPalette
 from PySide6.QtSvg import QSvgGenerator
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
+from ..live_label import LiveLabel
 from . import style
 
 EXPORT_FILTERS = "PNG image (*.png);;SVG drawing (*.svg);;CSV data (*.csv)"
@@ -39,9 +47,12 @@ class PlotPanel(QWidget):
         self._header_layout = QHBoxLayout(self.header)
         self._header_layout.setContentsMargins(4, 2, 4, 2)
         self._header_layout.setSpacing(2)
-        self.status = QLabel("", self.header)
-        self.status.setStyleSheet("color: #37414b; padding-left: 4px;")
-        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        # Changes every frame: a LiveLabel repaints without re-laying the window out.
+        self.status = LiveLabel("", self.header, indent=4)
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        palette = self.status.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, QColor(0x37, 0x41, 0x4B))
+        self.status.setPalette(palette)
         self._header_layout.addWidget(self.status, 1)
         self.clear_action = self._add_button("Clear", self.clear, "Forget what this plot has drawn")
         self.export_action = self._add_button("Export…", self.export_dialog, "Save as PNG, SVG or CSV")
@@ -95,9 +106,8 @@ class PlotPanel(QWidget):
         raise NotImplementedError
 
     def set_status(self, text: str) -> None:
-        """The one-line summary left of Clear (clipped when narrow; the tooltip keeps it whole)."""
+        """The one-line summary left of Clear (elided when narrow; the tooltip keeps it whole)."""
         self.status.setText(text)
-        self.status.setToolTip(text)
 
     def clear(self) -> None:
         self.set_status("")
