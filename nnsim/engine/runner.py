@@ -264,9 +264,22 @@ def blas_threads() -> int | None:
     return counts[0] if counts else None
 
 
+NICENESS = 10  # the engine yields the CPU to the GUI whenever both want it
+
+
+def lower_priority(niceness: int = NICENESS) -> None:
+    """On a machine with few cores, the window's frames must not wait for the engine's steps:
+    the engine runs at a lower scheduling priority (it takes every cycle the GUI leaves)."""
+    try:
+        os.nice(niceness)
+    except (AttributeError, OSError):  # not on this platform, or not allowed: run as is
+        pass
+
+
 def serve(connection, seed: int = 0) -> None:
     """The engine process's entry point."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the GUI's to handle
+    lower_priority()
     limit_blas_threads(int(os.environ.get("NNSIM_BLAS_THREADS") or BLAS_THREADS))
     try:
         EngineLoop(connection, seed).run()

@@ -28,8 +28,8 @@ from .compiled import CompiledNetwork
 from .network import Network
 from .simulation import Snapshot
 
-KEEP_AT_MOST = 8  # shared objects remembered at each end; older ones are forgotten
-_SHARED_TYPES = (Network, CompiledNetwork)
+KEEP_AT_MOST = 16  # shared objects remembered at each end; older ones are forgotten
+_SHARED_TYPES = (Network, CompiledNetwork, tuple)
 
 
 def _mapping_proxy(items: dict) -> MappingProxyType:
@@ -45,12 +45,15 @@ _DISPATCH[MappingProxyType] = _reduce_mapping_proxy  # snapshots hold read-only 
 
 
 def _shared_parts(snapshot: Snapshot) -> list:
-    """The objects a frame refers to that later frames are likely to refer to again."""
+    """The objects a frame refers to that later frames are likely to refer to again: the
+    network (or the parts its lazy maker holds), and the names of neurons and synapses, which
+    then arrive as the same objects frame after frame (cheap to compare by identity)."""
+    parts = [snapshot.names, snapshot.synapses]
     source = snapshot.network_source
-    if isinstance(source, _SHARED_TYPES):
-        return [source]
+    if isinstance(source, (Network, CompiledNetwork)):
+        return parts + [source]
     args = getattr(source, "args", ())  # functools.partial(learned_network, base, compiled, …)
-    return [a for a in args if isinstance(a, _SHARED_TYPES)]
+    return parts + [a for a in args if isinstance(a, (Network, CompiledNetwork))]
 
 
 class FrameWriter:

@@ -270,8 +270,9 @@ def test_frames_rebuild_the_simulations_own_snapshots():
     assert len(got[5].history["loss"]) < len(got[19].history["loss"])
     first = sim.snapshot()
     assert len(got[29].history["loss"]) == len(first.history["loss"])
-    # The network's parts (base and compiled arrays) went once per trainer, not once a frame.
-    assert len(sizes) - 30 <= 4
+    # The network's parts (base and compiled arrays) and names went once per trainer (and once
+    # more after the reset), not once a frame.
+    assert len(sizes) - 30 <= 8
 
 
 def test_an_unchanged_network_is_sent_once_and_shared():
@@ -290,6 +291,7 @@ def test_an_unchanged_network_is_sent_once_and_shared():
         sim.step(1)
         writer.send_frame(sim.snapshot(), 0.0, sim.history_serial)
         frames.append(reader.read()[1])
-    assert len(kinds) == 6  # one "keep" of the network, then five frames
+    assert len(kinds) == 8  # "keep" the names, the synapses' names and the network; 5 frames
     assert all(f.network is frames[0].network for f in frames)
+    assert all(f.synapses is frames[0].synapses and f.names is frames[0].names for f in frames)
     assert frames[-1].network == sim.network

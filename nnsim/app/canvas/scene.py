@@ -185,11 +185,12 @@ class NetworkScene(QGraphicsScene):
     def apply_snapshot(self, snapshot, restyle_synapses: bool = True) -> None:
         names, syn = tuple(snapshot.names), tuple(snapshot.synapses)
         cached_names, rows, cached_syn, syn_rows = self._snapshot_cache
-        if names != cached_names:  # the mapping is cached: snapshots repeat the same names
+        # The mapping is cached: snapshots repeat the same names (mostly the very same objects).
+        if names is not cached_names and names != cached_names:
             pairs = [(k, self.name_index.get(n)) for k, n in enumerate(names)]
             pairs = [(k, i) for k, i in pairs if i is not None]
             rows = (np.array([k for k, _ in pairs], np.intp), np.array([i for _, i in pairs], np.intp))
-        if syn != cached_syn:
+        if syn is not cached_syn and syn != cached_syn:
             ids = self.name_index
             pairs = []
             for k, (a, b) in enumerate(syn):

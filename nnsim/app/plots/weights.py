@@ -48,6 +48,7 @@ class WeightsPlot(PlotPanel):
         self.log_action = self.add_toggle("log |w|", False, self.set_log_scale,
                                           "Plot |w| and ‖w‖ on a logarithmic axis")
         self.synapses: tuple[tuple[str, str], ...] = ()
+        self._given: Any = None  # the snapshot's synapses object self.synapses was made from
         self.shown = np.zeros(0, dtype=int)  # which synapses have a curve
         self.curves: list[pg.PlotDataItem] = []
         self.series = Series(0, max_points=max_points)
@@ -60,12 +61,15 @@ class WeightsPlot(PlotPanel):
 
     # ------------------------------------------------------------------ updating
     def update_snapshot(self, snapshot: Any) -> None:
-        synapses = tuple(tuple(s) for s in getattr(snapshot, "synapses", ()))
+        given = getattr(snapshot, "synapses", ())
+        # Frames repeat the very same tuple while the network is unchanged: no copy, no compare.
+        synapses = self.synapses if given is self._given else tuple(tuple(s) for s in given)
         weights = np.asarray(getattr(snapshot, "weights", ()), dtype=float).ravel()
         if len(weights) != len(synapses):
             return
         step = float(getattr(snapshot, self.x_key, len(self.series)))
-        if synapses != self.synapses:
+        self._given = given
+        if synapses is not self.synapses and synapses != self.synapses:
             self._rebuild(synapses)
         elif self.series.last_x is not None and step < self.series.last_x:
             self._forget()  # the simulation was reset: start again from its step 0
