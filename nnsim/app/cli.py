@@ -24,6 +24,10 @@ def parse_args(argv=None) -> argparse.Namespace:
         epilog="Without a display, run headless with QT_QPA_PLATFORM=offscreen.")
     parser.add_argument("file", nargs="?", help="a network file (.json) to open")
     parser.add_argument("--lesson", metavar="NAME", help="start a lesson by name")
+    parser.add_argument("--engine", choices=("process", "thread"),
+                        help="where the simulation runs: a process of its own (the default: "
+                             "training and drawing never slow each other) or a thread of the "
+                             "window's process")
     parser.add_argument("--version", action="version", version=f"nnsim {__version__}")
     return parser.parse_args(argv)
 
@@ -74,6 +78,8 @@ def main(argv=None) -> int:
 
         return record_main(argv[1:])
     args = parse_args(argv)
+    if args.engine:
+        os.environ["NNSIM_ENGINE"] = args.engine  # read by every EngineThread (engine_thread.py)
     lesson = None
     if args.lesson is not None:
         from nnsim.engine.lessons import LessonFileError, find_lesson

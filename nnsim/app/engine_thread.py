@@ -1,6 +1,14 @@
-"""The GUI's handle on the engine, which runs in a process of its own.
+"""The GUI's handle on the engine, which runs in a process of its own (or in a QThread).
 
-`EngineThread` starts the engine process (nnsim.engine.runner) and talks to it over a pipe:
+Where the engine runs (`mode`, or NNSIM_ENGINE, or `main.py --engine`):
+  "process" (the default): a process of its own, at a lower priority.  Training and drawing
+      then have a core and an interpreter each; in a thread they share one GIL, which halved
+      both (measured, bench_app_training: 2-4-2-1 XOR 78-110k samples/s at 6-17 map redraws/s
+      in a thread, 150-220k at 31-49 in a process).
+  "thread": a QThread in the GUI's process, running the very same loop.  Also where the engine
+      goes when a process cannot be started (then the window says so).
+
+`EngineThread` starts the engine (nnsim.engine.runner) and talks to it over a pipe:
 commands go out through a writer thread, so the GUI thread never waits on a full pipe; frames
 come in through a reader thread, which rebuilds them into immutable snapshots and hands them to
 the GUI thread as queued signals.  Only bytes cross between the processes: no array is shared.
@@ -19,6 +27,7 @@ from __future__ import annotations
 
 import copy
 import multiprocessing
+import os
 import pickle
 import queue
 import sys
@@ -26,7 +35,7 @@ import threading
 import weakref
 
 import numpy as np
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QThread, QTimer, Signal
 
 from nnsim.engine import runner
 from nnsim.engine.network import Network
@@ -43,6 +52,8 @@ from nnsim.engine.wire import FrameReader
 
 SWITCH_INTERVAL = 0.0005  # seconds; the reader thread hands the GIL back to the GUI promptly
 STOP_SECONDS = 3.0  # how long stop() waits for the engine to quit before it is killed
+MODES = ("process", "thread")
+MODE_ENV = "NNSIM_ENGINE"
 LIVE: weakref.WeakSet = weakref.WeakSet()  # every EngineThread, so tests can check none is left
 # What a restarted engine is given, in this order: the rule applies to the network and data.
 _REPLAYED = ("network", "dataset", "rule", "speed", "configure")
@@ -67,8 +78,12 @@ class EngineThread(QObject):
     error = Signal(str, str)
     _arrived = Signal(object)  # a message from the reader thread
 
-    def __init__(self, parent: QObject | None = None, seed: int = 0) -> None:
+    def __init__(self, parent: QObject | None = None, seed: int = 0, mode: str | None = None) -> None:
         super().__init__(parent)
+        mode = mode or os.environ.get(MODE_ENV) or "process"
+        if mode not in MODES:
+            raise ValueError(f"the engine runs in a 'process' or a 'thread', not {mode!r}")
+        self.mode = mode
         sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
         self.running = False
         self.snapshot = None  # the latest snapshot handed on (snapshot_ready)
@@ -88,7 +103,7 @@ class EngineThread(QObject):
         LIVE.add(self)
 
     def _start_engine(self) -> None:
-        self._link = _Link(self._seed, self._arrived.emit)
+        self._link = _Link(self._seed, self._arrived.emit, self.mode)
         for command in sorted(self._replay.values(), key=lambda c: _REPLAYED.index(c[0])):
             self._link.send(command)
 
@@ -104,6 +119,11 @@ class EngineThread(QObject):
             self.error.emit(message[1], message[2])
         elif kind == "gone" and not self._stopping and message[1] is self._link:
             self._engine_died(message[2])
+        elif kind == "fallback" and message[1] is self._link:
+            self.mode = "thread"
+            self.error.emit("The engine runs in a thread: its own process could not start",
+                            f"{message[2]}\nTraining and drawing now share one interpreter, "
+                            "so both are slower.")
 
     def _engine_died(self, detail: str) -> None:
         self._link.close()
@@ -209,7 +229,7 @@ class EngineThread(QObject):
         self._send(("request",))
 
     def engine_pid(self) -> int | None:
-        """The engine process's id (None until it has started)."""
+        """The engine process's id (None until it has started, or in thread mode)."""
         process = self._link._process if self._link is not None else None
         return None if process is None else process.pid
 
@@ -226,17 +246,39 @@ class EngineThread(QObject):
         return self._link.stop(timeout_ms / 1000.0)
 
 
-class _Link:
-    """One engine process and the two threads that talk to it.  `deliver(message)` is called
-    from the reader thread (a queued signal's emit); ("gone", link, detail) ends the stream."""
+class _EngineQThread(QThread):
+    """The engine loop in a thread of the GUI's process (thread mode)."""
 
-    def __init__(self, seed: int, deliver) -> None:
+    def __init__(self, connection, seed: int) -> None:
+        super().__init__()
+        self.setObjectName("nnsim-engine")
+        self._connection, self._seed = connection, seed
+
+    def run(self) -> None:
+        limit_blas_threads(int(os.environ.get("NNSIM_BLAS_THREADS") or BLAS_THREADS))
+        try:
+            runner.EngineLoop(self._connection, self._seed).run()
+        finally:
+            self._connection.close()
+
+
+class _Link:
+    """One engine (a process, or a QThread) and the two threads that talk to it.
+    `deliver(message)` is called from the reader thread (a queued signal's emit); ("gone",
+    link, detail) ends the stream."""
+
+    def __init__(self, seed: int, deliver, mode: str = "process") -> None:
         self._deliver = deliver
+        self.mode = mode
         self._outbox: queue.SimpleQueue = queue.SimpleQueue()
         self._process = None
+        self._thread: _EngineQThread | None = None
         self._closed = False
         self._started = threading.Event()
         self._connection, self._child_end = multiprocessing.Pipe()
+        if mode == "thread":  # made and started here, in the GUI thread, as Qt prefers
+            self._thread = _EngineQThread(self._child_end, seed)
+            self._thread.start()
         self._writer = threading.Thread(target=self._write, args=(seed,), daemon=True,
                                         name="nnsim-engine-writer")
         self._reader = threading.Thread(target=self._read, daemon=True,
@@ -247,19 +289,28 @@ class _Link:
         # Pickled here, in the caller's thread, so later changes to its objects are not sent.
         self._outbox.put(pickle.dumps(command, pickle.HIGHEST_PROTOCOL))
 
+    def _start(self, seed: int) -> None:
+        if self.mode == "process":
+            try:
+                # Started here, not in the GUI thread: the first start also starts the server.
+                self._process = _context().Process(target=runner.serve,
+                                                   args=(self._child_end, seed),
+                                                   name="nnsim-engine", daemon=True)
+                self._process.start()
+                self._child_end.close()  # the process has its own copy
+                return
+            except Exception as exc:  # noqa: BLE001 - reported, and the thread takes over
+                self._process = None
+                self.mode = "thread"
+                self._emit(("fallback", self, f"{type(exc).__name__}: {exc}"))
+                self._thread = _EngineQThread(self._child_end, seed)
+                self._thread.start()
+
     def _write(self, seed: int) -> None:
         try:
-            # Started here, not in the GUI thread: the first start also starts the server.
-            self._process = _context().Process(target=runner.serve, args=(self._child_end, seed),
-                                               name="nnsim-engine", daemon=True)
-            self._process.start()
-        except Exception as exc:  # noqa: BLE001 - reported to the GUI
-            self._started.set()
-            self._emit(("gone", self, f"the engine process could not start: {exc}"))
-            return
+            self._start(seed)
         finally:
-            self._child_end.close()
-        self._started.set()
+            self._started.set()
         self._reader.start()
         while True:
             data = self._outbox.get()
@@ -281,8 +332,11 @@ class _Link:
                 message = ("error", f"{type(exc).__name__}: {exc}", "reading a frame failed")
             self._emit(message)
         if not self._closed:
-            self._process.join(1.0)
-            self._emit(("gone", self, f"exit code {self._process.exitcode}"))
+            detail = "the engine thread ended"
+            if self._process is not None:
+                self._process.join(1.0)
+                detail = f"exit code {self._process.exitcode}"
+            self._emit(("gone", self, detail))
 
     def _emit(self, message) -> None:
         try:
@@ -291,11 +345,16 @@ class _Link:
             pass
 
     def alive(self) -> bool:
-        return not self._closed and (self._process is None or self._process.is_alive()
-                                     or not self._started.is_set())
+        if self._closed:
+            return False
+        if not self._started.is_set():
+            return True  # starting
+        if self._process is not None:
+            return self._process.is_alive()
+        return self._thread is not None and self._thread.isRunning()
 
     def close(self) -> None:
-        """Forget the process (it is gone): stop the writer, keep nothing running."""
+        """Forget the engine (it is gone): stop the writer, keep nothing running."""
         self._closed = True
         self._outbox.put(None)
 
@@ -304,14 +363,17 @@ class _Link:
         self._outbox.put(pickle.dumps(("quit",)))
         self._outbox.put(None)
         self._writer.join(timeout)
-        process = self._process
+        process, thread = self._process, self._thread
         if process is not None:
             process.join(min(timeout, STOP_SECONDS))
             if process.is_alive():
                 process.kill()
                 process.join(1.0)
+        if thread is not None:
+            thread.wait(int(1000 * min(timeout, STOP_SECONDS)))
         if self._reader.is_alive():
-            self._reader.join(timeout)  # it ends at the end of the stream: the process is gone
+            self._reader.join(timeout)  # it ends at the end of the stream: the engine is gone
         self._connection.close()
         return not self._writer.is_alive() and not self._reader.is_alive() and (
-            process is None or not process.is_alive())
+            process is None or not process.is_alive()) and (
+            thread is None or not thread.isRunning())

@@ -45,9 +45,11 @@ class Receiver:
         return self.snapshots[-1]
 
 
-@pytest.fixture
-def engine(qtbot):
-    e = EngineThread()
+@pytest.fixture(params=["process", "thread"])
+def engine(qtbot, request):
+    """An engine in each place it can run: its own process (the default) or a QThread."""
+    e = EngineThread(mode=request.param)
+    assert e.mode == request.param
     yield e
     assert e.stop()
 
@@ -233,6 +235,10 @@ def test_configure_commands_reach_the_simulation(qtbot):
 def test_the_engine_runs_in_a_process_of_its_own(qtbot, engine):
     import os
 
+    if engine.mode == "thread":
+        assert engine.engine_pid() is None
+        return
+
     rx = Receiver(engine)
     engine.set_network(latch_loop())
     engine.step()
@@ -247,6 +253,9 @@ def test_the_engine_runs_in_a_process_of_its_own(qtbot, engine):
 def test_a_dead_engine_is_reported_and_replaced_with_the_last_network(qtbot, engine):
     import os
     import signal
+
+    if engine.mode == "thread":
+        pytest.skip("a thread cannot be killed from outside; this is the process's safety net")
 
     rx = Receiver(engine)
     net = latch_loop()
@@ -266,3 +275,29 @@ def test_a_dead_engine_is_reported_and_replaced_with_the_last_network(qtbot, eng
     engine.step_n(3)
     qtbot.waitUntil(lambda: rx.last.step == 3, timeout=10000)  # the new engine serves
     assert engine.is_alive()
+
+
+def test_an_unknown_mode_is_refused_with_the_choices(qtbot):
+    with pytest.raises(ValueError, match="'process' or a 'thread', not 'gpu'"):
+        EngineThread(mode="gpu")
+
+
+def test_when_no_process_can_start_the_engine_runs_in_a_thread(qtbot, monkeypatch):
+    from nnsim.app import engine_thread
+
+    class Refusing:
+        def Process(self, *args, **kwargs):  # noqa: N802 - multiprocessing's name
+            raise OSError("no processes here")
+
+    monkeypatch.setattr(engine_thread, "_context", lambda: Refusing())
+    engine = EngineThread()
+    try:
+        rx = Receiver(engine)
+        engine.set_network(latch_loop())
+        engine.step_n(4)
+        qtbot.waitUntil(lambda: bool(rx.snapshots) and rx.last.step == 4, timeout=10000)
+        assert engine.mode == "thread"
+        assert rx.errors and "could not start" in rx.errors[0][0]
+        assert "no processes here" in rx.errors[0][1]
+    finally:
+        assert engine.stop()

@@ -398,6 +398,12 @@ def test_cli_version_help_and_lesson():
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+def test_cli_engine_choice():
+    assert "--engine {process,thread}" in run_cli("--help").stdout
+    result = run_cli("--engine", "gpu")
+    assert result.returncode == 2 and "invalid choice: 'gpu'" in result.stderr
+
+
 def test_cli_without_display_says_how_to_run_headless():
     result = run_cli()
     assert result.returncode == 2
