@@ -3,8 +3,9 @@
 `Simulation` owns a private copy of the network.  `step(n)` does n units of work: with a rule,
 n steps of the rule's trainer; without one, n synchronous time steps of a network with loops
 (inputs clamped to their stored value), or a re-evaluation of a feed-forward one.  `snapshot()`
-returns an immutable `Snapshot` that can cross a thread: its arrays are copies marked read-only
-and its `network` is a copy nobody else holds.
+returns an immutable `Snapshot` (nnsim.engine.snapshot) that can cross a thread or a process:
+its arrays are read-only, and its `network` is shared only by the snapshots of one state (copy it
+before editing).
 
 Editing while learning (`set_network`): the edit is merged three ways with what was learned, so
 neither the user's edit nor the learning progress is lost.  For every synapse weight and bias,
@@ -19,7 +20,6 @@ from __future__ import annotations
 import copy
 import functools
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
@@ -30,140 +30,17 @@ from .dynamics import RecurrentStepper, async_sweep, energy
 from .network import Network
 from .regions import (
     DecisionMap,
-    MapEvaluator,
     curve_of,
     decision_map,
     extent_for,
-    line_spec,
     output_curve,
     with_parameters,
     x_range_for,
 )
-from .rules.arrays import ArrayTrainer
-from .rules.backprop import BackpropTrainer
+from .run_history import RunHistory
+from .snapshot import LearnedView, Snapshot, frozen, layer_parameters, learned_network
 
-_HISTORY_FIELDS = ("loss", "accuracy", "errors", "val_loss", "val_accuracy", "weight_norm",
-                   "energy")
-
-
-def _frozen(a: Any) -> np.ndarray:
-    out = np.array(a, dtype=float)  # always a copy
-    out.setflags(write=False)
-    return out
-
-
-def _layer_parameters(trainer) -> list[tuple[np.ndarray, np.ndarray]] | None:
-    """The trainer's current per-layer (weights, biases) of its compiled network, as views, when
-    its network() is exactly "its net with these written back"; else None."""
-    kind = type(trainer).network
-    if kind is BackpropTrainer.network:
-        return [(L.W, L.b) for L in trainer.graph.layers]
-    if kind is ArrayTrainer.network:
-        return list(trainer.params)
-    return None
-
-
-class _LearnedView:
-    """What a snapshot needs from a running trainer, read straight from its arrays: writing
-    every weight into a Network (trainer.network()) per frame costs more than a frame."""
-
-    def __init__(self, trainer, net: Network) -> None:
-        self.trainer = trainer
-        compiled = trainer.compiled
-        self.compiled = compiled
-        self.base = trainer.net  # never changed while the trainer lives
-        synapse_at = {s.key: k for k, s in enumerate(net.synapses)}
-        neuron_at = {nr.id: k for k, nr in enumerate(net.neurons)}
-        self.static_weights = np.array([s.weight for s in net.synapses], dtype=float)
-        self.gather = []  # per layer: (rows, cols) of its weights -> synapse positions; biases
-        for layer in compiled.layers:
-            rows, cols = np.nonzero(layer.mask)
-            keys = [(layer.source_ids[r], layer.target_ids[c]) for r, c in zip(rows, cols)]
-            self.gather.append(((rows, cols), np.array([synapse_at[k] for k in keys], np.intp),
-                                np.array([neuron_at[t] for t in layer.target_ids], np.intp)))
-        self.static_biases = np.array([nr.bias for nr in net.neurons], dtype=float)
-        self.columns = [compiled.column[nr.id] for nr in net.neurons]
-        self.maps = MapEvaluator(compiled, line_spec(net))
-
-    def parameters(self) -> list[tuple[np.ndarray, np.ndarray]] | None:
-        """Read-only copies of the current per-layer parameters; None when any is not finite
-        (then trainer.network() refuses them, and says so)."""
-        params = []
-        for w, b in _layer_parameters(self.trainer):
-            w, b = _frozen(w), _frozen(b)
-            if not (np.isfinite(w).all() and np.isfinite(b).all()):
-                return None
-            params.append((w, b))
-        return params
-
-    def arrays(self, params) -> tuple[np.ndarray, np.ndarray]:
-        """(weights in synapse order, biases in neuron order), read-only."""
-        weights, biases = self.static_weights.copy(), self.static_biases.copy()
-        for (w, b), ((rows, cols), synapses, neurons) in zip(params, self.gather):
-            weights[synapses] = w[rows, cols]
-            biases[neurons] = b
-        weights.setflags(write=False)
-        biases.setflags(write=False)
-        return weights, biases
-
-    def values(self, params) -> tuple[np.ndarray, np.ndarray]:
-        compiled = with_parameters(self.compiled, params)
-        with np.errstate(all="ignore"):
-            a, z = compiled.forward_full(compiled.input_values[None, :])
-        return a[0, self.columns], z[0, self.columns]
-
-
-
-def learned_network(base: Network, compiled, params) -> Network:
-    """`base` with a trainer's per-layer parameters written in (a new Network).  A module-level
-    function, so a snapshot's lazy network can be pickled (the engine runs in its own process)."""
-    out = base.copy()
-    compiled.write_back(out, params)
-    return out
-
-
-@dataclass(frozen=True, eq=False)
-class Snapshot:
-    """What the simulation looks like after `step` units of work.  Arrays align with `names`
-    (outputs, net_inputs, biases) or with `synapses` (weights).
-
-    `network` may be given as a function that makes it: it is then made on first use, once
-    (a running trainer's weights are written into a Network only when someone asks)."""
-    step: int
-    epoch: int
-    names: tuple[str, ...]
-    outputs: np.ndarray
-    net_inputs: np.ndarray
-    synapses: tuple[tuple[str, str], ...]
-    weights: np.ndarray
-    biases: np.ndarray
-    metrics: Mapping[str, float]
-    history: Mapping[str, np.ndarray]
-    revision: int  # the revision of the network last given (the document's revision)
-    # `network` (below): a private copy with the current (learned) weights: copy before editing.
-    # Given here as the Network or as a function that makes it.
-    network_source: Any = field(repr=False)
-    rule: str = ""  # the rule's name, "" when none
-    done: bool = False  # the rule converged or diverged: more steps change nothing
-    message: str = ""  # why the rule is not stepping, or why values stopped
-    decision: DecisionMap | None = field(default=None)  # two-input networks: output over the plane
-    curve: tuple[np.ndarray, np.ndarray] | None = field(default=None)  # one input: (x, y)
-
-    @property
-    def network(self) -> Network:
-        made = self.__dict__.get("_network")
-        if made is None:
-            source = self.network_source
-            made = source if isinstance(source, Network) else source()
-            object.__setattr__(self, "_network", made)  # made once; the snapshot stays as it was
-        return made
-
-    @property
-    def decision_grid(self) -> np.ndarray | None:
-        return None if self.decision is None else self.decision.grid
-
-    def output(self, name: str) -> float:
-        return float(self.outputs[self.names.index(name)])
+__all__ = ["Simulation", "Snapshot", "learned_network", "merge_learning"]
 
 
 class Simulation:
@@ -182,7 +59,7 @@ class Simulation:
         self._schedule: list[Mapping[str, float]] = []
         self._trainer = None
         self._generation = 0  # trainers built so far: seeds each one differently, reproducibly
-        self.history_serial = 0  # bumped whenever the history stops being an extension of the last
+        self._log = RunHistory()
         self._published_cache: tuple = (((), ()), None)
         self._clear_progress()
         self._compile()
@@ -193,9 +70,7 @@ class Simulation:
         self.steps = 0
         self._rng = np.random.default_rng(self.seed)  # the order of Hopfield updates
         self._dynamics_revision = -1
-        self._epochs_before = 0  # epochs of trainers replaced by edits
-        self._past: dict[str, list[float]] = {k: [] for k in _HISTORY_FIELDS}
-        self._history_cache: dict = {}
+        self._log.reset()
         self._stopped = ""  # set when recurrent values leave the finite range
         self._state = None
 
@@ -229,7 +104,7 @@ class Simulation:
         self._synapse_names = tuple((index[a], index[b]) for a, b in
                                     ((s.source, s.target) for s in net.synapses))
         self._static = None  # (weights, biases) while no trainer changes them
-        self._view: _LearnedView | None = None  # rebuilt for each trainer
+        self._view: LearnedView | None = None  # rebuilt for each trainer
         self._extent_cache: tuple = (None, None)
 
     def _trainer_seed(self) -> int:
@@ -269,10 +144,12 @@ class Simulation:
 
     def _bank_history(self) -> None:
         """Keep a replaced trainer's figures and epochs, so history runs on across edits."""
-        history = self._trainer.history
-        for key in _HISTORY_FIELDS:
-            self._past[key].extend(float(v) for v in getattr(history, key))
-        self._epochs_before += history.epochs
+        self._log.bank(self._trainer.history)
+
+    @property
+    def history_serial(self) -> int:
+        """Changes whenever the history stops being an extension of the last one."""
+        return self._log.serial
 
     def _learned(self) -> Network:
         """The current network with the trainer's weights (a copy)."""
@@ -302,7 +179,7 @@ class Simulation:
 
     @property
     def epoch(self) -> int:
-        return self._epochs_before + (self._trainer.history.epochs if self._trainer else 0)
+        return self._log.epochs_before + (self._trainer.history.epochs if self._trainer else 0)
 
     @property
     def done(self) -> bool:
@@ -459,39 +336,7 @@ class Simulation:
         return values
 
     def _history(self) -> dict[str, np.ndarray]:
-        """Every figure so far (banked trainers' and the current one's), as read-only arrays.
-        Kept in growing buffers, so a frame costs the epochs since the last, not all of them."""
-        current = self._trainer.history if self._trainer is not None else None
-        cache = self._history_cache
-        if cache.get("_source") != (current, [len(self._past[k]) for k in _HISTORY_FIELDS]):
-            cache.clear()
-            cache["_source"] = (current, [len(self._past[k]) for k in _HISTORY_FIELDS])
-            self.history_serial += 1
-        out = {}
-        for key in _HISTORY_FIELDS:
-            past = self._past[key]
-            now = getattr(current, key) if current is not None else ()
-            total = len(past) + len(now)
-            if not total:
-                continue
-            buffer, count = cache.get(key, (None, 0))
-            if buffer is None or total > len(buffer):
-                grown = np.empty(max(64, 2 * total))
-                if count:
-                    grown[:count] = buffer[:count]
-                buffer = grown
-            if count < len(past):
-                buffer[count:len(past)] = past[count:]
-                count = len(past)
-            if count < total:
-                buffer[count:total] = now[count - len(past):]
-            cache[key] = (buffer, total)
-            # A read-only view, not a copy: rows below `total` are never written again (a
-            # growing buffer is a new array), so the view stays as it is.
-            view = buffer[:total]
-            view.flags.writeable = False
-            out[key] = view
-        return out
+        return self._log.arrays(self._trainer.history if self._trainer is not None else None)
 
     def _decision_map(self, net: Network) -> DecisionMap | None:
         if not self.map_resolution or len(net.inputs) != 2:
@@ -503,15 +348,15 @@ class Simulation:
             return None
         return output_curve(net, x_range_for(self.dataset))
 
-    def _learned_view(self) -> _LearnedView | None:
+    def _learned_view(self) -> LearnedView | None:
         """Fast access to a running feed-forward trainer's weights, or None (then the snapshot
         is built from trainer.network())."""
         trainer = self._trainer
-        if trainer is None or self._recurrent or _layer_parameters(trainer) is None:
+        if trainer is None or self._recurrent or layer_parameters(trainer) is None:
             return None
         cached = self._view
         if cached is None or cached.trainer is not trainer:
-            cached = self._view = _LearnedView(trainer, trainer.net)
+            cached = self._view = LearnedView(trainer, trainer.net)
         return cached
 
     def _extent(self):
@@ -552,7 +397,7 @@ class Simulation:
                 metrics["energy"] = energy(net.weight_matrix(), net.bias_vector(), state)
         metrics["steps"] = float(self.steps)
         if self._trainer is not None or self._static is None:
-            static = (_frozen([s.weight for s in net.synapses]), _frozen(net.bias_vector()))
+            static = (frozen([s.weight for s in net.synapses]), frozen(net.bias_vector()))
             self._static = None if self._trainer is not None else static
         else:
             static = self._static  # read-only arrays: safe to share between snapshots
@@ -567,8 +412,8 @@ class Simulation:
             step=self.steps,
             epoch=self.epoch,
             names=self._names,
-            outputs=_frozen(outputs),
-            net_inputs=_frozen(net_inputs),
+            outputs=frozen(outputs),
+            net_inputs=frozen(net_inputs),
             synapses=self._synapse_names,
             weights=weights,
             biases=biases,
