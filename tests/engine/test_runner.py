@@ -250,8 +250,13 @@ def test_frames_rebuild_the_simulations_own_snapshots():
     for k in range(30):
         sim.step(7)
         if k == 20:
-            sim.reset()  # the history starts over: the reader must not keep the old one
-            sim.step(3)
+            # The history starts over, on an edited network, and outgrows the one sent: the
+            # reader must not keep the old one (a new start, not a longer same history).
+            edited = sim.network
+            edited.set_bias(edited.outputs[0], 1.5)
+            sim.set_network(edited)
+            sim.reset()
+            sim.step(400)
         original = sim.snapshot()
         writer.send_frame(original, 1.0, sim.history_serial)
         kind, frame, rate = reader.read()
@@ -268,8 +273,7 @@ def test_frames_rebuild_the_simulations_own_snapshots():
         assert frame.network == original.network
     # Earlier frames' histories are unchanged by later ones (views of buffers never rewritten).
     assert len(got[5].history["loss"]) < len(got[19].history["loss"])
-    first = sim.snapshot()
-    assert len(got[29].history["loss"]) == len(first.history["loss"])
+    assert len(got[20].history["loss"]) > len(got[19].history["loss"])  # outgrew the old one
     # The network's parts (base and compiled arrays) and names went once per trainer (and once
     # more after the reset), not once a frame.
     assert len(sizes) - 30 <= 8
@@ -295,3 +299,54 @@ def test_an_unchanged_network_is_sent_once_and_shared():
     assert all(f.network is frames[0].network for f in frames)
     assert all(f.synapses is frames[0].synapses and f.names is frames[0].names for f in frames)
     assert frames[-1].network == sim.network
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+OPERATIONS = st.lists(st.one_of(
+    st.tuples(st.just("step"), st.integers(1, 30)),
+    st.tuples(st.just("reset"), st.just(0)),
+    st.tuples(st.just("edit"), st.integers(0, 2)),
+    st.tuples(st.just("rule"), st.sampled_from(["sgd", "adam", "none"])),
+    st.tuples(st.just("frame"), st.just(0)),
+), min_size=1, max_size=25)
+
+
+@settings(max_examples=40, deadline=None)
+@given(OPERATIONS)
+def test_any_run_arrives_whole_whatever_happens_between_frames(operations):
+    """Steps, resets, edits and rule changes in any order, with frames in between: every frame
+    rebuilt at the GUI's end equals the snapshot it came from, though only changes were sent."""
+    net = Network.layered([2, 3, 1], ["tanh", "sigmoid"], seed=0)
+    sim = Simulation(net, datasets.generate("xor_clouds", n=20, seed=0), Backprop(batch_size=5))
+    conn, child = multiprocessing.Pipe()
+    writer, reader = FrameWriter(child), FrameReader(conn)
+    for op, arg in operations + [("frame", 0)]:
+        if op == "step":
+            sim.step(arg)
+        elif op == "reset":
+            sim.reset()
+        elif op == "edit":
+            edited = sim.network
+            edited.set_bias(edited.outputs[0], 0.1 * arg)
+            if arg == 2:
+                edited.add_neuron(f"extra{len(edited)}")
+            sim.set_network(edited)
+        elif op == "rule":
+            sim.set_rule(None if arg == "none" else Backprop(optimizer=arg, batch_size=5))
+        else:
+            original = sim.snapshot()
+            writer.send_frame(original, 0.0, sim.history_serial)
+            _, frame, _ = reader.read()
+            assert set(frame.history) == set(original.history)
+            for key, values in original.history.items():
+                np.testing.assert_array_equal(frame.history[key], values)
+            assert frame.names == original.names and frame.synapses == original.synapses
+            np.testing.assert_array_equal(frame.weights, original.weights)
+            np.testing.assert_array_equal(frame.outputs, original.outputs)
+            assert (frame.step, frame.epoch, frame.revision) == (
+                original.step, original.epoch, original.revision)
+            assert frame.network == original.network
+    conn.close()
+    child.close()
