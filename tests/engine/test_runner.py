@@ -9,6 +9,8 @@ import time
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nnsim.engine import Network, datasets, runner
 from nnsim.engine.rules import Backprop
@@ -299,10 +301,6 @@ def test_an_unchanged_network_is_sent_once_and_shared():
     assert all(f.network is frames[0].network for f in frames)
     assert all(f.synapses is frames[0].synapses and f.names is frames[0].names for f in frames)
     assert frames[-1].network == sim.network
-
-
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 OPERATIONS = st.lists(st.one_of(
     st.tuples(st.just("step"), st.integers(1, 30)),
