@@ -2,7 +2,9 @@
 
 Figures: time to build the canvas, to apply one snapshot's colours and repaint (target <= 33 ms,
 one frame at 30 fps; median and worst), a run of 60 such frames with a synapse restyle falling
-due every 6th (RESTYLE_HZ at 30 fps), and one pan or zoom step with its repaint.  A typical training snapshot
+due every 6th (RESTYLE_HZ at 30 fps), one edit or drag step with its repaint (only the part of
+the view it changes is drawn again), and one pan or zoom step with its repaint (a zoom shows the
+last picture scaled) and the settled frame once the wheel rests.  A typical training snapshot
 moves every output and weight a little; the worst case replaces all of them at random.
 """
 from __future__ import annotations
@@ -158,11 +160,23 @@ def run() -> None:
     print(f"  drag step (20 neurons previewed) + repaint: {drag:6.1f} ms")
     pan = _median_ms(lambda: (view.pan_by(15, 0), repaint()), 15)
     zoom = _median_ms(lambda: (view.zoom(1.05), repaint()), 15)
+    # the wheel rests: the view is drawn properly again (a dense canvas's zoom shows the last
+    # picture scaled meanwhile)
+    settles = []
+    for _ in range(5):
+        view.zoom(1 / 1.05)
+        repaint()
+        t = time.perf_counter()
+        view.settle_zoom()
+        repaint()
+        settles.append((time.perf_counter() - t) * 1e3)
+    settle = float(np.median(settles))
     view.resetTransform()
     view.centerOn(800, 0)
     close_paint = _median_ms(repaint, 10)
     zoom_in = _median_ms(lambda: (view.pan_by(15, 0), repaint()), 15)
-    print(f"  pan step (fit to view)   {pan:6.1f} ms;  zoom step {zoom:6.1f} ms")
+    print(f"  pan step (fit to view)   {pan:6.1f} ms;  zoom step {zoom:6.1f} ms, "
+          f"then the frame when the wheel rests {settle:6.1f} ms")
     print(f"  at 100% zoom (labels, glyphs drawn): repaint {close_paint:6.1f} ms, "
           f"pan step {zoom_in:6.1f} ms")
     view.close()

@@ -144,7 +144,7 @@ def test_a_pan_during_a_restyle_starts_it_again_for_the_new_view(dense, make, qt
     assert np.array_equal(view.canvas.synapse_layer._buckets,
                           view.canvas.synapse_layer.buckets_for(w))
     shown = pixels(view)
-    view._line_image = None  # draw the same view the ordinary way
+    view._line_image = view._bg = None  # draw the same view the ordinary way
     view.resetCachedContent()
     assert same_picture(pixels(view), shown)
 

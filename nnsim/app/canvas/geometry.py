@@ -8,6 +8,7 @@ above the neuron.  Hit-testing measures the distance to every segment in one vec
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -34,6 +35,15 @@ class SynapseGeometry:
     @property
     def count(self) -> int:
         return len(self.tip)
+
+    @cached_property
+    def starts(self) -> np.ndarray:
+        """Index of each synapse's first point (a synapse's points are contiguous)."""
+        first = np.flatnonzero(np.r_[True, self.owner[1:] != self.owner[:-1]]) if len(self.owner) \
+            else np.zeros(0, np.intp)
+        starts = np.zeros(self.count, np.intp)
+        starts[self.owner[first]] = first
+        return starts
 
     def segments(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(starts, ends, owners) of every drawn segment plus line end -> tip."""
@@ -144,3 +154,20 @@ def compute(pos: np.ndarray, src: np.ndarray, tgt: np.ndarray,
     connect = np.concatenate([np.tile(np.r_[np.ones(px.shape[1] - 1, bool), False], len(i))
                               for i, px, _ in pieces])
     return SynapseGeometry(x, y, connect, owners, tip, direction, label)
+
+
+def patch(geo: SynapseGeometry, pos: np.ndarray, src: np.ndarray, tgt: np.ndarray,
+          reverse: np.ndarray, idx: np.ndarray) -> SynapseGeometry:
+    """`geo` with synapses idx recomputed for neurons at pos (same topology, so each synapse keeps
+    its number of points); a new object, `geo` is left as it was."""
+    idx = np.asarray(idx, np.intp)
+    sub = compute(pos, src[idx], tgt[idx], reverse[idx])
+    local = np.arange(len(sub.x)) - sub.starts[sub.owner]
+    at = geo.starts[idx[sub.owner]] + local
+    x, y = geo.x.copy(), geo.y.copy()
+    x[at], y[at] = sub.x, sub.y
+    tip, direction, label = geo.tip.copy(), geo.direction.copy(), geo.label.copy()
+    tip[idx], direction[idx], label[idx] = sub.tip, sub.direction, sub.label
+    out = SynapseGeometry(x, y, geo.connect, geo.owner, tip, direction, label)
+    out.__dict__["starts"] = geo.starts
+    return out

@@ -6,6 +6,8 @@ touches only the neurons whose colour level changed.
 """
 from __future__ import annotations
 
+import operator
+
 import numpy as np
 from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsScene
@@ -56,15 +58,16 @@ class NetworkScene(QGraphicsScene):
     def sync(self, net: Network) -> None:
         neurons = net.neurons
         new_ids = [n.id for n in neurons]
-        reindexed = moved = new_ids != self.ids
+        reindexed = new_ids != self.ids
+        moved_ids: list[int] = []
+        relabelled = False
         for gone in set(self._items) - set(new_ids):
             self.removeItem(self._items.pop(gone))
             self._records.pop(gone)
         fill = brushes()
-        for n in neurons:
-            old = self._records.get(n.id)
-            if old is n:
-                continue
+        records = self._records
+        for n in [n for n in neurons if records.get(n.id) is not n]:
+            old = records.get(n.id)
             item = self._items.get(n.id)
             if item is None:
                 item = QGraphicsPathItem(neuron_path(n.role))
@@ -77,17 +80,26 @@ class NetworkScene(QGraphicsScene):
                 item.setPath(neuron_path(n.role))
             if old is None or (old.x, old.y) != (n.x, n.y):
                 item.setPos(n.x, n.y)
-                moved = True
+                moved_ids.append(n.id)
+            if old is None or (old.name, old.role, old.activation) != (n.name, n.role, n.activation):
+                relabelled = True
             self._records[n.id] = n
-        if moved or len(neurons) != len(self.ids) or self._records_changed(neurons):
+        if reindexed or relabelled:
             self._rebuild_neuron_arrays(neurons)
+            moved = np.arange(len(neurons)) if reindexed else \
+                np.array([self.index[i] for i in moved_ids], np.intp)
+        else:  # only positions or values changed
+            moved = np.array([self.index[i] for i in moved_ids], np.intp)
+            for i, nid in zip(moved.tolist(), moved_ids):
+                self.pos[i] = records[nid].x, records[nid].y
         for n in neurons:  # an input shows its clamped value at once, before any simulation
-            i = self.index[n.id]
-            if n.role == "input" and self.outputs[i] != n.value:
-                self.outputs[i] = n.value
-                level = int(level_indices(np.array([n.value]))[0])
-                self.colour[i] = level
-                self._items[n.id].setBrush(fill[level])
+            if n.role == "input":
+                i = self.index[n.id]
+                if self.outputs[i] != n.value:
+                    self.outputs[i] = n.value
+                    level = int(level_indices(np.array([n.value]))[0])
+                    self.colour[i] = level
+                    self._items[n.id].setBrush(fill[level])
         self._sync_synapses(net, reindexed, moved)
         self.selected_ids &= set(self._items)
         self.selected_keys &= set(self.key_index)
@@ -95,10 +107,6 @@ class NetworkScene(QGraphicsScene):
             self.hover_id = None
         self.refresh_emphasis()
         self.overlay.refresh_bounds(self.items_rect())
-
-    def _records_changed(self, neurons: list[Neuron]) -> bool:
-        return any(self.names[i] != n.name or self.roles[i] != n.role
-                   or self.activations[i] != n.activation for i, n in enumerate(neurons))
 
     def _rebuild_neuron_arrays(self, neurons: list[Neuron]) -> None:
         old = {nid: i for i, nid in enumerate(self.ids)}
@@ -122,11 +130,28 @@ class NetworkScene(QGraphicsScene):
                 self._items[nid].setBrush(fill[self.colour[i]])
         self._snapshot_cache = (None, None, None, None)
 
-    def _sync_synapses(self, net: Network, reindexed: bool, moved: bool) -> None:
-        synapses = net.synapses
-        if synapses == self._synapse_records and not moved:
-            return
-        topology = [s.key for s in synapses]
+    def _sync_synapses(self, net: Network, reindexed: bool, moved: np.ndarray) -> None:
+        synapses, old = net.synapses, self._synapse_records
+        if not reindexed and len(synapses) == len(old):
+            # records are immutable and shared: compare identities, then only what differs
+            diff = np.flatnonzero(np.fromiter(map(operator.is_not, synapses, old), bool,
+                                              len(synapses)))
+            if not len(diff) and not len(moved):
+                return
+            if all((synapses[k].source, synapses[k].target) == (old[k].source, old[k].target)
+                   for k in diff.tolist()):
+                self._synapse_records = synapses
+                self.weights, self.inhibitory = self.weights.copy(), self.inhibitory.copy()
+                for k in diff.tolist():
+                    self.weights[k] = synapses[k].weight
+                    self.inhibitory[k] = synapses[k].kind == "inhibitory"
+                self.shown_weights = self.weights.copy()
+                if len(moved):
+                    self.update_geometry(moved)
+                else:  # only weights or kinds: the lines stay where they are
+                    self.synapse_layer.set_style(self.shown_weights, self.inhibitory)
+                return
+        topology = [(s.source, s.target) for s in synapses]
         changed_topology = reindexed or topology != self.keys
         if changed_topology:
             self.keys = topology
@@ -139,14 +164,26 @@ class NetworkScene(QGraphicsScene):
         self.weights = np.array([s.weight for s in synapses], float)
         self.shown_weights = self.weights.copy()
         self.inhibitory = np.array([s.kind == "inhibitory" for s in synapses], bool)
-        if changed_topology or moved:
+        if changed_topology:
             self.update_geometry()
+        elif len(moved):
+            self.update_geometry(moved)
         else:  # only weights or kinds: the lines stay where they are
             self.synapse_layer.set_style(self.shown_weights, self.inhibitory)
 
-    def update_geometry(self) -> None:
+    def update_geometry(self, moved: np.ndarray | None = None) -> None:
+        """Lay the synapses out again: all of them, or those of the `moved` neurons (indices)."""
+        layer = self.synapse_layer
+        old = layer.geometry
+        if moved is not None and old is not None and old.count == len(self.src):
+            touched = np.zeros(len(self.pos), bool)
+            touched[np.asarray(moved, np.intp)] = True
+            idx = np.flatnonzero(touched[self.src] | touched[self.tgt])
+            geo = geometry.patch(old, self.pos, self.src, self.tgt, self._reverse, idx)
+            layer.set_geometry(geo, self.shown_weights, self.inhibitory, moved=idx)
+            return
         geo = geometry.compute(self.pos, self.src, self.tgt, self._reverse)
-        self.synapse_layer.set_geometry(geo, self.shown_weights, self.inhibitory)
+        layer.set_geometry(geo, self.shown_weights, self.inhibitory)
 
     def items_rect(self) -> QRectF:
         if not len(self.pos):
@@ -161,7 +198,7 @@ class NetworkScene(QGraphicsScene):
         self.pos[indices] = positions
         for i, (x, y) in zip(indices.tolist(), positions.tolist()):
             self._items[self.ids[i]].setPos(x, y)
-        self.update_geometry()
+        self.update_geometry(indices)
         self.overlay.refresh_bounds(self.items_rect())
 
     # ------------------------------------------------------------------ selection and hover

@@ -34,6 +34,7 @@ MIN_WIDTH, MAX_WIDTH = 0.8, 4.5
 DRAW_ORDER = [b for k in range(STRENGTHS) for b in (k, STRENGTHS + k)]
 _RANK = np.argsort(DRAW_ORDER)  # bucket -> its place in DRAW_ORDER
 DENSE = 3000  # visible synapses above which lines are drawn without antialiasing
+PARTIAL = 1500  # restyled or moved synapses up to which only their part of the view is redrawn
 PIECE_POINTS = 2000  # polyline points per piece of a LineJob (about 1000 straight synapses)
 _DISC = np.linspace(0.0, 2 * np.pi, 13)[:-1]
 
@@ -71,7 +72,6 @@ class SynapseLayer(QGraphicsItem):
         self._emphasis: dict[str, tuple[np.ndarray, QPainterPath]] = {}
         self._rect = QRectF()
         self._bbox = np.zeros((0, 4))
-        self._segments = (np.zeros((0, 2)), np.zeros((0, 2)), np.zeros(0, np.intp))
         self._version = 0  # bumped when geometry or buckets change
         self._visible_cache: tuple = (None, None)
         self._cache_key: tuple = ()
@@ -80,30 +80,64 @@ class SynapseLayer(QGraphicsItem):
 
     # ------------------------------------------------------------------ state
     def set_geometry(self, geometry: SynapseGeometry, weights: np.ndarray,
-                     inhibitory: np.ndarray) -> None:
+                     inhibitory: np.ndarray, moved: np.ndarray | None = None) -> None:
+        """New geometry.  `moved`: the only synapses whose geometry changed (the same topology),
+        so that only their part of the view is drawn again."""
+        old_box = self._bbox
+        partial = (moved is not None and self.geometry is not None and len(moved) <= PARTIAL
+                   and geometry.count == self.geometry.count)
+        if partial:
+            moved = np.asarray(moved, np.intp)
+            self._bbox = old_box.copy()
+            self._bbox[moved] = _bounding_boxes(geometry, moved)
+        else:
+            self._bbox = _bounding_boxes(geometry)
         self.prepareGeometryChange()
         self.geometry = geometry
-        self._inhibitory = np.asarray(inhibitory, bool)
-        self._bbox = _bounding_boxes(geometry)
-        a, e, own = geometry.segments()
-        drawn = np.ones(len(own), bool)
-        drawn[len(own) - geometry.count:] = False  # the last ones run on to the tips
-        self._segments = (a[drawn], e[drawn], own[drawn])
         if geometry.count:
             lo, hi = self._bbox[:, :2].min(0), self._bbox[:, 2:].max(0)
             self._rect = QRectF(lo[0], lo[1], hi[0] - lo[0], hi[1] - lo[1]).adjusted(-10, -10, 10, 10)
         else:
             self._rect = QRectF()
-        self._buckets = np.full(geometry.count, -1, np.intp)  # force a restyle and repaint
         for name, (idx, _) in list(self._emphasis.items()):
             self.set_emphasis(name, idx[idx < geometry.count])
-        self.set_weights(weights)
+        if partial:
+            self._restyle(self.buckets_for(weights), inhibitory, moved, old_box)
+        else:
+            self._buckets = np.full(geometry.count, -1, np.intp)  # force a restyle and repaint
+            self._inhibitory = np.asarray(inhibitory, bool)
+            self.set_weights(weights)
 
     def set_style(self, weights: np.ndarray, inhibitory: np.ndarray) -> None:
         """New weights and kinds on the same geometry."""
-        self._inhibitory = np.asarray(inhibitory, bool)
-        self._buckets = np.full(len(self._inhibitory), -1, np.intp)  # markers may differ
-        self.set_weights(weights)
+        self._restyle(self.buckets_for(weights), inhibitory)
+
+    def _restyle(self, buckets: np.ndarray, inhibitory: np.ndarray,
+                 moved: np.ndarray | None = None, old_box: np.ndarray | None = None) -> bool:
+        """Adopt buckets and kinds; redraw only the changed (or moved) synapses' part of the view
+        when they are few.  Returns whether anything visible changed."""
+        inhibitory = np.asarray(inhibitory, bool)
+        if len(buckets) != len(self._buckets) or len(inhibitory) != len(self._inhibitory):
+            self._inhibitory = inhibitory
+            self._buckets = np.full(len(buckets), -1, np.intp)
+            return self.set_buckets(buckets)
+        changed = (buckets != self._buckets) | (inhibitory != self._inhibitory)
+        if moved is not None:
+            changed[moved] = True
+        idx = np.flatnonzero(changed)
+        self._inhibitory = inhibitory
+        if not len(idx):
+            return False
+        self._buckets = buckets
+        self._version += 1
+        if len(idx) > PARTIAL:
+            self._invalidate_lines()
+        else:
+            boxes = self._bbox[idx]
+            if old_box is not None:  # where they were and where they are
+                boxes = np.concatenate([boxes, old_box[idx]])
+            self._invalidate_lines(boxes)
+        return True
 
     def set_weights(self, weights: np.ndarray) -> bool:
         """Restyle by weight; returns whether anything visible changed."""
@@ -123,6 +157,8 @@ class SynapseLayer(QGraphicsItem):
     def set_buckets(self, buckets: np.ndarray) -> bool:
         if not self.differs(buckets):
             return False
+        if len(buckets) == len(self._buckets):
+            return self._restyle(buckets, self._inhibitory)
         self._buckets = buckets
         self._version += 1
         self._invalidate_lines()
@@ -133,11 +169,16 @@ class SynapseLayer(QGraphicsItem):
         """Changes whenever the drawn lines would (geometry, kinds or buckets)."""
         return self._version
 
-    def _invalidate_lines(self) -> None:
+    def _invalidate_lines(self, boxes: np.ndarray | None = None) -> None:
+        """The lines are in each view's background cache: redraw them all, or only where
+        `boxes` ((k, 4) x0, y0, x1, y1 in scene units) say they changed."""
         scene = self.scene()
         if scene is not None:
             for view in scene.views():
-                view.resetCachedContent()  # the lines are in each view's background cache
+                if hasattr(view, "lines_changed"):
+                    view.lines_changed(boxes)
+                else:
+                    view.resetCachedContent()
             self.update()
 
     def set_emphasis(self, name: str, indices) -> None:
@@ -171,26 +212,35 @@ class SynapseLayer(QGraphicsItem):
         pm = inside[g.owner]
         px, py, pc, po = g.x[pm], g.y[pm], g.connect[pm], g.owner[pm]
         if crossing.any():
-            a, e, own = self._segments
-            sel = crossing[own]
-            a, e, keep = _clip(a[sel], e[sel], (x0, y0, x1, y1))
-            a, e, own = a[keep], e[keep], own[sel][keep]
+            a, e, own = _segments_of(g, crossing)
+            a, e, keep = _clip(a, e, (x0, y0, x1, y1))
+            a, e, own = a[keep], e[keep], own[keep]
             px = np.concatenate([px, np.column_stack([a[:, 0], e[:, 0]]).ravel()])
             py = np.concatenate([py, np.column_stack([a[:, 1], e[:, 1]]).ravel()])
             pc = np.concatenate([pc, np.tile([True, False], len(a))])
             po = np.concatenate([po, np.repeat(own, 2)])
+        # a marker reaches ARROW back from its tip: one whose tip lies just outside still shows
+        m = ARROW + MAX_WIDTH
         tip = g.tip
-        tip_in = (tip[:, 0] >= x0) & (tip[:, 0] <= x1) & (tip[:, 1] >= y0) & (tip[:, 1] <= y1)
+        tip_in = ((tip[:, 0] >= x0 - m) & (tip[:, 0] <= x1 + m) & (tip[:, 1] >= y0 - m)
+                  & (tip[:, 1] <= y1 + m))
         value = (px, py, pc, po, tip_in)
         self._visible_cache = (key, value)
         return value
 
-    def _rebuild(self, r: QRectF, markers: bool) -> None:
-        """Bucket paths of what lies in r (see _visible)."""
+    def _rebuild(self, r: QRectF, markers: bool, part: QRectF | None = None) -> None:
+        """Bucket paths of what lies in r (see _visible); only of the synapses that touch `part`
+        if given (cut where a paint of all r would cut them: a part drawn again is the same)."""
         self._lines, self._marks = [], []
         if self.geometry is None:
             return
         px, py, pc, po, tip_in = self._visible(r)
+        if part is not None:
+            b = self._bbox
+            touching = ((b[:, 2] >= part.left()) & (b[:, 0] <= part.right()) &
+                        (b[:, 3] >= part.top()) & (b[:, 1] <= part.bottom()))
+            sel = touching[po]
+            px, py, pc, po, tip_in = px[sel], py[sel], pc[sel], po[sel], tip_in & touching
         pb = self._buckets[po]
         for bucket in range(2 * STRENGTHS):
             sel = pb == bucket
@@ -239,12 +289,18 @@ class SynapseLayer(QGraphicsItem):
                 painter.setBrush(Qt.BrushStyle.NoBrush)
                 painter.drawPath(self._emphasis[name][1])
 
-    def _detail(self, rect: QRectF, lod: float) -> tuple[QRectF, bool, bool]:
-        """(rect with room for the widest line, markers drawn, dense) for a paint of rect."""
+    def _detail(self, rect: QRectF, lod: float,
+                view_rect: QRectF | None = None) -> tuple[QRectF, bool, bool]:
+        """(view_rect with room for the widest line, markers drawn, dense) for a paint of rect,
+        part of a view showing view_rect (rect itself if None): the level of detail and where
+        lines are cut are the whole view's, so a part drawn again looks as it did."""
         r = rect.adjusted(-2 * MAX_WIDTH, -2 * MAX_WIDTH, 2 * MAX_WIDTH, 2 * MAX_WIDTH)
+        v = r if view_rect is None else view_rect.adjusted(-2 * MAX_WIDTH, -2 * MAX_WIDTH,
+                                                           2 * MAX_WIDTH, 2 * MAX_WIDTH)
         b = self._bbox
-        n_visible = self.visible_count = int(((b[:, 2] >= r.left()) & (b[:, 0] <= r.right()) &
-                                              (b[:, 3] >= r.top()) & (b[:, 1] <= r.bottom())).sum())
+        n_visible = self.visible_count = int(((b[:, 2] >= v.left()) & (b[:, 0] <= v.right()) &
+                                              (b[:, 3] >= v.top()) & (b[:, 1] <= v.bottom())).sum())
+        r = v
         # Level of detail: arrowheads only where they are big enough to see; a hairball of
         # thousands of lines is drawn without antialiasing (several times faster, same picture).
         return r, lod * ARROW >= 4.0 or n_visible < DENSE, n_visible >= DENSE
@@ -255,15 +311,18 @@ class SynapseLayer(QGraphicsItem):
             pen = QPen(pen.color(), 0)  # a cosmetic hairline: the fast line rasteriser
         return pen
 
-    def paint_lines(self, painter, rect: QRectF, lod: float) -> None:
-        """Draw the synapses that cross `rect` (scene units) at `lod` pixels per unit."""
+    def paint_lines(self, painter, rect: QRectF, lod: float, view_rect: QRectF | None = None) -> None:
+        """Draw the synapses that cross `rect` (scene units) at `lod` pixels per unit, as part of
+        a view showing `view_rect` (see _detail)."""
         if self.geometry is None or not self.geometry.count:
             self.visible_count = 0
             return
-        r, markers, dense = self._detail(rect, lod)
-        key = (self._version, markers, r.getRect())
+        v, markers, dense = self._detail(rect, lod, view_rect)
+        r = rect.adjusted(-2 * MAX_WIDTH, -2 * MAX_WIDTH, 2 * MAX_WIDTH, 2 * MAX_WIDTH)
+        part = None if v.contains(r) and r.contains(v) else r
+        key = (self._version, markers, v.getRect(), None if part is None else part.getRect())
         if key != self._cache_key:
-            self._rebuild(r, markers)
+            self._rebuild(v, markers, part)
             self._cache_key = key
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.setRenderHint(painter.RenderHint.Antialiasing, not dense)
@@ -389,16 +448,34 @@ class LineJob:
         return True
 
 
-def _bounding_boxes(g: SynapseGeometry) -> np.ndarray:
-    """(m, 4) x0, y0, x1, y1 of each synapse, arrowhead included."""
-    box = np.empty((g.count, 4))
-    if g.count == 0:
+def _segments_of(g: SynapseGeometry, mask: np.ndarray):
+    """(starts, ends, owners) of the polyline segments of the synapses where mask is True."""
+    pm = mask[g.owner]
+    x, y, c, o = g.x[pm], g.y[pm], g.connect[pm], g.owner[pm]
+    if not len(x):
+        return np.zeros((0, 2)), np.zeros((0, 2)), np.zeros(0, np.intp)
+    join = c[:-1]
+    return (np.column_stack([x[:-1][join], y[:-1][join]]),
+            np.column_stack([x[1:][join], y[1:][join]]), o[:-1][join])
+
+
+def _bounding_boxes(g: SynapseGeometry, idx: np.ndarray | None = None) -> np.ndarray:
+    """(m, 4) x0, y0, x1, y1 of each synapse (of synapses idx), arrowhead included."""
+    if idx is None:
+        tips, owner, xs, ys = g.tip, g.owner, g.x, g.y
+    else:
+        row = np.full(g.count, -1, np.intp)
+        row[idx] = np.arange(len(idx))
+        pm = row[g.owner] >= 0
+        tips, owner, xs, ys = g.tip[idx], row[g.owner[pm]], g.x[pm], g.y[pm]
+    box = np.empty((len(tips), 4))
+    if len(tips) == 0:
         return box
-    box[:, :2] = g.tip
-    box[:, 2:] = g.tip
-    for col, values, fn in ((0, g.x, np.minimum), (1, g.y, np.minimum),
-                            (2, g.x, np.maximum), (3, g.y, np.maximum)):
-        fn.at(box[:, col], g.owner, values)
+    box[:, :2] = tips
+    box[:, 2:] = tips
+    for col, values, fn in ((0, xs, np.minimum), (1, ys, np.minimum),
+                            (2, xs, np.maximum), (3, ys, np.maximum)):
+        fn.at(box[:, col], owner, values)
     pad = ARROW + MAX_WIDTH
     box[:, :2] -= pad
     box[:, 2:] += pad

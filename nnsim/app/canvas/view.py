@@ -10,9 +10,9 @@ import json
 import time
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QImage, QKeySequence, QPainter, QPen
-from PySide6.QtWidgets import QApplication, QGraphicsView
+from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QImage, QKeySequence, QPainter, QPen, QTransform
+from PySide6.QtWidgets import QApplication, QGraphicsScene, QGraphicsView
 
 from nnsim.app.document import Document, fragment
 from nnsim.engine.network import ROLES
@@ -28,6 +28,7 @@ from .tools import TOOL_HINTS, Interaction
 MIN_SCALE, MAX_SCALE = 0.03, 8.0
 RESTYLE_HZ = 5  # synapse restyles per second on a dense canvas
 LINE_BUDGET = 0.006  # seconds of a frame spent drawing a dense canvas's restyled lines
+ZOOM_SETTLE_MS = 150  # a dense canvas's zoom shows the last picture scaled until the wheel rests
 
 
 class NetworkView(QGraphicsView):
@@ -58,6 +59,16 @@ class NetworkView(QGraphicsView):
         self._job_timer.setSingleShot(True)
         self._job_timer.setInterval(30)
         self._job_timer.timeout.connect(self._restyle_synapses)
+        # The background (grid and lines) as last drawn, (image, viewport transform): a copy of
+        # QGraphicsView's background cache that we can read.  An edit redraws only its part of
+        # it (lines_changed); a zoom on a dense canvas shows it scaled (_zoom_base) until the
+        # wheel has rested for ZOOM_SETTLE_MS, then draws the new view properly.
+        self._bg: tuple[QImage, QTransform] | None = None
+        self._zoom_base: tuple[QImage, QTransform] | None = None
+        self._settle_timer = QTimer(self)
+        self._settle_timer.setSingleShot(True)
+        self._settle_timer.setInterval(ZOOM_SETTLE_MS)
+        self._settle_timer.timeout.connect(self.settle_zoom)
         self.setOptimizationFlags(QGraphicsView.OptimizationFlag.DontSavePainterState)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self.setMouseTracking(True)
@@ -101,6 +112,12 @@ class NetworkView(QGraphicsView):
     def _update_scene_rect(self) -> None:
         r = self.canvas.items_rect()
         margin = max(r.width(), r.height(), 2000.0)
+        current = self.sceneRect()
+        # Kept while the network stays well inside it and it is not far too big: setting it
+        # makes QGraphicsView redraw its whole background cache (every synapse line).
+        if current.contains(r.adjusted(-margin / 2, -margin / 2, margin / 2, margin / 2)) and \
+                r.adjusted(-2 * margin, -2 * margin, 2 * margin, 2 * margin).contains(current):
+            return
         self.setSceneRect(r.adjusted(-margin, -margin, margin, margin))
 
     def apply_snapshot(self, snapshot) -> None:
@@ -161,10 +178,33 @@ class NetworkView(QGraphicsView):
             self._job_timer.start()
 
     def finish_restyle(self) -> None:
-        """Draw the rest of a pending restyle now (tests, screenshots)."""
+        """Draw the rest of a pending restyle now, and settle a zoom (tests, screenshots)."""
         while self._line_job is not None:
             self._line_job.run()
             self._restyle_synapses()
+        self.settle_zoom()
+
+    def lines_changed(self, boxes: np.ndarray | None = None) -> None:
+        """The synapse layer's lines changed: all of them (None), or only within `boxes`
+        ((k, 4) x0, y0, x1, y1, scene units), whose part of the background alone is redrawn."""
+        if self._zoom_base is not None or boxes is None:
+            self._zoom_base = None  # an edit ends a zoom's preview at once
+            self._settle_timer.stop()
+            self.resetCachedContent()
+            return
+        if not len(boxes):
+            return
+        lo, hi = boxes[:, :2].min(0), boxes[:, 2:].max(0)
+        vp = self.viewport().rect()
+        dev = self.mapFromScene(QRectF(lo[0], lo[1], hi[0] - lo[0], hi[1] - lo[1])).boundingRect()
+        dev = dev.adjusted(-2, -2, 2, 2) & vp
+        if dev.isEmpty():
+            return
+        if dev.width() * dev.height() > 0.6 * vp.width() * vp.height():
+            self.resetCachedContent()
+        else:
+            self.invalidateScene(self.mapToScene(dev).boundingRect(),
+                                 QGraphicsScene.SceneLayer.BackgroundLayer)
 
     # ------------------------------------------------------------------ selection
     def selected_names(self) -> list[str]:
@@ -245,10 +285,25 @@ class NetworkView(QGraphicsView):
         self._auto_fit = False
         scale = self.transform().m11()
         factor = min(max(factor, MIN_SCALE / scale), MAX_SCALE / scale)
+        if self._zoom_base is None and self._dense():
+            bg = self._bg  # what is on screen now, if it is the whole picture of this view
+            if bg is not None and bg[1] == self.viewportTransform() and \
+                    bg[0].size() == self.viewport().size() * self.viewport().devicePixelRatioF():
+                self._zoom_base = bg
         if anchor is None:
             self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
         self.scale(factor, factor)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        if self._zoom_base is not None:
+            self._settle_timer.start()
+
+    def settle_zoom(self) -> None:
+        """End a zoom's scaled preview: draw the view properly."""
+        self._settle_timer.stop()
+        if self._zoom_base is not None:
+            self._zoom_base = None
+            self.resetCachedContent()
+            self.viewport().update()
 
     def fit_to_view(self) -> None:
         # room around the network for names, values and the legend in the corner
@@ -271,19 +326,95 @@ class NetworkView(QGraphicsView):
         return round(x / GRID) * GRID, round(y / GRID) * GRID
 
     # ------------------------------------------------------------------ painting
+    def _view_rect(self) -> QRectF:
+        return self.mapToScene(self.viewport().rect()).boundingRect()
+
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802
-        shown = self._line_image
-        if shown is not None:
-            image, transform, version = shown
-            if version == self.canvas.synapse_layer.version and painter.transform() == transform:
-                painter.save()  # a finished LineJob: grid and lines as drawn for this very view
-                painter.resetTransform()
-                painter.drawImage(QPointF(0, 0), image)
-                painter.restore()
-                return
-            self._line_image = None  # the view or the lines have changed since
-        self._paint_grid(painter, rect)
-        self.canvas.synapse_layer.paint_lines(painter, rect, self.transform().m11())
+        """Grid and synapse lines.  QGraphicsView calls this for the parts of its background
+        cache that are exposed (all of it after resetCachedContent, a strip after a pan, an
+        edit's part after lines_changed); they are drawn into self._bg and copied from there."""
+        transform = self.viewportTransform()
+        if painter.transform() != transform:  # rendered elsewhere (QGraphicsView.render)
+            self._paint_grid(painter, rect)
+            self.canvas.synapse_layer.paint_lines(painter, rect, self.transform().m11(),
+                                                  self._view_rect())
+            return
+        layer = self.canvas.synapse_layer
+        dpr = self.viewport().devicePixelRatioF()
+        size = self.viewport().size() * dpr
+        shown, self._line_image = self._line_image, None
+        if shown is not None and shown[2] == layer.version and shown[1] == transform and \
+                shown[0].size() == size:
+            self._bg = (shown[0], transform)  # a finished LineJob: this very view, all drawn
+            self._zoom_base = None
+            self._settle_timer.stop()
+        elif self._zoom_base is not None:
+            self._paint_zoom_preview(painter, rect)
+            return
+        else:
+            self._update_background(painter, rect, transform, size, dpr)
+        painter.save()
+        painter.resetTransform()
+        painter.drawImage(QPointF(0, 0), self._bg[0])  # within the exposed part (the clip)
+        painter.restore()
+
+    def _update_background(self, painter: QPainter, rect: QRectF, transform: QTransform,
+                           size, dpr: float) -> None:
+        """Bring self._bg up to date where QGraphicsView exposes `rect` (scene units)."""
+        full = self.viewport().rect()
+        exposed = transform.mapRect(rect).toAlignedRect() & full
+        bg = self._bg
+        if bg is None or bg[0].size() != size:
+            image, exposed = QImage(size, QImage.Format.Format_ARGB32_Premultiplied), full
+            image.setDevicePixelRatio(dpr)
+        else:
+            image, old = bg
+            dx, dy = transform.dx() - old.dx(), transform.dy() - old.dy()
+            same_scale = (old.m11(), old.m12(), old.m21(), old.m22()) == \
+                (transform.m11(), transform.m12(), transform.m21(), transform.m22())
+            if not same_scale or dx != int(dx) or dy != int(dy):
+                exposed = full
+            elif dx or dy:  # panned: the view scrolled its cache so, and exposes the rest
+                moved = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
+                moved.setDevicePixelRatio(dpr)
+                p = QPainter(moved)
+                p.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
+                p.drawImage(QPointF(dx, dy), image)
+                p.end()
+                image = moved
+                kept = full.translated(int(dx), int(dy)) & full
+                if kept.isEmpty():
+                    exposed = full
+                else:  # whatever the shift uncovered is drawn as well
+                    for strip in (QRect(full.left(), full.top(), full.width(), kept.top()),
+                                  QRect(full.left(), kept.bottom() + 1, full.width(),
+                                        full.bottom() - kept.bottom()),
+                                  QRect(full.left(), full.top(), kept.left(), full.height()),
+                                  QRect(kept.right() + 1, full.top(), full.right() - kept.right(),
+                                        full.height())):
+                        if not strip.isEmpty():
+                            exposed |= strip
+        self._bg = (image, QTransform(transform))
+        if exposed.isEmpty():
+            return
+        p = QPainter(image)
+        p.setRenderHints(painter.renderHints())  # as the view's own cache painter
+        p.setClipRect(exposed)
+        p.setTransform(transform)
+        area = transform.inverted()[0].mapRect(QRectF(exposed))
+        self._paint_grid(p, area)
+        self.canvas.synapse_layer.paint_lines(p, area, self.transform().m11(), self._view_rect())
+        p.end()
+
+    def _paint_zoom_preview(self, painter: QPainter, rect: QRectF) -> None:
+        """The picture from before the zoom, scaled to the new view (see zoom)."""
+        image, base = self._zoom_base
+        self._paint_grid(painter, rect)  # where the old picture does not reach
+        painter.save()
+        painter.setTransform(base.inverted()[0] * painter.transform())
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+        painter.drawImage(QPointF(0, 0), image)
+        painter.restore()
 
     def _paint_grid(self, painter: QPainter, rect: QRectF) -> None:
         painter.fillRect(rect, BACKGROUND)
