@@ -19,6 +19,10 @@ A frame then takes max(drawing, building) rather than their sum plus a round tri
 hears about frame N+1 only once it is handed on, so nothing is dropped and it never builds more
 than one frame per frame drawn.
 
+A script that makes an EngineThread must guard its top level with `if __name__ == "__main__":`
+(multiprocessing's rule: the engine process imports the script that started it; main.py
+imports the GUI only inside its guard, so the engine process stays free of Qt).
+
 If the engine process dies (it should not; a crash in a native library could do it), the error
 is reported and a new engine is started with the last network, rule, dataset and settings sent,
 so the user's work carries on from the network as last given.
