@@ -138,4 +138,19 @@ def run_app(path: str | None, network, lesson: str | None = None) -> int:
         QTimer.singleShot(0, probe)
     else:
         QTimer.singleShot(0, window.offer_recovery)
+    close_on_interrupt(window)
     return app.exec()
+
+
+def close_on_interrupt(window) -> None:
+    """Ctrl+C in the terminal closes the window as its close button does (asking about unsaved
+    work), instead of raising KeyboardInterrupt in whatever slot happens to run.  Python runs a
+    signal handler only between bytecodes; the idle timer gives it some while Qt waits."""
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    signal.signal(signal.SIGINT, lambda *_: QTimer.singleShot(0, window.close))
+    wake = QTimer(window)
+    wake.timeout.connect(lambda: None)
+    wake.start(200)

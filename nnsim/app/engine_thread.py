@@ -36,10 +36,11 @@ import pickle
 import queue
 import sys
 import threading
+import time
 import weakref
 
 import numpy as np
-from PySide6.QtCore import QObject, QThread, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal
 
 from nnsim.engine import runner
 from nnsim.engine.network import Network
@@ -56,6 +57,9 @@ from nnsim.engine.wire import FrameReader
 
 SWITCH_INTERVAL = 0.0005  # seconds; the reader thread hands the GIL back to the GUI promptly
 STOP_SECONDS = 3.0  # how long stop() waits for the engine to quit before it is killed
+RESTART_WINDOW = 20.0  # seconds: deaths within this long of each other count as a series
+BARE_AFTER = 2  # deaths in a series after which a new engine gets nothing replayed
+GIVE_UP_AFTER = 4  # deaths in a series after which no new engine is started
 MODES = ("process", "thread")
 MODE_ENV = "NNSIM_ENGINE"
 LIVE: weakref.WeakSet = weakref.WeakSet()  # every EngineThread, so tests can check none is left
@@ -101,14 +105,28 @@ class EngineThread(QObject):
         self._handover.timeout.connect(self._deliver_next)
         self._arrived.connect(self._on_message)
         self._replay: dict = {}  # the last of each command a restarted engine needs
+        self._deaths: list[float] = []  # when engines died (a series means the cause is sent)
         self._stopping = False
         self._link: _Link | None = None
         self._start_engine()
         LIVE.add(self)
+        # Deleted without stop() (a parent gone first) or the application quitting: the engine
+        # must not outlive its window.  `_holder` is what the callbacks see: not self, whose
+        # C++ half is being destroyed, but its current link.
+        self._holder = [self._link]
+        holder = self._holder
+        self.destroyed.connect(lambda *_: holder[0] is not None and holder[0].abandon())
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.stop)
 
     def _start_engine(self) -> None:
         self._link = _Link(self._seed, self._arrived.emit, self.mode)
+        if hasattr(self, "_holder"):
+            self._holder[0] = self._link
         for command in sorted(self._replay.values(), key=lambda c: _REPLAYED.index(c[0])):
+            if command[0] == "rule":  # a rule that does not apply now waits, as it did
+                command = (*command, False)
             self._link.send(command)
 
     # ------------------------------------------------------------------ messages
@@ -135,9 +153,23 @@ class EngineThread(QObject):
         if self.running:
             self.running = False
             self.running_changed.emit(False)
-        self.error.emit("The engine stopped unexpectedly and was restarted",
-                        f"{detail}\nThe network, rule and data as last sent were restored; "
-                        "learning since then is lost.")
+        now = time.monotonic()
+        self._deaths = [t for t in self._deaths if now - t < RESTART_WINDOW] + [now]
+        if len(self._deaths) >= GIVE_UP_AFTER:  # even an empty engine dies: stop trying
+            self._link = None
+            self.error.emit("The engine keeps stopping and was not restarted",
+                            f"{detail}\nSave your work and restart nnsim.")
+            return
+        if len(self._deaths) >= BARE_AFTER:  # what it was given is likely what kills it
+            self._replay.clear()
+            self.error.emit("The engine stopped again and was restarted empty",
+                            f"{detail}\nThe network, rule or data last sent seem to stop it, so "
+                            "none were given to the new engine; edit the network or choose "
+                            "them again to continue.")
+        else:
+            self.error.emit("The engine stopped unexpectedly and was restarted",
+                            f"{detail}\nThe network, rule and data as last sent were restored; "
+                            "learning since then is lost.")
         self._start_engine()
         self._send(("request",))
 
@@ -161,6 +193,8 @@ class EngineThread(QObject):
 
     # ------------------------------------------------------------------ commands
     def _send(self, command: tuple) -> None:
+        if command[0] in ("network", "reset"):  # a state was for the network as it was
+            self._replay.pop(("configure", "set_state"), None)
         if command[0] in _REPLAYED:
             key = command[:2] if command[0] == "configure" else command[0]
             self._replay[key] = command
@@ -202,10 +236,16 @@ class EngineThread(QObject):
 
     def set_rule_params(self, params: dict) -> None:
         """New values for the running rule's parameters, used from its next step."""
-        if "rule" in self._replay and self._replay["rule"][1] is not None:
-            self._replay["rule"][1].set_params(**params)  # a restarted engine gets them too
-        self._send(("configure", "set_params", dict(params)))
+        self._send(("configure", "set_params", dict(params)))  # a bad one is reported there
         self._replay.pop(("configure", "set_params"), None)
+        rule = self._replay.get("rule", (None, None))[1]
+        if rule is not None:  # a restarted engine gets them too
+            updated = copy.deepcopy(rule)
+            try:
+                updated.set_params(**params)
+            except (TypeError, ValueError):
+                return
+            self._replay["rule"] = ("rule", updated)
 
     def set_stop_conditions(self, conditions: dict) -> None:
         self._send(("configure", "set_stop_conditions", dict(conditions)))
@@ -333,7 +373,10 @@ class _Link:
             except (EOFError, OSError):
                 break
             except Exception as exc:  # noqa: BLE001 - a frame that cannot be read
-                message = ("error", f"{type(exc).__name__}: {exc}", "reading a frame failed")
+                message = ("error", f"{type(exc).__name__}: {exc}",
+                           "A frame from the engine could not be read; the next one is sent "
+                           "whole.")
+                self.send(("resync",))  # the engine waits for this frame's acknowledgement
             self._emit(message)
         if not self._closed:
             detail = "the engine thread ended"
@@ -362,11 +405,23 @@ class _Link:
         self._closed = True
         self._outbox.put(None)
 
+    def abandon(self) -> None:
+        """Tell the engine to quit, without waiting (its EngineThread is being destroyed)."""
+        if not self._closed:
+            self._closed = True
+            self._outbox.put(pickle.dumps(("quit",)))
+            self._outbox.put(None)
+
     def stop(self, timeout: float) -> bool:
-        self._closed = True
-        self._outbox.put(pickle.dumps(("quit",)))
-        self._outbox.put(None)
-        self._writer.join(timeout)
+        if not self._closed:
+            self._closed = True
+            self._outbox.put(pickle.dumps(("quit",)))
+            self._outbox.put(None)
+        deadline = time.monotonic() + timeout
+        if not self._started.wait(timeout):
+            return False  # still starting: the writer sends the quit once it has started
+        self._writer.join(max(0.0, deadline - time.monotonic()))
+        timeout = max(0.1, deadline - time.monotonic())
         process, thread = self._process, self._thread
         if process is not None:
             process.join(min(timeout, STOP_SECONDS))

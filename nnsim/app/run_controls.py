@@ -33,7 +33,7 @@ class RunControls(QObject):
         self.step10.triggered.connect(lambda _c=False: engine.step_n(10))
         self.reset = QAction(style.standardIcon(QStyle.StandardPixmap.SP_MediaSkipBackward),
                              "&Reset", window)
-        self.reset.setShortcut(QKeySequence("Ctrl+R"))
+        self.reset.setShortcut(QKeySequence("Ctrl+Backspace"))  # Ctrl+R is Record
         self.reset.setStatusTip("Back to the network as drawn: step 0, weights as in the document")
         self.reset.triggered.connect(lambda _c=False: engine.reset())
         self.speed = QComboBox()
@@ -58,6 +58,8 @@ class RunControls(QObject):
         self.play.setIcon(style.standardIcon(icon))
         self.play.setText("&Pause" if running else "&Play")
         self.play.setToolTip(("Pause" if running else "Play") + " (Space)")
+        for action in (self.step, self.step10):  # a run steps on by itself
+            action.setEnabled(not running)
 
     def set_speed(self, value) -> None:
         """Show this speed in the speed box and send it (a lesson's steps per frame may be

@@ -6,21 +6,24 @@ small NumPy calls) no longer take turns on one GIL.  `serve(connection, seed)` i
 entry point; `EngineLoop` is the loop itself, plain Python, so it can also be driven in a thread
 (tests).
 
-Commands are tuples: ("play",), ("pause",), ("step_n", n), ("reset",), ("speed", s),
-("network", net, revision), ("rule", rule), ("dataset", dataset), ("configure", method, value),
-("ack",), ("request",), ("quit",).  Out come ("frame", snapshot, steps per second) through
-`FrameWriter`, ("running", bool) and ("error", summary, traceback).
+Commands are tuples: ("play",), ("pause",), ("step_n", n) (ignored while running), ("reset",),
+("speed", s), ("network", net, revision), ("rule", rule[, strict]), ("dataset", dataset),
+("configure", method, value), ("ack",), ("request",), ("resync",), ("quit",).  Out come
+("frame", snapshot, steps per second) through `FrameWriter`, ("running", bool) and ("error",
+summary, traceback).
 
 Frames: at most one every FRAME_INTERVAL, and never more than one waiting to be drawn: after
 sending a frame the loop sends the next only once the GUI acknowledges the last ("ack").  In
 between it keeps stepping without building frames (stale frames are never made).  While
 running it steps in batches of about SLICE_SECONDS and checks for a waiting command between
-batches, so a command is served within about a millisecond.  Every command's exception is
+batches (a fixed speed's steps per frame too), so a command is served within about a
+millisecond.  Every command's exception is
 reported as ("error", ...) and the loop keeps serving.
 """
 from __future__ import annotations
 
 import os
+import pickle
 import signal
 import time
 import traceback
@@ -51,6 +54,7 @@ class EngineLoop:
         self.running = False
         self._speed: int | str = 1  # steps per frame, or MAX
         self._next_tick = 0.0  # fixed speeds: when the next frame's steps are due
+        self._tick_left = 0  # fixed speeds: steps of the current frame not done yet
         self._in_flight = False  # a frame was sent and not acknowledged
         self._frame_wanted = False  # state changed since the last frame sent
         self._last_emit = -1.0
@@ -75,9 +79,11 @@ class EngineLoop:
         """Seconds until there is something to do without a command (None: nothing)."""
         now = time.perf_counter()
         waits = []
-        if self._budget > 0 or (self.running and self._speed == MAX and not self._held()):
-            return 0.0
+        if self._budget > 0 and not self.running:
+            return 0.0  # working off step_n
         if self.running and not self._held():
+            if self._speed == MAX or self._tick_left > 0:
+                return 0.0
             waits.append(self._next_tick - now)
         if self._frame_wanted and not self._in_flight:
             waits.append(self._last_emit + FRAME_INTERVAL - now)
@@ -91,18 +97,27 @@ class EngineLoop:
         if not self._connection.poll(timeout):
             return
         while True:  # every command waiting: a burst of edits costs one rebuild
-            command = self._connection.recv()
-            if command[0] == "quit":
-                self._quit = True
+            self._guarded(self._serve_one)
+            if self._quit or not self._connection.poll(0):
                 return
-            self._guarded(getattr(self, "_do_" + command[0]), *command[1:])
-            if not self._connection.poll(0):
-                return
+
+    def _serve_one(self) -> None:
+        data = self._connection.recv_bytes()  # a lost connection ends run()
+        command = pickle.loads(data)  # a command that cannot be read is reported
+        if command[0] == "quit":
+            self._quit = True
+            return
+        handler = getattr(self, "_do_" + str(command[0]), None)
+        if handler is None:
+            raise ValueError(f"the engine has no command {command[0]!r}")
+        handler(*command[1:])
 
     def _guarded(self, method, *args) -> None:
         """Anything a command raises is reported; running stops; the loop keeps serving."""
         try:
             method(*args)
+        except (EOFError, OSError):
+            raise  # the connection is gone: run() ends
         except Exception as exc:  # noqa: BLE001 - the engine's boundary
             self._report(exc)
             self._frame_wanted = True
@@ -122,16 +137,20 @@ class EngineLoop:
     def _do_play(self) -> None:
         if not self.running:
             self._budget = 0
+            self._tick_left = 0
             self._rate_mark = (time.perf_counter(), self._simulation().steps)
             self._next_tick = time.perf_counter()
             self._set_running(True)
 
     def _do_pause(self) -> None:
         self._budget = 0
+        self._tick_left = 0
         self._set_running(False)
         self._frame_wanted = True
 
     def _do_step_n(self, n: int) -> None:
+        if self.running:
+            return  # the run steps on by itself; Step is for a paused simulation
         self._budget += max(1, int(n))  # worked off in chunks, so a large n never blocks
 
     def _do_reset(self) -> None:
@@ -147,8 +166,9 @@ class EngineLoop:
         self._pending_network = (network, revision)
         self._frame_wanted = True
 
-    def _do_rule(self, rule) -> None:
-        self._simulation().set_rule(rule)
+    def _do_rule(self, rule, strict: bool = True) -> None:
+        """strict=False (a restarted engine): a rule that does not apply now waits, paused."""
+        self._simulation().set_rule(rule, strict=strict)
         self._frame_wanted = True
 
     def _do_dataset(self, dataset) -> None:
@@ -169,6 +189,12 @@ class EngineLoop:
         self._in_flight = False
 
     def _do_request(self) -> None:
+        self._frame_wanted = True
+
+    def _do_resync(self) -> None:
+        """The GUI could not read a frame: send the next one whole (and let it come)."""
+        self._writer.forget_sent()
+        self._in_flight = False
         self._frame_wanted = True
 
     def _simulation(self) -> Simulation:
@@ -192,11 +218,18 @@ class EngineLoop:
         if self._speed == MAX:
             self._chunk(None)
         else:
-            now = time.perf_counter()
-            if now < self._next_tick:
+            if self._tick_left == 0:
+                now = time.perf_counter()
+                if now < self._next_tick:
+                    return
+                self._next_tick = max(self._next_tick + FRAME_INTERVAL, now - FRAME_INTERVAL)
+                self._tick_left = self._speed
+            # A frame's steps go in chunks too, so commands are served between them; the frame
+            # shows only once all of them are done (a recording's frames stay exactly apart).
+            done = self._chunk(self._tick_left)
+            self._tick_left = 0 if sim.done else self._tick_left - done
+            if self._tick_left > 0:
                 return
-            self._next_tick = max(self._next_tick + FRAME_INTERVAL, now - FRAME_INTERVAL)
-            sim.step(self._speed)
         now = time.perf_counter()
         t0, s0 = self._rate_mark
         if now - t0 >= 0.5:
@@ -240,9 +273,16 @@ class EngineLoop:
         except Exception as exc:  # noqa: BLE001 - the engine's boundary
             self._report(exc)
             return
+        try:
+            self._writer.send_frame(snapshot, self._rate, self.sim.history_serial)
+        except (EOFError, OSError):
+            raise
+        except Exception as exc:  # noqa: BLE001 - e.g. something in it that cannot be pickled
+            self._writer.forget_sent()
+            self._report(exc)
+            return
         self._in_flight = True
         self._last_emit = time.perf_counter()
-        self._writer.send_frame(snapshot, self._rate, self.sim.history_serial)
 
 
 def limit_blas_threads(n: int = BLAS_THREADS) -> bool:

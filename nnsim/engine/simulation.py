@@ -234,14 +234,15 @@ class Simulation:
         self._compile()
         self._build_trainer(strict=False)
 
-    def set_rule(self, rule: Any) -> None:
+    def set_rule(self, rule: Any, strict: bool = True) -> None:
         """Change the rule (None: no learning).  Raises ValueError, changing nothing, when it
-        does not apply to the network."""
+        does not apply to the network; strict=False keeps it, paused, saying why (as an edit
+        that makes the rule inapplicable does)."""
         self._net = self._learned()
         self._compile()
         previous, self.rule = self.rule, rule
         try:
-            self._build_trainer(strict=True)
+            self._build_trainer(strict=strict)
         except ValueError:
             self.rule = previous
             self._build_trainer(strict=False)

@@ -69,12 +69,18 @@ class FrameWriter:
     def send(self, message: tuple) -> None:
         self._connection.send_bytes(self._dumps(message))
 
+    def forget_sent(self) -> None:
+        """Send the next frame whole (the other end lost track: a frame it could not read)."""
+        self._history.clear()
+        self._kept.clear()
+
     def send_frame(self, snapshot: Snapshot, rate: float, history_serial: int) -> None:
         for obj in _shared_parts(snapshot):
             self._keep(obj)
         fields = {f.name: getattr(snapshot, f.name) for f in dataclasses.fields(snapshot)}
-        fields["history"] = self._history_tails(fields["history"], history_serial)
+        fields["history"], sent = self._history_tails(fields["history"], history_serial)
         self.send(("frame", fields, float(rate)))
+        self._history = sent  # only once it went: a frame that failed changes nothing
 
     def _keep(self, obj) -> None:
         if id(obj) in self._kept:
@@ -87,17 +93,16 @@ class FrameWriter:
             _, (token, _) = self._kept.popitem(last=False)
             self.send(("forget", token))
 
-    def _history_tails(self, history, serial: int) -> dict:
-        """key -> (start, values from start): the reader keeps values before start."""
-        tails = {}
+    def _history_tails(self, history, serial: int) -> tuple[dict, dict]:
+        """key -> (start, values from start), the reader keeping values before start; and what
+        will have been sent."""
+        tails, sent_now = {}, {}
         for key, values in history.items():
             kept_serial, sent = self._history.get(key, (None, 0))
             start = sent if kept_serial == serial and sent <= len(values) else 0
             tails[key] = (start, np.asarray(values[start:]))
-            self._history[key] = (serial, len(values))
-        for key in set(self._history) - set(history):
-            del self._history[key]
-        return tails
+            sent_now[key] = (serial, len(values))
+        return tails, sent_now
 
     def _dumps(self, message) -> bytes:
         buffer = io.BytesIO()

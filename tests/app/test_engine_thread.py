@@ -301,3 +301,101 @@ def test_when_no_process_can_start_the_engine_runs_in_a_thread(qtbot, monkeypatc
         assert "no processes here" in rx.errors[0][1]
     finally:
         assert engine.stop()
+
+
+def _kill_and_wait_for_a_new_engine(engine, qtbot):
+    import os
+    import signal
+
+    dead = engine.engine_pid()
+    os.kill(dead, signal.SIGKILL)
+    qtbot.waitUntil(lambda: engine.engine_pid() not in (None, dead), timeout=10000)
+
+
+def test_an_engine_that_keeps_dying_is_restarted_empty_then_given_up(qtbot):
+    """What was sent may be what kills it: the second death in a row gets an engine with
+    nothing replayed, and the fourth gets none (no endless restarts, no flood of dialogs)."""
+    engine = EngineThread()
+    try:
+        rx = Receiver(engine)
+        engine.set_network(latch_loop())
+        engine.step_n(2)
+        qtbot.waitUntil(lambda: bool(rx.snapshots) and rx.last.step == 2, timeout=10000)
+        _kill_and_wait_for_a_new_engine(engine, qtbot)
+        qtbot.waitUntil(lambda: len(rx.errors) == 1, timeout=10000)
+        qtbot.waitUntil(lambda: rx.last.names == ("go", "a", "b") and rx.last.step == 0,
+                        timeout=10000)
+        _kill_and_wait_for_a_new_engine(engine, qtbot)
+        qtbot.waitUntil(lambda: len(rx.errors) == 2, timeout=10000)
+        assert rx.errors[1][0] == "The engine stopped again and was restarted empty"
+        qtbot.waitUntil(lambda: rx.last.names == (), timeout=10000)  # nothing replayed
+        _kill_and_wait_for_a_new_engine(engine, qtbot)
+        import os
+        import signal
+
+        os.kill(engine.engine_pid(), signal.SIGKILL)
+        qtbot.waitUntil(lambda: len(rx.errors) == 4, timeout=10000)
+        assert rx.errors[3][0] == "The engine keeps stopping and was not restarted"
+        assert not engine.is_alive()
+    finally:
+        assert engine.stop()
+
+
+def test_a_state_is_not_replayed_onto_an_edited_network(qtbot):
+    engine = EngineThread()
+    try:
+        net = latch_loop()
+        engine.set_network(net)
+        engine.set_state([1.0, 0.0, 1.0])
+        assert ("configure", "set_state") in engine._replay
+        net.add_neuron("late")
+        engine.set_network(net)
+        assert ("configure", "set_state") not in engine._replay
+    finally:
+        assert engine.stop()
+
+
+def test_a_bad_rule_parameter_is_reported_by_the_engine_not_raised(qtbot):
+    from nnsim.engine.rules import Backprop
+
+    engine = EngineThread()
+    try:
+        rx = Receiver(engine)
+        from nnsim.engine.datasets import truth_table
+
+        engine.set_network(Network.layered([2, 2, 1], ["tanh", "sigmoid"], seed=0))
+        engine.set_dataset(truth_table("xor"))
+        engine.set_rule(Backprop())
+        engine.set_rule_params({"bogus": 1})  # must not raise here, in the GUI's slot
+        qtbot.waitUntil(lambda: bool(rx.errors), timeout=10000)
+        assert "bogus" in rx.errors[0][0]
+        engine.set_rule_params({"learning_rate": 0.5})
+        assert engine._replay["rule"][1].params["learning_rate"] == 0.5  # a restart keeps it
+    finally:
+        assert engine.stop()
+
+
+def test_stop_while_the_engine_is_still_starting_never_raises(qtbot):
+    engine = EngineThread()
+    assert engine.stop(timeout_ms=1) in (True, False)  # too short to wait: says so
+    assert engine.stop()  # the second waits and succeeds
+    assert not engine.is_alive()
+
+
+@pytest.mark.parametrize("mode", ["process", "thread"])
+def test_an_engine_deleted_without_stop_does_not_outlive_its_window(qtbot, mode):
+    from PySide6.QtCore import QCoreApplication, QEvent, QObject
+
+    parent = QObject()
+    engine = EngineThread(parent, mode=mode)
+    rx = Receiver(engine)
+    engine.set_network(latch_loop())
+    engine.set_speed("max")
+    engine.play()
+    qtbot.waitUntil(lambda: bool(rx.snapshots) and rx.last.step > 100, timeout=10000)
+    link = engine._link
+    parent.deleteLater()  # the window goes, and nobody called stop()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    qtbot.waitUntil(lambda: not link.alive() and not link._writer.is_alive()
+                    and (link._process is None or not link._process.is_alive())
+                    and (link._thread is None or not link._thread.isRunning()), timeout=10000)

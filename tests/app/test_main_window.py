@@ -103,6 +103,13 @@ def test_menus_toolbar_shortcuts_and_status(window, qtbot):
     assert keys["Play"] == ["Space"]
     assert keys["Step"] == ["F10", "Ctrl+Right"]
     assert keys["Save"] == ["Ctrl+S"] and keys["New"] == ["Ctrl+N"] and keys["Open…"] == ["Ctrl+O"]
+    assert keys["Record"] == ["Ctrl+R"] and keys["Reset"] == ["Ctrl+Backspace"]
+    # One shortcut, one action: Qt fires neither of two actions that share a key.
+    owners: dict[str, list[str]] = {}
+    for action in window.findChildren(type(window.run.play)):
+        for key in action.shortcuts():
+            owners.setdefault(key.toString(), []).append(action.text())
+    assert {k: v for k, v in owners.items() if len(v) > 1} == {}
     assert "Ctrl+Shift+Z" in keys["Redo"] and keys["Undo"] == ["Ctrl+Z"]
     assert window.windowTitle() == "Untitled[*] — nnsim"
     window.document.add_neuron("x1", role="input")
@@ -402,6 +409,27 @@ def test_cli_engine_choice():
     assert "--engine {process,thread}" in run_cli("--help").stdout
     result = run_cli("--engine", "gpu")
     assert result.returncode == 2 and "invalid choice: 'gpu'" in result.stderr
+
+
+def test_ctrl_c_in_the_terminal_closes_the_window(tmp_path):
+    import signal
+    import time
+
+    path = tmp_path / "net.json"
+    blinker().save(path)
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env.update(QT_QPA_PLATFORM="offscreen", NNSIM_SETTINGS_DIR=str(tmp_path / "s"))
+    proc = subprocess.Popen([sys.executable, str(ROOT / "main.py"), str(path)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(4)  # started and idle
+        assert proc.poll() is None
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(15) == 0
+        assert "KeyboardInterrupt" not in proc.stderr.read()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
 
 
 def test_cli_without_display_says_how_to_run_headless():

@@ -348,3 +348,62 @@ def test_any_run_arrives_whole_whatever_happens_between_frames(operations):
             assert frame.network == original.network
     conn.close()
     child.close()
+
+
+def test_step_while_running_is_ignored_and_the_loop_does_not_spin():
+    conn, loop = hand_driven_loop()
+    loop._do_speed(1)
+    loop._do_play()
+    loop._do_step_n(10)
+    assert loop._budget == 0
+    loop._work()  # the first frame's step
+    loop._maybe_emit()  # ...and its frame
+    assert loop._wait() > 0  # waits for the next frame's time instead of polling
+    loop._do_pause()
+    loop._do_step_n(3)
+    assert loop._budget == 3 and loop._wait() == 0.0
+
+
+def test_a_fixed_speed_serves_commands_between_a_frames_steps(client):
+    """1,000 steps a frame on a slow network: a pause is served within the frame, not after."""
+    client.send(("network", Network.layered([2, 64, 64, 1], ["tanh", "tanh", "sigmoid"], seed=0), 1))
+    client.send(("dataset", datasets.generate("xor_clouds", n=2000, seed=0)))
+    client.send(("rule", Backprop(optimizer="sgd", batch_size=2000)))
+    client.frame()
+    client.send(("speed", 1000))
+    client.send(("play",))
+    deadline = time.perf_counter() + 5
+    while True not in client.running and time.perf_counter() < deadline:
+        client.receive(0.05)
+    time.sleep(0.2)  # well inside the first frame's 1,000 steps
+    client.send(("pause",))
+    start = time.perf_counter()
+    while client.running[-1] is not False:
+        assert client.receive(5.0) is not None
+    assert time.perf_counter() - start < 0.5
+    assert client.until(lambda s: True).step < 1000  # paused part-way through the frame
+
+
+def test_unknown_and_unreadable_commands_are_reported_and_the_loop_serves_on(client):
+    client.send(("bogus", 1))
+    client.conn.send_bytes(b"not a pickle")
+    client.send(("network", latch_loop(), 3))
+    client.send(("step_n", 2))
+    snap = client.until(lambda s: s.step == 2)
+    assert snap.revision == 3
+    assert any("no command 'bogus'" in e for e in client.errors)
+    assert len(client.errors) == 2
+
+
+def test_after_a_frame_the_gui_could_not_read_the_next_comes_whole(client):
+    xor_setup(client)
+    client.send(("speed", "max"))
+    client.send(("play",))
+    client.frame()
+    client.frame(ack=False)  # "could not be read": no acknowledgement...
+    client.send(("resync",))  # ...but a resync
+    fresh = FrameReader(client.conn)  # a reader that remembers nothing: the frame is whole
+    client.reader = fresh
+    snap = client.frame()
+    assert len(snap.history["loss"]) == snap.epoch
+    assert tuple(snap.network.names) == snap.names

@@ -312,3 +312,30 @@ def test_snapshots_carry_a_decision_map_or_a_curve():
     one = Simulation(Network.layered([1, 2, 1], ["tanh", "linear"], seed=0))
     snap = one.snapshot()
     assert snap.decision is None and snap.curve[0].shape == (400,)
+
+
+def test_a_rule_given_not_strictly_waits_paused_until_it_applies():
+    """What a restarted engine does with the rule it is given back: a rule that does not apply
+    to the network now is kept, paused and saying why, and learns once it applies."""
+    from nnsim.engine.datasets import truth_table
+    from nnsim.engine.rules import Backprop
+
+    loop = Network("loop")
+    loop.add_neuron("x1", role="input")
+    loop.add_neuron("x2", role="input")
+    loop.add_neuron("y", role="output", activation="sigmoid")
+    loop.connect("x1", "y", 1.0)
+    loop.connect("x2", "y", 1.0)
+    loop.connect("y", "y", 0.5)
+    sim = Simulation(loop, truth_table("or"))
+    with pytest.raises(ValueError):
+        sim.set_rule(Backprop())  # strict, as the user choosing a rule gets
+    assert sim.rule is None
+    sim.set_rule(Backprop(), strict=False)
+    snap = sim.snapshot()
+    assert snap.rule == "backprop" and "paused" in snap.message
+    loop.disconnect("y", "y")
+    sim.set_network(loop)
+    sim.step(5)
+    snap = sim.snapshot()
+    assert snap.message == "" and snap.epoch > 0
