@@ -106,6 +106,29 @@ def test_loss_log_scale_and_csv_export(make, tmp_path):
     assert plot.curves["loss"].getOriginalDataset()[0] is None
 
 
+def test_the_loss_axis_holds_still_yet_always_shows_the_whole_curve(make, qtbot):
+    """A loss falling epoch by epoch: the axis moves a few times, not every frame (each move
+    re-lays the axis and repaints the plot twice), and the curve is always inside it."""
+    plot = make(LossPlot)
+    view = plot.loss_plot.getViewBox()
+    loss = 0.7 * np.exp(-np.arange(1, 601) / 120) + 0.01
+    moves, last = 0, None
+    for n in range(5, 601, 5):
+        plot.update_snapshot(snap(history={"loss": loss[:n]}))
+        low, high = view.viewRange()[1]
+        assert low <= loss[:n].min() and loss[:n].max() <= high
+        moves += (low, high) != last
+        last = (low, high)
+    assert moves <= 12  # 120 frames
+    plot.set_log_scale(True)  # log units: the axis is fitted again, in them
+    low, high = view.viewRange()[1]
+    assert low <= np.log10(loss.min()) and np.log10(loss.max()) <= high
+    view.setYRange(0.2, 0.3)  # the user zooms in...
+    view.sigRangeChangedManually.emit([False, True])
+    plot.update_snapshot(snap(history={"loss": loss}))
+    assert view.viewRange()[1] == pytest.approx([0.2, 0.3], abs=0.02)  # ...and it stays
+
+
 # ---------------------------------------------------------------------- activation
 @pytest.mark.parametrize("name", ["sigmoid", "tanh", "relu", "linear", "step"])
 def test_activation_curve_is_the_engine_function(make, name):
