@@ -143,3 +143,25 @@ def test_a_large_network_draws_a_sample_of_its_weights_quickly(qtbot):
     norm = plot.norms.y(0)[-1]
     assert norm == np.linalg.norm(2 * weights)  # the norm still counts every synapse
     assert f"{MAX_CURVES} of {len(synapses)} synapses drawn" in plot.status.text()
+
+
+def test_axes_hold_still_while_the_history_grows_yet_show_all_of_it(plot):
+    """Steps grow and weights drift every frame: the axes move a few times, not every frame,
+    and every point drawn is inside them (Hebbian growth included)."""
+    view, norm_view = plot.weights_plot.getViewBox(), plot.norm_plot.getViewBox()
+    moves, last = 0, None
+    for t in range(1, 201):
+        w = [np.sin(t / 20.0) * t / 50.0, 1.02 ** t]
+        plot.update_snapshot(snap(t * 7, w))
+        (x0, x1), (y0, y1) = view.viewRange()
+        assert x0 <= 7 and t * 7 <= x1
+        assert y0 <= min(plot.series.lo, 0) + 1e-9 and plot.series.hi <= y1
+        n0, n1 = norm_view.viewRange()[1]
+        assert n0 <= plot.norms.lo and plot.norms.hi <= n1
+        ranges = (x0, x1, y0, y1, n0, n1)
+        moves += ranges != last
+        last = ranges
+    assert moves <= 40  # of 200 frames
+    plot.set_log_scale(True)  # log units: fitted again, in them
+    y0, y1 = view.viewRange()[1]
+    assert y0 <= np.log10(plot.series.abs_lo) and np.log10(plot.series.abs_hi) <= y1

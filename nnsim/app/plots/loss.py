@@ -12,6 +12,7 @@ import numpy as np
 
 from . import style
 from .base import PlotPanel
+from .calm_axis import CalmAxis
 
 LOSS_COLOR = (198, 40, 40)
 ACCURACY_COLOR = (21, 101, 192)
@@ -43,10 +44,8 @@ class LossPlot(PlotPanel):
         self._top = "loss"  # what the upper plot shows: "loss" or "errors"
         self._drawn: tuple = ()  # (key, length) of the histories last drawn
         self._x_max = 0  # the epoch axis's right end (grows by doubling)
-        self._y_range: tuple[float, float] | None = None  # the loss axis, moved only when needed
-        self._user_range = False  # the user zoomed or panned the loss plot: leave it to them
+        self.loss_axis = CalmAxis(self.loss_plot, "y")  # moves only when it must
         self._last_y = None  # the values the loss axis was last fitted to
-        self.loss_plot.getViewBox().sigRangeChangedManually.connect(self._taken_over)
         for curve in self.curves.values():
             style.long_history(curve)
         self.log_action = self.add_toggle("log loss", False, self.set_log_scale,
@@ -77,33 +76,15 @@ class LossPlot(PlotPanel):
         self._calm_y(history.get("errors" if top == "errors" else "loss"))
         self.set_status(self._status_text(history))
 
-    def _taken_over(self, *_args) -> None:
-        self._user_range = True
-
     def _calm_y(self, values) -> None:
-        """The loss axis moves only when the curve leaves it or shrinks to a small part of it:
-        following every epoch re-lays the axis and repaints the plot twice each frame."""
         self._last_y = values
-        if self._user_range or values is None or not len(values):
+        if values is None or not len(values):
             return
         y = np.asarray(values, dtype=float)
-        y = y[np.isfinite(y)]
         if self.loss_plot.getAxis("left").logMode:
-            y = np.log10(y[y > 0])
-        if not len(y):
-            return
-        lo, hi = float(y.min()), float(y.max())
-        below = above = 0.08  # margins, as parts of the span
-        if self._y_range is not None:
-            low, high = self._y_range
-            if low <= lo and hi <= high and (hi - lo) >= 0.4 * (high - low):
-                return
-            # Room ahead on the side the curve left by: a falling loss keeps falling.
-            below += 0.3 if lo < low else 0.0
-            above += 0.3 if hi > high else 0.0
-        span = hi - lo if hi > lo else max(abs(hi), 1.0) * 0.1
-        self._y_range = (lo - below * span, hi + above * span)
-        self.loss_plot.setYRange(*self._y_range, padding=0)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                y = np.log10(y[y > 0])
+        self.loss_axis.fit(y)
 
     def _grow_x(self, epochs: int) -> None:
         """The epoch axis doubles when the history outgrows it, instead of following every
@@ -134,15 +115,14 @@ class LossPlot(PlotPanel):
             self.log_action.setChecked(bool(on))
             return
         self.loss_plot.setLogMode(y=bool(on))
-        self._y_range = None  # other units: set the axis again now
+        self.loss_axis.reset()  # other units: fit the axis again now
         self._calm_y(self._last_y)
 
     def clear(self) -> None:
         super().clear()
         self._drawn = ()
         self._x_max = 0
-        self._y_range = None
-        self._user_range = False
+        self.loss_axis.reset()
         self.loss_plot.enableAutoRange(x=True)
         for curve in self.curves.values():
             curve.setData([], [])

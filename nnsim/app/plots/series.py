@@ -17,6 +17,13 @@ class Series:
         self._y = np.empty((k, capacity), dtype=float)
         self.n = 0
         self.all_finite = True
+        self._extremes()
+
+    def _extremes(self) -> None:
+        # Running extremes of every value appended, for an axis to fit without a pass over the
+        # history (a replaced or halved-away value may leave them a little wide, never narrow).
+        self.lo = self.abs_lo = np.inf
+        self.hi = self.abs_hi = -np.inf
 
     def __len__(self) -> int:
         return self.n
@@ -30,15 +37,24 @@ class Series:
                 self._grow()
         self._x[self.n] = x
         self._y[:, self.n] = values
-        if self.all_finite and not np.isfinite(values).all():
-            self.all_finite = False
+        self._note(values)
         self.n += 1
+
+    def _note(self, values: np.ndarray) -> None:
+        finite = values[np.isfinite(values)]
+        if len(finite) < len(values):
+            self.all_finite = False
+        if len(finite):
+            self.lo, self.hi = min(self.lo, float(finite.min())), max(self.hi, float(finite.max()))
+            magnitudes = np.abs(finite[finite != 0])
+            if len(magnitudes):
+                self.abs_lo = min(self.abs_lo, float(magnitudes.min()))
+                self.abs_hi = max(self.abs_hi, float(magnitudes.max()))
 
     def replace_last(self, values) -> None:
         values = np.asarray(values, dtype=float).reshape(self.k)
         self._y[:, self.n - 1] = values
-        if self.all_finite and not np.isfinite(values).all():
-            self.all_finite = False
+        self._note(values)
 
     def _grow(self) -> None:
         cap = min(self._x.size * 2, self.max_points)
@@ -68,3 +84,4 @@ class Series:
     def clear(self) -> None:
         self.n = 0
         self.all_finite = True
+        self._extremes()

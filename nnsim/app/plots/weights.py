@@ -13,6 +13,7 @@ import pyqtgraph as pg
 
 from . import style
 from .base import PlotPanel
+from .calm_axis import CalmAxis
 from .series import Series
 
 MAX_CURVES = 32  # more curves are unreadable and slow: a large network shows a sample of them
@@ -54,6 +55,10 @@ class WeightsPlot(PlotPanel):
         self.series = Series(0, max_points=max_points)
         self.norms = Series(1, max_points=max_points)
         self.log_scale = False
+        # Axes that move only when they must (steps grow and weights change every frame).
+        self.x_axis = CalmAxis(self.weights_plot, "x", lead=1.0, floor=0.0)
+        self.y_axis = CalmAxis(self.weights_plot, "y")
+        self.norm_axis = CalmAxis(self.norm_plot, "y")
 
     @staticmethod
     def _make_curve(plot: pg.PlotItem, color, name: str) -> pg.PlotDataItem:
@@ -118,6 +123,8 @@ class WeightsPlot(PlotPanel):
     def _forget(self) -> None:
         self.series.clear()
         self.norms.clear()
+        for axis in (self.x_axis, self.y_axis, self.norm_axis):
+            axis.reset()
 
     def _redraw(self) -> None:
         x = self.series.x
@@ -126,6 +133,16 @@ class WeightsPlot(PlotPanel):
             y = self.series.y(i)
             curve.setData(x, np.abs(y) if self.log_scale else y, skipFiniteCheck=finite)
         self.norm_curve.setData(self.norms.x, self.norms.y(0), skipFiniteCheck=finite)
+        if len(x):
+            self.x_axis.fit([x[0], x[-1]])
+            series, norms = self.series, self.norms
+            if self.log_scale:
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    self.y_axis.fit(np.log10([series.abs_lo, series.abs_hi]))
+                    self.norm_axis.fit(np.log10([norms.abs_lo, norms.abs_hi]))
+            else:
+                self.y_axis.fit([series.lo, series.hi])
+                self.norm_axis.fit([norms.lo, norms.hi])
 
     # ------------------------------------------------------------------ options
     def set_log_scale(self, on: bool) -> None:
@@ -142,6 +159,8 @@ class WeightsPlot(PlotPanel):
         self.unit_line.label.anchors = [corner, corner]
         self.unit_line.label.updatePosition()
         self.weights_plot.setLabel("left", "|w| (log)" if self.log_scale else "weight w")
+        self.y_axis.reset()  # other units
+        self.norm_axis.reset()
         self._redraw()
 
     def clear(self) -> None:
