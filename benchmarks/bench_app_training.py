@@ -178,6 +178,10 @@ def run_case(sizes: list[int], dataset: str, seconds: float = SECONDS) -> dict:
     window.engine.stop()
     window.deleteLater()
     _run_loop(0.1)
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    # Gone now, not at some later event loop: the benchmarks after this one share the process.
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     lat = np.array(late) if late else np.zeros(1)
     return {
         "samples_per_s": samples_per_s, "epochs_per_s": epochs_per_s,
