@@ -44,6 +44,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal
 
 from nnsim.engine import runner
 from nnsim.engine.network import Network
+from nnsim.engine.object_pipe import object_pipe
 from nnsim.engine.runner import (  # noqa: F401 - part of this module's interface
     BLAS_THREADS,
     CHUNK_SECONDS,
@@ -142,10 +143,22 @@ class EngineThread(QObject):
         elif kind == "gone" and not self._stopping and message[1] is self._link:
             self._engine_died(message[2])
         elif kind == "fallback" and message[1] is self._link:
+            # A new link in thread mode, made as any thread-mode link is (here, in the GUI
+            # thread), given what the failed one was given.
+            self._link.close()
+            self._link = None
             self.mode = "thread"
+            QTimer.singleShot(0, self._restart)
             self.error.emit("The engine runs in a thread: its own process could not start",
                             f"{message[2]}\nTraining and drawing now share one interpreter, "
                             "so both are slower.")
+
+    def _restart(self) -> None:
+        """A new engine, from the event loop rather than from inside a message's slot (a
+        QThread made there, in a slot queued from a Python thread, crashed the interpreter)."""
+        if not self._stopping:
+            self._start_engine()
+            self._send(("request",))
 
     def _engine_died(self, detail: str) -> None:
         self._link.close()
@@ -170,8 +183,8 @@ class EngineThread(QObject):
             self.error.emit("The engine stopped unexpectedly and was restarted",
                             f"{detail}\nThe network, rule and data as last sent were restored; "
                             "learning since then is lost.")
-        self._start_engine()
-        self._send(("request",))
+        self._link = None  # commands meanwhile are kept for the new engine (_replay)
+        QTimer.singleShot(0, self._restart)
 
     def _on_snapshot(self, snapshot, rate: float) -> None:
         if self._drawing:
@@ -319,10 +332,12 @@ class _Link:
         self._thread: _EngineQThread | None = None
         self._closed = False
         self._started = threading.Event()
-        self._connection, self._child_end = multiprocessing.Pipe()
-        if mode == "thread":  # made and started here, in the GUI thread, as Qt prefers
+        if mode == "thread":  # objects, not bytes, and the QThread made here, in the GUI thread
+            self._connection, self._child_end = object_pipe()
             self._thread = _EngineQThread(self._child_end, seed)
             self._thread.start()
+        else:
+            self._connection, self._child_end = multiprocessing.Pipe()
         self._writer = threading.Thread(target=self._write, args=(seed,), daemon=True,
                                         name="nnsim-engine-writer")
         self._reader = threading.Thread(target=self._read, daemon=True,
@@ -330,10 +345,13 @@ class _Link:
         self._writer.start()
 
     def send(self, command: tuple) -> None:
-        # Pickled here, in the caller's thread, so later changes to its objects are not sent.
-        self._outbox.put(pickle.dumps(command, pickle.HIGHEST_PROTOCOL))
+        if self.mode == "thread":  # the EngineThread's methods sent copies: hand them over
+            self._outbox.put(command)
+        else:  # pickled here, in the caller's thread, so later changes are not sent
+            self._outbox.put(pickle.dumps(command, pickle.HIGHEST_PROTOCOL))
 
-    def _start(self, seed: int) -> None:
+    def _start(self, seed: int) -> bool:
+        """Start the engine process (thread mode: already running); False when it failed."""
         if self.mode == "process":
             try:
                 # Started here, not in the GUI thread: the first start also starts the server.
@@ -342,34 +360,42 @@ class _Link:
                                                    name="nnsim-engine", daemon=True)
                 self._process.start()
                 self._child_end.close()  # the process has its own copy
-                return
-            except Exception as exc:  # noqa: BLE001 - reported, and the thread takes over
+                return True
+            except Exception as exc:  # noqa: BLE001 - reported, and a QThread takes over
                 self._process = None
-                self.mode = "thread"
+                self._child_end.close()
+                # The EngineThread starts a thread-mode link in the GUI thread (a QThread made
+                # in this Python thread crashed the interpreter).
                 self._emit(("fallback", self, f"{type(exc).__name__}: {exc}"))
-                self._thread = _EngineQThread(self._child_end, seed)
-                self._thread.start()
+                return False
+        return True
 
     def _write(self, seed: int) -> None:
         try:
-            self._start(seed)
+            started = self._start(seed)
         finally:
             self._started.set()
+        if not started:
+            self._connection.close()
+            return
         self._reader.start()
         while True:
             data = self._outbox.get()
             if data is None:
                 return
             try:
-                self._connection.send_bytes(data)
+                if self.mode == "process":
+                    self._connection.send_bytes(data)
+                else:
+                    self._connection.send(data)
             except OSError:
                 return  # the engine is gone: the reader reports it
 
     def _read(self) -> None:
-        reader = FrameReader(self._connection)
+        reader = FrameReader(self._connection) if self.mode == "process" else None
         while True:
             try:
-                message = reader.read()
+                message = reader.read() if reader is not None else self._connection.recv()
             except (EOFError, OSError):
                 break
             except Exception as exc:  # noqa: BLE001 - a frame that cannot be read
@@ -409,13 +435,13 @@ class _Link:
         """Tell the engine to quit, without waiting (its EngineThread is being destroyed)."""
         if not self._closed:
             self._closed = True
-            self._outbox.put(pickle.dumps(("quit",)))
+            self.send(("quit",))
             self._outbox.put(None)
 
     def stop(self, timeout: float) -> bool:
         if not self._closed:
             self._closed = True
-            self._outbox.put(pickle.dumps(("quit",)))
+            self.send(("quit",))
             self._outbox.put(None)
         deadline = time.monotonic() + timeout
         if not self._started.wait(timeout):
@@ -430,6 +456,8 @@ class _Link:
                 process.join(1.0)
         if thread is not None:
             thread.wait(int(1000 * min(timeout, STOP_SECONDS)))
+        elif process is None:
+            self._child_end.close()  # nobody took the engine's end of the pipe
         if self._reader.is_alive():
             self._reader.join(timeout)  # it ends at the end of the stream: the engine is gone
         self._connection.close()

@@ -23,12 +23,12 @@ reported as ("error", ...) and the loop keeps serving.
 from __future__ import annotations
 
 import os
-import pickle
 import signal
 import time
 import traceback
 
 from .network import Network
+from .object_pipe import DirectWriter, End
 from .simulation import Simulation
 from .wire import FrameWriter
 
@@ -46,7 +46,9 @@ class EngineLoop:
 
     def __init__(self, connection, seed: int = 0) -> None:
         self._connection = connection
-        self._writer = FrameWriter(connection)
+        # A pipe of bytes to another process: frames as their changes; an ObjectPipe to a
+        # thread of the same process: objects as they are.
+        self._writer = DirectWriter(connection) if isinstance(connection, End) else FrameWriter(connection)
         self.sim = Simulation(Network(), seed=seed)
         self._pending_network: tuple[Network, int] | None = None
         self._budget = 0  # steps asked for by step_n, not yet done
@@ -102,8 +104,8 @@ class EngineLoop:
                 return
 
     def _serve_one(self) -> None:
-        data = self._connection.recv_bytes()  # a lost connection ends run()
-        command = pickle.loads(data)  # a command that cannot be read is reported
+        command = self._connection.recv()  # a lost connection ends run(); an unreadable command
+        # is reported (_guarded)
         if command[0] == "quit":
             self._quit = True
             return

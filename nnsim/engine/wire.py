@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import copyreg
 import dataclasses
+import importlib
 import io
 import pickle
+import sys
 from collections import OrderedDict
 from types import MappingProxyType
 
@@ -122,6 +124,22 @@ class FrameWriter:
         return buffer.getvalue()
 
 
+class _Unpickler(pickle.Unpickler):
+    """Finds classes without calling `__import__`: in a PySide6 process that is a hook, not
+    safe outside the main thread (it crashed the interpreter), and frames are read in one."""
+
+    def find_class(self, module: str, name: str):
+        found = sys.modules.get(module) or importlib.import_module(module)
+        for part in name.split("."):
+            found = getattr(found, part)
+        return found
+
+
+def loads(data: bytes):
+    """pickle.loads without `__import__` (see _Unpickler)."""
+    return _Unpickler(io.BytesIO(data)).load()
+
+
 class FrameReader:
     """The GUI's end: `read()` blocks for the next message; frames come back as Snapshots."""
 
@@ -145,7 +163,7 @@ class FrameReader:
                 return message
 
     def _loads(self, data: bytes):
-        unpickler = pickle.Unpickler(io.BytesIO(data))
+        unpickler = _Unpickler(io.BytesIO(data))
         unpickler.persistent_load = self._kept.__getitem__
         return unpickler.load()
 

@@ -294,9 +294,9 @@ def test_when_no_process_can_start_the_engine_runs_in_a_thread(qtbot, monkeypatc
     try:
         rx = Receiver(engine)
         engine.set_network(latch_loop())
+        qtbot.waitUntil(lambda: engine.mode == "thread" and engine.is_alive(), timeout=10000)
         engine.step_n(4)
         qtbot.waitUntil(lambda: bool(rx.snapshots) and rx.last.step == 4, timeout=10000)
-        assert engine.mode == "thread"
         assert rx.errors and "could not start" in rx.errors[0][0]
         assert "no processes here" in rx.errors[0][1]
     finally:
