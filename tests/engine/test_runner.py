@@ -407,3 +407,21 @@ def test_after_a_frame_the_gui_could_not_read_the_next_comes_whole(client):
     snap = client.frame()
     assert len(snap.history["loss"]) == snap.epoch
     assert tuple(snap.network.names) == snap.names
+
+
+def test_the_object_pipe_hands_objects_over_and_ends_like_a_connection():
+    from nnsim.engine.object_pipe import object_pipe
+
+    gui, engine = object_pipe()
+    assert not engine.poll(0.01)
+    sent = {"network": latch_loop()}
+    gui.send(sent)
+    assert engine.poll(0) and engine.recv() is sent  # the object itself: nothing pickled
+    engine.send(("frame", 1))
+    gui.close()
+    assert gui.poll(None)  # a closed pipe never blocks
+    assert engine.poll(None)
+    with pytest.raises(EOFError):
+        engine.recv()
+    with pytest.raises(BrokenPipeError):
+        engine.send(("frame", 2))
