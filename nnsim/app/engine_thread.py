@@ -312,11 +312,7 @@ class _EngineQThread(QThread):
         self._connection, self._seed = connection, seed
 
     def run(self) -> None:
-        limit_blas_threads(int(os.environ.get("NNSIM_BLAS_THREADS") or BLAS_THREADS))
-        try:
-            runner.EngineLoop(self._connection, self._seed).run()
-        finally:
-            self._connection.close()
+        runner.run_engine(self._connection, self._seed)
 
 
 class _Link:

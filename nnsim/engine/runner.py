@@ -318,12 +318,18 @@ def lower_priority(niceness: int = NICENESS) -> None:
         pass
 
 
-def serve(connection, seed: int = 0) -> None:
-    """The engine process's entry point."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the GUI's to handle
-    lower_priority()
+def run_engine(connection, seed: int = 0) -> None:
+    """Serve `connection` until it closes or says quit, in this thread (thread mode calls it
+    from a QThread; serve() from the engine's process)."""
     limit_blas_threads(int(os.environ.get("NNSIM_BLAS_THREADS") or BLAS_THREADS))
     try:
         EngineLoop(connection, seed).run()
     finally:
         connection.close()
+
+
+def serve(connection, seed: int = 0) -> None:
+    """The engine process's entry point."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the GUI's to handle
+    lower_priority()
+    run_engine(connection, seed)

@@ -135,11 +135,6 @@ class _Unpickler(pickle.Unpickler):
         return found
 
 
-def loads(data: bytes):
-    """pickle.loads without `__import__` (see _Unpickler)."""
-    return _Unpickler(io.BytesIO(data)).load()
-
-
 class FrameReader:
     """The GUI's end: `read()` blocks for the next message; frames come back as Snapshots."""
 

@@ -112,14 +112,17 @@ def test_the_loss_axis_holds_still_yet_always_shows_the_whole_curve(make, qtbot)
     plot = make(LossPlot)
     view = plot.loss_plot.getViewBox()
     loss = 0.7 * np.exp(-np.arange(1, 601) / 120) + 0.01
-    moves, last = 0, None
+    moves, x_moves, last, last_x = 0, 0, None, None
     for n in range(5, 601, 5):
         plot.update_snapshot(snap(history={"loss": loss[:n]}))
-        low, high = view.viewRange()[1]
+        (left, right), (low, high) = view.viewRange()
+        assert left <= 1 and n <= right  # every epoch in view
         assert low <= loss[:n].min() and loss[:n].max() <= high
         moves += (low, high) != last
-        last = (low, high)
+        x_moves += (left, right) != last_x
+        last, last_x = (low, high), (left, right)
     assert moves <= 12  # 120 frames
+    assert x_moves <= 7  # the epoch axis doubles
     plot.set_log_scale(True)  # log units: the axis is fitted again, in them
     low, high = view.viewRange()[1]
     assert low <= np.log10(loss.min()) and np.log10(loss.max()) <= high

@@ -19,12 +19,15 @@ FILL = 0.4  # the data must fill at least this part of the range, or it shrinks
 
 class CalmAxis:
     def __init__(self, plot: pg.PlotItem, axis: str = "y", lead: float = LEAD,
-                 floor: float | None = None) -> None:
-        """axis: "x" or "y".  floor: the range never starts below it (e.g. step 0)."""
+                 floor: float | None = None, min_span: float = 0.0) -> None:
+        """axis: "x" or "y".  lead: room ahead, as a part of the span (1.0: the range doubles).
+        floor: the range never starts below it (e.g. step 0).  min_span: the least span shown
+        (the first few epochs on an axis of ten)."""
         self.plot = plot
         self.index = 0 if axis == "x" else 1
         self.lead = lead
         self.floor = floor
+        self.min_span = min_span
         self.range: tuple[float, float] | None = None
         self.user = False
         plot.getViewBox().sigRangeChangedManually.connect(self._manual)
@@ -54,7 +57,7 @@ class CalmAxis:
                 return
             below += self.lead if lo < low else 0.0
             above += self.lead if hi > high else 0.0
-        span = hi - lo if hi > lo else max(abs(hi), 1.0) * 0.1
+        span = max(hi - lo if hi > lo else max(abs(hi), 1.0) * 0.1, self.min_span)
         low, high = lo - below * span, hi + above * span
         if self.floor is not None:
             low = max(low, self.floor)

@@ -43,8 +43,9 @@ class LossPlot(PlotPanel):
         }
         self._top = "loss"  # what the upper plot shows: "loss" or "errors"
         self._drawn: tuple = ()  # (key, length) of the histories last drawn
-        self._x_max = 0  # the epoch axis's right end (grows by doubling)
-        self.loss_axis = CalmAxis(self.loss_plot, "y")  # moves only when it must
+        # Axes that move only when they must (the accuracy plot shares the epoch axis).
+        self.epoch_axis = CalmAxis(self.loss_plot, "x", lead=1.0, floor=0.5, min_span=10)
+        self.loss_axis = CalmAxis(self.loss_plot, "y")
         self._last_y = None  # the values the loss axis was last fitted to
         for curve in self.curves.values():
             style.long_history(curve)
@@ -72,7 +73,9 @@ class LossPlot(PlotPanel):
             y = np.asarray(values, dtype=float)
             x = np.arange(1, len(y) + 1, dtype=float)  # epoch k ends after k passes
             curve.setData(x, y, skipFiniteCheck=bool(np.isfinite(y).all()))
-        self._grow_x(max((n for _, n in shape), default=0))
+        epochs = max((n for _, n in shape), default=0)
+        if epochs:
+            self.epoch_axis.fit([1, epochs])
         self._calm_y(history.get("errors" if top == "errors" else "loss"))
         self.set_status(self._status_text(history))
 
@@ -85,15 +88,6 @@ class LossPlot(PlotPanel):
             with np.errstate(divide="ignore", invalid="ignore"):
                 y = np.log10(y[y > 0])
         self.loss_axis.fit(y)
-
-    def _grow_x(self, epochs: int) -> None:
-        """The epoch axis doubles when the history outgrows it, instead of following every
-        epoch: re-laying an axis costs a few milliseconds, and long runs add epochs each frame."""
-        if self.loss_plot.getViewBox().state["autoRange"][0] is False and epochs <= self._x_max:
-            return
-        if epochs > self._x_max or self._x_max == 0:
-            self._x_max = max(10, 2 * epochs)
-        self.loss_plot.setXRange(0.5, self._x_max + 0.5, padding=0)
 
     @staticmethod
     def _status_text(history) -> str:
@@ -121,8 +115,7 @@ class LossPlot(PlotPanel):
     def clear(self) -> None:
         super().clear()
         self._drawn = ()
-        self._x_max = 0
+        self.epoch_axis.reset()
         self.loss_axis.reset()
-        self.loss_plot.enableAutoRange(x=True)
         for curve in self.curves.values():
             curve.setData([], [])

@@ -56,7 +56,7 @@ class WeightsPlot(PlotPanel):
         self.norms = Series(1, max_points=max_points)
         self.log_scale = False
         # Axes that move only when they must (steps grow and weights change every frame).
-        self.x_axis = CalmAxis(self.weights_plot, "x", lead=1.0, floor=0.0)
+        self.x_axis = CalmAxis(self.weights_plot, "x", lead=1.0, floor=0.0, min_span=10)
         self.y_axis = CalmAxis(self.weights_plot, "y")
         self.norm_axis = CalmAxis(self.norm_plot, "y")
 
