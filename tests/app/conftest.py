@@ -44,3 +44,29 @@ def widgets_die_before_the_application(qapp):
     for _ in range(2):
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         gc.collect()
+
+
+@pytest.fixture
+def window(qtbot):
+    """The main window, shown (a module may define its own)."""
+    from nnsim.app.main_window import MainWindow
+
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    yield w
+    w.document.undo_stack.setClean()  # nothing to ask about at close
+    w.close()
+    assert not w.engine.is_alive()  # closing the window stops its engine
+
+
+@pytest.fixture
+def shown(qtbot):
+    """shown(widget, width, height): the widget, owned by the test, at that size and on screen."""
+    def shown(widget, width: int, height: int):
+        qtbot.addWidget(widget)
+        widget.resize(width, height)
+        widget.show()
+        qtbot.waitExposed(widget)
+        return widget
+    return shown

@@ -4,22 +4,11 @@ patched, is tested in tests/engine/test_runner.py.)"""
 import time
 
 import pytest
+from example_networks import blinker
 
 from nnsim.app.engine_thread import EngineThread
 from nnsim.engine import Network
 from nnsim.engine.rules.base import Applicability, Rule, Trainer
-
-
-def latch_loop() -> Network:
-    """An oscillator: one step unit inhibiting itself through a relay, so outputs keep changing."""
-    net = Network("blinker")
-    net.add_neuron("go", role="input", value=1.0)
-    net.add_neuron("a", activation="step", bias=-0.5)
-    net.add_neuron("b", activation="step", bias=-0.5)
-    net.connect("go", "a", 1.0)
-    net.connect("a", "b", 1.0)
-    net.connect("b", "a", 1.0, kind="inhibitory")
-    return net
 
 
 class Receiver:
@@ -56,7 +45,7 @@ def engine(qtbot, request):
 
 def test_play_sends_snapshots_with_increasing_steps(qtbot, engine):
     rx = Receiver(engine)
-    engine.set_network(latch_loop())
+    engine.set_network(blinker())
     qtbot.waitUntil(lambda: bool(rx.snapshots) and rx.last.names == ("go", "a", "b"), timeout=10000)
     engine.play()
     qtbot.waitUntil(lambda: rx.last.step >= 10, timeout=10000)
@@ -73,7 +62,7 @@ def test_play_sends_snapshots_with_increasing_steps(qtbot, engine):
 
 def test_step_and_step_n_and_reset(qtbot, engine):
     rx = Receiver(engine)
-    engine.set_network(latch_loop())
+    engine.set_network(blinker())
     engine.step()
     qtbot.waitUntil(lambda: bool(rx.snapshots) and rx.last.step == 1, timeout=10000)
     engine.step_n(5)
@@ -84,7 +73,7 @@ def test_step_and_step_n_and_reset(qtbot, engine):
 
 def test_at_most_60_frames_a_second_at_full_speed(qtbot, engine):
     rx = Receiver(engine)
-    engine.set_network(latch_loop())
+    engine.set_network(blinker())
     engine.set_speed("max")
     engine.play()
     qtbot.waitUntil(lambda: len(rx.snapshots) >= 2, timeout=10000)
@@ -98,7 +87,7 @@ def test_at_most_60_frames_a_second_at_full_speed(qtbot, engine):
 
 def test_one_snapshot_in_flight_until_acknowledged(qtbot, engine):
     rx = Receiver(engine, ack=False)
-    engine.set_network(latch_loop())
+    engine.set_network(blinker())
     engine.set_speed("max")
     engine.play()
     qtbot.waitUntil(lambda: len(rx.snapshots) == 1, timeout=10000)
@@ -113,7 +102,7 @@ def test_one_snapshot_in_flight_until_acknowledged(qtbot, engine):
 
 def test_speed_in_steps_per_frame(qtbot, engine):
     rx = Receiver(engine)
-    engine.set_network(latch_loop())
+    engine.set_network(blinker())
     engine.set_speed(1)
     engine.play()
     qtbot.wait(500)
@@ -124,7 +113,7 @@ def test_speed_in_steps_per_frame(qtbot, engine):
 
 def test_edit_while_running_applies_and_stepping_continues(qtbot, engine):
     rx = Receiver(engine)
-    net = latch_loop()
+    net = blinker()
     engine.set_network(net)
     engine.play()
     qtbot.waitUntil(lambda: bool(rx.snapshots) and rx.last.step >= 5, timeout=10000)
@@ -158,7 +147,7 @@ class Boom(Rule):
 
 def test_error_in_worker_is_reported_and_thread_keeps_serving(qtbot, engine):
     rx = Receiver(engine)
-    engine.set_network(latch_loop())
+    engine.set_network(blinker())
     engine.set_rule(Boom())
     engine.play()
     qtbot.waitUntil(lambda: bool(rx.errors), timeout=10000)
@@ -175,7 +164,7 @@ def test_error_in_worker_is_reported_and_thread_keeps_serving(qtbot, engine):
 
 def test_stop_while_running(qtbot):
     engine = EngineThread()
-    engine.set_network(latch_loop())
+    engine.set_network(blinker())
     engine.set_speed("max")
     engine.play()
     qtbot.wait(100)
@@ -188,7 +177,7 @@ def test_stop_while_running(qtbot):
 
 def test_a_huge_step_n_keeps_serving_commands(qtbot, engine):
     rx = Receiver(engine)
-    net = latch_loop()
+    net = blinker()
     engine.set_network(net)
     engine.step_n(10**9)
     qtbot.waitUntil(lambda: bool(rx.snapshots) and rx.last.step > 1000, timeout=10000)
@@ -240,7 +229,7 @@ def test_the_engine_runs_in_a_process_of_its_own(qtbot, engine):
         return
 
     rx = Receiver(engine)
-    engine.set_network(latch_loop())
+    engine.set_network(blinker())
     engine.step()
     qtbot.waitUntil(lambda: bool(rx.snapshots), timeout=10000)
     pid = engine.engine_pid()
@@ -258,7 +247,7 @@ def test_a_dead_engine_is_reported_and_replaced_with_the_last_network(qtbot, eng
         pytest.skip("a thread cannot be killed from outside; this is the process's safety net")
 
     rx = Receiver(engine)
-    net = latch_loop()
+    net = blinker()
     engine.set_network(net)
     engine.set_speed("max")
     engine.play()
@@ -293,7 +282,7 @@ def test_when_no_process_can_start_the_engine_runs_in_a_thread(qtbot, monkeypatc
     engine = EngineThread()
     try:
         rx = Receiver(engine)
-        engine.set_network(latch_loop())
+        engine.set_network(blinker())
         qtbot.waitUntil(lambda: engine.mode == "thread" and engine.is_alive(), timeout=10000)
         engine.step_n(4)
         qtbot.waitUntil(lambda: bool(rx.snapshots) and rx.last.step == 4, timeout=10000)
@@ -318,7 +307,7 @@ def test_an_engine_that_keeps_dying_is_restarted_empty_then_given_up(qtbot):
     engine = EngineThread()
     try:
         rx = Receiver(engine)
-        engine.set_network(latch_loop())
+        engine.set_network(blinker())
         engine.step_n(2)
         qtbot.waitUntil(lambda: bool(rx.snapshots) and rx.last.step == 2, timeout=10000)
         _kill_and_wait_for_a_new_engine(engine, qtbot)
@@ -344,7 +333,7 @@ def test_an_engine_that_keeps_dying_is_restarted_empty_then_given_up(qtbot):
 def test_a_state_is_not_replayed_onto_an_edited_network(qtbot):
     engine = EngineThread()
     try:
-        net = latch_loop()
+        net = blinker()
         engine.set_network(net)
         engine.set_state([1.0, 0.0, 1.0])
         assert ("configure", "set_state") in engine._replay
@@ -389,7 +378,7 @@ def test_an_engine_deleted_without_stop_does_not_outlive_its_window(qtbot, mode)
     parent = QObject()
     engine = EngineThread(parent, mode=mode)
     rx = Receiver(engine)
-    engine.set_network(latch_loop())
+    engine.set_network(blinker())
     engine.set_speed("max")
     engine.play()
     qtbot.waitUntil(lambda: bool(rx.snapshots) and rx.last.step > 100, timeout=10000)

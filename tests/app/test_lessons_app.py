@@ -3,20 +3,9 @@ through the real engine thread) reach the lecture's claims."""
 import numpy as np
 import pytest
 
-from nnsim.app.main_window import MainWindow
 from nnsim.engine.lessons import find_lesson, list_lessons
 
 LESSON_SCENES = [(lesson.id, i) for lesson in list_lessons() for i in range(len(lesson.scenes))]
-
-
-@pytest.fixture
-def window(qtbot):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    yield w
-    w.document.undo_stack.setClean()
-    w.close()
 
 
 def snapshots(window):

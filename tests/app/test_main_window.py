@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from example_networks import blinker
 from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QDockWidget, QLabel, QMessageBox
@@ -17,18 +18,6 @@ from nnsim.engine import Network
 from nnsim.engine.rules.base import Applicability, Param, Rule, Trainer
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def blinker() -> Network:
-    """Outputs change every step: a relay that vetoes its own source."""
-    net = Network("blinker")
-    net.add_neuron("go", role="input", value=1.0, x=0, y=0)
-    net.add_neuron("a", activation="step", bias=-0.5, x=150, y=0)
-    net.add_neuron("b", activation="step", bias=-0.5, x=300, y=0)
-    net.connect("go", "a", 1.0)
-    net.connect("a", "b", 1.0)
-    net.connect("b", "a", 1.0, kind="inhibitory")
-    return net
 
 
 def gate() -> Network:
@@ -68,17 +57,6 @@ class BoomTrainer(GrowTrainer):
 class Boom(Grow):
     name = "boom"
     trainer_class = BoomTrainer
-
-
-@pytest.fixture
-def window(qtbot):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    yield w
-    w.document.undo_stack.setClean()  # nothing to ask about at close
-    w.close()
-    assert not w.engine.is_alive()
 
 
 @pytest.fixture

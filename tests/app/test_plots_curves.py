@@ -17,14 +17,8 @@ def snap(**kw):
 
 
 @pytest.fixture
-def make(qtbot):
-    def make(cls):
-        w = cls()
-        qtbot.addWidget(w)
-        w.resize(480, 320)
-        w.show()
-        return w
-    return make
+def make(shown):
+    return lambda cls: shown(cls(), 480, 320)
 
 
 # ---------------------------------------------------------------------- energy

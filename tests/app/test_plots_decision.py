@@ -44,13 +44,8 @@ def decision(net: Network, n: int = 101, extent=(-1.5, 1.5, -1.5, 1.5)):
 
 
 @pytest.fixture
-def plot(qtbot):
-    w = DecisionPlot()
-    qtbot.addWidget(w)
-    w.resize(520, 520)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
+def plot(shown):
+    return shown(DecisionPlot(), 520, 520)
 
 
 def test_the_image_is_the_grid_with_fixed_levels(plot):

@@ -12,13 +12,8 @@ from nnsim.engine.datasets import bitmap_patterns
 
 
 @pytest.fixture
-def view(qtbot):
-    w = HopfieldView()
-    qtbot.addWidget(w)
-    w.resize(400, 440)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
+def view(shown):
+    return shown(HopfieldView(), 400, 440)
 
 
 def click_cell(view, row, col):

@@ -18,12 +18,8 @@ def snap(**kw):
 
 
 @pytest.fixture
-def plot(qtbot):
-    w = WeightMatrixPlot()
-    qtbot.addWidget(w)
-    w.resize(420, 380)
-    w.show()
-    return w
+def plot(shown):
+    return shown(WeightMatrixPlot(), 420, 380)
 
 
 def test_heatmap_holds_the_weights_with_symmetric_levels(plot):

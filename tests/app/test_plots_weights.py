@@ -16,12 +16,8 @@ def snap(step, weights, synapses=SYN, **kw):
 
 
 @pytest.fixture
-def plot(qtbot):
-    w = WeightsPlot()
-    qtbot.addWidget(w)
-    w.resize(500, 360)
-    w.show()
-    return w
+def plot(shown):
+    return shown(WeightsPlot(), 500, 360)
 
 
 def test_a_curve_per_synapse_follows_the_snapshots(plot):

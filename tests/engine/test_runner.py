@@ -9,6 +9,7 @@ import time
 
 import numpy as np
 import pytest
+from example_networks import blinker
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -16,17 +17,6 @@ from nnsim.engine import Network, datasets, runner
 from nnsim.engine.rules import Backprop
 from nnsim.engine.simulation import Simulation
 from nnsim.engine.wire import FrameReader, FrameWriter
-
-
-def latch_loop() -> Network:
-    net = Network("blinker")
-    net.add_neuron("go", role="input", value=1.0)
-    net.add_neuron("a", activation="step", bias=-0.5)
-    net.add_neuron("b", activation="step", bias=-0.5)
-    net.connect("go", "a", 1.0)
-    net.connect("a", "b", 1.0)
-    net.connect("b", "a", 1.0, kind="inhibitory")
-    return net
 
 
 def xor_setup(client, sizes=(2, 4, 2, 1)) -> None:
@@ -97,7 +87,7 @@ def client():
 
 
 def test_step_n_play_pause_and_reset(client):
-    client.send(("network", latch_loop(), 7))
+    client.send(("network", blinker(), 7))
     client.send(("step_n", 5))
     snap = client.until(lambda s: s.step == 5)
     assert snap.names == ("go", "a", "b") and snap.revision == 7
@@ -114,7 +104,7 @@ def test_step_n_play_pause_and_reset(client):
 
 
 def test_one_frame_in_flight_until_acknowledged(client):
-    client.send(("network", latch_loop(), 1))
+    client.send(("network", blinker(), 1))
     client.send(("speed", "max"))
     client.send(("play",))
     first = client.frame(ack=False)
@@ -127,7 +117,7 @@ def test_one_frame_in_flight_until_acknowledged(client):
 
 
 def test_at_most_60_frames_a_second(client):
-    client.send(("network", latch_loop(), 1))
+    client.send(("network", blinker(), 1))
     client.send(("speed", "max"))
     client.send(("play",))
     client.frame()
@@ -138,7 +128,7 @@ def test_at_most_60_frames_a_second(client):
 
 
 def test_lockstep_frames_are_exactly_speed_steps_apart(client):
-    client.send(("network", latch_loop(), 1))
+    client.send(("network", blinker(), 1))
     client.send(("configure", "lockstep", True))
     client.send(("speed", 3))
     client.send(("play",))
@@ -157,7 +147,7 @@ def test_a_burst_of_edits_is_applied_once(monkeypatch):
 
     monkeypatch.setattr(Simulation, "set_network", counting)
     conn, child = multiprocessing.Pipe()
-    net = latch_loop()
+    net = blinker()
     for k in range(50):  # all waiting before the loop starts serving
         net.set_bias("a", -0.5 - k / 100)
         conn.send(("network", net.copy(), net.revision))
@@ -183,7 +173,7 @@ def test_an_error_is_reported_once_and_the_loop_keeps_serving(client, monkeypatc
         return original(self, decision)
 
     monkeypatch.setattr(Simulation, "snapshot", failing)
-    client.send(("network", latch_loop(), 1))
+    client.send(("network", blinker(), 1))
     client.send(("play",))
     deadline = time.perf_counter() + 5
     while not client.errors and time.perf_counter() < deadline:
@@ -282,7 +272,7 @@ def test_frames_rebuild_the_simulations_own_snapshots():
 
 
 def test_an_unchanged_network_is_sent_once_and_shared():
-    sim = Simulation(latch_loop())
+    sim = Simulation(blinker())
     conn, child = multiprocessing.Pipe()
     kinds = []
 
@@ -387,7 +377,7 @@ def test_a_fixed_speed_serves_commands_between_a_frames_steps(client):
 def test_unknown_and_unreadable_commands_are_reported_and_the_loop_serves_on(client):
     client.send(("bogus", 1))
     client.conn.send_bytes(b"not a pickle")
-    client.send(("network", latch_loop(), 3))
+    client.send(("network", blinker(), 3))
     client.send(("step_n", 2))
     snap = client.until(lambda s: s.step == 2)
     assert snap.revision == 3
@@ -414,7 +404,7 @@ def test_the_object_pipe_hands_objects_over_and_ends_like_a_connection():
 
     gui, engine = object_pipe()
     assert not engine.poll(0.01)
-    sent = {"network": latch_loop()}
+    sent = {"network": blinker()}
     gui.send(sent)
     assert engine.poll(0) and engine.recv() is sent  # the object itself: nothing pickled
     engine.send(("frame", 1))
