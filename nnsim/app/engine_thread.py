@@ -343,7 +343,8 @@ class _Link:
     def send(self, command: tuple) -> None:
         if self.mode == "thread":  # the EngineThread's methods sent copies: hand them over
             self._outbox.put(command)
-        else:  # pickled here, in the caller's thread, so later changes are not sent
+        else:  # pickled here, in the GUI thread: pickling calls PySide6's __import__ hook,
+            # which is not safe in another thread (see wire._Unpickler)
             self._outbox.put(pickle.dumps(command, pickle.HIGHEST_PROTOCOL))
 
     def _start(self, seed: int) -> bool:
