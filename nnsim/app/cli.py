@@ -73,6 +73,8 @@ def fail(message: str) -> int:
 
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] != ["record"]:
+        catch_interrupt()  # from the start: Ctrl+C while the window is being built quits cleanly
     if argv[:1] == ["record"]:
         from nnsim.app.record_cli import main as record_main
 
@@ -124,6 +126,9 @@ def run_app(path: str | None, network, lesson: str | None = None) -> int:
 
     document = Document(network, os.path.abspath(path)) if network is not None else None
     window = MainWindow(document)
+    if _interrupt.requested:  # Ctrl+C came while the window was being built
+        window.close()
+        return 0
     if path:
         window.files.add_recent(path)
     elif lesson is not None:
@@ -142,15 +147,39 @@ def run_app(path: str | None, network, lesson: str | None = None) -> int:
     return app.exec()
 
 
+class _Interrupt:
+    requested = False
+    window = None
+
+
+_interrupt = _Interrupt()
+
+
+def catch_interrupt() -> None:
+    """Ctrl+C in the terminal never raises KeyboardInterrupt: before the window exists it is
+    remembered (run_app then quits at once); after, it closes the window."""
+    import signal
+
+    def on_sigint(*_args) -> None:
+        _interrupt.requested = True
+        if _interrupt.window is not None:
+            from PySide6.QtCore import QTimer
+
+            QTimer.singleShot(0, _interrupt.window.close)
+
+    signal.signal(signal.SIGINT, on_sigint)
+
+
 def close_on_interrupt(window) -> None:
     """Ctrl+C in the terminal closes the window as its close button does (asking about unsaved
     work), instead of raising KeyboardInterrupt in whatever slot happens to run.  Python runs a
     signal handler only between bytecodes; the idle timer gives it some while Qt waits."""
-    import signal
-
     from PySide6.QtCore import QTimer
 
-    signal.signal(signal.SIGINT, lambda *_: QTimer.singleShot(0, window.close))
+    catch_interrupt()
+    _interrupt.window = window
+    if _interrupt.requested:
+        QTimer.singleShot(0, window.close)
     wake = QTimer(window)
     wake.timeout.connect(lambda: None)
     wake.start(200)

@@ -389,7 +389,10 @@ def test_cli_engine_choice():
     assert result.returncode == 2 and "invalid choice: 'gpu'" in result.stderr
 
 
-def test_ctrl_c_in_the_terminal_closes_the_window(tmp_path):
+@pytest.mark.parametrize("after", [1.0, 4.0], ids=["while-starting", "idle"])
+def test_ctrl_c_in_the_terminal_closes_the_window(tmp_path, after):
+    """Whenever Ctrl+C comes (the window still being built on a slow machine, or idle), the
+    app quits with 0 and no KeyboardInterrupt traceback."""
     import signal
     import time
 
@@ -400,10 +403,10 @@ def test_ctrl_c_in_the_terminal_closes_the_window(tmp_path):
     proc = subprocess.Popen([sys.executable, str(ROOT / "main.py"), str(path)], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        time.sleep(4)  # started and idle
+        time.sleep(after)
         assert proc.poll() is None
         proc.send_signal(signal.SIGINT)
-        assert proc.wait(15) == 0
+        assert proc.wait(30) == 0
         assert "KeyboardInterrupt" not in proc.stderr.read()
     finally:
         if proc.poll() is None:
