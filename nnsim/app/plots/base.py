@@ -17,13 +17,15 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.exporters as exporters
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QAction, QColor, QPainter, QPalette
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
+    QLabel,
     QSizePolicy,
+    QStackedLayout,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -60,11 +62,32 @@ class PlotPanel(QWidget):
         self.graphics = pg.GraphicsLayoutWidget(self)
         self.graphics.setBackground(style.BACKGROUND)
         self.graphics.ci.setContentsMargins(4, 4, 8, 4)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(self.header)
-        layout.addWidget(self.graphics, 1)
+        # Two pages: the plot (header, graphics and whatever a subclass adds to
+        # `content_layout`), or one sentence saying why the plot does not apply.
+        self.content = QWidget(self)
+        self.content_layout = QVBoxLayout(self.content)
+        self.content_layout.setContentsMargins(0, 0, 0, 0)
+        self.content_layout.setSpacing(0)
+        self.content_layout.addWidget(self.header)
+        self.content_layout.addWidget(self.graphics, 1)
+        self.header.setParent(self.content)
+        self.graphics.setParent(self.content)
+        self.unavailable_label = QLabel("", self)
+        self.unavailable_label.setObjectName("unavailable")
+        self.unavailable_label.setWordWrap(True)
+        self.unavailable_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.unavailable_label.setMargin(16)
+        self.unavailable_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        font = self.unavailable_label.font()
+        font.setPointSize(style.FONT_PT + 2)
+        self.unavailable_label.setFont(font)
+        self.unavailable_label.setStyleSheet(
+            "QLabel#unavailable { color: #37414b; background: white; }")
+        self._pages = QStackedLayout(self)
+        self._pages.setContentsMargins(0, 0, 0, 0)
+        self._pages.addWidget(self.content)
+        self._pages.addWidget(self.unavailable_label)
+        self.unavailable_reason: str | None = None
 
     # ------------------------------------------------------------------ building
     def add_plot(self, row: int = 0, col: int = 0, left: str = "", bottom: str = "",
@@ -102,6 +125,19 @@ class PlotPanel(QWidget):
         self._header_layout.insertWidget(self._header_layout.indexOf(self.status), widget)
 
     # ------------------------------------------------------------------ the contract
+    def set_unavailable(self, reason: str | None) -> None:
+        """With a reason (a sentence saying what to do), hide the plot and show only that
+        sentence, centred and wrapped; None brings the plot back.  Snapshots keep arriving
+        meanwhile (histories stay complete)."""
+        reason = reason or None
+        self.unavailable_reason = reason
+        self.unavailable_label.setText(reason or "")
+        self._pages.setCurrentWidget(self.unavailable_label if reason else self.content)
+
+    @property
+    def is_unavailable(self) -> bool:
+        return self.unavailable_reason is not None
+
     def update_snapshot(self, snapshot: Any) -> None:
         raise NotImplementedError
 

@@ -74,7 +74,7 @@ class HopfieldView(PlotPanel):
         scroll.setWidgetResizable(True)
         scroll.setFixedHeight(64)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        self.layout().addWidget(scroll)
+        self.content_layout.addWidget(scroll)
         self.gallery_scroll = scroll
         scroll.setVisible(False)
 
