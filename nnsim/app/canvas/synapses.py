@@ -199,11 +199,17 @@ class SynapseLayer(QGraphicsItem):
         """Polyline points (x, y, connect, owner) of what lies in r, and which tips lie in r.
         A synapse wholly inside keeps its polyline; one that crosses the edge is cut to r first,
         because Qt strokes a path in full before clipping (long lines running off screen would
-        otherwise cost as much as the whole network).  Cached: it depends on geometry and r only."""
+        otherwise cost as much as the whole network).  Cached: it depends on geometry and r only.
+
+        The cache holds the geometry itself and is matched by identity: a key made of id(g) came
+        back for a newer geometry that CPython had put at a freed one's address, and a network
+        edited while running then drew the old synapses' arrays against the new buckets
+        ("operands could not be broadcast together with shapes (3,) (4,)")."""
         g = self.geometry
-        key = (id(g), r.getRect())
-        if self._visible_cache[0] == key:
+        cached_g, cached_rect = self._visible_cache[0] or (None, None)
+        if cached_g is g and cached_rect == r.getRect():
             return self._visible_cache[1]
+        key = (g, r.getRect())
         x0, y0, x1, y1 = r.left(), r.top(), r.right(), r.bottom()
         b = self._bbox
         inside = (b[:, 0] >= x0) & (b[:, 2] <= x1) & (b[:, 1] >= y0) & (b[:, 3] <= y1)
