@@ -74,7 +74,7 @@ def test_every_plot_takes_a_full_snapshot_a_bare_one_and_exports(qtbot, tmp_path
         image = QImage(str(tmp_path / f"{key}.png"))
         assert not image.isNull() and image.width() > 50, key
     panel.clear()
-    assert panel["weights"].curves[0].getOriginalDataset()[0] is None
+    assert panel["weights"].curves == []
 
 
 def test_plots_read_a_real_simulation_snapshot(qtbot):

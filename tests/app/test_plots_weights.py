@@ -85,7 +85,9 @@ def test_long_history_stays_bounded(qtbot):
 def test_clear_empties_the_curves(plot):
     plot.update_snapshot(snap(0, [1, 1]))
     plot.clear_action.trigger()
-    assert plot.curves[0].getOriginalDataset()[0] is None
+    assert plot.curves == []  # curves and legend go; the next snapshot makes them afresh
+    plot.update_snapshot(snap(1, [2, 2]))
+    assert plot.curves[0].getOriginalDataset()[1].tolist() == [2]
 
 
 def test_export_png_svg_csv(plot, tmp_path):

@@ -71,6 +71,9 @@ class ActivationPlot(PlotPanel):
 
     def update_snapshot(self, snapshot: Any) -> None:
         names = tuple(getattr(snapshot, "names", ()))
+        if self.neuron and self.structure is not None and not self.structure.has_neuron(self.neuron):
+            self.clear()  # the tracked neuron was deleted: nothing of it stays on view
+            return
         if not self.neuron or self.neuron not in names:
             return
         z = float(np.asarray(getattr(snapshot, "net_inputs", ()))[names.index(self.neuron)])
@@ -115,6 +118,7 @@ class ActivationPlot(PlotPanel):
         at = np.sqrt(max(z, 0.0)) if unit.name == "gaussian" else z
         y, dy = self._evaluate(unit, np.array([at]))
         self.z_line.setValue(at)
+        self.z_line.setVisible(True)
         self.dot.setData([at], [float(y[0])])
         who = f"{self.neuron}: " if self.neuron else ""
         where = f"d = {at:.3g}" if unit.name == "gaussian" else f"z = {z:.3g}"
@@ -122,6 +126,13 @@ class ActivationPlot(PlotPanel):
                             f"slope {float(dy[0]):.3g}")
 
     def clear(self) -> None:
+        """Forget the tracked neuron: no curve, no mark, until `track` and a snapshot or
+        `set_neuron` draw one."""
+        super().clear()
         self.neuron = ""
         self.activation = ""
-        self.set_neuron("sigmoid", 0.0)
+        self.z = 0.0
+        self.curve.setData([], [])
+        self.derivative_curve.setData([], [])
+        self.dot.setData([], [])
+        self.z_line.setVisible(False)

@@ -51,5 +51,7 @@ class CurvePlot(PlotPanel):
         self.set_status(text)
 
     def clear(self) -> None:
+        """Forget the network's curve and the targets."""
         super().clear()
         self.curve.setData([], [])
+        self.targets.setData([], [])

@@ -338,17 +338,25 @@ class DecisionPlot(PlotPanel):
 
     # ------------------------------------------------------------------ clear and export
     def clear(self) -> None:
+        """Forget everything: the map, its lines, the data shown and the points drawn."""
         super().clear()
         self.grid = None
         self.image.clear()
         self.contour.setData([], [])
         self._decision = None
         self._negative.clear()
+        self._extent = self._shape = None
         self._lines = []
         self._draw_lines([])
+        self._offer_neurons(())
+        self.neuron_box.setCurrentIndex(0)
+        self.data_X = np.empty((0, 2))
+        self.data_labels = np.empty(0, dtype=int)
+        had_points = bool(self.drawn)
         self.drawn.clear()
         self._draw_points()
-        self.points_changed.emit()
+        if had_points:
+            self.points_changed.emit()
 
     def export_csv(self, path) -> None:
         """The map itself: one row per grid row (y increasing), one column per x sample."""

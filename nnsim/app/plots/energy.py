@@ -71,5 +71,6 @@ class EnergyPlot(PlotPanel):
         super().clear()
         self.series.clear()
         self.source = ""
+        self.plot.setLabel("bottom", "step")
         self.curve.setData([], [])
         self.marker.setData([], [])

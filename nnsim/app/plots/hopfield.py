@@ -216,9 +216,13 @@ class HopfieldView(PlotPanel):
 
     # ------------------------------------------------------------------ clear and export
     def clear(self) -> None:
+        """Forget the state, the stored patterns (the gallery), the layout and the neurons."""
         super().clear()
         self.state = np.zeros(0)
         self._step = None
+        self.shape = None
+        self.neurons = None
+        self.set_patterns(np.zeros((0, 0)))
         self.image.clear()
         self.cell_lines.setData([], [])
         self.changed.setData([], [])

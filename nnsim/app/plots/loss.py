@@ -115,6 +115,10 @@ class LossPlot(PlotPanel):
     def clear(self) -> None:
         super().clear()
         self._drawn = ()
+        self._last_y = None
+        if self._top != "loss":
+            self._top = "loss"
+            self.loss_plot.setLabel("left", "loss")
         self.epoch_axis.reset()
         self.loss_axis.reset()
         for curve in self.curves.values():

@@ -158,8 +158,10 @@ class WeightMatrixPlot(PlotPanel):
 
     # ------------------------------------------------------------------ clear and export
     def clear(self) -> None:
+        """Forget the matrix and the layers offered (the next snapshot or network sets them)."""
         super().clear()
         self._snapshot = None
+        self._update_layers(None)
         self.set_matrix(np.zeros((0, 0)))
         self.set_status("")
 

@@ -164,6 +164,9 @@ class WeightsPlot(PlotPanel):
         self._redraw()
 
     def clear(self) -> None:
+        """Forget the histories and the synapses (their curves and legend entries)."""
         super().clear()
+        self._rebuild(())
+        self._given = None
         self._forget()
         self._redraw()
