@@ -1,7 +1,9 @@
 """The tools, and the role and unit combo boxes, for any toolbar.
 
-`ChoiceAction` is a QWidgetAction: every toolbar it is added to gets its own `ChoiceBox`, and
-all of them follow the view's `new_neuron_role` / `new_neuron_activation`.
+`ChoiceAction` is a QWidgetAction: every toolbar it is added to gets its own `ChoiceBox`.  A box
+shows the selected neurons' role (or unit) when they share one, else what the neuron tool adds
+next; choosing in it sets what the neuron tool adds next and, when neurons are selected, gives
+them that role (or unit) as one undoable edit.
 
 The box's slots are its own methods, so Qt drops the connections when the box is deleted (a
 main window clears its tool bar on File > New and adds the actions again); closures connected
@@ -9,7 +11,8 @@ to the view outlived their box and raised "Internal C++ object (QComboBox) alrea
 """
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QToolBar, QWidgetAction
+from PySide6.QtCore import QPoint
+from PySide6.QtWidgets import QComboBox, QToolBar, QToolTip, QWidgetAction
 
 from nnsim.engine.network import ROLES
 from nnsim.engine.units import ACTIVATIONS, get_unit
@@ -40,27 +43,50 @@ class ChoiceBox(QComboBox):
         self.currentIndexChanged.connect(self.chosen)
         view = action.view
         view.new_neuron_changed.connect(self.show_current)
+        view.selection_changed.connect(self.show_current)
+        view.network_shown.connect(self.show_current)
+
+    def current_value(self) -> str | None:
+        """The selected neurons' common value; None when they differ; what the neuron tool
+        adds next when nothing is selected."""
+        view, field = self.choice.view, self.choice.field
+        names = view.selected_names()
+        if not names:
+            return getattr(view, self.choice.attribute)
+        net = view.document.network
+        values = {getattr(net.neuron(n), field) for n in names if net.has_neuron(n)}
+        return values.pop() if len(values) == 1 else None
 
     def show_current(self, *_args) -> None:
+        value = self.current_value()
         self.blockSignals(True)
-        self.setCurrentIndex(self.findData(getattr(self.choice.view, self.choice.attribute)))
+        self.setCurrentIndex(-1 if value is None else self.findData(value))
         self.blockSignals(False)
 
     def chosen(self, index: int) -> None:
         value = self.itemData(index)
         if value is None:
             return
-        setattr(self.choice.view, self.choice.attribute, value)
-        self.choice.view.set_tool("neuron")  # choosing what to place means placing comes next
+        view = self.choice.view
+        names = view.selected_names()
+        setattr(view, self.choice.attribute, value)  # what the neuron tool adds next
+        if not names:
+            view.set_tool("neuron")  # choosing what to place means placing comes next
+            return
+        problem = view.set_selected_neurons(**{self.choice.field: value})
+        if problem:
+            QToolTip.showText(self.mapToGlobal(QPoint(0, self.height())), problem, self)
+        self.show_current()
 
 
 def choice_actions(view) -> list[ChoiceAction]:
     roles = [(r.capitalize(), r) for r in ROLES]
     units = [(get_unit(a).label, a) for a in ACTIVATIONS]
     return [ChoiceAction(view, "new_neuron_role", "role", roles,
-                         "Role of neurons the neuron tool adds"),
+                         "Role of the selected neurons, and of neurons the neuron tool adds"),
             ChoiceAction(view, "new_neuron_activation", "activation", units,
-                         "Unit (activation) of neurons the neuron tool adds")]
+                         "Unit (activation) of the selected neurons, and of neurons the neuron "
+                         "tool adds")]
 
 
 class CanvasToolBar(QToolBar):

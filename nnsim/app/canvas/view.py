@@ -35,6 +35,7 @@ class NetworkView(QGraphicsView):
     selection_changed = Signal(list)
     tool_changed = Signal(str)
     new_neuron_changed = Signal()
+    network_shown = Signal()  # the canvas now shows the document's network as it is
 
     def __init__(self, document: Document, parent=None) -> None:
         super().__init__(parent)
@@ -107,6 +108,7 @@ class NetworkView(QGraphicsView):
         self.canvas.sync(self.document.network)
         self._update_scene_rect()
         self.emit_selection()
+        self.network_shown.emit()
         self.viewport().update()
 
     def _update_scene_rect(self) -> None:
@@ -263,6 +265,32 @@ class NetworkView(QGraphicsView):
         if activation != self._new_activation:
             self._new_activation = activation
             self.new_neuron_changed.emit()
+
+    def set_selected_neurons(self, **fields) -> str | None:
+        """Give every selected neuron these fields (role, activation: see Document.set_neuron)
+        as one undoable edit.  Returns None, or a sentence saying why nothing changed."""
+        names = self.selected_names()
+        doc = self.document
+        trial = doc.network.copy()  # all or nothing: try them all before the first edit
+        try:
+            for name in names:
+                if "role" in fields:
+                    trial.set_role(name, fields["role"])
+                if "activation" in fields:
+                    trial.set_activation(name, fields["activation"])
+        except ValueError as exc:
+            return str(exc)
+        todo = [n for n in names if any(getattr(doc.network.neuron(n), f) != v
+                                        for f, v in fields.items())]
+        if len(todo) > 1:
+            doc.undo_stack.beginMacro(f"Set {', '.join(sorted(fields))} of {len(todo)} neurons")
+        try:
+            for name in todo:
+                doc.set_neuron(name, **fields)
+        finally:
+            if len(todo) > 1:
+                doc.undo_stack.endMacro()
+        return None
 
     def set_tool(self, name: str) -> None:
         if name not in TOOL_HINTS:
