@@ -28,10 +28,23 @@ TOOL_HINTS = {
     "neuron": "Add neuron: click on the canvas (role and unit from the toolbar)",
     "synapse": "Connect: drag from one neuron to another (back to itself for a loop)",
 }
+NAME_STEMS = {"input": "x", "hidden": "h", "output": "y"}
 DRAG_START = 4  # pixels before a press becomes a drag
 NUDGE = 0.1
 B = Qt.MouseButton
 M = Qt.KeyboardModifier
+
+
+def name_for_role(taken, role: str) -> str:
+    """The first free name for a new neuron of `role`, as the lecture writes them: inputs x1, x2,
+    ...; hidden units h1, h2, ...; the output y, then y2, y3, ...  `taken`: names in use."""
+    stem = NAME_STEMS.get(role, "n")
+    if role == "output" and stem not in taken:
+        return stem
+    k = 2 if role == "output" else 1
+    while f"{stem}{k}" in taken:
+        k += 1
+    return f"{stem}{k}"
 
 
 class Interaction:
@@ -94,7 +107,8 @@ class Interaction:
             return True
         if view.tool == "neuron" and i < 0:
             x, y = view.snap(p.x(), p.y())
-            name = view.document.add_neuron(role=view.new_neuron_role,
+            role = view.new_neuron_role
+            name = view.document.add_neuron(name_for_role(set(view.document.network.names), role), role=role,
                                             activation=view.new_neuron_activation, x=x, y=y)
             view.select([name])
             return True
