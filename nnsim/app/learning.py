@@ -27,10 +27,22 @@ def on_view(widget: QWidget) -> bool:
     return widget.isVisible() and not widget.visibleRegion().isEmpty()
 
 
+class FitWidthScroll(QScrollArea):
+    """Scrolls up and down only: it asks for the width its content needs, so the dock is never
+    narrower than the panel (no horizontal scroll bar, nothing cut at the right edge)."""
+
+    def minimumSizeHint(self):  # noqa: N802 - Qt's name
+        hint = super().minimumSizeHint()
+        inner = self.widget().minimumSizeHint().width() if self.widget() is not None else 0
+        hint.setWidth(inner + self.verticalScrollBar().sizeHint().width() + 2 * self.frameWidth())
+        return hint
+
+
 def scrollable(widget: QWidget) -> QScrollArea:
-    area = QScrollArea()
+    area = FitWidthScroll()
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     area.setWidget(widget)
     return area
 
@@ -62,16 +74,22 @@ class LearningDocks(QObject):
         for key, dock in self.plot_docks.items():
             dock.visibilityChanged.connect(lambda on, key=key: self._came_into_view(key, on))
         self.lessons_dock = window.add_dock("Lessons", self.lessons, "lessonsDock", LEFT)
+        self.shown_plots: tuple[str, ...] = ()
+        self._arranged: tuple = ()  # the docks last placed by dock_layout, for refit()
         self.raise_plots(DEFAULT_PLOTS)
-        self.rules_dock.raise_()
         self._wire()
 
     def first_run_layout(self) -> None:
-        """Sizes for a window with no saved layout: plots get a real share of the height."""
-        w = self.window
-        w.resizeDocks([self.plot_docks["loss"]], [max(220, w.height() // 4)],
-                      Qt.Orientation.Vertical)
-        w.resizeDocks([self.lessons_dock, self.rules_dock], [320, 380], Qt.Orientation.Horizontal)
+        """The default layout (View > Reset Layout): the scene's plots, or the default ones."""
+        self.raise_plots(self.shown_plots or DEFAULT_PLOTS)
+
+    def refit(self) -> None:
+        """Shares of a resized window: the plots grow with it, not only the canvas."""
+        if self._arranged:
+            from nnsim.app.dock_layout import apply_sizes, sizes_for
+
+            w = self.window
+            apply_sizes(w, sizes_for(w.width(), w.height()), self.lessons_dock, *self._arranged)
 
     # ------------------------------------------------------------------ wiring
     def _wire(self) -> None:
@@ -149,12 +167,18 @@ class LearningDocks(QObject):
             self.plots[key].update_snapshot(self._latest)
 
     def raise_plots(self, keys) -> None:
-        """Show these plots; the first named ends up in front of its tab group."""
-        for key in reversed(tuple(keys)):
-            dock = self.plot_docks.get(key)
-            if dock is not None:
-                dock.show()
-                dock.raise_()
+        """Show these plots and no others, laid out to fit (nnsim.app.dock_layout): a square one
+        beside the rule panel, the rest side by side under the canvas."""
+        from nnsim.app.dock_layout import arrange, split_plots
+
+        keys = tuple(k for k in dict.fromkeys(keys) if k in self.plot_docks)
+        self.shown_plots = keys
+        tabs = [self.rules_dock, self.data_dock, self.window.inspector_dock]
+        square, bottom = split_plots(keys)
+        arrange(self.window, self.lessons_dock, tabs, self.plot_docks, list(keys))
+        column = [self.plot_docks[square]] if square is not None else []
+        self._arranged = ([d for d in tabs if not d.isFloating()][:1], column,
+                          [self.plot_docks[k] for k in bottom])
 
     def clear_plots(self) -> None:
         for plot in self.plots.values():

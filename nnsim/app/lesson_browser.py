@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QRect, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -13,12 +13,79 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
+    QStyle,
+    QStyleOptionButton,
+    QStyleOptionComboBox,
+    QStylePainter,
     QVBoxLayout,
     QWidget,
 )
 
 from nnsim.engine.fileformat import NetworkFileError
 from nnsim.engine.lessons import Lesson, lesson_paths, load_lesson
+
+
+class WrapButton(QPushButton):
+    """A push button whose text wraps at word boundaries instead of widening its parent."""
+
+    PAD_X, PAD_Y = 10, 6
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.full_text = text
+        self.setAccessibleName(text)
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+
+    def text_rect(self, width: int) -> QRect:
+        return self.fontMetrics().boundingRect(
+            QRect(0, 0, max(width - 2 * self.PAD_X, 20), 10_000),
+            int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap), self.full_text)
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt's name
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt's name
+        return self.text_rect(width).height() + 2 * self.PAD_Y
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        width = min(self.fontMetrics().horizontalAdvance(self.full_text) + 2 * self.PAD_X + 4, 240)
+        return QSize(width, self.heightForWidth(width))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        longest = max((self.fontMetrics().horizontalAdvance(w) for w in self.full_text.split()),
+                      default=0)
+        width = longest + 2 * self.PAD_X + 4  # never narrower than its longest word
+        return QSize(width, self.heightForWidth(width))
+
+    def paintEvent(self, _event) -> None:  # noqa: N802 - Qt's name
+        option = QStyleOptionButton()
+        self.initStyleOption(option)
+        option.text = ""
+        painter = QStylePainter(self)
+        painter.drawControl(QStyle.ControlElement.CE_PushButton, option)
+        painter.drawText(self.rect().adjusted(self.PAD_X, self.PAD_Y, -self.PAD_X, -self.PAD_Y),
+                         int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap), self.full_text)
+
+
+class LessonCombo(QComboBox):
+    """Picks a lesson from the full titles in its list, but shows only "Lesson 5 of 17": the
+    title is the heading right below, and a long one would be cut in a narrow dock."""
+
+    def paintEvent(self, _event) -> None:  # noqa: N802 - Qt's name
+        option = QStyleOptionComboBox()
+        self.initStyleOption(option)
+        if self.currentIndex() >= 0:
+            option.currentText = f"Lesson {self.currentIndex() + 1} of {self.count()}"
+        painter = QStylePainter(self)
+        painter.drawComplexControl(QStyle.ComplexControl.CC_ComboBox, option)
+        painter.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, option)
+
+    def showPopup(self) -> None:  # noqa: N802 - Qt's name
+        view = self.view()  # the list as wide as its titles, even when the box is narrow
+        view.setMinimumWidth(view.sizeHintForColumn(0) + view.verticalScrollBar().sizeHint().width() + 8)
+        super().showPopup()
 
 
 class LessonBrowser(QWidget):
@@ -43,8 +110,10 @@ class LessonBrowser(QWidget):
         self._index = -1
         self._scene = 0
 
-        self.combo = QComboBox()
+        self.combo = LessonCombo()
         self.combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.combo.setMinimumContentsLength(len("Lesson 17 of 17"))
+        self.combo.setToolTip("Choose a lesson")
         for lesson in self.lessons:
             self.combo.addItem(f"{lesson.number}. {lesson.title}")
         self.combo.activated.connect(lambda i: self.open_lesson(i))
@@ -70,7 +139,8 @@ class LessonBrowser(QWidget):
         self.body.setTextFormat(Qt.RichText)
         self.body.setAlignment(Qt.AlignTop | Qt.AlignLeft)
         self.body.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        self.scenes_row = QHBoxLayout()
+        self.scenes_row = QVBoxLayout()  # one scene a line, wrapped: never wider than the dock
+        self.scenes_row.setSpacing(3)
         self.scene_buttons = QButtonGroup(self)
         self.scene_buttons.setExclusive(True)
         self.scene_buttons.idClicked.connect(self.open_scene)
@@ -90,6 +160,7 @@ class LessonBrowser(QWidget):
         inner.addWidget(self.body, 1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # text wraps
         scroll.setWidget(content)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -157,10 +228,9 @@ class LessonBrowser(QWidget):
             self.scenes_row.removeWidget(button)
             button.deleteLater()
         for i, s in enumerate(lesson.scenes):
-            button = QPushButton(s.title or f"Scene {i + 1}")
+            button = WrapButton(f"{i + 1}. {s.title}" if s.title else f"Scene {i + 1}")
             button.setCheckable(True)
             button.setChecked(i == self._scene)
-            button.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Fixed)
             button.setToolTip(f"Open scene {i + 1}: {s.title}")
             self.scene_buttons.addButton(button, i)
             self.scenes_row.addWidget(button)

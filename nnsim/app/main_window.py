@@ -309,6 +309,9 @@ class MainWindow(WindowDialogs, QMainWindow):
         for dock in self._docks.values():
             self.panels_menu.addAction(dock.toggleViewAction())
         self.toolbars_menu = self.view_menu.addMenu("&Toolbars")
+        reset_layout = self.view_menu.addAction("Reset &Layout")
+        reset_layout.setToolTip("Put every panel and plot back where it starts, sized to the window")
+        reset_layout.triggered.connect(lambda _checked=False: self.reset_layout())
         self.view_menu.addSeparator()
 
     def _build_toolbars(self) -> None:
@@ -373,6 +376,23 @@ class MainWindow(WindowDialogs, QMainWindow):
             self.resizeDocks([self.inspector_dock], [270], Qt.Orientation.Horizontal)
             if hasattr(self, "learning"):
                 self.learning.first_run_layout()
+
+    def reset_layout(self) -> None:
+        """View > Reset Layout: the default places and sizes for the plots now shown."""
+        for dock in self._docks.values():
+            dock.setFloating(False)
+        self.learning.first_run_layout()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        if not hasattr(self, "learning"):
+            return
+        if not hasattr(self, "_refit_timer"):  # a drag resizes many times: fit once it rests
+            self._refit_timer = QTimer(self)
+            self._refit_timer.setSingleShot(True)
+            self._refit_timer.setInterval(0)
+            self._refit_timer.timeout.connect(self.learning.refit)
+        self._refit_timer.start()
 
     def save_layout(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())

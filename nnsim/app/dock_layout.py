@@ -1,0 +1,116 @@
+"""Where the docks go: a layout made for teaching, the same at 1280x720, 1280x800 and 1920x1080.
+
+    +---------+---------------------+--------------+
+    | Lessons |                     | square plot  |   decision map or Hopfield state
+    |         |       canvas        +--------------+
+    |         |                     | Rule | Data  |   tabs: Learning rule, Data, Inspector
+    |         +----------+----------+ Inspector    |
+    |         | plot     | plot     |              |   the scene's other plots, side by side
+    +---------+----------+----------+--------------+
+
+The left and right columns run the full height (the bottom row sits under the canvas only), so
+the square plot and the rule panel's Train button are on screen together.  Sizes are shares of
+the window, so a larger window gives room to the plots as well as to the canvas.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDockWidget, QMainWindow
+
+LEFT = Qt.DockWidgetArea.LeftDockWidgetArea
+RIGHT = Qt.DockWidgetArea.RightDockWidgetArea
+BOTTOM = Qt.DockWidgetArea.BottomDockWidgetArea
+HORIZONTAL, VERTICAL = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
+
+SQUARE_PLOTS = ("decision", "hopfield")  # planes and pixel grids: drawn square, in the right column
+
+
+@dataclass(frozen=True)
+class Sizes:
+    left: int    # the lessons column's width
+    right: int   # the right column's width
+    square: int  # the square plot's height
+    bottom: int  # the bottom row's height
+
+
+def sizes_for(width: int, height: int) -> Sizes:
+    """Column widths and row heights as shares of the window, within readable bounds."""
+    right = int(min(max(width * 0.28, 340), 560))
+    left = int(min(max(width * 0.21, 250), 400))
+    usable = height - 110  # menu bar, tool bar and status bar
+    square = int(min(right * 0.95, usable * 0.52))
+    bottom = int(min(max(usable * 0.32, 215), 380))
+    return Sizes(left, right, square, bottom)
+
+
+def split_plots(keys) -> tuple[str | None, list[str]]:
+    """(the plot for the right column, the plots for the bottom row), in the order given."""
+    keys = list(dict.fromkeys(keys))
+    square = next((k for k in keys if k in SQUARE_PLOTS), None)
+    return square, [k for k in keys if k != square]
+
+
+def arrange(window: QMainWindow, lessons: QDockWidget, tabs: list[QDockWidget],
+            plots: dict[str, QDockWidget], shown: list[str], front: QDockWidget | None = None) -> Sizes:
+    """Place every dock: lessons on the left, `tabs` tabbed in the right column under the square
+    plot, the other plots of `shown` side by side under the canvas; plots not in `shown` are
+    hidden (still listed in View > Panels).  Floating docks the user tore off stay where they are.
+    Returns the sizes applied."""
+    window.setCorner(Qt.Corner.BottomLeftCorner, LEFT)
+    window.setCorner(Qt.Corner.BottomRightCorner, RIGHT)
+    window.setCorner(Qt.Corner.TopLeftCorner, LEFT)
+    window.setCorner(Qt.Corner.TopRightCorner, RIGHT)
+    square, bottom = split_plots(k for k in shown if k in plots)
+    docked = [d for d in [lessons, *tabs, *plots.values()] if not d.isFloating()]
+    for dock in docked:
+        window.removeDockWidget(dock)
+    if not lessons.isFloating():
+        window.addDockWidget(LEFT, lessons)
+        lessons.show()
+    column = [plots[square]] if square is not None and not plots[square].isFloating() else []
+    placed_tabs = [d for d in tabs if not d.isFloating()]
+    for dock in column + placed_tabs[:1]:
+        window.addDockWidget(RIGHT, dock, VERTICAL)
+        dock.show()
+    for dock in placed_tabs[1:]:
+        window.tabifyDockWidget(placed_tabs[0], dock)
+        dock.show()
+    row = [plots[k] for k in bottom if not plots[k].isFloating()]
+    for dock in row:
+        window.addDockWidget(BOTTOM, dock, HORIZONTAL)
+        dock.show()
+    for key, dock in plots.items():
+        if key in shown:
+            dock.show()
+        elif not dock.isFloating():
+            dock.hide()
+    if front is not None:
+        front.raise_()
+    elif placed_tabs:
+        placed_tabs[0].raise_()
+    sizes = sizes_for(window.width(), window.height())
+    apply_sizes(window, sizes, lessons, placed_tabs[:1], column, row)
+    return sizes
+
+
+def apply_sizes(window: QMainWindow, sizes: Sizes, lessons: QDockWidget, tabs: list[QDockWidget],
+                column: list[QDockWidget], row: list[QDockWidget]) -> None:
+    docks, widths = [], []
+    if lessons.isVisible() and not lessons.isFloating():
+        docks.append(lessons)
+        widths.append(sizes.left)
+    right = [d for d in column + tabs if d.isVisible()]
+    if right:
+        docks.append(right[0])
+        widths.append(sizes.right)
+    if docks:
+        window.resizeDocks(docks, widths, HORIZONTAL)
+    if column and tabs:
+        rest = max(window.height() - 110 - sizes.square, 200)
+        window.resizeDocks([column[0], tabs[0]], [sizes.square, rest], VERTICAL)
+    if row:
+        window.resizeDocks([row[0]], [sizes.bottom], VERTICAL)
+        share = max((window.width() - sizes.left - sizes.right) // len(row), 1)
+        window.resizeDocks(row, [share] * len(row), HORIZONTAL)

@@ -1,0 +1,108 @@
+"""The window laid out for teaching (issue 11, item 5): every lesson scene at 1280x720, 1280x800
+and 1920x1080 shows its plots at a readable size, with nothing clipped or elided."""
+import pytest
+from PySide6.QtWidgets import QAbstractScrollArea, QDockWidget, QTabBar
+
+from nnsim.app.dock_layout import sizes_for, split_plots
+from nnsim.engine.lessons import list_lessons
+
+SIZES = [(1280, 720), (1280, 800), (1920, 1080)]
+MIN_PLOT_W, MIN_PLOT_H = 200, 150
+
+
+def on_screen(widget) -> bool:
+    return widget.isVisible() and not widget.visibleRegion().isEmpty()
+
+
+def layout_problems(window, where: str) -> list[str]:
+    problems = []
+    for key, plot in window.learning.plots.items():
+        if on_screen(plot):
+            w, h = plot.graphics.width(), plot.graphics.height()
+            if w < MIN_PLOT_W or h < MIN_PLOT_H:
+                problems.append(f"{where}: plot {key} is {w}x{h}")
+    for area in window.findChildren(QAbstractScrollArea):
+        if area.isVisible() and area.horizontalScrollBar().isVisible():
+            problems.append(f"{where}: horizontal scroll bar in {area.parent().objectName()}")
+    for dock in window.findChildren(QDockWidget):
+        if on_screen(dock):
+            text_width = dock.fontMetrics().horizontalAdvance(dock.windowTitle())
+            if dock.width() - 60 < text_width:  # the float and close buttons take about 50 px
+                problems.append(f"{where}: dock title {dock.windowTitle()!r} cut at {dock.width()} px")
+    for bar in window.findChildren(QTabBar):
+        if not bar.isVisible():
+            continue
+        for i in range(bar.count()):
+            need = bar.fontMetrics().horizontalAdvance(bar.tabText(i))
+            if bar.tabRect(i).width() < need + 8:
+                problems.append(f"{where}: tab {bar.tabText(i)!r} elided")
+    return problems
+
+
+@pytest.mark.parametrize("width,height", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_every_lesson_scene_fits(qtbot, width, height):
+    from nnsim.app.main_window import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.resize(width, height)
+    window.show()
+    qtbot.waitExposed(window)
+    problems = []
+    learning = window.learning
+    for lesson in learning.lessons.lessons:
+        for index, scene in enumerate(lesson.scenes):
+            assert learning.open_scene(lesson, index)
+            qtbot.wait(30)  # the docks settle
+            where = f"lesson {lesson.number} scene {index + 1} at {width}x{height}"
+            shown = sorted(key for key, plot in learning.plots.items() if on_screen(plot))
+            if shown != sorted(scene.plots):
+                problems.append(f"{where}: shows {shown}, the scene needs {sorted(scene.plots)}")
+            problems += layout_problems(window, where)
+            # the square plot and the rule panel are on screen together
+            if "decision" in scene.plots:
+                assert on_screen(learning.rules_dock), where
+    window.document.undo_stack.setClean()
+    window.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_reset_layout_restores_the_default_places(window, qtbot):
+    window.resize(1280, 800)
+    learning = window.learning
+    learning.open_lesson(4)  # the perceptron: decision map, weights and loss
+    qtbot.wait(50)
+    decision = learning.plot_docks["decision"]
+    window.removeDockWidget(decision)  # the user drags the map away and closes the rule panel
+    learning.rules_dock.setFloating(True)
+    learning.plot_docks["loss"].hide()
+    qtbot.wait(50)
+    window.reset_layout()
+    qtbot.wait(50)
+    right = window.dockWidgetArea(decision)
+    assert right == window.dockWidgetArea(learning.rules_dock)
+    assert not learning.rules_dock.isFloating()
+    assert on_screen(learning.plot_docks["loss"]) and on_screen(decision)
+    assert decision.geometry().bottom() < learning.rules_dock.geometry().top()  # map above panel
+    assert layout_problems(window, "after reset") == []
+
+
+def test_a_larger_window_gives_room_to_the_plots_too(window, qtbot):
+    learning = window.learning
+    window.resize(1280, 800)
+    learning.open_lesson(4)
+    qtbot.wait(100)
+    small = (learning.plots["decision"].graphics.width(), learning.plots["loss"].graphics.height())
+    window.resize(1920, 1080)
+    qtbot.wait(100)
+    large = (learning.plots["decision"].graphics.width(), learning.plots["loss"].graphics.height())
+    assert large[0] >= small[0] * 1.2 and large[1] >= small[1] * 1.2, (small, large)
+
+
+def test_sizes_and_split():
+    assert split_plots(["loss", "decision", "weights"]) == ("decision", ["loss", "weights"])
+    assert split_plots(["hopfield", "energy"]) == ("hopfield", ["energy"])
+    assert split_plots(["curve"]) == (None, ["curve"])
+    small, large = sizes_for(1280, 720), sizes_for(1920, 1080)
+    assert small.right >= 340 and small.bottom >= 215
+    assert large.right > small.right and large.bottom > small.bottom and large.left > small.left
