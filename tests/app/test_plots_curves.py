@@ -94,7 +94,7 @@ def test_loss_log_scale_and_csv_export(make, tmp_path):
     plot.set_log_scale(True)
     assert plot.curves["loss"].opts["logMode"][1]
     rows = plot.export(tmp_path / "loss.csv").read_text().splitlines()
-    assert rows[0].startswith("training_x,training_y")
+    assert rows[0] == "epoch,loss,val_loss,accuracy"
     assert [float(v) for v in rows[1].split(",")[:2]] == [1.0, 0.5]
     plot.clear()
     assert plot.curves["loss"].getOriginalDataset()[0] is None

@@ -35,6 +35,8 @@ from ..live_label import LiveLabel
 from . import style
 
 EXPORT_FILTERS = "PNG image (*.png);;SVG drawing (*.svg);;CSV data (*.csv)"
+# The least data area of every plot (inside its axes), in pixels: smaller is not legible.
+MIN_PLOT_AREA = (200, 150)
 
 
 class PlotPanel(QWidget):
@@ -93,7 +95,20 @@ class PlotPanel(QWidget):
     def add_plot(self, row: int = 0, col: int = 0, left: str = "", bottom: str = "",
                  **kwargs: Any) -> pg.PlotItem:
         plot = self.graphics.addPlot(row=row, col=col, **kwargs)
-        return style.style_plot(plot, left=left, bottom=bottom)
+        plot.getViewBox().setMinimumSize(*MIN_PLOT_AREA)
+        style.style_plot(plot, left=left, bottom=bottom)
+        self.fit_minimum_size()
+        return plot
+
+    def fit_minimum_size(self) -> None:
+        """The graphics' minimum size: every plot area at least MIN_PLOT_AREA with its axes,
+        labels and legend rows around it, so a dock or splitter never squeezes it below."""
+        hint = self.graphics.ci.effectiveSizeHint(Qt.SizeHint.MinimumSize)
+        self.graphics.setMinimumSize(int(np.ceil(hint.width())), int(np.ceil(hint.height())))
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self.fit_minimum_size()  # labels and legends set after the plots were added
+        super().showEvent(event)
 
     def _add_button(self, text: str, slot, tooltip: str, checkable: bool = False,
                     index: int = -1) -> QAction:

@@ -1,14 +1,20 @@
-"""Loss and accuracy per epoch, training and validation: two stacked plots sharing the epoch axis.
+"""Loss and accuracy per epoch, training and validation, in one plot area: the loss on the left
+axis (red), the accuracy on the right axis (blue, 0 to 1), sharing the epoch axis.
 
-Curves come straight from the snapshot's history arrays (complete even when frames were dropped);
-keys that are missing are simply not drawn.  Validation is dashed, training solid.  Rules without
-a loss (the perceptron) show their misclassified count there instead: on XOR it never reaches 0.
+One plot area stays readable in a small dock (two stacked plots each got a third of it, and
+their axis labels overprinted).  The key is a one-line legend above the plot, never over the
+curves; validation (dashed, training solid) joins it when there is any.  Curves come straight
+from the snapshot's history arrays (complete even when frames were dropped); keys that are
+missing are simply not drawn.  Rules without a loss (the perceptron) show their misclassified
+count on the left axis instead: on XOR it never reaches 0.
 """
 from __future__ import annotations
 
+import csv
 from typing import Any
 
 import numpy as np
+import pyqtgraph as pg
 
 from . import style
 from .base import PlotPanel
@@ -16,6 +22,7 @@ from .calm_axis import CalmAxis
 
 LOSS_COLOR = (198, 40, 40)
 ACCURACY_COLOR = (21, 101, 192)
+AXIS_WIDTH = 50  # fixed, so the plot area does not shift as tick labels change
 
 
 class LossPlot(PlotPanel):
@@ -24,26 +31,46 @@ class LossPlot(PlotPanel):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.loss_plot = self.add_plot(0, 0, left="loss", axisItems={"left": style.SparseLogAxis("left")})
-        self.accuracy_plot = self.add_plot(1, 0, left="accuracy", bottom="epoch")
-        self.accuracy_plot.setXLink(self.loss_plot)
-        self.accuracy_plot.setYRange(-0.03, 1.05, padding=0)
-        self.accuracy_plot.getViewBox().setLimits(yMin=-0.1, yMax=1.1)
-        for plot in (self.loss_plot, self.accuracy_plot):
-            plot.getAxis("left").setWidth(50)
-        style.add_legend(self.loss_plot, offset=(-10, 10))
-        style.add_legend(self.accuracy_plot, offset=(-10, -10))
+        self.legend = pg.LegendItem(colCount=4, labelTextColor=style.INK,
+                                    labelTextSize=f"{style.FONT_PT}pt")
+        self.graphics.addItem(self.legend, row=0, col=0)
+        style.compact_row(self.graphics, self.legend)
+        self.loss_plot = self.add_plot(1, 0, left="loss", bottom="epoch",
+                                       axisItems={"left": style.SparseLogAxis("left")})
+        self.graphics.ci.layout.setRowStretchFactor(0, 0)
+        self.graphics.ci.layout.setRowStretchFactor(1, 1)
+        # The accuracy: a second view box over the same area, x linked, on the right axis.
+        # Drawn under the loss view, which keeps the mouse (pan and zoom act on the loss).
+        self.accuracy_view = pg.ViewBox(enableMenu=False)
+        self.accuracy_view.setMouseEnabled(False, False)
+        self.accuracy_view.setZValue(-100)
+        self.loss_plot.scene().addItem(self.accuracy_view)
+        self.accuracy_view.setXLink(self.loss_plot.getViewBox())
+        self.accuracy_view.setYRange(-0.03, 1.05, padding=0)
+        self.loss_plot.showAxis("right")
+        right = self.loss_plot.getAxis("right")
+        right.linkToView(self.accuracy_view)
+        self._color_axis("left", LOSS_COLOR, "loss")
+        self._color_axis("right", ACCURACY_COLOR, "accuracy")
+        for side in ("left", "right"):
+            self.loss_plot.getAxis(side).setWidth(AXIS_WIDTH)
+        self.loss_plot.getViewBox().sigResized.connect(self._place_accuracy_view)
+        self._place_accuracy_view()
+
         self.curves = {
             "loss": self.loss_plot.plot(pen=style.pen(LOSS_COLOR, 2), name="training"),
-            "val_loss": self.loss_plot.plot(pen=style.pen(LOSS_COLOR, 2, dashed=True), name="validation"),
-            "accuracy": self.accuracy_plot.plot(pen=style.pen(ACCURACY_COLOR, 2), name="training"),
-            "val_accuracy": self.accuracy_plot.plot(pen=style.pen(ACCURACY_COLOR, 2, dashed=True),
-                                                    name="validation"),
+            "val_loss": self.loss_plot.plot(pen=style.pen(LOSS_COLOR, 2, dashed=True),
+                                            name="validation"),
+            "accuracy": self._accuracy_curve(style.pen(ACCURACY_COLOR, 2), "training"),
+            "val_accuracy": self._accuracy_curve(style.pen(ACCURACY_COLOR, 2, dashed=True),
+                                                 "validation"),
             "errors": self.loss_plot.plot(pen=style.pen(LOSS_COLOR, 2)),  # axis label names it
         }
-        self._top = "loss"  # what the upper plot shows: "loss" or "errors"
+        self._top = "loss"  # what the left axis shows: "loss" or "errors"
+        self._legend_key: tuple = ()
+        self._show_legend(False)
         self._drawn: tuple = ()  # (key, length) of the histories last drawn
-        # Axes that move only when they must (the accuracy plot shares the epoch axis).
+        # Axes that move only when they must.
         self.epoch_axis = CalmAxis(self.loss_plot, "x", lead=1.0, floor=0.5, min_span=10)
         self.loss_axis = CalmAxis(self.loss_plot, "y")
         self._last_y = None  # the values the loss axis was last fitted to
@@ -52,6 +79,38 @@ class LossPlot(PlotPanel):
         self.log_action = self.add_toggle("log loss", False, self.set_log_scale,
                                           "Show the loss on a logarithmic axis")
 
+    # ------------------------------------------------------------------ building
+    def _color_axis(self, side: str, color, label: str) -> None:
+        axis = self.loss_plot.getAxis(side)
+        axis.setTextPen(pg.mkPen(color))
+        self.loss_plot.setLabel(side, label, color="#{:02x}{:02x}{:02x}".format(*color),
+                                **{"font-size": f"{style.FONT_PT + 1}pt"})
+
+    def _accuracy_curve(self, pen, name: str) -> pg.PlotDataItem:
+        curve = pg.PlotDataItem(pen=pen, name=name)
+        self.accuracy_view.addItem(curve)
+        return curve
+
+    def _place_accuracy_view(self) -> None:
+        view = self.loss_plot.getViewBox()
+        self.accuracy_view.setGeometry(view.sceneBoundingRect())
+        self.accuracy_view.linkedViewChanged(view, self.accuracy_view.XAxis)
+
+    def _show_legend(self, validation: bool) -> None:
+        """The one-line key above the plot: what each colour and line style means."""
+        key = (self._top, validation)
+        if key == self._legend_key:
+            return
+        self._legend_key = key
+        self.legend.clear()
+        top = "misclassified" if self._top == "errors" else "loss"
+        self.legend.addItem(pg.PlotDataItem(pen=style.pen(LOSS_COLOR, 2)), top)
+        self.legend.addItem(pg.PlotDataItem(pen=style.pen(ACCURACY_COLOR, 2)), "accuracy")
+        if validation:
+            self.legend.addItem(pg.PlotDataItem(pen=style.pen(style.INK, 2, dashed=True)),
+                                "validation")
+
+    # ------------------------------------------------------------------ updating
     def update_snapshot(self, snapshot: Any) -> None:
         history = getattr(snapshot, "history", None) or {}
         # Histories grow once an epoch; between epochs there is nothing new to draw (redrawing
@@ -64,7 +123,7 @@ class LossPlot(PlotPanel):
         top = "errors" if not has_loss and len(history.get("errors", ())) else "loss"
         if top != self._top:
             self._top = top
-            self.loss_plot.setLabel("left", "misclassified" if top == "errors" else "loss")
+            self._color_axis("left", LOSS_COLOR, "misclassified" if top == "errors" else "loss")
         for key, curve in self.curves.items():
             values = history.get(key) if key != "errors" or top == "errors" else None
             if values is None or not len(values):
@@ -73,6 +132,7 @@ class LossPlot(PlotPanel):
             y = np.asarray(values, dtype=float)
             x = np.arange(1, len(y) + 1, dtype=float)  # epoch k ends after k passes
             curve.setData(x, y, skipFiniteCheck=bool(np.isfinite(y).all()))
+        self._show_legend(any(len(history.get(k, ())) for k in ("val_loss", "val_accuracy")))
         epochs = max((n for _, n in shape), default=0)
         if epochs:
             self.epoch_axis.fit([1, epochs])
@@ -109,17 +169,37 @@ class LossPlot(PlotPanel):
             self.log_action.setChecked(bool(on))
             return
         self.loss_plot.setLogMode(y=bool(on))
+        self.loss_plot.getAxis("right").setLogMode(False, False)  # the accuracy stays linear
         self.loss_axis.reset()  # other units: fit the axis again now
         self._calm_y(self._last_y)
 
+    # ------------------------------------------------------------------ clear and export
     def clear(self) -> None:
         super().clear()
         self._drawn = ()
         self._last_y = None
         if self._top != "loss":
             self._top = "loss"
-            self.loss_plot.setLabel("left", "loss")
+            self._color_axis("left", LOSS_COLOR, "loss")
+        self._show_legend(False)
         self.epoch_axis.reset()
         self.loss_axis.reset()
         for curve in self.curves.values():
             curve.setData([], [])
+
+    def export_csv(self, path) -> None:
+        """One row per epoch: the epoch, then every history drawn (loss, validation loss,
+        accuracy, validation accuracy, misclassified)."""
+        names = {"loss": "loss", "val_loss": "val_loss", "accuracy": "accuracy",
+                 "val_accuracy": "val_accuracy", "errors": "misclassified"}
+        columns = []
+        for key, curve in self.curves.items():
+            _, y = curve.getOriginalDataset()
+            if y is not None and len(y):
+                columns.append((names[key], y))
+        epochs = max((len(y) for _, y in columns), default=0)
+        with open(path, "w", newline="") as f:
+            writer = csv.writer(f)
+            writer.writerow(["epoch"] + [name for name, _ in columns])
+            for k in range(epochs):
+                writer.writerow([k + 1] + [f"{y[k]:.6g}" if k < len(y) else "" for _, y in columns])

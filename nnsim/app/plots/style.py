@@ -107,6 +107,16 @@ def add_legend(plot: pg.PlotItem, offset=(10, 10), columns: int = 1) -> pg.Legen
     return legend
 
 
+def compact_row(graphics: pg.GraphicsLayoutWidget, item: pg.GraphicsWidget) -> None:
+    """A legend in a row of its own keeps its natural size at the row's left (pyqtgraph would
+    spread its entries over the whole width)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QSizePolicy
+
+    item.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+    graphics.ci.layout.setAlignment(item, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+
+
 class SparseLogAxis(pg.AxisItem):
     """In log mode pyqtgraph labels every minor tick (2..9) of a short range, which overprints on
     a small axis; this keeps only the minor ticks whose mantissa is in `mantissas`."""

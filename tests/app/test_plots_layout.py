@@ -1,0 +1,93 @@
+"""Plots stay legible when small (issue 11): every plot area keeps at least 200 x 150 px, axis
+labels never overprint each other, and legends sit outside the data."""
+from types import SimpleNamespace
+
+import numpy as np
+import pyqtgraph as pg
+import pytest
+
+from nnsim.app.plots import PLOTS, LossPlot
+from nnsim.app.plots.base import MIN_PLOT_AREA
+
+E = np.arange(1, 61)
+HISTORY = {"loss": 0.7 * np.exp(-E / 15) + 0.05, "val_loss": 0.75 * np.exp(-E / 15) + 0.09,
+           "accuracy": 1 - 0.5 * np.exp(-E / 10), "val_accuracy": 0.95 - 0.5 * np.exp(-E / 10)}
+ERRORS = np.array([3, 2, 2, 1, 2, 1, 2, 2, 1, 2])
+
+
+def view_boxes(plot):
+    return [item for item in plot.graphics.scene().items()
+            if isinstance(item, pg.ViewBox) and item.isVisible()]
+
+
+def axis_label_rects(plot):
+    """Scene rects of the shown axis titles ("loss", "accuracy", "epoch", ...)."""
+    rects = []
+    for item in plot.graphics.scene().items():
+        if isinstance(item, pg.AxisItem) and item.isVisible() and item.label.isVisible() \
+                and item.labelText:
+            rects.append((item, item.label.mapRectToScene(item.label.boundingRect())))
+    return rects
+
+
+@pytest.mark.parametrize("key", sorted(PLOTS))
+def test_every_plot_area_keeps_its_minimum_size_in_a_small_widget(shown, key):
+    plot = shown(PLOTS[key](), 120, 90)  # asked smaller than it can be: the minimum holds
+    boxes = view_boxes(plot)
+    assert boxes
+    for box in boxes:
+        rect = box.sceneBoundingRect()
+        assert rect.width() >= MIN_PLOT_AREA[0] - 1 and rect.height() >= MIN_PLOT_AREA[1] - 1, \
+            (key, rect)
+
+
+@pytest.mark.parametrize("history", [HISTORY, {"errors": ERRORS, "accuracy": 1 - ERRORS / 4}],
+                         ids=["loss", "errors"])
+def test_loss_plot_at_300_by_200_reads_cleanly(shown, history, tmp_path):
+    plot = shown(LossPlot(), 300, 200)
+    plot.update_snapshot(SimpleNamespace(history=history))
+    plot.grab().save(str(tmp_path / "loss.png"))
+    labels = axis_label_rects(plot)
+    assert {axis.labelText for axis, _ in labels} >= {"epoch", "accuracy"}
+    for i, (axis_a, a) in enumerate(labels):
+        for axis_b, b in labels[i + 1:]:
+            assert not a.intersects(b), (axis_a.labelText, axis_b.labelText)
+    for axis, rect in labels:  # each title fits beside its own axis, not cut or spilling over
+        span = axis.mapRectToScene(axis.boundingRect())
+        if axis.orientation in ("left", "right"):
+            assert rect.height() <= span.height(), axis.labelText
+        else:
+            assert rect.width() <= span.width(), axis.labelText
+    # The legend is outside the curves: outside every plot area, and off every curve drawn.
+    legend = plot.legend.mapRectToScene(plot.legend.boundingRect())
+    assert plot.legend.isVisible() and legend.height() > 0
+    curves = [c for c in plot.curves.values() if c.getOriginalDataset()[0] is not None]
+    assert curves
+    for curve in curves:
+        assert not legend.intersects(curve.mapRectToScene(curve.boundingRect()))
+    for box in view_boxes(plot):
+        assert not legend.intersects(box.sceneBoundingRect())
+    area = plot.loss_plot.getViewBox().sceneBoundingRect()
+    assert area.width() >= MIN_PLOT_AREA[0] - 1 and area.height() >= MIN_PLOT_AREA[1] - 1
+
+
+def test_loss_and_accuracy_share_one_area_and_the_legend_names_what_is_drawn(shown, tmp_path):
+    plot = shown(LossPlot(), 300, 200)
+    plot.update_snapshot(SimpleNamespace(history={"loss": HISTORY["loss"],
+                                                  "accuracy": HISTORY["accuracy"]}))
+    names = [label.text for _, label in plot.legend.items]
+    assert names == ["loss", "accuracy"]  # no validation entry without validation data
+    plot.update_snapshot(SimpleNamespace(history=HISTORY))
+    assert [label.text for _, label in plot.legend.items] == ["loss", "accuracy", "validation"]
+    # the accuracy on the right axis, 0 to 1, whatever the loss axis does
+    low, high = plot.accuracy_view.viewRange()[1]
+    assert low < 0 < 1 < high < 1.1
+    a, b = plot.accuracy_view.sceneBoundingRect(), plot.loss_plot.getViewBox().sceneBoundingRect()
+    assert [a.x(), a.y(), a.width(), a.height()] == pytest.approx([b.x(), b.y(), b.width(),
+                                                                   b.height()], abs=1.5)
+    plot.set_log_scale(True)
+    assert not plot.loss_plot.getAxis("right").logMode
+    rows = plot.export(tmp_path / "loss.csv").read_text().splitlines()
+    assert rows[0] == "epoch,loss,val_loss,accuracy,val_accuracy"
+    assert rows[1].split(",")[:2] == ["1", f"{HISTORY['loss'][0]:.6g}"]
+    assert len(rows) == 61
