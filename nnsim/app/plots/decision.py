@@ -30,6 +30,7 @@ CONTOUR_COLOR = (33, 33, 33)
 LINE_COLOR = (90, 90, 90)
 
 F32_MAX = float(np.finfo(np.float32).max)  # larger outputs are clipped, not overflowed
+FEW_POINTS, MANY_POINTS = 50, 400  # markers shrink and fade between these counts (marker_style)
 
 
 class DecisionPlot(PlotPanel):
@@ -333,8 +334,12 @@ class DecisionPlot(PlotPanel):
         classes = int(labels.max(initial=1)) + 1
         if classes != self._legend_classes:
             self._legend(classes)
-        brushes = [pg.mkBrush(*style.class_color(c)) for c in range(classes)]
-        self.scatter.setData(X[:, 0], X[:, 1], brush=[brushes[c] for c in labels])
+        size, alpha, outline = marker_style(len(X))
+        brushes = [pg.mkBrush(*style.class_color(c), int(round(255 * alpha))) for c in range(classes)]
+        pen = pg.mkPen(255, 255, 255, int(round(230 * outline)), width=1.2) if outline > 0.05 \
+            else pg.mkPen(None)  # a white rim separates a few points; among many it hides the map
+        self.scatter.setData(X[:, 0], X[:, 1], brush=[brushes[c] for c in labels], size=size,
+                             pen=pen)
 
     # ------------------------------------------------------------------ clear and export
     def clear(self) -> None:
@@ -366,6 +371,14 @@ class DecisionPlot(PlotPanel):
             write_matrix_csv(path, np.argmax(self.grid, axis=2), ["winning class per grid cell"])
         else:
             write_matrix_csv(path, self.grid)
+
+
+def marker_style(n: int) -> tuple[float, float, float]:
+    """(size in px, fill opacity, white rim opacity) of the data markers for n points: 10 px,
+    opaque and rimmed up to 50 points, shrinking on a log scale to 5 px at half opacity without
+    a rim from 400 points, so the regions stay visible under a dense data set."""
+    t = float(np.clip(np.log(max(n, 1) / FEW_POINTS) / np.log(MANY_POINTS / FEW_POINTS), 0.0, 1.0))
+    return 10.0 - 5.0 * t, 1.0 - 0.5 * t, 1.0 - t
 
 
 def line_in_box(w1: float, w2: float, b: float, extent) -> tuple | None:
