@@ -85,7 +85,7 @@ def test_loss_and_accuracy_curves_equal_the_history(make):
         np.testing.assert_array_equal(x, [1, 2, 3])
     assert plot.curves["val_accuracy"].getOriginalDataset()[0] is None  # missing: not drawn
     assert plot.curves["loss"].name() == "training" and plot.curves["val_loss"].name() == "validation"
-    assert "epoch 3" in plot.status.text() and "acc 100.0%" in plot.status.text()
+    assert "epoch 3" in plot.status.text() and "acc 100%" in plot.status.text()
 
 
 def test_loss_log_scale_and_csv_export(make, tmp_path):

@@ -14,6 +14,7 @@ import pyqtgraph as pg
 
 from nnsim.engine.units import UNITS
 
+from ..numbers import format_value
 from . import style
 from .base import PlotPanel
 
@@ -121,9 +122,9 @@ class ActivationPlot(PlotPanel):
         self.z_line.setVisible(True)
         self.dot.setData([at], [float(y[0])])
         who = f"{self.neuron}: " if self.neuron else ""
-        where = f"d = {at:.3g}" if unit.name == "gaussian" else f"z = {z:.3g}"
-        self.set_status(f"{who}{unit.label} · {unit.formula} · {where} → y = {float(y[0]):.3g}, "
-                            f"slope {float(dy[0]):.3g}")
+        where = f"d = {format_value(at)}" if unit.name == "gaussian" else f"z = {format_value(z)}"
+        self.set_status(f"{who}{unit.label} · {unit.formula} · {where} → "
+                        f"y = {format_value(y[0])}, slope {format_value(dy[0])}")
 
     def clear(self) -> None:
         """Forget the tracked neuron: no curve, no mark, until `track` and a snapshot or

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 
+from ..numbers import format_value
 from . import style
 from .base import PlotPanel
 
@@ -47,7 +48,7 @@ class CurvePlot(PlotPanel):
         metrics = getattr(snapshot, "metrics", None) or {}
         text = f"epoch {getattr(snapshot, 'epoch', 0)}"
         if "loss" in metrics:
-            text += f" · loss {float(metrics['loss']):.4g}"
+            text += f" · loss {format_value(metrics['loss'])}"
         self.set_status(text)
 
     def clear(self) -> None:

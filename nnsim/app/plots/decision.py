@@ -20,6 +20,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtWidgets import QComboBox
 
+from ..numbers import format_value
 from . import style
 from .base import PlotPanel, write_matrix_csv
 from .clickview import ClickViewBox, PassiveScatter
@@ -187,7 +188,8 @@ class DecisionPlot(PlotPanel):
             self._rgba = False
         self.image.setImage(data, autoLevels=False, levels=self.levels)
         lo, hi = self.levels
-        self.set_status(f"blue {lo:g} · white {(lo + hi) / 2:g} · orange {hi:g}")
+        self.set_status(f"blue {format_value(lo)} · white {format_value((lo + hi) / 2)} · "
+                        f"orange {format_value(hi)}")
 
     def _show_classes(self, probs: np.ndarray) -> None:
         """Colour by the winning class, paler where the network is less sure."""

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 
+from ..numbers import format_value
 from . import style
 from .base import PlotPanel
 from .series import Series
@@ -62,7 +63,7 @@ class EnergyPlot(PlotPanel):
         if y is None or not len(y):
             return ""
         where = "sweep" if self.source == "history" else "step"
-        text = f"E = {y[-1]:.4g} at {where} {int(x[-1])}"
+        text = f"E = {format_value(y[-1])} at {where} {int(x[-1])}"
         if getattr(snapshot, "done", False):
             text += " · settled in a minimum"
         return text

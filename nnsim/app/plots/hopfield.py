@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QToolButton, QWidget
 
 from nnsim.engine.datasets import flip
 
+from ..numbers import format_value
 from .base import PlotPanel, write_matrix_csv
 from .clickview import ClickViewBox, PassiveScatter
 
@@ -211,7 +212,7 @@ class HopfieldView(PlotPanel):
             overlaps = self.patterns @ self.state / self.state.size
             k = int(np.argmax(np.abs(overlaps)))
             which = self.pattern_names[k] + (" (inverted)" if overlaps[k] < 0 else "")
-            text += f" · closest stored pattern {which}: overlap {abs(overlaps[k]):.2f}"
+            text += f" · closest stored pattern {which}: overlap {format_value(abs(overlaps[k]))}"
         return text
 
     # ------------------------------------------------------------------ clear and export

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 
+from ..numbers import format_value
 from . import style
 from .base import PlotPanel
 from .calm_axis import CalmAxis
@@ -152,13 +153,15 @@ class LossPlot(PlotPanel):
     @staticmethod
     def _status_text(history) -> str:
         parts = []
-        for key, label, fmt in (("loss", "loss", ".4g"), ("errors", "errors", "d"),
-                                ("val_loss", "val", ".4g"),
-                                ("accuracy", "acc", ".1%"), ("val_accuracy", "val acc", ".1%")):
+        for key, label, kind in (("loss", "loss", "value"), ("errors", "errors", "count"),
+                                 ("val_loss", "val", "value"),
+                                 ("accuracy", "acc", "percent"), ("val_accuracy", "val acc", "percent")):
             values = history.get(key)
             if values is not None and len(values):
-                value = int(values[-1]) if fmt == "d" else float(values[-1])
-                parts.append(f"{label} {value:{fmt}}")
+                value = float(values[-1])
+                text = (str(int(value)) if kind == "count" else
+                        format_value(100 * value) + "%" if kind == "percent" else format_value(value))
+                parts.append(f"{label} {text}")
         if not parts:
             return ""
         epochs = max(len(history.get(k, ())) for k in ("loss", "accuracy", "val_loss", "val_accuracy"))

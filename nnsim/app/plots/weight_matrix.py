@@ -15,6 +15,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QComboBox, QGraphicsRectItem
 
+from ..numbers import format_value
 from . import style
 from .base import PlotPanel
 
@@ -74,7 +75,7 @@ class WeightMatrixPlot(PlotPanel):
         self._draw()
         self._label_axes()
         self.plot.setRange(xRange=(0, max(n_from, 1)), yRange=(0, max(n_to, 1)), padding=0.02)
-        self.set_status(f"{n_to} × {n_from} · |w| ≤ {m:.3g}"
+        self.set_status(f"{n_to} × {n_from} · |w| ≤ {format_value(m)}"
                         if w.size else "no synapses")
 
     def _draw(self) -> None:

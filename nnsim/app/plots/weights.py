@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 
+from ..numbers import format_value
 from . import style
 from .base import PlotPanel
 from .calm_axis import CalmAxis
@@ -97,7 +98,7 @@ class WeightsPlot(PlotPanel):
             return f"{self.x_key} {step} · weights overflowed (the Hebbian blow-up)"
         sample = (f" · {len(self.shown)} of {len(self.synapses)} synapses drawn"
                   if len(self.shown) < len(self.synapses) else "")
-        return f"{self.x_key} {step} · ‖w‖ = {norm:.4g}{sample}"
+        return f"{self.x_key} {step} · ‖w‖ = {format_value(norm)}{sample}"
 
     def _rebuild(self, synapses: tuple[tuple[str, str], ...]) -> None:
         for curve in self.curves:
