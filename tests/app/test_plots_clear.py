@@ -155,7 +155,7 @@ def test_weights_clear_forgets_the_synapses_and_their_legend(make):
     assert len(plot.curves) == 3 and coloured_pixels(plot) > 50
     check_cleared(plot)
     assert plot.curves == [] and plot.synapses == ()
-    assert len(plot.legend.items) == 0
+    assert [label.text for _, label in plot.legend.items] == ["‖w‖"]  # the key to the norm only
     plot.update_snapshot(full_snapshot(1))  # the next network draws afresh
     assert len(plot.curves) == 3 and len(plot.curves[0].getOriginalDataset()[0]) == 1
 

@@ -91,3 +91,30 @@ def test_loss_and_accuracy_share_one_area_and_the_legend_names_what_is_drawn(sho
     assert rows[0] == "epoch,loss,val_loss,accuracy,val_accuracy"
     assert rows[1].split(",")[:2] == ["1", f"{HISTORY['loss'][0]:.6g}"]
     assert len(rows) == 61
+
+
+def test_weights_and_their_norm_share_one_area_with_the_key_above_it(shown, tmp_path):
+    from nnsim.app.plots import WeightsPlot
+
+    plot = shown(WeightsPlot(), 300, 200)
+    for step in range(1, 30):
+        w = np.array([0.3 + step / 40, 0.5 - step / 60])
+        plot.update_snapshot(SimpleNamespace(step=step, synapses=(("x1", "y"), ("x2", "y")),
+                                             weights=w / max(1.0, np.linalg.norm(w)), rule="oja"))
+    assert [box for box in view_boxes(plot)] == [plot.weights_plot.getViewBox()]  # one area
+    assert plot.unit_line.scene() is not None  # Oja's limit, while Oja's rule runs
+    legend = plot.legend.mapRectToScene(plot.legend.boundingRect())
+    assert [label.text for _, label in plot.legend.items] == ["x1→y", "x2→y", "‖w‖"]
+    assert not legend.intersects(plot.weights_plot.getViewBox().sceneBoundingRect())
+    for curve in plot.curves + [plot.norm_curve]:
+        assert not legend.intersects(curve.mapRectToScene(curve.boundingRect()))
+    labels = axis_label_rects(plot)
+    for i, (_, a) in enumerate(labels):
+        assert not any(a.intersects(b) for _, b in labels[i + 1:])
+    image = plot.export(tmp_path / "w.png")
+    from PySide6.QtGui import QImage
+
+    assert QImage(str(image)).width() == plot.graphics.width()  # the scene is the view
+    plot.update_snapshot(SimpleNamespace(step=31, synapses=(("x1", "y"), ("x2", "y")),
+                                         weights=np.array([0.5, 0.5]), rule="hebb"))
+    assert plot.unit_line.scene() is None

@@ -51,7 +51,8 @@ def test_a_new_synapse_set_starts_new_curves(plot):
     plot.update_snapshot(snap(1, [1, 2, 3], synapses=SYN + (("h", "y"),)))
     assert [c.name() for c in plot.curves] == ["x1→y", "x2→y", "h→y"]
     assert len(plot.curves[2].getOriginalDataset()[1]) == 1
-    assert len(plot.weights_plot.listDataItems()) == 3
+    assert len(plot.weights_plot.listDataItems()) == 4  # and the norm
+    assert [label.text for _, label in plot.legend.items] == ["x1→y", "x2→y", "h→y", "‖w‖"]
 
 
 def test_log_scale_shows_magnitudes(plot):
@@ -118,7 +119,7 @@ def test_x_axis_by_epoch(qtbot):
         plot.update_snapshot(SimpleNamespace(step=100 * epoch, epoch=epoch, synapses=SYN,
                                              weights=np.array([1.0, 2.0]), metrics={}))
     np.testing.assert_array_equal(plot.curves[0].getOriginalDataset()[0], [1, 2])
-    assert plot.norm_plot.getAxis("bottom").labelText == "epoch"
+    assert plot.weights_plot.getAxis("bottom").labelText == "epoch"
 
 
 def test_a_large_network_draws_a_sample_of_its_weights_quickly(qtbot):
@@ -146,7 +147,7 @@ def test_a_large_network_draws_a_sample_of_its_weights_quickly(qtbot):
 def test_axes_hold_still_while_the_history_grows_yet_show_all_of_it(plot):
     """Steps grow and weights drift every frame: the axes move a few times, not every frame,
     and every point drawn is inside them (Hebbian growth included)."""
-    view, norm_view = plot.weights_plot.getViewBox(), plot.norm_plot.getViewBox()
+    view = plot.weights_plot.getViewBox()  # the weights and their norm share it
     moves, last = 0, None
     for t in range(1, 201):
         w = [np.sin(t / 20.0) * t / 50.0, 1.02 ** t]
@@ -154,9 +155,8 @@ def test_axes_hold_still_while_the_history_grows_yet_show_all_of_it(plot):
         (x0, x1), (y0, y1) = view.viewRange()
         assert x0 <= 7 and t * 7 <= x1
         assert y0 <= min(plot.series.lo, 0) + 1e-9 and plot.series.hi <= y1
-        n0, n1 = norm_view.viewRange()[1]
-        assert n0 <= plot.norms.lo and plot.norms.hi <= n1
-        ranges = (x0, x1, y0, y1, n0, n1)
+        assert y0 <= plot.norms.lo and plot.norms.hi <= y1
+        ranges = (x0, x1, y0, y1)
         moves += ranges != last
         last = ranges
     assert moves <= 40  # of 200 frames

@@ -96,11 +96,13 @@ class DecisionPlot(PlotPanel):
     def _legend(self, classes: int = 2) -> None:
         """A legend row under the plot, so it never hides data."""
         if not hasattr(self, "legend"):
-            self.legend = pg.LegendItem(colCount=6, labelTextColor=style.INK,
+            self.legend = pg.LegendItem(colCount=2, labelTextColor=style.INK,
                                         labelTextSize=f"{style.FONT_PT}pt")
             self.graphics.addItem(self.legend, row=1, col=0)
             self.graphics.ci.layout.setRowStretchFactor(1, 0)
+            style.compact_row(self.graphics, self.legend)  # narrow: the map sets the width
         self.legend.clear()
+        self.legend.setColumnCount(max(2, (classes + 2 + 1) // 2))
         self._legend_classes = classes
         for label in [1, 0] + list(range(2, classes)):
             sample = pg.ScatterPlotItem(symbol="o", size=9, brush=pg.mkBrush(*style.class_color(label)),

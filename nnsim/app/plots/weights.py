@@ -1,4 +1,6 @@
-"""Weights over time: one curve per synapse (legend "src→tgt") above the weight norm.
+"""Weights over time: one curve per synapse (key "src→tgt") and the weight norm ‖w‖ (thick, dark)
+in one plot area, with Oja's limit ‖w‖ = 1 marked; the key is a row above the plot, never over
+the curves.
 
 Each snapshot appends its weights at x = snapshot.step.  Long runs stay smooth: curves clip to
 the view and downsample by peaks, data lives in growing buffers (series.Series).  "log |w|" shows
@@ -18,7 +20,8 @@ from .calm_axis import CalmAxis
 from .series import Series
 
 MAX_CURVES = 32  # more curves are unreadable and slow: a large network shows a sample of them
-MAX_LEGEND = 16
+MAX_LEGEND = 8  # more names than this (colours repeat after ten) are left out of the key
+NORM_COLOR = (38, 50, 56)
 
 
 class WeightsPlot(PlotPanel):
@@ -29,22 +32,24 @@ class WeightsPlot(PlotPanel):
         super().__init__(parent)
         self.max_points = max_points
         self.x_key = x_key
-        self.weights_plot = self.add_plot(0, 0, left="weight w",
+        self.legend = pg.LegendItem(colCount=3, labelTextColor=style.INK,
+                                    labelTextSize=f"{style.FONT_PT}pt")
+        self.graphics.addItem(self.legend, row=0, col=0)
+        style.compact_row(self.graphics, self.legend)
+        self.weights_plot = self.add_plot(1, 0, left="weight w, ‖w‖", bottom=x_key,
                                           axisItems={"left": style.SparseLogAxis("left")})
-        self.norm_plot = self.add_plot(1, 0, left="‖w‖", bottom=x_key,
-                                       axisItems={"left": style.SparseLogAxis("left", (1, 3))})
-        self.norm_plot.setXLink(self.weights_plot)
-        self.graphics.ci.layout.setRowStretchFactor(0, 3)
+        self.graphics.ci.layout.setRowStretchFactor(0, 0)
         self.graphics.ci.layout.setRowStretchFactor(1, 1)
-        for plot in (self.weights_plot, self.norm_plot):
-            plot.getAxis("left").setWidth(56)  # aligned axes read as one figure
-        # a short axis: fewer labels, so minor log ticks do not overprint each other
-        label = {"position": 0.02, "color": style.FAINT, "anchors": [(0, 0), (0, 0)]}
+        self.weights_plot.getAxis("left").setWidth(56)  # steady: tick labels change width
+        # Oja's limit, shown while Oja's rule runs; its label above the line's right end, in
+        # the room the step axis keeps ahead of the data.
+        label = {"position": 0.98, "color": style.FAINT, "anchors": [(1, 1), (1, 1)]}
         self.unit_line = pg.InfiniteLine(1.0, angle=0, pen=style.pen(style.FAINT, 1, dashed=True),
-                                         label="1 (Oja's limit)", labelOpts=label)
-        self.norm_plot.addItem(self.unit_line)
-        self.legend = style.add_legend(self.weights_plot)
-        self.norm_curve = self._make_curve(self.norm_plot, (55, 65, 75), "‖w‖")
+                                         label="‖w‖ = 1 (Oja's limit)", labelOpts=label)
+        self.oja = False  # whether the unit line is in the plot
+        self.norm_curve = style.long_history(
+            self.weights_plot.plot(pen=style.pen(NORM_COLOR, 2.6), name="‖w‖"))
+        self.legend.addItem(self.norm_curve, "‖w‖")
         self.zero_line = pg.InfiniteLine(0, angle=0, pen=pg.mkPen(180, 180, 180))
         self.weights_plot.addItem(self.zero_line)
         self.log_action = self.add_toggle("log |w|", False, self.set_log_scale,
@@ -59,10 +64,9 @@ class WeightsPlot(PlotPanel):
         # Axes that move only when they must (steps grow and weights change every frame).
         self.x_axis = CalmAxis(self.weights_plot, "x", lead=1.0, floor=0.0, min_span=10)
         self.y_axis = CalmAxis(self.weights_plot, "y")
-        self.norm_axis = CalmAxis(self.norm_plot, "y")
 
     @staticmethod
-    def _make_curve(plot: pg.PlotItem, color, name: str) -> pg.PlotDataItem:
+    def _make_curve(plot: pg.PlotItem, color, name: str | None) -> pg.PlotDataItem:
         return style.long_history(plot.plot(pen=style.pen(color, 1.6), name=name))
 
     # ------------------------------------------------------------------ updating
@@ -75,6 +79,7 @@ class WeightsPlot(PlotPanel):
             return
         step = float(getattr(snapshot, self.x_key, len(self.series)))
         self._given = given
+        self._show_unit_line(getattr(snapshot, "rule", "") == "oja")
         if synapses is not self.synapses and synapses != self.synapses:
             self._rebuild(synapses)
         elif self.series.last_x is not None and step < self.series.last_x:
@@ -100,6 +105,13 @@ class WeightsPlot(PlotPanel):
                   if len(self.shown) < len(self.synapses) else "")
         return f"{self.x_key} {step} · ‖w‖ = {format_value(norm)}{sample}"
 
+    def _show_unit_line(self, on: bool) -> None:
+        """Oja's limit in the plot only while Oja's rule runs (a hidden line would still stretch
+        the scene, and with it every PNG export)."""
+        if on != self.oja:
+            self.oja = on
+            (self.weights_plot.addItem if on else self.weights_plot.removeItem)(self.unit_line)
+
     def _rebuild(self, synapses: tuple[tuple[str, str], ...]) -> None:
         for curve in self.curves:
             self.weights_plot.removeItem(curve)
@@ -109,13 +121,20 @@ class WeightsPlot(PlotPanel):
         self.shown = (np.arange(n) if n <= MAX_CURVES
                       else np.unique(np.linspace(0, n - 1, MAX_CURVES).round().astype(int)))
         named = len(self.shown) <= MAX_LEGEND
-        self.legend.setVisible(named)
         self.curves = [self._make_curve(self.weights_plot, style.series_color(i),
                                         f"{synapses[k][0]}→{synapses[k][1]}" if named else None)
                        for i, k in enumerate(self.shown)]
-        self.legend.setColumnCount(max(1, (len(self.shown) + 7) // 8))
+        for curve in self.curves:
+            if named:
+                self.legend.addItem(curve, curve.name())
+        self.legend.addItem(self.norm_curve, "‖w‖")
+        # The norm on top of the weights it sums, and last in a CSV export.
+        self.weights_plot.removeItem(self.norm_curve)
+        self.weights_plot.addItem(self.norm_curve)
         self.series = Series(len(self.shown), max_points=self.max_points)
         self.norms.clear()
+        if self.isVisible():
+            self.fit_minimum_size()  # the key may have gained or lost rows
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)
@@ -124,7 +143,7 @@ class WeightsPlot(PlotPanel):
     def _forget(self) -> None:
         self.series.clear()
         self.norms.clear()
-        for axis in (self.x_axis, self.y_axis, self.norm_axis):
+        for axis in (self.x_axis, self.y_axis):
             axis.reset()
 
     def _redraw(self) -> None:
@@ -139,11 +158,10 @@ class WeightsPlot(PlotPanel):
             series, norms = self.series, self.norms
             if self.log_scale:
                 with np.errstate(divide="ignore", invalid="ignore"):
-                    self.y_axis.fit(np.log10([series.abs_lo, series.abs_hi]))
-                    self.norm_axis.fit(np.log10([norms.abs_lo, norms.abs_hi]))
+                    self.y_axis.fit(np.log10([series.abs_lo, series.abs_hi,
+                                              norms.abs_lo, norms.abs_hi]))
             else:
-                self.y_axis.fit([series.lo, series.hi])
-                self.norm_axis.fit([norms.lo, norms.hi])
+                self.y_axis.fit([series.lo, series.hi, norms.lo, norms.hi])
 
     # ------------------------------------------------------------------ options
     def set_log_scale(self, on: bool) -> None:
@@ -152,21 +170,16 @@ class WeightsPlot(PlotPanel):
             self.log_action.setChecked(self.log_scale)  # re-enters once through toggled
             return
         self.weights_plot.setLogMode(y=self.log_scale)
-        self.norm_plot.setLogMode(y=self.log_scale)
         self.zero_line.setVisible(not self.log_scale)
         self.unit_line.setValue(0.0 if self.log_scale else 1.0)  # log10(1) on a log axis
-        # Oja's norm sits at the top of a linear view but the bottom of a growing log one.
-        corner = (0, 1) if self.log_scale else (0, 0)
-        self.unit_line.label.anchors = [corner, corner]
-        self.unit_line.label.updatePosition()
-        self.weights_plot.setLabel("left", "|w| (log)" if self.log_scale else "weight w")
+        self.weights_plot.setLabel("left", "|w|, ‖w‖ (log)" if self.log_scale else "weight w, ‖w‖")
         self.y_axis.reset()  # other units
-        self.norm_axis.reset()
         self._redraw()
 
     def clear(self) -> None:
         """Forget the histories and the synapses (their curves and legend entries)."""
         super().clear()
+        self._show_unit_line(False)
         self._rebuild(())
         self._given = None
         self._forget()
