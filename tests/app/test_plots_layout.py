@@ -118,3 +118,38 @@ def test_weights_and_their_norm_share_one_area_with_the_key_above_it(shown, tmp_
     plot.update_snapshot(SimpleNamespace(step=31, synapses=(("x1", "y"), ("x2", "y")),
                                          weights=np.array([0.5, 0.5]), rule="hebb"))
     assert plot.unit_line.scene() is None
+
+
+def filled_snapshot():
+    names = ("x1", "x2", "h", "y")
+    grid = np.linspace(0, 1, 400, dtype=np.float32).reshape(20, 20)
+    x = np.linspace(-1, 1, 50)
+    return SimpleNamespace(
+        step=2, epoch=2, names=names, outputs=np.array([1.0, -1.0, 0.5, 0.7]),
+        net_inputs=np.array([0.0, 0.0, 0.2, 0.9]), synapses=(("x1", "h"), ("x2", "h"), ("h", "y")),
+        weights=np.array([0.5, -0.5, 2.0]), biases=np.zeros(4), metrics={"loss": 0.1},
+        history=HISTORY, curve=(x, x ** 2),
+        decision=SimpleNamespace(grid=grid, extent=(-1.0, 1.0, -1.0, 1.0), lines=[],
+                                 neuron_grids={}))
+
+
+@pytest.mark.parametrize("key", sorted(PLOTS))
+def test_no_legend_covers_a_plot_area_or_an_axis_title(shown, key):
+    plot = shown(PLOTS[key](), 300, 200)
+    if key == "activation":
+        plot.track("h")
+    if key == "curve":
+        plot.set_dataset(np.linspace(-1, 1, 20), np.linspace(-1, 1, 20) ** 2)
+    plot.update_snapshot(filled_snapshot())
+    legends = [item for item in plot.graphics.scene().items()
+               if isinstance(item, pg.LegendItem) and item.isVisible() and item.items]
+    labels = axis_label_rects(plot)
+    for legend in legends:
+        rect = legend.mapRectToScene(legend.boundingRect())
+        for box in view_boxes(plot):
+            assert not rect.intersects(box.sceneBoundingRect()), key
+        for axis, label in labels:
+            assert not rect.intersects(label), (key, axis.labelText)
+    for i, (axis_a, a) in enumerate(labels):
+        for axis_b, b in labels[i + 1:]:
+            assert not a.intersects(b), (key, axis_a.labelText, axis_b.labelText)

@@ -29,13 +29,16 @@ class ActivationPlot(PlotPanel):
     def __init__(self, parent=None, z_range: float = 6.0) -> None:
         super().__init__(parent)
         self.z_range = z_range
-        self.plot = self.add_plot(0, 0, left="output", bottom="net input z")
-        style.add_legend(self.plot, offset=(10, 10))
+        self.legend = style.key_row(self.graphics)
+        self.plot = self.add_plot(1, 0, left="output", bottom="net input z")
+        self.graphics.ci.layout.setRowStretchFactor(1, 1)
         self.plot.addItem(pg.InfiniteLine(0, angle=0, pen=pg.mkPen(200, 200, 200)))
         self.plot.addItem(pg.InfiniteLine(0, angle=90, pen=pg.mkPen(200, 200, 200)))
         self.curve = self.plot.plot(pen=style.pen(CURVE_COLOR, 2.5), name="y = f(z)")
         self.derivative_curve = self.plot.plot(pen=style.pen(DERIVATIVE_COLOR, 2, dashed=True),
                                                name="f′(z)")
+        self.legend.addItem(self.curve, "y = f(z)")
+        self.legend.addItem(self.derivative_curve, "f′(z)")
         self.z_line = pg.InfiniteLine(0, angle=90, pen=style.pen(style.INK, 1, dashed=True))
         self.dot = pg.ScatterPlotItem(size=11, brush=pg.mkBrush(*CURVE_COLOR), pen=pg.mkPen("w", width=1.5))
         self.plot.addItem(self.z_line)
@@ -109,9 +112,7 @@ class ActivationPlot(PlotPanel):
         self.derivative_curve.setData(z, dy, skipFiniteCheck=True)
         gaussian = unit.name == "gaussian"
         self.plot.setLabel("bottom", "distance d = ‖x − c‖" if gaussian else "net input z")
-        self.plot.legend.getLabel(self.derivative_curve).setText("dy/d(d²)" if gaussian else "f′(z)")
-        self.plot.legend.anchor((1, 1), (1, 1), offset=(-10, -10)) if gaussian else \
-            self.plot.legend.anchor((0, 0), (0, 0), offset=(10, 10))  # where the curves are not
+        self.legend.getLabel(self.derivative_curve).setText("dy/d(d²)" if gaussian else "f′(z)")
         self.plot.setXRange(lo, span, padding=0.02)
         self.plot.enableAutoRange(axis="y")
 

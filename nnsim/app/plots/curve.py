@@ -24,11 +24,14 @@ class CurvePlot(PlotPanel):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.plot = self.add_plot(0, 0, left="output y", bottom="input x")
-        style.add_legend(self.plot, offset=(10, 10))
+        self.legend = style.key_row(self.graphics)
+        self.plot = self.add_plot(1, 0, left="output y", bottom="input x")
+        self.graphics.ci.layout.setRowStretchFactor(1, 1)
         self.targets = self.plot.plot(pen=None, symbol="o", symbolSize=5, symbolPen=None,
                                       symbolBrush=pg.mkBrush(*TARGET_COLOR, 170), name="targets")
         self.curve = self.plot.plot(pen=style.pen(CURVE_COLOR, 2.5), name="network")
+        self.legend.addItem(self.targets, "targets")
+        self.legend.addItem(self.curve, "network")
 
     def set_dataset(self, X, y) -> None:
         """Targets: X (n,) or (n, 1) inputs, y (n,) or (n, k) — the first output is shown."""

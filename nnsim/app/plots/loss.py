@@ -32,10 +32,7 @@ class LossPlot(PlotPanel):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.legend = pg.LegendItem(colCount=4, labelTextColor=style.INK,
-                                    labelTextSize=f"{style.FONT_PT}pt")
-        self.graphics.addItem(self.legend, row=0, col=0)
-        style.compact_row(self.graphics, self.legend)
+        self.legend = style.key_row(self.graphics, columns=4)
         self.loss_plot = self.add_plot(1, 0, left="loss", bottom="epoch",
                                        axisItems={"left": style.SparseLogAxis("left")})
         self.graphics.ci.layout.setRowStretchFactor(0, 0)

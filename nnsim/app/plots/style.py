@@ -117,6 +117,16 @@ def compact_row(graphics: pg.GraphicsLayoutWidget, item: pg.GraphicsWidget) -> N
     graphics.ci.layout.setAlignment(item, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 
 
+def key_row(graphics: pg.GraphicsLayoutWidget, row: int = 0, columns: int = 3) -> pg.LegendItem:
+    """A legend in a row of its own (above or below a plot), compact at its left: a key that
+    never covers the data."""
+    legend = pg.LegendItem(colCount=columns, labelTextColor=INK, labelTextSize=f"{FONT_PT}pt")
+    graphics.addItem(legend, row=row, col=0)
+    graphics.ci.layout.setRowStretchFactor(row, 0)
+    compact_row(graphics, legend)
+    return legend
+
+
 class SparseLogAxis(pg.AxisItem):
     """In log mode pyqtgraph labels every minor tick (2..9) of a short range, which overprints on
     a small axis; this keeps only the minor ticks whose mantissa is in `mantissas`."""

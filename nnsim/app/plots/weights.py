@@ -32,10 +32,7 @@ class WeightsPlot(PlotPanel):
         super().__init__(parent)
         self.max_points = max_points
         self.x_key = x_key
-        self.legend = pg.LegendItem(colCount=3, labelTextColor=style.INK,
-                                    labelTextSize=f"{style.FONT_PT}pt")
-        self.graphics.addItem(self.legend, row=0, col=0)
-        style.compact_row(self.graphics, self.legend)
+        self.legend = style.key_row(self.graphics)
         self.weights_plot = self.add_plot(1, 0, left="weight w, ‖w‖", bottom=x_key,
                                           axisItems={"left": style.SparseLogAxis("left")})
         self.graphics.ci.layout.setRowStretchFactor(0, 0)
