@@ -295,8 +295,9 @@ def test_view_actions(make_view):
     doc.move_neurons({"a": (-900, 500)})
     acts["Auto Layout"].trigger()
     assert pos_of(doc, "a") == (0.0, 0.0) and pos_of(doc, "c") == (320.0, 0.0)
+    assert acts["Show Values"].isChecked() and view.show_values  # on by default
     acts["Show Values"].trigger()
-    assert view.canvas.overlay.show_values
+    assert not view.canvas.overlay.show_values and not view.show_values
     assert [a.isChecked() for a in view.tool_actions()[:3]] == [True, False, False]
 
 

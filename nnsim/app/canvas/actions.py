@@ -22,6 +22,7 @@ class CanvasActions:
     tools: dict[str, QAction]
     group: QActionGroup
     choices: list[ChoiceAction]
+    show_values: QAction
 
 
 def _action(view, text: str, slot, shortcut=None, tip: str = "", checkable: bool = False):
@@ -59,7 +60,7 @@ def build_actions(v) -> CanvasActions:
         _action(v, "Auto &Layout", v.document_auto_layout, "Ctrl+L",
                 "Arrange neurons in layers, inputs on the left (one undo step)"),
         _action(v, "Show &Values", v.set_show_values, "Ctrl+Shift+V",
-                "Show outputs on neurons and weights on synapses", checkable=True),
+                "Show outputs and biases on neurons and weights on synapses", checkable=True),
     ]
     group = QActionGroup(v)
     group.setExclusive(True)
@@ -78,4 +79,5 @@ def build_actions(v) -> CanvasActions:
         v.addAction(act)
         tools[name] = act
     tools["select"].setChecked(True)
-    return CanvasActions(edit, view, tools, group, choice_actions(v))
+    view[-1].setChecked(True)  # Show Values: numbers are on by default
+    return CanvasActions(edit, view, tools, group, choice_actions(v), view[-1])

@@ -1,7 +1,14 @@
-"""Everything drawn over the neurons: names, unit glyphs, values, weight labels, selection.
+"""Everything drawn over the neurons: unit glyphs, selection, and the labels (names, and with
+Show Values each neuron's output and bias and each synapse's weight).
 
-One item paints it all for the neurons in view, and only when they are big enough on screen to
-be read, so a zoomed-out canvas of thousands of neurons pays nothing for text.
+Glyphs belong to the neurons and zoom with them.  Labels are text, drawn in screen pixels at a
+constant size whatever the zoom, so they stay readable; where a label would overlap another
+(or a neuron), the less important one is left out (`labels.place`): names first, then outputs,
+then biases, then weights.  Where the labels go is worked out once per view and network layout;
+a frame only writes the current numbers into the places kept.
+
+One item paints it all for the neurons in view, so a zoomed-out canvas of thousands of neurons
+pays nothing for text.
 """
 from __future__ import annotations
 
@@ -21,20 +28,75 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
 from nnsim.app.colors import LEVELS, is_dark, readable_on
+from nnsim.app.numbers import format_value
 
+from .geometry import LABEL_AT, LOOP_CENTRE, LOOP_RADIUS
+from .labels import place
 from .shapes import ACCENT, GLYPH_H, GLYPH_W, INK, MUTED, RADIUS, glyph_paths, ui_font
+
+__all__ = ["Overlay", "format_value"]
 
 GLYPH_BOX = (GLYPH_W + 2.0, GLYPH_H + 2.0)  # half extents of a glyph's pixmap, scene units
 
 MAX_LABELLED = 800  # more neurons than this in view: names would be unreadable clutter
+MAX_WEIGHT_LABELS = 200  # more synapses than this in view: their weights are not written
+THRESHOLD_UNITS = ("step", "sign")  # their bias is shown as the lecture's threshold T = -b
+ROLE_RANK = {"output": 0, "input": 1, "hidden": 2}  # whose labels are placed first
+GAP = 2.0  # pixels between a neuron's rim and its labels
+
+NAME_PLATE = QColor(250, 251, 252, 215)
+VALUE_PLATE = QColor(255, 255, 255, 235)
+SOFT_PLATE = QColor(255, 255, 255, 200)
+BIAS_INK = QColor(84, 99, 107)
+PLATE_EDGE = QColor(207, 216, 220)
 
 
-def format_value(v: float) -> str:
-    if not math.isfinite(v):
-        return "–"
-    if v == int(v) and abs(v) < 1e4:
-        return f"{int(v)}"
-    return f"{v:.3g}" if abs(v) >= 0.01 or v == 0 else f"{v:.1e}"
+def bias_text(bias: float, activation: str) -> str:
+    """'b=1', or for a threshold unit the lecture's 'T=1.5' (stored as bias = -T)."""
+    if activation in THRESHOLD_UNITS:
+        return "T=" + format_value(-bias)
+    return "b=" + format_value(bias)
+
+
+class LabelLayout:
+    """Where the labels kept go, in device pixels: (indices, (k, 4) rects) per kind."""
+
+    def __init__(self, names, values, biases, weights) -> None:
+        self.names, self.values, self.biases, self.weights = names, values, biases, weights
+
+    def rects(self) -> list[QRectF]:
+        """Every kept label's rectangle (tests: nothing overlaps)."""
+        return [QRectF(x0, y0, x1 - x0, y1 - y0) for _, r in
+                (self.names, self.values, self.biases, self.weights) for x0, y0, x1, y1 in r.tolist()]
+
+
+_EMPTY = (np.zeros(0, np.intp), np.zeros((0, 4)))
+
+
+def _boxes(cx, cy, hw, hh) -> np.ndarray:
+    """(k, 4) x0, y0, x1, y1 of boxes centred on (cx, cy) with half extents (hw, hh)."""
+    cx, cy = np.asarray(cx, float), np.asarray(cy, float)
+    return np.column_stack([cx - hw, cy - hh, cx + hw, cy + hh]).reshape(-1, 4)
+
+
+def _near_segment(p: np.ndarray, a: np.ndarray, b: np.ndarray, within: float) -> np.ndarray:
+    """(k, s): whether point p[i] lies within `within` of segment a[j] -> b[j]."""
+    d = b - a
+    length2 = np.maximum((d * d).sum(1), 1e-12)
+    rel = p[:, None, :] - a[None, :, :]
+    t = np.clip((rel * d[None]).sum(2) / length2[None], 0.0, 1.0)
+    gap = rel - t[..., None] * d[None]
+    with np.errstate(invalid="ignore"):
+        return (gap * gap).sum(2) < within * within
+
+
+def _pad(places: np.ndarray, a: int) -> np.ndarray:
+    """(k, a, 4): each label's places, the missing ones NaN."""
+    places = np.asarray(places, float)
+    places = places.reshape(len(places), -1, 4) if places.size else np.zeros((len(places), 1, 4))
+    out = np.full((len(places), a, 4), np.nan)
+    out[:, :places.shape[1]] = places
+    return out
 
 
 class Overlay(QGraphicsItem):
@@ -44,18 +106,28 @@ class Overlay(QGraphicsItem):
         self.setZValue(2)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
-        self.show_values = False
-        self._font = ui_font(8.5)
-        self._bold = ui_font(8.5, bold=True)
-        self._small = ui_font(8)
+        self.show_values = True
+        self._font = ui_font(9.5)
+        self._bold = ui_font(9.5, bold=True)
+        self._small = ui_font(8.5)
+        self._fm = QFontMetricsF(self._font)
+        self._fm_bold = QFontMetricsF(self._bold)
+        self._fm_small = QFontMetricsF(self._small)
+        # room kept for a number that changes every frame (most fit: 0.00247, -0.123, 12.3)
+        self._value_w = self._fm_bold.horizontalAdvance("-0.0000")
+        self._weight_w = self._fm_small.horizontalAdvance("-0.000")
         self._rect = QRectF()
         self._texts: dict[str, QStaticText] = {}
+        self._widths: dict[str, float] = {}
         self._glyphs: dict[tuple, QPixmap] = {}
-        self._font.setPointSizeF(8.5)
+        self._layout_key: tuple = ()
+        self._layout_refs: tuple = ()
+        self.layout = LabelLayout(_EMPTY, _EMPTY, _EMPTY, _EMPTY)
 
     def refresh_bounds(self, rect: QRectF) -> None:
         self.prepareGeometryChange()
-        self._rect = rect.adjusted(-80, -80, 80, 80)
+        # labels are drawn in pixels beside the neurons: room for them at any zoom
+        self._rect = rect.adjusted(-400, -400, 400, 400)
         self.update()
 
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt's name
@@ -65,19 +137,142 @@ class Overlay(QGraphicsItem):
         s = self.s
         if not len(s.pos):
             return
-        lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
+        world = painter.worldTransform()
+        lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(world)
         r = option.exposedRect.adjusted(-3 * RADIUS, -3 * RADIUS, 3 * RADIUS, 3 * RADIUS)
         x, y = s.pos[:, 0], s.pos[:, 1]
         visible = np.flatnonzero((x >= r.left()) & (x <= r.right()) & (y >= r.top()) & (y <= r.bottom()))
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
         self._paint_selection(painter, visible)
-        if lod * RADIUS < 6 or len(visible) > MAX_LABELLED:
-            return  # too small to read: colours and shapes say it all
-        self._paint_neurons(painter, visible, lod)
-        if self.show_values:
-            self._paint_weights(painter, r)
+        if len(visible) > MAX_LABELLED:
+            return  # too many to read: colours and shapes say it all
+        if lod * RADIUS >= 6:
+            self._paint_glyphs(painter, visible, lod)
+        layout = self._layout(world, r, visible, lod)
+        painter.save()
+        painter.resetTransform()
+        self._paint_labels(painter, layout)
+        painter.restore()
 
+    # ------------------------------------------------------------------ layout
+    def _layout(self, world: QTransform, r: QRectF, visible: np.ndarray, lod: float) -> LabelLayout:
+        """The labels that fit, for this transform and these positions (cached)."""
+        s = self.s
+        g = s.synapse_layer.geometry
+        refs = (g, s.names, s.roles, s.activations)
+        key = ((world.m11(), world.m12(), world.m21(), world.m22(), world.dx(), world.dy()),
+               r.getRect(), s.pos.tobytes(), self.show_values)
+        if key == self._layout_key and all(a is b for a, b in zip(refs, self._layout_refs)):
+            return self.layout
+        self._layout_key, self._layout_refs = key, refs
+        self.layout = self._compute_layout(world, r, visible, lod)
+        return self.layout
+
+    def _compute_layout(self, world: QTransform, r: QRectF, visible: np.ndarray,
+                        lod: float) -> LabelLayout:
+        s = self.s
+        m = np.array([[world.m11(), world.m12()], [world.m21(), world.m22()]])
+        shift = np.array([world.dx(), world.dy()])
+        # outputs' labels first, then inputs', then hidden units': what a lesson is about
+        rank = np.array([ROLE_RANK.get(s.roles[i], 2) for i in visible.tolist()], np.intp)
+        visible = visible[np.argsort(rank.reshape(-1), kind="stable")]
+        centre = s.pos[visible] @ m + shift  # device pixels
+        cx, cy = centre[:, 0], centre[:, 1]
+        rd = RADIUS * lod
+        obstacles = [_boxes(cx, cy, rd, rd)]
+        loops = self._loop_neurons(visible)
+        if loops.any():  # a self-loop above its neuron: no label over it
+            lr = (LOOP_RADIUS + 2) * lod
+            obstacles.append(_boxes(cx[loops], cy[loops] - LOOP_CENTRE * lod, lr, lr))
+        kinds: list[tuple[str, np.ndarray, np.ndarray]] = []  # (kind, indices, (k, a, 4) places)
+        # names under the neurons
+        name_h = self._fm.height()
+        half = np.array([self._width(s.names[i]) / 2 + 3 for i in visible.tolist()]).reshape(-1)
+        top = cy + rd + GAP
+        kinds.append(("names", visible, _boxes(cx, top + name_h / 2, half, name_h / 2)[:, None]))
+        if self.show_values:
+            # the output under the name
+            vh, vw = self._fm_bold.height() + 1, self._value_w / 2 + 4
+            vy = top + name_h + 1 + vh / 2
+            kinds.append(("values", visible, _boxes(cx, vy, vw, vh / 2)[:, None]))
+            # the bias above the neuron (beside its self-loop if any), else right of it
+            has_bias = np.array([s.roles[i] != "input" for i in visible.tolist()], bool).reshape(-1)
+            bh = self._fm_small.height() / 2
+            bw = self._fm_small.horizontalAdvance("b=-0.000") / 2 + 3
+            above = np.where(loops, cy - LOOP_CENTRE * lod, cy - rd - GAP - bh)
+            reach = np.where(loops, (LOOP_RADIUS + 2) * lod + GAP + bw, 0.0)
+            places = np.stack([_boxes(cx - reach, above, bw, bh), _boxes(cx + reach, above, bw, bh),
+                               _boxes(cx + rd + GAP + bw, cy, bw, bh)], axis=1)
+            kinds.append(("biases", visible[has_bias], places[has_bias]))
+            kinds.append(("weights", *self._weight_candidates(r, m, shift)))
+        kinds = [(name, idx, _pad(places, 4)) for name, idx, places in kinds]
+        chosen = place(np.concatenate([k[2] for k in kinds]), np.concatenate(obstacles))
+        out, at = {}, 0
+        for name, idx, places in kinds:
+            pick = chosen[at:at + len(idx)]
+            kept = pick >= 0
+            out[name] = (idx[kept], places[np.flatnonzero(kept), pick[kept]].reshape(-1, 4))
+            at += len(idx)
+        return LabelLayout(out.get("names", _EMPTY), out.get("values", _EMPTY),
+                           out.get("biases", _EMPTY), out.get("weights", _EMPTY))
+
+    def _weight_candidates(self, r: QRectF, m: np.ndarray,
+                           shift: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Synapses whose weight label lies in r (none when too many), strongest first, and
+        their places: at the label point, else a little before or after it on a straight line."""
+        s = self.s
+        g = s.synapse_layer.geometry
+        if g is None or not g.count:
+            return _EMPTY
+        lx, ly = g.label[:, 0], g.label[:, 1]
+        idx = np.flatnonzero((lx >= r.left()) & (lx <= r.right()) & (ly >= r.top()) & (ly <= r.bottom()))
+        if len(idx) > MAX_WEIGHT_LABELS:
+            return _EMPTY
+        idx = idx[np.argsort(-np.abs(s.shown_weights[idx]), kind="stable")]  # strongest first
+        w = self._weight_w / 2 + 3 + np.where(s.inhibitory[idx],
+                                              self._fm_small.horizontalAdvance(" inh") / 2, 0)
+        h = self._fm_small.height() / 2
+        label = g.label[idx]
+        start = np.column_stack([g.x[g.starts[idx]], g.y[g.starts[idx]]])
+        straight = np.bincount(g.owner, minlength=g.count)[idx] == 2  # a line, not a curve
+        points = [label]
+        for t in (LABEL_AT - 0.14, LABEL_AT + 0.16):
+            along = start + (g.tip[idx] - start) * t
+            points.append(np.where(straight[:, None], along, np.nan))
+        centres = np.stack([p @ m + shift for p in points], axis=1)  # (k, 3, 2) pixels
+        places = np.stack([_boxes(c[:, 0], c[:, 1], w, h) for c in centres.transpose(1, 0, 2)],
+                          axis=1)
+        # a place another synapse runs through would leave the reader asking whose weight it is
+        a, b, owner = g.segments()
+        a, b = a @ m + shift, b @ m + shift
+        lo, hi = np.nanmin(centres.reshape(-1, 2), 0) - 50, np.nanmax(centres.reshape(-1, 2), 0) + 50
+        keep = ((np.maximum(a, b) >= lo) & (np.minimum(a, b) <= hi)).all(1)  # near the labels
+        a, b, owner = a[keep], b[keep], owner[keep]
+        for j in range(centres.shape[1]):
+            for c in range(0, len(idx), 32):  # in chunks: (32, segments) at a time
+                k = slice(c, c + 32)
+                near = _near_segment(centres[k, j], a, b, h + 1.5) & (owner[None, :] != idx[k, None])
+                places[np.flatnonzero(near.any(1)) + c, j] = np.nan
+        return idx, places
+
+    def _loop_neurons(self, visible: np.ndarray) -> np.ndarray:
+        s = self.s
+        if not len(s.src):
+            return np.zeros(len(visible), bool)
+        looped = np.zeros(len(s.pos), bool)
+        looped[s.src[s.src == s.tgt]] = True
+        return looped[visible]
+
+    def _width(self, text: str) -> float:
+        w = self._widths.get(text)
+        if w is None:
+            if len(self._widths) > 5000:
+                self._widths.clear()
+            w = self._widths[text] = self._fm.horizontalAdvance(text)
+        return w
+
+    # ------------------------------------------------------------------ painting
     def _paint_selection(self, painter: QPainter, visible: np.ndarray) -> None:
         s = self.s
         ring = QColor(ACCENT)
@@ -91,27 +286,78 @@ class Overlay(QGraphicsItem):
             for i in idx:
                 painter.drawEllipse(QPointF(*s.pos[i]), RADIUS + 5, RADIUS + 5)
 
-    def _paint_neurons(self, painter: QPainter, visible: np.ndarray, lod: float) -> None:
+    def _paint_glyphs(self, painter: QPainter, visible: np.ndarray, lod: float) -> None:
         s = self.s
-        plate = QColor(250, 251, 252, 215)
         for i in visible.tolist():
             px, py = s.pos[i]
             glyph = self._glyph(s.activations[i], is_dark(int(s.colour[i])), lod)
             painter.drawPixmap(QRectF(px - GLYPH_BOX[0], py + 0.5 - GLYPH_BOX[1],
                                       2 * GLYPH_BOX[0], 2 * GLYPH_BOX[1]), glyph,
                                QRectF(glyph.rect()))
-            # the name under the neuron, on a soft plate so synapses do not cross it
-            text = self._text(s.names[i])
-            w, h = text.size().width(), text.size().height()
-            top = py + RADIUS + 3
+
+    def label_text(self, kind: str, i: int) -> str | None:
+        """The text of label `kind` ('names', 'values', 'biases', 'weights') of neuron or
+        synapse i as it is now; None when there is nothing to show (no output computed yet)."""
+        s = self.s
+        if kind == "names":
+            return s.names[i]
+        if kind == "values":
+            v = float(s.outputs[i])
+            return None if math.isnan(v) else format_value(v)
+        if kind == "biases":
+            return bias_text(float(s.biases[i]), s.activations[i])
+        return self.weight_text(i)
+
+    def shown_labels(self) -> list[tuple[str, int, str, QRectF]]:
+        """(kind, index, text, place in device pixels) of every label of the last paint."""
+        out = []
+        for kind in ("names", "values", "biases", "weights"):
+            idx, rects = getattr(self.layout, kind)
+            for i, (x0, y0, x1, y1) in zip(idx.tolist(), rects.tolist()):
+                text = self.label_text(kind, i)
+                if text is not None:
+                    out.append((kind, i, text, QRectF(x0, y0, x1 - x0, y1 - y0)))
+        return out
+
+    def _paint_labels(self, painter: QPainter, layout: LabelLayout) -> None:
+        """The kept labels, in device pixels, with the current numbers."""
+        s = self.s
+        idx, rects = layout.names
+        painter.setFont(self._font)
+        for i, (x0, y0, x1, y1) in zip(idx.tolist(), rects.tolist()):
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(plate)
-            painter.drawRoundedRect(QRectF(px - w / 2 - 3, top, w + 6, h), 3, 3)
+            painter.setBrush(NAME_PLATE)
+            painter.drawRoundedRect(QRectF(x0, y0, x1 - x0, y1 - y0), 3, 3)
+            text = self._text(s.names[i])
             painter.setPen(INK)
-            painter.setFont(self._font)
-            painter.drawStaticText(QPointF(px - w / 2, top), text)
-            if self.show_values:
-                self._paint_value(painter, i, px, top + h + 2)
+            painter.drawStaticText(QPointF((x0 + x1 - text.size().width()) / 2, y0), text)
+        if not self.show_values:
+            return
+        edge = QPen(PLATE_EDGE, 0.8)
+        styles = {"values": (self._bold, self._fm_bold, edge, VALUE_PLATE),
+                  "biases": (self._small, self._fm_small, Qt.PenStyle.NoPen, SOFT_PLATE),
+                  "weights": (self._small, self._fm_small, edge, VALUE_PLATE)}
+        for kind, (font, fm, pen, fill) in styles.items():
+            idx, rects = getattr(layout, kind)
+            painter.setFont(font)
+            for i, (x0, y0, x1, y1) in zip(idx.tolist(), rects.tolist()):
+                text = self.label_text(kind, i)
+                if text is None:
+                    continue
+                ink = BIAS_INK if kind == "biases" else \
+                    MUTED if kind == "weights" and s.inhibitory[i] else INK
+                self._plate(painter, text, (x0 + x1) / 2, y0, y1 - y0, fm, pen, fill, ink)
+
+    @staticmethod
+    def _plate(painter: QPainter, text: str, cx: float, top: float, h: float, fm: QFontMetricsF,
+               edge, fill: QColor, ink: QColor) -> None:
+        w = fm.horizontalAdvance(text) + 6
+        rect = QRectF(cx - w / 2, top, w, h)
+        painter.setPen(edge)
+        painter.setBrush(fill)
+        painter.drawRoundedRect(rect, 3, 3)
+        painter.setPen(ink)
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
 
     def _text(self, name: str) -> QStaticText:
         text = self._texts.get(name)
@@ -151,44 +397,6 @@ class Overlay(QGraphicsItem):
             self._glyphs[key] = pix
         return pix
 
-    def _paint_value(self, painter: QPainter, i: int, px: float, top: float) -> None:
-        """The output under the name (above would collide with a self-loop)."""
-        text = "y = " + format_value(float(self.s.outputs[i]))
-        fm = QFontMetricsF(self._bold)
-        w = fm.horizontalAdvance(text)
-        rect = QRectF(px - w / 2 - 4, top, w + 8, fm.height() + 1)
-        painter.setPen(QPen(QColor(207, 216, 220), 0.8))
-        painter.setBrush(QColor(255, 255, 255, 235))
-        painter.drawRoundedRect(rect, 4, 4)
-        painter.setFont(self._bold)
-        painter.setPen(INK)
-        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
-
-    def _paint_weights(self, painter: QPainter, r: QRectF) -> None:
-        s = self.s
-        g = s.synapse_layer.geometry
-        if g is None or not g.count:
-            return
-        lx, ly = g.label[:, 0], g.label[:, 1]
-        idx = np.flatnonzero((lx >= r.left()) & (lx <= r.right()) & (ly >= r.top()) & (ly <= r.bottom()))
-        if len(idx) > MAX_LABELLED:
-            return
-        fm = QFontMetricsF(self._small)
-        painter.setFont(self._small)
-        for k in idx.tolist():
-            text = self.weight_text(k)
-            w = fm.horizontalAdvance(text)
-            rect = self.weight_rect(k, w, fm.height())
-            painter.setPen(QPen(QColor(207, 216, 220), 0.8))
-            painter.setBrush(QColor(255, 255, 255, 225))
-            painter.drawRoundedRect(rect, 3, 3)
-            painter.setPen(MUTED if s.inhibitory[k] else INK)
-            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
-
     def weight_text(self, k: int) -> str:
         text = format_value(float(self.s.shown_weights[k]))
         return text + " inh" if self.s.inhibitory[k] else text
-
-    def weight_rect(self, k: int, w: float = 28.0, h: float = 12.0) -> QRectF:
-        lx, ly = self.s.synapse_layer.geometry.label[k]
-        return QRectF(lx - w / 2 - 3, ly - h / 2, w + 6, h)

@@ -36,6 +36,7 @@ class NetworkScene(QGraphicsScene):
         self.pos = np.zeros((0, 2))
         self.outputs = np.zeros(0)
         self.net_inputs = np.zeros(0)
+        self.biases = np.zeros(0)  # the document's, or the snapshot's while learning
         self.colour = np.zeros(0, np.intp)
         self._synapse_records: list = []
         self.keys: list[tuple[int, int]] = []
@@ -66,7 +67,9 @@ class NetworkScene(QGraphicsScene):
             self._records.pop(gone)
         fill = brushes()
         records = self._records
-        for n in [n for n in neurons if records.get(n.id) is not n]:
+        changed = [n for n in neurons if records.get(n.id) is not n]
+        changed_any = bool(changed)
+        for n in changed:
             old = records.get(n.id)
             item = self._items.get(n.id)
             if item is None:
@@ -92,6 +95,8 @@ class NetworkScene(QGraphicsScene):
             moved = np.array([self.index[i] for i in moved_ids], np.intp)
             for i, nid in zip(moved.tolist(), moved_ids):
                 self.pos[i] = records[nid].x, records[nid].y
+        if reindexed or changed_any:  # a neuron's bias may have changed
+            self.biases = np.array([n.bias for n in neurons], float)
         for n in neurons:  # an input shows its clamped value at once, before any simulation
             if n.role == "input":
                 i = self.index[n.id]
@@ -248,6 +253,9 @@ class NetworkScene(QGraphicsScene):
         fill, items, ids = brushes(), self._items, self.ids
         for i in changed.tolist():
             items[ids[i]].setBrush(fill[levels[i]])
+        biases = getattr(snapshot, "biases", None)  # learned biases, in the snapshot's order
+        if biases is not None and len(biases) == len(names) and len(src_rows):
+            self.biases[dst_rows] = np.asarray(biases, float)[src_rows]
         weights = np.asarray(snapshot.weights, float)
         if len(weights) and len(syn_rows[0]):
             self.shown_weights[syn_rows[1]] = weights[syn_rows[0]]

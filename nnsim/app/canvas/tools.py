@@ -16,10 +16,10 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QDoubleValidator, QPainter, QPen
 from PySide6.QtWidgets import QLineEdit, QMenu, QToolTip
 
+from nnsim.app.numbers import format_value
 from nnsim.engine.network import ROLES
 from nnsim.engine.units import get_unit
 
-from .overlay import format_value
 from .shapes import ACCENT, RADIUS
 
 TOOL_HINTS = {
@@ -243,7 +243,9 @@ class Interaction:
         s, view = self.s, self.view
         a, b = s.keys[k]
         src, tgt = s.names[s.index[a]], s.names[s.index[b]]
-        editor = _WeightEditor(format_value(float(s.weights[k])), view.viewport())
+        # the weight in full (what is shown is rounded): Enter on it unchanged changes nothing
+        initial = f"{float(s.weights[k]):.12g}"
+        editor = _WeightEditor(initial, view.viewport())
         editor.cancelled.connect(self.cancel)
         editor.setValidator(QDoubleValidator(editor))
         editor.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -257,6 +259,8 @@ class Interaction:
                 return
             text = editor.text().replace(",", ".")
             self.cancel()
+            if text == initial:
+                return
             try:
                 view.document.set_weight(src, tgt, float(text))
             except ValueError:

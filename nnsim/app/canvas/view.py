@@ -36,6 +36,7 @@ class NetworkView(QGraphicsView):
     tool_changed = Signal(str)
     new_neuron_changed = Signal()
     network_shown = Signal()  # the canvas now shows the document's network as it is
+    show_values_changed = Signal(bool)
 
     def __init__(self, document: Document, parent=None) -> None:
         super().__init__(parent)
@@ -585,9 +586,27 @@ class NetworkView(QGraphicsView):
         if keys:
             self.document.toggle_kind(keys)
 
+    @property
+    def show_values(self) -> bool:
+        """Numbers on the canvas: each neuron's output and bias, each synapse's weight (on by
+        default; View > Show Values toggles it)."""
+        return self.canvas.overlay.show_values
+
+    @show_values.setter
+    def show_values(self, on: bool) -> None:
+        self.set_show_values(on)
+
     def set_show_values(self, on: bool) -> None:
-        self.canvas.overlay.show_values = bool(on)
+        on = bool(on)
+        actions = getattr(self, "_actions", None)  # None while the actions are being made
+        if actions is not None:
+            actions.show_values.setChecked(on)  # the menu item says what is shown
+        if on == self.canvas.overlay.show_values:
+            return
+        self.canvas.overlay.show_values = on
+        self.canvas.overlay.update()
         self.viewport().update()
+        self.show_values_changed.emit(on)
 
     def set_snap(self, on: bool) -> None:
         self.snap_to_grid = bool(on)
