@@ -2,6 +2,9 @@
 
 Loading never executes anything: it is json.loads plus checks.  Every problem raises
 NetworkFileError naming the file and the field at fault.  See docs/file-format.md.
+
+Version 2 adds the network's setup beside it (dataset, rule, stop conditions, plots, display:
+see setup.py); version 1 files (the network alone) still load, with the default setup.
 """
 from __future__ import annotations
 
@@ -14,10 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from .network import KINDS, ROLES, Network
+from .setup import SETUP_FIELDS, Setup, setup_from_dict, setup_to_dict
 from .units import ACTIVATIONS
 
 FORMAT_NAME = "nnsim-network"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+READABLE_VERSIONS = (1, 2)
+NETWORK_FIELDS = ("format", "version", "name", "neurons", "synapses")
 MAX_NEURONS = 100_000
 MAX_SYNAPSES = 1_000_000
 MAX_FILE_BYTES = 512 * 1024 * 1024
@@ -114,9 +120,15 @@ def network_from_dict(data: Any, source: str = "<data>") -> Network:
     version = data.get("version")
     if isinstance(version, bool) or not isinstance(version, int):
         raise f.fail("version", f"expected an integer, found {version!r}")
-    if version != FORMAT_VERSION:
-        raise f.fail("version", f"unknown version {version} (this nnsim reads version "
-                                f"{FORMAT_VERSION}); a newer nnsim may read it")
+    if version not in READABLE_VERSIONS:
+        raise f.fail("version", f"unknown version {version} (this nnsim reads versions "
+                                f"{READABLE_VERSIONS[0]} to {FORMAT_VERSION}); a newer nnsim may "
+                                "read it")
+    if version >= 2:  # version 1 ignored unknown fields; from 2 on every field is known
+        for key in data:
+            if key not in NETWORK_FIELDS + SETUP_FIELDS:
+                raise f.fail(key, "unknown field; a network file's fields are "
+                                  f"{', '.join(NETWORK_FIELDS + SETUP_FIELDS)}")
     name = f.get(data, "name", "name", (str,), "")
     neurons = f.get(data, "neurons", "neurons", (list,))
     synapses = f.get(data, "synapses", "synapses", (list,))
@@ -168,7 +180,32 @@ def network_from_dict(data: Any, source: str = "<data>") -> Network:
     return net
 
 
+def document_to_dict(net: Network, setup: Setup) -> dict:
+    """A network file with its setup (dataset, rule, stop conditions, plots, display)."""
+    return {**network_to_dict(net), **setup_to_dict(setup)}
+
+
+def document_from_dict(data: Any, source: str = "<data>") -> tuple[Network, Setup]:
+    """(network, setup) from a network file; a version 1 file gets the default setup."""
+    net = network_from_dict(data, source)
+    f = _Fields(source)
+    return net, setup_from_dict(data, lambda where, problem: f.fail(where, problem))
+
+
 def load_network(path: str | os.PathLike) -> Network:
+    return network_from_dict(_read(path), str(path))
+
+
+def load_document(path: str | os.PathLike) -> tuple[Network, Setup]:
+    """(network, setup) from a file; raises NetworkFileError naming the field at fault."""
+    return document_from_dict(_read(path), str(path))
+
+
+def save_document(net: Network, setup: Setup, path: str | os.PathLike) -> None:
+    write_json_atomic(document_to_dict(net, setup), path)
+
+
+def _read(path: str | os.PathLike) -> Any:
     source = str(path)
     try:
         size = os.path.getsize(path)
@@ -177,7 +214,7 @@ def load_network(path: str | os.PathLike) -> Network:
         data = Path(path).read_bytes()
     except OSError as exc:
         raise NetworkFileError(f"{source}: cannot read ({exc.strerror or exc})") from None
-    return network_from_dict(parse_json(data, source), source)
+    return parse_json(data, source)
 
 
 def write_json_atomic(data: Any, path: str | os.PathLike) -> None:

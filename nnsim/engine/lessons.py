@@ -19,12 +19,19 @@ import numpy as np
 from .datasets import Dataset
 from .fileformat import NetworkFileError, network_from_dict, parse_json, write_json_atomic
 from .network import Network
+from .setup import (  # noqa: F401 - PLOTS and STOP_KEYS: shared with network files
+    PLOTS,
+    STOP_KEYS,
+    check_dataset,
+    check_plots,
+    check_rule,
+    check_stop,
+    make_dataset,
+)
 
 LESSON_FORMAT = "nnsim-lesson"
 LESSON_VERSION = 1
-PLOTS = ("decision", "curve", "weights", "energy", "loss", "activation", "hopfield", "matrix")
 BUILDERS = ("layered", "hopfield", "rbf")
-STOP_KEYS = ("epochs", "target_loss", "until_converged")
 
 
 class LessonFileError(NetworkFileError):
@@ -57,17 +64,9 @@ class Scene:
         """The scene's dataset: inline arrays, or a generator from datasets.GENERATORS."""
         if self.dataset is None:
             return None
-        if "X" in self.dataset:
-            y = self.dataset.get("y")
-            return Dataset(np.array(self.dataset["X"], dtype=float),
-                           None if y is None else np.array(y, dtype=float),
-                           name=self.dataset.get("name", self.title))
-        from .datasets import GENERATORS
-
-        name = self.dataset["generator"]
-        if name not in GENERATORS:
-            raise LessonFileError(f"scene {self.title!r}: unknown dataset generator {name!r}")
-        return GENERATORS[name](**self.dataset.get("params", {}))
+        if "X" in self.dataset and "name" not in self.dataset:
+            return make_dataset({**self.dataset, "name": self.title})
+        return make_dataset(self.dataset)
 
     def start_state(self) -> np.ndarray | None:
         """The Hopfield starting state: a stored pattern with a fraction of its bits flipped."""
@@ -154,24 +153,14 @@ def _scene(d: Any, source: str, where: str) -> Scene:
     if not isinstance(d, dict):
         raise _fail(source, where, "expected an object")
     net = build_network(d.get("network"), source, f"{where}.network")
+    def fail(field: str, problem: str) -> LessonFileError:
+        return _fail(source, f"{where}.{field}", problem)
+
     dataset = d.get("dataset")
-    if dataset is not None:
-        if not isinstance(dataset, dict) or not ("X" in dataset or "generator" in dataset):
-            raise _fail(source, f"{where}.dataset", "expected {\"X\": ..., \"y\": ...} or "
-                        "{\"generator\": name, \"params\": {...}}")
-        if "X" in dataset:
-            try:
-                Dataset(np.array(dataset["X"], dtype=float),
-                        None if dataset.get("y") is None else np.array(dataset["y"], dtype=float))
-            except (TypeError, ValueError) as exc:
-                raise _fail(source, f"{where}.dataset", str(exc)) from None
+    check_dataset(dataset, "dataset", fail, make=False)
     rule = d.get("rule")
-    if rule is not None and (not isinstance(rule, dict) or not isinstance(rule.get("name"), str)
-                             or not isinstance(rule.get("params", {}), dict)):
-        raise _fail(source, f"{where}.rule", "expected {\"name\": rule, \"params\": {...}}")
-    plots = d.get("plots", [])
-    if not isinstance(plots, list) or any(p not in PLOTS for p in plots):
-        raise _fail(source, f"{where}.plots", f"expected a list of {', '.join(PLOTS)}")
+    check_rule(rule, "rule", fail)
+    plots = check_plots(d.get("plots", []), "plots", fail)
     run = d.get("run", {})
     steps, per_frame = run.get("steps", 0), run.get("steps_per_frame", 1)
     for key, value in (("steps", steps), ("steps_per_frame", per_frame)):
@@ -188,12 +177,10 @@ def _scene(d: Any, source: str, where: str) -> Scene:
     if start is not None and (not isinstance(start, dict) or not isinstance(start.get("pattern"), int)
                               or not 0 <= float(start.get("noise", 0.0)) <= 1):
         raise _fail(source, f"{where}.start", "expected {\"pattern\": index, \"noise\": 0..1, \"seed\": n}")
-    stop = d.get("stop")
-    if stop is not None and (not isinstance(stop, dict) or not set(stop) <= set(STOP_KEYS)):
-        raise _fail(source, f"{where}.stop", f"expected an object with keys among {', '.join(STOP_KEYS)}")
+    stop = check_stop(d.get("stop"), "stop", fail)
     return Scene(
         title=_str(d, "title", source, where, ""), network=net, dataset=dataset, rule=rule, stop=stop,
-        plots=tuple(plots), steps=steps, steps_per_frame=max(1, per_frame), inputs=tuple(inputs),
+        plots=plots, steps=steps, steps_per_frame=max(1, per_frame), inputs=tuple(inputs),
         start=start, notes=_str(d, "notes", source, where, ""),
     )
 

@@ -52,7 +52,7 @@ def test_file_is_versioned_json(tmp_path):
     path = tmp_path / "n.json"
     net.save(path)
     data = json.loads(path.read_text())
-    assert data["format"] == "nnsim-network" and data["version"] == 1
+    assert data["format"] == "nnsim-network" and data["version"] == 2
     assert len(data["neurons"]) == 6 and len(data["synapses"]) == 9
     out = Network.load(path).evaluate(np.array([[0.3, -0.2]]))
     np.testing.assert_allclose(out, net.evaluate(np.array([[0.3, -0.2]])))
@@ -97,7 +97,7 @@ def delete_path(data, path):
 # Changes that always make the file invalid, each with the words its error must contain.
 BAD_VALUES = {
     ("format",): ["nnsim", "xnnsim", None, 1, [], {}],
-    ("version",): [0, 2, 99, "1", 1.0, None, True, [1]],
+    ("version",): [0, 3, 99, "1", 1.0, None, True, [1]],
     ("name",): [1, None, [], {}, True],
     ("neurons",): [None, {}, "x", 3, True],
     ("synapses",): [None, {}, "x", 3, True],
@@ -237,3 +237,88 @@ def test_missing_and_unreadable_files(tmp_path):
         Network.load(tmp_path / "nope.json")
     with pytest.raises(NetworkFileError, match="cannot read"):
         Network.load(tmp_path)  # a directory
+
+
+# ---------------------------------------------------------------------- version 2: the setup
+def test_a_document_round_trips_with_its_whole_setup(tmp_path):
+    from nnsim.engine.fileformat import load_document, save_document
+    from nnsim.engine.setup import Setup
+
+    net = Network.layered([2, 3, 1], ["tanh", "sigmoid"], seed=0)
+    points = {"X": np.array([[0.1, 0.2], [0.5, -0.3]]), "y": np.array([1.0, 0.0]),
+              "name": "Drawn points", "source": "drawn"}
+    setup = Setup(dataset=points, rule={"name": "backprop", "params": {"learning_rate": 0.3}},
+                  stop={"epochs": 50, "target_loss": 0.01, "until_converged": False},
+                  plots=("decision", "loss"), show_values=False)
+    path = tmp_path / "doc.json"
+    save_document(net, setup, path)
+    data = json.loads(path.read_text())
+    assert data["version"] == 2
+    assert data["dataset"] == {"X": [[0.1, 0.2], [0.5, -0.3]], "y": [1.0, 0.0],
+                               "name": "Drawn points", "source": "drawn"}
+    assert data["rule"] == {"name": "backprop", "params": {"learning_rate": 0.3}}
+    assert data["display"] == {"show_values": False}
+    loaded, back = load_document(path)
+    assert loaded == net
+    assert back.dataset == data["dataset"] and back.rule == setup.rule
+    assert back.stop == setup.stop and back.plots == ("decision", "loss")
+    assert back.show_values is False
+    generated = Setup(dataset={"generator": "moons", "params": {"n": 50, "noise": 0.2}})
+    save_document(net, generated, path)
+    assert load_document(path)[1].dataset == {"generator": "moons",
+                                              "params": {"n": 50, "noise": 0.2}}
+
+
+def test_a_version_1_file_still_loads_with_the_default_setup(tmp_path):
+    from nnsim.engine.fileformat import load_document
+    from nnsim.engine.setup import DEFAULT_DATASET, DEFAULT_STOP
+
+    data = valid()
+    data["version"] = 1
+    data["something_from_an_old_build"] = 3  # version 1 ignored unknown fields
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(data))
+    net, setup = load_document(path)
+    assert net == network_from_dict(valid()) and len(net) == 5
+    assert setup.dataset == DEFAULT_DATASET and setup.rule is None
+    assert setup.stop == DEFAULT_STOP and setup.plots is None and setup.show_values
+    assert Network.load(path) == net
+
+
+@pytest.mark.parametrize(
+    "change, words",
+    [
+        (lambda d: d.update(colour="red"), "colour: unknown field"),
+        (lambda d: d.update(dataset={"generator": "spirals"}),
+         "dataset.generator: unknown generator 'spirals'"),
+        (lambda d: d.update(dataset={"generator": "moons", "params": {"radius": 2}}),
+         "dataset.params.radius: generator 'moons' has no such parameter"),
+        (lambda d: d.update(dataset={"generator": "moons", "params": {"n": -5}}),
+         "dataset.params:"),
+        (lambda d: d.update(dataset={"X": [[0, 1]], "y": [1], "colour": 2}),
+         "dataset.colour: unknown field"),
+        (lambda d: d.update(dataset={"X": [[0, 1], [1]], "y": [1, 0]}),
+         "dataset: the points cannot be read"),
+        (lambda d: d.update(rule={"name": "magic"}), "rule.name: unknown rule 'magic'"),
+        (lambda d: d.update(rule={"name": "perceptron", "params": {"learning_rate": -1}}),
+         "rule.params: parameter 'learning_rate' must be at least 0.0"),
+        (lambda d: d.update(rule={"name": "perceptron", "speed": 3}), "rule.speed: unknown field"),
+        (lambda d: d.update(stop={"epochs": 0}), "stop.epochs: expected a whole number >= 1"),
+        (lambda d: d.update(stop={"patience": 3}), "stop: expected an object with keys among"),
+        (lambda d: d.update(plots=["decision", "pie"]), "plots: expected a list of"),
+        (lambda d: d.update(display={"show_values": "yes"}),
+         "display.show_values: expected true or false"),
+        (lambda d: d.update(display={"zoom": 2}), "display.zoom: unknown field"),
+    ],
+)
+def test_unknown_or_invalid_setup_fields_are_named(tmp_path, change, words):
+    from nnsim.engine.fileformat import load_document
+
+    data = valid()
+    change(data)
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(NetworkFileError) as info:
+        load_document(path)
+    assert str(info.value).startswith(str(path))
+    assert words in str(info.value)
