@@ -115,3 +115,24 @@ def test_units_flipped_by_the_last_sweep_are_outlined(view):
     view.update_snapshot(SimpleNamespace(step=1, names=names, outputs=after))
     x, y = view.changed.getData()
     assert sorted(zip(x.tolist(), y.tolist())) == [(1.5, 0.5), (2.5, 1.5)]
+
+
+@pytest.mark.parametrize("count,width", [(3, 300), (10, 300), (10, 240), (30, 300)])
+def test_the_gallery_wraps_instead_of_scrolling_sideways(shown, count, width):
+    """Lesson 6's second scene stores 10 patterns: in a narrow dock they shrink, then wrap onto
+    a second row; a horizontal scroll bar never appears."""
+    from nnsim.app.plots import HopfieldView
+
+    view = shown(HopfieldView(), width, 360)
+    rng = np.random.default_rng(1)
+    view.set_patterns(np.where(rng.random((count, 64)) > 0.5, 1.0, -1.0))
+    view.resize(view.width(), view.height() + 1)  # a resize lays the gallery out again
+    scroll = view.gallery_scroll
+    assert not scroll.horizontalScrollBar().isVisible()
+    assert scroll.horizontalScrollBar().maximum() == 0
+    viewport = scroll.viewport()
+    for button in view.thumbnails[: min(count, 2 * view._gallery_columns)]:  # two rows show
+        top_left = button.mapTo(viewport, button.rect().topLeft())
+        bottom_right = button.mapTo(viewport, button.rect().bottomRight())
+        assert viewport.rect().contains(top_left) and viewport.rect().contains(bottom_right)
+        assert button.iconSize().width() >= 24

@@ -14,7 +14,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QImage, QPixmap
-from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QToolButton, QWidget
+from PySide6.QtWidgets import QGridLayout, QScrollArea, QToolButton, QWidget
 
 from nnsim.engine.datasets import flip
 
@@ -26,6 +26,8 @@ INK = (38, 50, 56)
 PAPER = (250, 250, 250)
 PADDING = (205, 208, 212)
 CHANGED = (230, 116, 20)
+THUMB, MIN_THUMB = 40, 24  # gallery thumbnail sizes, px
+GALLERY_SPACING = 2
 
 
 def _lut() -> np.ndarray:
@@ -66,15 +68,20 @@ class HopfieldView(PlotPanel):
         self.view.clicked.connect(self._on_click)
         self.add_action("Noise 10%", lambda: self.add_noise(0.1), "Flip a random tenth of the units")
 
+        # The stored patterns: thumbnails that wrap onto rows as the plot narrows (two rows show,
+        # more scroll vertically; never sideways).
         self.gallery = QWidget()
-        self._gallery_layout = QHBoxLayout(self.gallery)
+        self._gallery_layout = QGridLayout(self.gallery)
         self._gallery_layout.setContentsMargins(4, 2, 4, 2)
-        self._gallery_layout.addStretch(1)
+        self._gallery_layout.setSpacing(GALLERY_SPACING)
+        self._gallery_layout.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         scroll = QScrollArea(self)
         scroll.setWidget(self.gallery)
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setFixedHeight(64)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self._gallery_columns = 0
         self.content_layout.addWidget(scroll)
         self.gallery_scroll = scroll
         scroll.setVisible(False)
@@ -175,6 +182,7 @@ class HopfieldView(PlotPanel):
         self.pattern_names = list(names) if names is not None else \
             [f"#{k + 1}" for k in range(len(self.patterns))]
         for button in self.thumbnails:
+            self._gallery_layout.removeWidget(button)
             button.deleteLater()
         self.thumbnails = []
         for k, pattern in enumerate(self.patterns):
@@ -184,11 +192,37 @@ class HopfieldView(PlotPanel):
             button.setAutoRaise(True)
             button.setToolTip(f"Load stored pattern {self.pattern_names[k]}")
             button.clicked.connect(lambda _=False, k=k: self.load_pattern(k))
-            self._gallery_layout.insertWidget(k, button)
             self.thumbnails.append(button)
+        self._gallery_columns = 0
+        self._place_thumbnails()
         self.gallery_scroll.setVisible(bool(len(self.patterns)))
         if self.state.size:
             self.set_status(self._status_text())
+
+    def _place_thumbnails(self) -> None:
+        """As many thumbnails a row as the width holds (smaller ones, down to 24 px, before a
+        second row), the scroll area as tall as two rows at most."""
+        n = len(self.thumbnails)
+        if not n:
+            return
+        width = max(self.gallery_scroll.viewport().width(), self.width()) - 8 - 16  # margins, bar
+        size = THUMB
+        if n * (size + GALLERY_SPACING + 6) > width:
+            size = max(MIN_THUMB, width // n - GALLERY_SPACING - 6)
+        cell = size + GALLERY_SPACING + 6
+        columns = max(1, min(n, width // cell))
+        if columns == self._gallery_columns and self.thumbnails[0].iconSize().width() == size:
+            return
+        self._gallery_columns = columns
+        for k, button in enumerate(self.thumbnails):
+            button.setIconSize(QSize(size, size))
+            self._gallery_layout.addWidget(button, k // columns, k % columns)
+        rows = -(-n // columns)
+        self.gallery_scroll.setFixedHeight(min(rows, 2) * (size + 10) + 6)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._place_thumbnails()
 
     def load_pattern(self, k: int) -> None:
         self.set_state(self.patterns[k])
