@@ -3,7 +3,9 @@
 
 Everything that can fail without a window (arguments, the file, the display) is checked before
 Qt starts, and reported in one line with exit code 2.  NNSIM_STARTUP_PROBE=1 makes the app print
-"nnsim: window shown" once its window is on screen, then quit (the start-up benchmark uses it).
+"nnsim: window shown" once its window is on screen, then quit; NNSIM_EXIT_AFTER_PAINT=1 prints
+"nnsim: window painted" at the main window's first paint event, then quits (the start-up
+benchmark, benchmarks/bench_startup.py, times that).
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from pathlib import Path
 from nnsim import __version__
 
 PROBE_ENV = "NNSIM_STARTUP_PROBE"
+PAINT_ENV = "NNSIM_EXIT_AFTER_PAINT"
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -129,12 +132,17 @@ def run_app(path: str | None, network, lesson: str | None = None) -> int:
     if _interrupt.requested:  # Ctrl+C came while the window was being built
         window.close()
         return 0
+    from nnsim.app.probe import install_probe
+
+    install_probe(window)  # only with NNSIM_PROBE_FILE set: end-to-end tests read the screen
     if path:
         window.files.add_recent(path)
     elif lesson is not None:
         window.learning.open_lesson(lesson)
     elif not window.recovery.pending():
         window.learning.open_lesson(0)  # no file: the app opens on the first lesson
+    if os.environ.get(PAINT_ENV):
+        exit_after_first_paint(window)
     window.show()
     if os.environ.get(PROBE_ENV):
         def probe():
@@ -145,6 +153,29 @@ def run_app(path: str | None, network, lesson: str | None = None) -> int:
         QTimer.singleShot(0, window.offer_recovery)
     close_on_interrupt(window)
     return app.exec()
+
+
+def exit_after_first_paint(window) -> None:
+    """Print "nnsim: window painted" once the window's first paint pass is over (the first
+    paint event of any widget in it, then the next turn of the event loop), then close it."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    app = QApplication.instance()
+
+    def painted() -> None:
+        print("nnsim: window painted", flush=True)
+        window.close()
+
+    class FirstPaint(QObject):
+        def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
+            if (event.type() == QEvent.Type.Paint and isinstance(watched, QWidget)
+                    and watched.window() is window):
+                app.removeEventFilter(self)
+                QTimer.singleShot(0, painted)
+            return False
+
+    app.installEventFilter(FirstPaint(window))
 
 
 class _Interrupt:
