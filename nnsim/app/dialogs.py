@@ -7,11 +7,23 @@ own file dialog (not the platform's: the same everywhere, and a typed path just 
 from __future__ import annotations
 
 import os
+import re
 
 from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 FILE_FILTER = "nnsim networks (*.json);;All files (*)"
+# "ValueError: ...", "numpy.linalg.LinAlgError: ...": an exception's class name before the text.
+_CLASS_PREFIX = re.compile(r"^\s*(?:[A-Za-z_][\w]*\.)*[A-Z][\w]*(?:Error|Exception|Warning|Exit|"
+                           r"Interrupt|Fault)\s*:\s*")
+
+
+def plain_message(text: str) -> str:
+    """An error as a user reads it: no exception class name in front, a capital letter, a full
+    stop ("ValueError: the data have 3 columns" -> "The data have 3 columns.")."""
+    text = _CLASS_PREFIX.sub("", str(text)).strip() or "Something went wrong"
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
 
 
 class WindowDialogs:
@@ -54,13 +66,17 @@ class WindowDialogs:
                                               options=QFileDialog.Option.DontUseNativeDialog)
         return path
 
-    def show_error(self, title: str, text: str, details: str = "") -> None:
-        """A window-modal message that does not block the event loop (the engine keeps going)."""
+    def show_error(self, title: str, text: str, details: str = "", advice: str = "") -> None:
+        """A window-modal message that does not block the event loop (the engine keeps going).
+        `text` says what happened, `advice` what to do; neither may hold an exception's class
+        name (see plain_message)."""
         if self._error_box is not None:
             self._error_box.close()
         box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok,
                           self)
         box.setObjectName("errorBox")
+        if advice:
+            box.setInformativeText(advice)
         if details:
             box.setDetailedText(details)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

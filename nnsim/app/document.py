@@ -1,6 +1,18 @@
-"""The open document: one engine `Network`, its file path and its undo history.
+"""The open document: the one truth of what the window shows and the engine runs.
 
-Every edit is a `NetworkEdit` on the undo stack.  An edit runs on a copy of the network, so an
+It holds the engine `Network`, its setup (the dataset, the learning rule with its parameters and
+stop conditions, the plots on view and whether values are shown: see nnsim/engine/setup.py), its
+file path and its undo history.  Panels, plots, the canvas and the engine render from it; a
+panel's change comes here first and goes out from here (`changed` for the network,
+`setup_changed(field)` for the rest).
+
+Every edit is an undo command on the stack: a `NetworkEdit` for the network, a `SetupEdit` for
+the dataset, the rule, its parameters, the stop conditions and Show Values.  The plots on view
+are not undone, but changing them marks the document modified.  Opening a lesson or a file makes
+a new, clean document; training writes the learned weights back as one undo step that leaves a
+clean document clean (running is not an edit).
+
+Every network edit is a `NetworkEdit` on the undo stack.  An edit runs on a copy of the network, so an
 invalid edit (the engine raises ValueError) changes nothing and pushes nothing; the command keeps
 the network before and after (copies are cheap: records are immutable and shared), so undo and
 redo restore exactly.  After every change `doc.network` is a fresh object: re-read it on
@@ -12,13 +24,19 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from nnsim.engine import datasets
+from nnsim.engine.datasets import Dataset
 from nnsim.engine.network import Network
+from nnsim.engine.setup import DEFAULT_STOP, Setup, make_dataset
 
 UNDO_LIMIT = 500  # steps kept; each holds one copy of the network (records are shared)
 _MERGE_ID = 4242  # any fixed id: QUndoStack only merges commands that report the same one
+_SETUP_MERGE_ID = 4243
+SETUP_FIELDS = ("dataset", "rule", "stop", "show_values", "plots")
 
 
 class NetworkEdit(QUndoCommand):
@@ -50,13 +68,44 @@ class NetworkEdit(QUndoCommand):
         self._doc._install(self.before)
 
 
+class SetupEdit(QUndoCommand):
+    """One undoable change of a setup field: its value before and after.  Consecutive changes
+    with the same merge key (a parameter's spin box being stepped) are one undo step."""
+
+    def __init__(self, doc: Document, field: str, before: Any, after: Any, text: str,
+                 merge_key: Any = None) -> None:
+        super().__init__(text)
+        self._doc = doc
+        self.field = field
+        self.before = before
+        self.after = after
+        self.merge_key = merge_key
+
+    def id(self) -> int:  # noqa: A003 - Qt's name
+        return _SETUP_MERGE_ID if self.merge_key is not None else -1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt's name
+        if not isinstance(other, SetupEdit) or other.merge_key != self.merge_key:
+            return False
+        self.after = other.after
+        self.setObsolete(self.after == self.before)
+        return True
+
+    def redo(self) -> None:
+        self._doc._set_field(self.field, self.after)
+
+    def undo(self) -> None:
+        self._doc._set_field(self.field, self.before)
+
+
 class Document(QObject):
-    changed = Signal()
+    changed = Signal()  # the network
+    setup_changed = Signal(str)  # "dataset", "rule", "stop", "show_values" or "plots"
     dirty_changed = Signal(bool)
     path_changed = Signal(str)
 
     def __init__(self, network: Network | None = None, path: str | None = None,
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, setup: Setup | None = None) -> None:
         super().__init__(parent)
         self.network = network.copy() if network is not None else Network()
         self.path = str(path) if path is not None else None
@@ -64,34 +113,139 @@ class Document(QObject):
         self.undo_stack.setUndoLimit(UNDO_LIMIT)
         self._state = self.network.copy()  # the pristine state the live network was made from
         self._state_revision = self.network.revision
+        self._modified = False  # changed outside the undo stack (the plots on view)
+        self._dirty = False
+        setup = setup if setup is not None else Setup()
+        self.dataset_spec: dict | None = setup.dataset
+        self.dataset: Dataset | None = make_dataset(setup.dataset)
+        self.rule: dict | None = _rule(setup.rule)
+        self.stop: dict = {**DEFAULT_STOP, **(setup.stop or {})}
+        self.show_values: bool = bool(setup.show_values)
+        self.plots: tuple[str, ...] | None = None if setup.plots is None else tuple(setup.plots)
         self.undo_stack.cleanChanged.connect(self._clean_changed)  # a method: Qt disconnects it
 
     # ------------------------------------------------------------------ files
     @classmethod
     def open(cls, path: str | os.PathLike) -> Document:
-        """Load a file; raises NetworkFileError (and makes no document) when it is bad."""
-        return cls(Network.load(path), os.fspath(path))
+        """Load a file with its setup; raises NetworkFileError (and makes no document) when it
+        is bad."""
+        from nnsim.engine.fileformat import load_document
+
+        network, setup = load_document(path)
+        return cls(network, os.fspath(path), setup=setup)
 
     def save(self, path: str | os.PathLike | None = None) -> None:
+        from nnsim.engine.fileformat import save_document
+
         target = os.fspath(path) if path is not None else self.path
         if target is None:
             raise ValueError("this document has no file yet: give a path to save it to")
-        self.network.save(target)  # atomic: a failed save leaves the old file and state
+        # Atomic: a failed save leaves the old file and state.
+        save_document(self.network, self.setup(), target)
+        self._modified = False
         self.undo_stack.setClean()
+        self._update_dirty()
         if target != self.path:
             self.path = target
             self.path_changed.emit(target)
 
+    def setup(self) -> Setup:
+        """Everything besides the network, as a file stores it."""
+        return Setup(dataset=self.dataset_spec, rule=self.rule, stop=dict(self.stop),
+                     plots=self.plots, show_values=self.show_values)
+
     @property
     def is_dirty(self) -> bool:
-        return not self.undo_stack.isClean()
+        return self._modified or not self.undo_stack.isClean()
 
     def display_name(self) -> str:
         return os.path.basename(self.path) if self.path else "Untitled"
 
+    # ------------------------------------------------------------------ the setup
+    @property
+    def rule_name(self) -> str | None:
+        return None if self.rule is None else self.rule["name"]
+
+    def training_data(self) -> Dataset | None:
+        """The dataset as the engine trains on it: class labels one-hot when the network has
+        one output per class."""
+        return fit_targets(self.dataset, len(self.network.outputs))
+
+    def set_dataset(self, spec: Mapping | None, dataset: Dataset | None = None,
+                    text: str = "Change the data") -> None:
+        """A new dataset: a generator with its parameters, or points (see engine/setup.py).
+        `dataset` is what the spec makes, when the caller has it already."""
+        spec = None if spec is None else dict(spec)
+        if _same_spec(spec, self.dataset_spec):
+            return
+        if dataset is None:
+            dataset = make_dataset(spec)
+        self._push_setup("dataset", (self.dataset_spec, self.dataset), (spec, dataset), text)
+
+    def set_rule(self, name: str | None, params: Mapping[str, Any] | None = None,
+                 stop: Mapping[str, Any] | None = None) -> None:
+        """Choose a learning rule (None: no learning) with its parameters (and stop conditions)."""
+        rule = None if name is None else {"name": name, "params": dict(params or {})}
+        before = (self.rule, self.stop)
+        after = (_rule(rule), {**DEFAULT_STOP, **(stop if stop is not None else self.stop)})
+        if after != before:
+            self._push_setup("rule", before, after,
+                             f"Choose {name} rule" if name else "No learning rule")
+
+    def set_rule_params(self, params: Mapping[str, Any]) -> None:
+        """New parameter values for the rule chosen; a burst of them is one undo step."""
+        if self.rule is None:
+            return
+        rule = {"name": self.rule["name"], "params": {**self.rule["params"], **params}}
+        if rule != self.rule:
+            self._push_setup("rule", (self.rule, self.stop), (rule, self.stop),
+                             "Change rule parameters", merge_key=("params", rule["name"]))
+
+    def set_stop(self, stop: Mapping[str, Any]) -> None:
+        stop = {**self.stop, **stop}
+        if stop != self.stop:
+            self._push_setup("rule", (self.rule, self.stop), (self.rule, stop),
+                             "Change stop conditions", merge_key=("stop",))
+
+    def set_show_values(self, on: bool) -> None:
+        if bool(on) != self.show_values:
+            self._push_setup("show_values", self.show_values, bool(on),
+                             "Show values" if on else "Hide values")
+
+    def set_plots(self, keys: Iterable[str] | None, by_user: bool = True) -> None:
+        """The plots on view.  Not undoable; by_user marks the document modified (a lesson's or
+        the window's own layout does not)."""
+        keys = None if keys is None else tuple(keys)
+        if keys == self.plots:
+            return
+        self.plots = keys
+        if by_user:
+            self._modified = True
+            self._update_dirty()
+        self.setup_changed.emit("plots")
+
+    def _push_setup(self, field: str, before: Any, after: Any, text: str,
+                    merge_key: Any = None) -> None:
+        self.undo_stack.push(SetupEdit(self, field, before, after, text, merge_key))
+
+    def _set_field(self, field: str, value: Any) -> None:
+        if field == "dataset":
+            self.dataset_spec, self.dataset = value
+        elif field == "rule":
+            self.rule, self.stop = value
+        elif field == "show_values":
+            self.show_values = value
+        self.setup_changed.emit(field)
+
     # ------------------------------------------------------------------ machinery
-    def _clean_changed(self, clean: bool) -> None:
-        self.dirty_changed.emit(not clean)
+    def _clean_changed(self, _clean: bool) -> None:
+        self._update_dirty()
+
+    def _update_dirty(self) -> None:
+        dirty = self.is_dirty
+        if dirty != self._dirty:
+            self._dirty = dirty
+            self.dirty_changed.emit(dirty)
 
     def _install(self, state: Network) -> None:
         net = state.copy()  # the stored states stay pristine whatever happens to the live one
@@ -241,6 +395,14 @@ class Document(QObject):
         before = self._state if self.network.revision == self._state_revision else self.network.copy()
         self._push(before, net.copy(), text)
 
+    def write_back_training(self, net: Network) -> None:
+        """The learned weights, as one undo step "Training".  Running is not an edit: a document
+        that was clean stays clean (nothing to save unless the user edits it)."""
+        was_clean = not self.is_dirty
+        self.replace_network(net, "Training")
+        if was_clean and not self.undo_stack.isClean():
+            self.undo_stack.setClean()
+
     def auto_layout(self) -> None:
         from nnsim.app.canvas.layout import layered_positions
 
@@ -250,6 +412,53 @@ class Document(QObject):
             for name, (x, y) in positions.items():
                 net.set_position(name, x, y)
         self._edit("Auto layout", change)
+
+
+def _rule(rule: Mapping | None) -> dict | None:
+    if rule is None:
+        return None
+    return {"name": str(rule["name"]), "params": dict(rule.get("params", {}))}
+
+
+def _same_spec(a: Mapping | None, b: Mapping | None) -> bool:
+    """Two dataset specs describe the same data (points compared by value)."""
+    if a is None or b is None:
+        return a is b
+    if set(a) != set(b):
+        return False
+    for key, value in a.items():
+        other = b[key]
+        if isinstance(value, np.ndarray) or isinstance(other, np.ndarray):
+            va, vb = np.asarray(value, dtype=float), np.asarray(other, dtype=float)
+            if va.shape != vb.shape or not np.array_equal(va, vb):
+                return False
+        elif value != other:
+            return False
+    return True
+
+
+def fit_targets(dataset: Dataset | None, outputs: int) -> Dataset | None:
+    """The dataset with class labels 0..k-1 as one-hot rows when the network has k >= 2
+    outputs (one per class), else as it is."""
+    if dataset is None or dataset.y is None:
+        return dataset
+    y = dataset.y
+    if y.ndim == 2 and outputs < 2 and y.shape[1] > 1:
+        labels = _labels(y)
+        if labels is not None:
+            return Dataset(dataset.X, labels.astype(float), name=dataset.name)
+        return dataset
+    if y.ndim != 1 or outputs < 2 or len(y) == 0:
+        return dataset
+    if np.all(y == np.round(y)) and y.min() >= 0 and y.max() < outputs:
+        return Dataset(dataset.X, datasets.one_hot(y, outputs), name=dataset.name)
+    return dataset
+
+
+def _labels(y: np.ndarray) -> np.ndarray | None:
+    if np.all((y == 0) | (y == 1)) and np.all(y.sum(1) == 1):
+        return np.argmax(y, axis=1)
+    return None
 
 
 def fragment(net: Network, names: Iterable[str]) -> dict:

@@ -3,16 +3,20 @@ engine thread.  The main window owns the canvas and the document; this owns ever
 learns, shows learning, or opens a lesson scene."""
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
 
-from nnsim.app.document import Document
+from nnsim.app.document import Document, _same_spec
 from nnsim.app.lesson_browser import LessonBrowser
 from nnsim.app.panels import DEFAULT_STOP, DataPanel, RulesPanel
+from nnsim.app.panels.readiness import Fix
 from nnsim.app.plots import PLOTS, DecisionPlot
-from nnsim.engine.datasets import Dataset
+from nnsim.app.plots.applicability import plot_unavailable_reason
 from nnsim.engine.lessons import Lesson, LessonFileError
 from nnsim.engine.regions import first_layer_lines
+from nnsim.engine.rules import RULES
+from nnsim.engine.setup import Setup, make_dataset
 
 RIGHT = Qt.DockWidgetArea.RightDockWidgetArea
 BOTTOM = Qt.DockWidgetArea.BottomDockWidgetArea
@@ -93,58 +97,221 @@ class LearningDocks(QObject):
 
     # ------------------------------------------------------------------ wiring
     def _wire(self) -> None:
+        """Panels edit the document; the document's changes reach the panels, plots and engine
+        (bind, _on_setup_changed, network_changed)."""
         engine, rules, data = self.engine, self.rules, self.data
+        self._doc: Document | None = None
+        self._binding = False  # showing a document: panel signals are not user edits
+        self._sent_rule: tuple | None = None  # (rule name, ready) as the engine has it
+        self._outputs = -1
         decision = self.plots["decision"]
-        rules.rule_selected.connect(self._set_rule)
-        rules.params_changed.connect(lambda _rule, params: engine.set_rule_params(params))
-        rules.stop_conditions_changed.connect(
-            lambda _rule, stop: engine.set_stop_conditions(stop))
+        rules.rule_selected.connect(self._on_rule_chosen)
+        rules.params_changed.connect(self._on_params_edited)
+        rules.stop_conditions_changed.connect(self._on_stop_edited)
+        rules.fix_requested.connect(self.apply_fix)
         rules.train_toggled.connect(lambda _rule, on: engine.play() if on else engine.pause())
         rules.step_requested.connect(lambda _rule: engine.step())
         rules.reset_requested.connect(lambda _rule: engine.reset())
         engine.running_changed.connect(rules.set_running)
-        data.dataset_changed.connect(self._set_dataset)
+        data.dataset_changed.connect(self._on_data_edited)
         decision.point_added.connect(lambda x, y, label: data.add_point(x, y, label))
         data.drawing_class_changed.connect(decision.set_left_click_class)
         self.plots["hopfield"].state_edited.connect(engine.set_state)
         self.lessons.scene_requested.connect(self.open_scene)
-        self.window.view.selection_changed.connect(self._on_selection)
+        view = self.window.view
+        view.selection_changed.connect(self._on_selection)
+        shown = getattr(view, "show_values_changed", None)
+        if shown is not None:
+            shown.connect(self._on_show_values_edited)
+        for dock in self.plot_docks.values():
+            dock.visibilityChanged.connect(lambda _on: self._on_plot_docks())
+        self.bind(self.window.document)
 
     def _on_selection(self, names) -> None:
         if names:
             self.plots["activation"].track(names[0])  # its unit and current z
             self.engine.request_snapshot()
 
-    def _set_rule(self, rule) -> None:
-        net = self.window.document.network
-        if rule is not None and not rule.applies_to(net):
-            rule = None  # the panel says why; the engine steps the network's own dynamics
-        self.engine.set_rule(rule)
-        self.engine.set_stop_conditions(self.rules.current_panel().stop_conditions()
-                                        if self.rules.current_panel() else {})
+    # ------------------------------------------------------------------ the document
+    def bind(self, doc: Document) -> None:
+        """Show a document: every panel and plot from it, nothing of the previous one left;
+        the engine gets its data and rule at once (the window gave it the network)."""
+        if self._doc is not None:
+            self._doc.setup_changed.disconnect(self._on_setup_changed)
+        self._doc = doc
+        doc.setup_changed.connect(self._on_setup_changed)
+        binding, self._binding = self._binding, True
+        try:
+            self._sent_rule = None
+            self._outputs = len(doc.network.outputs)
+            self._latest = None
+            self._stale.clear()
+            self._progress = (-1, False)
+            self.clear_plots()
+            self.fit_plots(doc.network)
+            self.engine.set_schedule([])
+            self.data.show_spec(doc.dataset_spec, doc.dataset)
+            self.rules.show_rule(doc.rule_name, doc.rule["params"] if doc.rule else None,
+                                 doc.stop)
+            self.rules.reset_progress()
+            self._show_values()
+            self.network_changed(doc.network, sync=False)
+            self._sync(data=True)
+            if doc.plots is not None:
+                self.raise_plots(doc.plots)
+        finally:
+            self._binding = binding
 
-    def _set_dataset(self, dataset: Dataset | None) -> None:
-        self.engine.set_dataset(dataset)
-        self.rules.set_dataset(dataset)
-        if dataset is not None and dataset.y is not None and dataset.n_features == 2:
-            y = dataset.y if dataset.y.ndim == 1 else dataset.y.argmax(axis=1)
-            self.plots["decision"].set_dataset(dataset.X, y)
-        elif dataset is not None and dataset.n_features == 2:
-            self.plots["decision"].set_dataset(dataset.X, None)
-        if dataset is not None and dataset.y is None and set(
-                map(float, dataset.X.ravel()[:1000])) <= {-1.0, 1.0}:
-            self.plots["hopfield"].set_patterns(dataset.X)
-        if dataset is not None and dataset.y is not None and dataset.n_features == 1:
-            self.plots["curve"].set_dataset(dataset.X[:, 0], dataset.targets[:, 0])
+    @property
+    def document(self) -> Document:
+        return self._doc
 
-    def network_changed(self, net) -> None:
+    def _on_setup_changed(self, field: str) -> None:
+        doc = self._doc
+        binding, self._binding = self._binding, True  # the panels follow the document
+        try:
+            if field == "dataset":
+                if not _same_spec(self.data.spec(), doc.dataset_spec):
+                    self.data.show_spec(doc.dataset_spec, doc.dataset)
+                self._sync(data=True)
+            elif field == "rule":
+                panel = self.rules.current_panel()
+                params = doc.rule["params"] if doc.rule else {}
+                if self.rules.current_name() != doc.rule_name or (panel is not None and (
+                        any(panel.params().get(k) != v for k, v in params.items())
+                        or panel.stop_conditions() != doc.stop)):
+                    self.rules.show_rule(doc.rule_name, params, doc.stop)
+                self._sync()
+            elif field == "show_values":
+                self._show_values()
+            elif field == "plots" and doc.plots is not None \
+                    and set(doc.plots) != set(self._visible_plots()):
+                self.raise_plots(doc.plots)
+        finally:
+            self._binding = binding
+
+    def network_changed(self, net, sync: bool = True) -> None:
         self.rules.set_network(net)
-        self.data.set_network(net)
+        self.data.set_network(net)  # the drawing classes follow the outputs
         activation = self.plots["activation"]
         for key in ("activation", "matrix"):  # structure from here, not from each snapshot
             self.plots[key].set_network(net)
         if not net.has_neuron(activation.neuron or " ") and net.outputs:
             activation.track(net.outputs[0])  # until the user selects another neuron
+        if sync and self._doc is not None:
+            outputs = len(net.outputs)
+            self._sync(data=outputs != self._outputs)  # one-hot targets follow the outputs
+
+    def _sync(self, data: bool = False) -> None:
+        """Give the engine, the rule panels and the plots what the document holds: the data
+        (data=True) and the rule, sent only once it can run (the panel says what is missing
+        meanwhile, and the engine runs the network without learning)."""
+        doc = self._doc
+        training = doc.training_data()
+        if data:
+            self._outputs = len(doc.network.outputs)
+            self.rules.set_dataset(training)
+        panel = self.rules.current_panel()
+        name = doc.rule_name if panel is not None else None
+        ready = name is not None and panel.is_ready()
+        key = (name, ready)
+        if data and key != self._sent_rule and not ready:
+            self.engine.set_rule(None)  # before data it cannot use
+            self._sent_rule = key
+        if data:
+            self.engine.set_dataset(training)
+            self._show_data_on_plots()
+        if key != self._sent_rule:
+            self.engine.set_rule(RULES[name](**doc.rule["params"]) if ready else None)
+            self._sent_rule = key
+        elif ready:
+            self.engine.set_rule_params(dict(doc.rule["params"]))
+        self.engine.set_stop_conditions(dict(doc.stop))
+        self._update_unavailable()
+
+    def _show_data_on_plots(self) -> None:
+        """The decision plot, the function fit and the Hopfield gallery show the document's
+        data, or nothing when they do not fit it."""
+        data = self._doc.dataset
+        decision, curve, hopfield = (self.plots[k] for k in ("decision", "curve", "hopfield"))
+        if data is not None and data.n_features == 2:
+            decision.set_dataset(data.X, data.y)
+        else:
+            decision.set_dataset(np.empty((0, 2)), None)
+        if data is not None and data.y is not None and data.n_features == 1 and len(data):
+            curve.set_dataset(data.X[:, 0], data.targets[:, 0])
+        else:
+            curve.set_dataset(np.empty(0), np.empty(0))
+        if data is not None and data.y is None and len(data) \
+                and np.all(np.isin(data.X[:1000], (-1.0, 1.0))):
+            hopfield.set_patterns(data.X)
+        else:
+            hopfield.set_patterns(np.zeros((0, 0)))
+
+    def _update_unavailable(self) -> None:
+        doc = self._doc
+        net, rule, data = doc.network, doc.rule_name, doc.training_data()
+        for key, plot in self.plots.items():
+            plot.set_unavailable(plot_unavailable_reason(key, net, rule, data))
+
+    def _show_values(self) -> None:
+        view = self.window.view
+        if getattr(view, "show_values", None) != self._doc.show_values:
+            view.set_show_values(self._doc.show_values)
+
+    def _visible_plots(self) -> tuple[str, ...]:
+        return tuple(k for k, dock in self.plot_docks.items() if not dock.isHidden())
+
+    def sync_plots(self) -> None:
+        """The plots on view into the document (before saving it)."""
+        self._doc.set_plots(self._visible_plots(), by_user=False)
+
+    # ------------------------------------------------------------------ user edits
+    def _on_rule_chosen(self, _rule) -> None:
+        if self._binding:
+            return
+        panel = self.rules.current_panel()
+        if panel is None:
+            self._doc.set_rule(None)
+        else:
+            self._doc.set_rule(self.rules.current_name(), panel.params(), panel.stop_conditions())
+
+    def _on_params_edited(self, _rule, params: dict) -> None:
+        if not self._binding:
+            self._doc.set_rule_params(params)
+
+    def _on_stop_edited(self, _rule, stop: dict) -> None:
+        if not self._binding:
+            self._doc.set_stop(stop)
+
+    def _on_data_edited(self, _dataset) -> None:
+        if self._binding:
+            return
+        spec = self.data.spec()
+        if not _same_spec(spec, self._doc.dataset_spec):  # not only new one-hot targets
+            self._doc.set_dataset(spec, self.data.data_points())
+
+    def _on_show_values_edited(self, on: bool) -> None:
+        if not self._binding and self._doc is not None:
+            self._doc.set_show_values(on)
+
+    def _on_plot_docks(self) -> None:
+        """A plot closed or opened by the user is part of the document."""
+        if self._binding or self._doc is None or not self.window.isVisible():
+            return
+        keys = self._visible_plots()
+        if self._doc.plots is None:  # the window's layout as it came up: not an edit
+            self._doc.set_plots(keys, by_user=False)
+        elif set(keys) != set(self._doc.plots):
+            self._doc.set_plots(keys, by_user=True)
+
+    def apply_fix(self, fix: Fix) -> None:
+        """What a rule panel's fix button offers: data that fit, or a feed-forward network."""
+        doc = self._doc
+        if fix.kind == "dataset":
+            doc.set_dataset(fix.dataset, make_dataset(fix.dataset), text=fix.text)
+        elif fix.kind == "feedforward":
+            doc.remove_items(synapse_keys=fix.synapses)
 
     def update_snapshot(self, snapshot) -> None:
         """Plots on screen draw the snapshot; one behind another tab (or closed) draws the latest
@@ -181,6 +348,7 @@ class LearningDocks(QObject):
                           [self.plot_docks[k] for k in bottom])
 
     def clear_plots(self) -> None:
+        """Nothing drawn stays: each plot forgets its run and its data."""
         for plot in self.plots.values():
             plot.clear()
 
@@ -223,33 +391,28 @@ class LearningDocks(QObject):
         net = scene.network.copy()
         if not net.name:
             net.name = f"{lesson.title}: {scene.title}"
-        window.set_document(Document(net))
-        window.setWindowTitle(f"{lesson.number}. {lesson.title} — {scene.title}[*] — nnsim")
+        spec = scene.dataset
         try:
-            dataset = scene.make_dataset()
+            scene.make_dataset()
         except (LessonFileError, ValueError) as exc:
-            window.show_error("The lesson's data could not be made", str(exc))
-            dataset = None
-        if scene.dataset is not None and "generator" in scene.dataset:
-            self.data.set_generator(scene.dataset["generator"], **scene.dataset.get("params", {}))
-        elif dataset is not None:
-            self.data.set_dataset(dataset, "lesson")
-        else:
-            self._set_dataset(None)
-        self.engine.set_schedule(list(scene.inputs))
-        if scene.rule is not None:
-            self.rules.select_rule(scene.rule["name"])
-            panel = self.rules.current_panel()
-            panel.set_params(scene.rule.get("params", {}))
-            panel.set_stop_conditions({**DEFAULT_STOP, **(scene.stop or {})})
-            self._set_rule(panel.rule())
-        else:
-            self.engine.set_rule(None)
-        start = scene.start_state() if scene.start else None
-        if start is not None:
-            self.engine.set_state(start)
-        window.run.set_speed(scene.steps_per_frame)  # the speed box shows it too
-        self.raise_plots(scene.plots or DEFAULT_PLOTS)
+            window.show_error("The lesson's data could not be made",
+                              f"{exc}. The lesson opens without data; choose data in the Data "
+                              "panel.")
+            spec = None
+        setup = Setup(dataset=spec, rule=scene.rule,
+                      stop={**DEFAULT_STOP, **(scene.stop or {})},
+                      plots=tuple(scene.plots or DEFAULT_PLOTS))
+        binding, self._binding = self._binding, True  # the lesson's layout is not an edit
+        try:
+            window.set_document(Document(net, setup=setup))  # binds the panels, plots, engine
+            window.setWindowTitle(f"{lesson.number}. {lesson.title} — {scene.title}[*] — nnsim")
+            self.engine.set_schedule(list(scene.inputs))
+            start = scene.start_state() if scene.start else None
+            if start is not None:
+                self.engine.set_state(start)
+            window.run.set_speed(scene.steps_per_frame)  # the speed box shows it too
+        finally:
+            self._binding = binding
         window.status.showMessage(f"Lesson {lesson.number}: {scene.title}", 8000)
         return True
 
@@ -277,22 +440,15 @@ class LearningDocks(QObject):
         window.status.showMessage(f"Saved lesson {path}", 5000)
 
     def scene_as_lesson(self, title: str) -> tuple[dict, list[dict]]:
-        """(meta, scenes) for the current scene: network, dataset, rule, visible plots."""
+        """(meta, scenes) for the current document: network, dataset, rule, stop conditions and
+        the plots on view, in the schema a network file uses too (engine/setup.py)."""
         from nnsim.engine.lessons import scene_to_dict
+        from nnsim.engine.setup import dataset_to_json
 
-        data = self.data.dataset()
-        dataset = None
-        if data is not None:
-            dataset = {"X": data.X.tolist(), "name": data.name}
-            if data.y is not None:
-                dataset["y"] = data.y.tolist()
-        panel = self.rules.current_panel()
-        rule = None
-        if panel is not None and panel.is_applicable():
-            rule = {"name": self.rules.current_name(), "params": panel.params()}
-        plots = [key for key, dock in self.plot_docks.items() if not dock.isHidden()]
-        scene = scene_to_dict(title, self.window.document.network, dataset, rule, plots,
-                              steps=1000, steps_per_frame=1)
+        doc = self.window.document
+        scene = scene_to_dict(title, doc.network, dataset_to_json(doc.dataset_spec), doc.rule,
+                              list(self._visible_plots()), steps=1000, steps_per_frame=1,
+                              stop=dict(doc.stop))
         meta = {"number": 100, "title": title, "summary": "", "explanation": "",
                 "formula": "", "try": []}
         return meta, [scene]

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnsim import __version__
-from nnsim.app.dialogs import WindowDialogs
+from nnsim.app.dialogs import WindowDialogs, plain_message
 from nnsim.app.document import Document
 from nnsim.app.engine_thread import EngineThread
 from nnsim.app.file_actions import FileActions
@@ -152,9 +152,9 @@ class MainWindow(WindowDialogs, QMainWindow):
         self._update_title()
         self.status.show_network(document.network)
         if hasattr(self, "learning"):  # a later document (the first is frozen by __init__)
-            self.learning.clear_plots()  # nothing of the previous document's run stays on view
-            self.learning.fit_plots(document.network)
-            self.learning.network_changed(document.network)
+            # Panels, plots and the engine's data and rule from the document; nothing of the
+            # previous document's run stays on view.
+            self.learning.bind(document)
             gc.freeze()  # see __init__
 
     def _on_document_changed(self) -> None:
@@ -229,12 +229,22 @@ class MainWindow(WindowDialogs, QMainWindow):
         self._write_back_pending = False
         current = self.document.network
         net = merge_learning(current, snapshot.network, current)  # every weight: the learned one
-        self.document.replace_network(net, "Training")  # no step at all when nothing was learned
+        # One undo step (none when nothing was learned); running is not an edit, so a clean
+        # document stays clean.
+        self.document.write_back_training(net)
 
     def _on_engine_error(self, summary: str, details: str) -> None:
-        self.last_error = summary
-        self.status.showMessage(f"Engine error: {summary}", 15000)
-        self.show_error("The simulation stopped with an error", summary, details)
+        """The engine's report, as sentences: what happened and what to do.  The traceback
+        stays out of sight (`last_error_details`)."""
+        message = plain_message(summary)
+        if message != summary.strip():  # an exception from inside the engine: it stopped
+            message = f"The simulation stopped: {message[0].lower()}{message[1:]}"
+        self.last_error = message
+        self.last_error_details = details
+        self.status.showMessage(message, 15000)
+        self.show_error("Simulation", message,
+                        advice="Check the network, the learning rule and the data, then press "
+                               "Play or Train again.")
 
     def offer_recovery(self, ask=None) -> bool:
         """At start-up: restore work an earlier session did not save, if the user wants it."""
@@ -253,7 +263,7 @@ class MainWindow(WindowDialogs, QMainWindow):
         if not restore:
             self.recovery.discard()
             return False
-        doc = Document(Network(), path=pending["path"])
+        doc = Document(Network(), path=pending["path"], setup=pending.get("setup"))
         doc.replace_network(pending["network"], "Restore unsaved work")
         self.set_document(doc)
         self.recovery.autosave()  # still recoverable should this session end badly too

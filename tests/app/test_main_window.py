@@ -62,7 +62,8 @@ class Boom(Grow):
 @pytest.fixture
 def errors(window, monkeypatch):
     shown = []
-    monkeypatch.setattr(window, "show_error", lambda title, text, details="": shown.append(text))
+    monkeypatch.setattr(window, "show_error",
+                        lambda title, text, details="", advice="": shown.append(text))
     return shown
 
 
@@ -334,7 +335,7 @@ def test_worker_error_reaches_status_bar_and_thread_keeps_serving(window, qtbot,
     window.engine.set_rule(Boom())
     window.engine.play()
     qtbot.waitUntil(lambda: "boom in the rule" in window.status.currentMessage(), timeout=10000)
-    assert errors == ["RuntimeError: boom in the rule"]
+    assert errors == ["The simulation stopped: boom in the rule."]  # no exception class name
     window.engine.set_rule(None)
     window.engine.step_n(2)
     qtbot.waitUntil(lambda: bool(got) and got[-1].step == 2 and not got[-1].rule, timeout=10000)

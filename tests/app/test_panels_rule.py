@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QSpinBox
 
 from nnsim.app.panels import RulePanel
 from nnsim.app.panels.param_form import FloatField
+from nnsim.app.panels.readiness import sentence
 from nnsim.app.panels.summary import pretty_formula
 from nnsim.engine.datasets import Dataset
 from nnsim.engine.network import Network
@@ -232,9 +233,9 @@ def test_a_rule_that_does_not_apply_says_why(make_panel, rule_class):
     assert not expected
     result = panel.set_enabled_for(empty)
     assert not result and not panel.is_applicable()
-    assert panel.reason.text() == expected.reason != ""
+    assert panel.reason.text() == sentence(expected.reason) != ""
     assert panel.reason.isVisible()
-    assert panel.toolTip() == expected.reason
+    assert panel.toolTip() == sentence(expected.reason)
     assert not panel.train_button.isEnabled() and not panel.step_button.isEnabled()
     assert not panel.form.isEnabled()
 
@@ -242,8 +243,9 @@ def test_a_rule_that_does_not_apply_says_why(make_panel, rule_class):
 def test_fake_rule_is_enabled_again_when_it_applies(make_panel):
     panel = make_panel(FakeRule)
     panel.show()
+    panel.set_dataset(Dataset([[0, 0], [1, 1]], [0, 1]))
     panel.set_enabled_for(Network.layered([3, 1]))
-    assert panel.reason.text() == "the fake rule needs two inputs, not 3"
+    assert panel.reason.text() == "The fake rule needs two inputs, not 3."
     panel.set_enabled_for(Network.layered([2, 1]))
     assert panel.is_applicable() and not panel.reason.isVisible()
     assert panel.train_button.isEnabled() and panel.toolTip() == ""
@@ -324,13 +326,17 @@ def test_progress_and_data_lines(make_panel):
     panel.set_dataset(data)
     assert "XOR" in panel.data_label.text() and "4 points" in panel.data_label.text()
     assert "2 classes" in panel.data_label.text()
-    panel.set_dataset(Dataset([[0, 0], [1, 1]], name="inputs only"))
-    assert "needs targets" in panel.data_label.text()
-    panel.set_dataset(data)
-    panel.set_enabled_for(Network.layered([2, 3]))  # the data no longer fit the network
-    assert "1 target column; the network has 3 outputs" in panel.data_label.text()
     panel.set_enabled_for(Network.layered([2, 1]))
-    assert "target column" not in panel.data_label.text()
+    panel.set_dataset(Dataset([[0, 0], [1, 1]], name="inputs only"))
+    assert "these data have none: choose data with targets" in panel.reason.text()
+    assert not panel.train_button.isEnabled()
+    panel.set_dataset(data)
+    assert panel.reason.isHidden() and panel.train_button.isEnabled()
+    panel.set_enabled_for(Network.layered([2, 3]))  # the data no longer fit the network
+    assert "1 target column but the network has 3 outputs" in panel.reason.text()
+    assert panel.train_button.toolTip() == panel.reason.text()
+    panel.set_enabled_for(Network.layered([2, 1]))
+    assert panel.reason.isHidden()
 
 
 def test_tab_order_follows_the_panel_top_to_bottom(make_panel):

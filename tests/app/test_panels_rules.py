@@ -4,6 +4,7 @@ from PySide6.QtCore import Qt
 from test_panels_rule import FakeRule  # tests/app is on sys.path (pytest's prepend mode)
 
 from nnsim.app.panels import PANELS, RulePanel, RulesPanel, Throttler, panel_class_for, register_panel
+from nnsim.app.panels.readiness import sentence
 from nnsim.engine.network import Network
 from nnsim.engine.rules import RULES, Applicability
 
@@ -27,10 +28,12 @@ def test_one_page_per_registered_rule(qtbot):
     panel = RulesPanel()
     qtbot.addWidget(panel)
     assert panel.names() == list(RULES)
-    assert panel.combo.count() == panel.stack.count() == len(RULES)
+    # "No learning" first, then one page per rule.
+    assert panel.combo.count() == panel.stack.count() == len(RULES) + 1
+    assert panel.combo.itemText(0) == "No learning" and panel.current_panel() is None
     for name, rule_class in RULES.items():
         assert panel.panel(name).rule_class is rule_class
-        assert panel.combo.itemText(panel.names().index(name)) == rule_class.title
+        assert panel.combo.itemText(panel.names().index(name) + 1) == rule_class.title
 
 
 def test_rules_that_do_not_apply_are_greyed_and_say_why(chooser):
@@ -41,11 +44,11 @@ def test_rules_that_do_not_apply_are_greyed_and_say_why(chooser):
         assert chooser.is_rule_enabled(name) == bool(ok), name
         if not ok:
             assert chooser.reason(name) == ok.reason != ""
-            assert chooser.item_tooltip(name) == ok.reason
-            assert chooser.panel(name).reason.text() == ok.reason
+            assert chooser.item_tooltip(name) == sentence(ok.reason)
+            assert chooser.panel(name).reason.text() == sentence(ok.reason)
     assert not chooser.is_rule_enabled("fake") and chooser.is_rule_enabled("other")
     chooser.select_rule("fake")
-    assert chooser.combo.toolTip() == "the fake rule needs two inputs, not 3"
+    assert chooser.combo.toolTip() == "The fake rule needs two inputs, not 3."
     chooser.set_network(Network.layered([2, 1]))
     assert chooser.is_rule_enabled("fake") and chooser.item_tooltip("fake") == ""
 

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnsim.app.document import fit_targets
 from nnsim.engine import datasets
 from nnsim.engine.datasets import Dataset, DatasetFileError
 
@@ -62,6 +63,7 @@ class DataPanel(QWidget):
         self._classes = 2
         self._points = Points(np.zeros((0, 2)), np.zeros(0))
         self._dataset: Dataset | None = None
+        self._none = False  # showing "no data" (a document without a dataset)
         self.undo_stack = QUndoStack(self)
         self._throttle = Throttler(self._generate_now, parent=self) if throttle_ms is None \
             else Throttler(self._generate_now, throttle_ms, self)
@@ -189,6 +191,48 @@ class DataPanel(QWidget):
     def generator_name(self) -> str | None:
         return self.generator_combo.currentData()
 
+    def spec(self) -> dict | None:
+        """What the panel shows, as a document's dataset spec (engine/setup.py): the generator
+        and its parameters, or the points with their name and source; None: no data."""
+        if self._none or self._dataset is None:
+            return None
+        pts = self._points
+        if pts.source == "generated":
+            return {"generator": self.generator_name(), "params": self.generator_params()}
+        return {"X": pts.X, "y": pts.y, "name": pts.name, "source": pts.source}
+
+    def data_points(self) -> Dataset | None:
+        """The data shown, with class labels as they are (not one-hot): what `spec()` makes."""
+        if self._none or self._dataset is None:
+            return None
+        pts = self._points
+        return Dataset(pts.X, pts.y, name=pts.name)
+
+    def show_spec(self, spec: Mapping[str, Any] | None, data: Dataset | None) -> None:
+        """Show a document's dataset (its spec and the data it makes) without emitting."""
+        self._throttle.cancel()
+        if spec is None or data is None:
+            self._none = True
+            self._points = Points(np.zeros((0, 2)), np.zeros(0), "", "drawn")
+            self.undo_stack.clear()
+            self.error_label.hide()
+            self.draw_message.hide()
+            self._refresh(emit=False)
+            return
+        if "generator" in spec and spec["generator"] in self.generators:
+            key = spec["generator"]
+            self.generator_combo.blockSignals(True)
+            self.generator_combo.setCurrentIndex(self.generator_combo.findData(key))
+            self.generator_combo.blockSignals(False)
+            self.forms.setCurrentWidget(self._forms[key])
+            self._fit_forms(self.forms.currentIndex())
+            self._forms[key].set_values(dict(spec.get("params", {})))
+            self._replace_all(data, "generated", data.name or getattr(self.generators[key],
+                                                                      "title", key), False)
+        else:
+            source = spec.get("source", "lesson")
+            self._replace_all(data, source, data.name or source, False)
+
     def generator_params(self) -> dict[str, Any]:
         key = self.generator_name()
         return {} if key is None else self._forms[key].values()
@@ -265,8 +309,11 @@ class DataPanel(QWidget):
         except DatasetFileError as exc:
             self._show_error(str(exc))
             return False
-        except (OSError, ValueError) as exc:  # e.g. a Dataset that rejects the values
-            self._show_error(f"{path}: {exc}")
+        except OSError as exc:
+            self._show_error(f"{path}: {exc.strerror or exc}. Choose another file.")
+            return False
+        except ValueError as exc:  # e.g. a Dataset that rejects the values
+            self._show_error(f"{path}: {exc}. Fix the file or choose another one.")
             return False
         self.last_dir = str(Path(path).resolve().parent)
         self.file_label.setText(Path(path).name)
@@ -321,6 +368,7 @@ class DataPanel(QWidget):
         self.undo_stack.push(ReplacePoints("Clear points", self._points, empty, self._apply_points))
 
     def _apply_points(self, points: Points) -> None:
+        self._none = False
         self._points = points
         self._refresh(emit=True)
 
@@ -350,6 +398,7 @@ class DataPanel(QWidget):
 
     # ------------------------------------------------------------------ internals
     def _replace_all(self, data: Dataset, source: str, name: str, emit: bool) -> None:
+        self._none = False
         y = data.y
         if y is not None and y.ndim == 2:
             labels = class_labels(data)
@@ -360,16 +409,15 @@ class DataPanel(QWidget):
         self.undo_stack.clear()  # point edits were relative to the data just replaced
         self._refresh(emit)
 
-    def _engine_targets(self, y: np.ndarray | None) -> np.ndarray | None:
-        if y is None or y.ndim != 1 or self._outputs < 2 or len(y) == 0:
-            return y
-        if np.all(y == np.round(y)) and y.min() >= 0 and y.max() < self._outputs:
-            return datasets.one_hot(y, self._outputs)
-        return y
-
     def _refresh(self, emit: bool) -> None:
+        if self._none:
+            self._dataset = None
+            self.summary.setText("<b>No data</b><br>Choose a generated set, load a CSV file or "
+                                 "draw points on the decision plot.")
+            self.warning.hide()
+            return
         pts = self._points
-        self._dataset = Dataset(pts.X, self._engine_targets(pts.y), name=pts.name)
+        self._dataset = fit_targets(Dataset(pts.X, pts.y, name=pts.name), self._outputs)
         self.summary.setText(f"<b>{pts.name or 'Unnamed data'}</b> "
                              f"<span style='color:gray'>({pts.source})</span><br>"
                              f"{describe(self._dataset)}")

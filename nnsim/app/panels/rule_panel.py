@@ -28,28 +28,18 @@ from PySide6.QtWidgets import (
 
 from nnsim.engine.datasets import Dataset
 from nnsim.engine.rules import Applicability, Rule
+from nnsim.engine.setup import DEFAULT_STOP
 
 from ..live_label import LiveLabel
 from .param_form import FloatSpin, ParamForm
+from .readiness import Fix, Problem, applicability, readiness, sentence
 from .summary import describe, pretty_formula
 from .throttle import Throttler
 
-DEFAULT_STOP = {"epochs": 1000, "target_loss": None, "until_converged": True}
 WARNING_STYLE = ("QLabel#reason { background: #fff4e5; color: #7a4100; border: 1px solid #f0b36b;"
                  " border-radius: 4px; padding: 6px; }")
 FORMULA_STYLE = ("QLabel#formula { background: palette(base); border: 1px solid palette(mid);"
                  " border-radius: 4px; padding: 8px 10px; }")
-
-
-def applicability(rule_class: type[Rule], net: Any) -> Applicability:
-    """rule.applies_to(net), never raising: a rule that chokes on a network does not apply."""
-    if net is None:
-        return Applicability(False, "There is no network to train yet.")
-    try:
-        return rule_class().applies_to(net)
-    except Exception as exc:  # noqa: BLE001 (a rule's bug must not take the panel down)
-        return Applicability(False, f"{rule_class.title or rule_class.__name__} cannot inspect "
-                                    f"this network: {exc}")
 
 
 class StopConditions(QGroupBox):
@@ -130,12 +120,15 @@ class RulePanel(QWidget):
     step_requested = Signal()
     reset_requested = Signal()
     stop_conditions_changed = Signal(dict)
+    fix_requested = Signal(object)  # a readiness.Fix
 
     def __init__(self, rule_class: type[Rule], parent: QWidget | None = None,
                  throttle_ms: int | None = None) -> None:
         super().__init__(parent)
         self.rule_class = rule_class
         self._applies = Applicability(True)
+        self._net: Any = None
+        self.problem: Problem | None = None
         self._running = False
         self._outputs = 0  # the network's outputs, once known
         self._dataset: Dataset | None = None
@@ -166,10 +159,19 @@ class RulePanel(QWidget):
         self.formula.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.formula.setToolTip(f"Update rule: {rule_class.formula}")
 
+        # What keeps the rule from running (not applicable, no data, ...), and its fix.
         self.reason = QLabel()
         self.reason.setObjectName("reason")
         self.reason.setWordWrap(True)
         self.reason.hide()
+        self.fix_button = QPushButton()
+        self.fix_button.setObjectName("fix")
+        self.fix_button.hide()
+        self.fix_button.clicked.connect(self._on_fix)
+        problem_row = QHBoxLayout()
+        problem_row.setSpacing(6)
+        problem_row.addWidget(self.reason, 1)
+        problem_row.addWidget(self.fix_button, 0, Qt.AlignmentFlag.AlignVCenter)
 
         self.form = ParamForm(rule_class.parameters)
         self.form.changed.connect(lambda *_: self._throttle.trigger())
@@ -182,7 +184,6 @@ class RulePanel(QWidget):
         self.data_label.setWordWrap(True)
         data_box = QGroupBox("Data")
         QVBoxLayout(data_box).addWidget(self.data_label)
-        self.set_dataset(None)
 
         self.stop = StopConditions()
         self.stop.changed.connect(self.stop_conditions_changed)
@@ -192,11 +193,13 @@ class RulePanel(QWidget):
                                         "Train")
         self.train_button.setCheckable(True)
         self.train_button.setDefault(True)
-        self.train_button.setToolTip("Start or pause training")
+        self._train_tip = "Start or pause training"
+        self.train_button.setToolTip(self._train_tip)
         self.train_button.toggled.connect(self._on_train_toggled)
         self.step_button = QPushButton(
             style.standardIcon(QStyle.StandardPixmap.SP_MediaSeekForward), "Step")
-        self.step_button.setToolTip("One update (one sample, or one sweep for batch rules)")
+        self._step_tip = "One update (one sample, or one sweep for batch rules)"
+        self.step_button.setToolTip(self._step_tip)
         self.step_button.clicked.connect(self.step_requested)
         self.reset_button = QPushButton(
             style.standardIcon(QStyle.StandardPixmap.SP_BrowserReload), "Reset")
@@ -230,10 +233,11 @@ class RulePanel(QWidget):
         layout.setSpacing(8)
         layout.addLayout(header)
         layout.addWidget(self.formula)
-        layout.addWidget(self.reason)
+        layout.addLayout(problem_row)
         layout.addWidget(line)
         layout.addWidget(self.body)
         layout.addStretch(1)
+        self.set_dataset(None)
 
     # ------------------------------------------------------------------ parameters
     def params(self) -> dict[str, Any]:
@@ -276,7 +280,7 @@ class RulePanel(QWidget):
         pixmap = QStyle.StandardPixmap.SP_MediaPause if on else QStyle.StandardPixmap.SP_MediaPlay
         self.train_button.setIcon(self.style().standardIcon(pixmap))
         self.train_button.setText("Pause" if on else "Train")
-        self.step_button.setEnabled(not on)
+        self.step_button.setEnabled(not on and self.problem is None)
 
     def is_running(self) -> bool:
         return self._running
@@ -291,17 +295,13 @@ class RulePanel(QWidget):
     # ------------------------------------------------------------------ network and data
     def set_enabled_for(self, net: Any) -> Applicability:
         """Enable the panel if the rule applies to `net`; otherwise disable it and say why."""
+        self._net = net
         self._applies = applicability(self.rule_class, net)
         self._outputs = len(getattr(net, "outputs", ()) or ())
-        self.set_dataset(self._dataset)  # the data may no longer fit the network
         ok = bool(self._applies)
         self.body.setEnabled(ok)
-        self.reason.setText(self._applies.reason)
-        self.reason.setVisible(not ok)
-        self.setToolTip("" if ok else self._applies.reason)
-        self.reason.setToolTip(self.toolTip())
-        if not ok and self._running:
-            self.set_running(False)
+        self.setToolTip("" if ok else sentence(self._applies.reason))
+        self._refresh_problem()
         return self._applies
 
     def applicability(self) -> Applicability:
@@ -310,23 +310,49 @@ class RulePanel(QWidget):
     def is_applicable(self) -> bool:
         return bool(self._applies)
 
+    def is_ready(self) -> bool:
+        """The rule applies and has the data it needs: Train will train."""
+        return self.problem is None
+
     def set_dataset(self, dataset: Dataset | None) -> None:
+        """The data as the engine gets them (targets one-hot for several outputs)."""
         self._dataset = dataset
         if dataset is None:
-            text = "No dataset chosen: pick one in the Data panel."
+            text = "No data: Train uses the inputs' current values." \
+                if not self.rule_class.supervised else "No data chosen."
         else:
             name = dataset.name or "Unnamed data"
             text = f"<b>{name}</b><br>{describe(dataset)}"
-            if not self.rule_class.supervised:
+            if not self.rule_class.supervised and dataset.y is not None:
                 text += "<br><i>Uses the inputs only; targets are ignored.</i>"
-            elif dataset.y is None:
-                text += "<br><span style='color:#b00020'>This rule needs targets.</span>"
-            elif self._outputs and dataset.targets.shape[1] != self._outputs:
-                columns = dataset.targets.shape[1]
-                text += (f"<br><span style='color:#b00020'>The data have {columns} target "
-                         f"column{'s' if columns != 1 else ''}; the network has "
-                         f"{self._outputs} output{'s' if self._outputs != 1 else ''}.</span>")
         self.data_label.setText(text)
+        self._refresh_problem()
+
+    def _refresh_problem(self) -> None:
+        """Say what keeps the rule from running, offer the fix; Train and Step wait for it."""
+        if self._net is None:
+            problem = None
+        else:
+            problem = readiness(self.rule_class, self._net, self._dataset, self._applies)
+        self.problem = problem
+        self.reason.setText("" if problem is None else problem.message)
+        self.reason.setToolTip(self.reason.text())
+        self.reason.setVisible(problem is not None)
+        fix = None if problem is None else problem.fix
+        self.fix_button.setText("" if fix is None else fix.text)
+        self.fix_button.setVisible(fix is not None)
+        ready = problem is None
+        self.train_button.setEnabled(ready or self._running)
+        self.step_button.setEnabled(ready and not self._running)
+        why = "" if ready else problem.message
+        self.train_button.setToolTip(why or self._train_tip)
+        self.step_button.setToolTip(why or self._step_tip)
+        if not ready and self._running:
+            self.set_running(False)
+
+    def _on_fix(self) -> None:
+        if self.problem is not None and self.problem.fix is not None:
+            self.fix_requested.emit(self.problem.fix)
 
     def show_progress(self, epoch: int, metrics: dict[str, Any] | None = None) -> None:
         """A short line such as 'Epoch 12 · loss 0.0312 · accuracy 95.0 %'."""
@@ -351,4 +377,4 @@ class RulePanel(QWidget):
         self.progress.setText(" · ".join(parts))
 
 
-__all__ = ["DEFAULT_STOP", "RulePanel", "StopConditions", "applicability"]
+__all__ = ["DEFAULT_STOP", "Fix", "RulePanel", "StopConditions", "applicability"]

@@ -5,7 +5,8 @@ napari's idea: a registry maps a rule class to its panel class.  Every rule gets
 `register_panel`.  A combo box rather than tabs picks the page: seven rule names do not fit
 side by side in a dock.  Rules that do not apply to the current network stay selectable (so
 their page can say why) but are greyed, marked with a warning icon and carry the reason as
-their tooltip.
+their tooltip.  The first entry, "No learning", is a document without a rule: Play then runs
+the network as drawn.
 """
 from __future__ import annotations
 
@@ -36,6 +37,11 @@ def panel_class_for(rule_class: type[Rule]) -> type[RulePanel]:
     return RulePanel
 
 
+NO_LEARNING = ("<b>No learning rule</b><p>Play runs the network as drawn: a network with loops "
+               "steps in time, a feed-forward one shows its outputs for the inputs' values.</p>"
+               "<p>Choose a rule above to train the weights.</p>")
+
+
 class RulesPanel(QWidget):
     """All rule panels behind a chooser; re-emits the active panel's signals with its rule."""
 
@@ -45,6 +51,7 @@ class RulesPanel(QWidget):
     step_requested = Signal(object)
     reset_requested = Signal(object)
     stop_conditions_changed = Signal(object, dict)
+    fix_requested = Signal(object)  # a readiness.Fix from the active panel
 
     def __init__(self, rules: Mapping[str, type[Rule]] | None = None,
                  parent: QWidget | None = None, throttle_ms: int | None = None) -> None:
@@ -55,6 +62,13 @@ class RulesPanel(QWidget):
         self.combo = QComboBox()
         self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.stack = QStackedWidget()
+        self.none_page = QLabel(NO_LEARNING)
+        self.none_page.setObjectName("noLearning")
+        self.none_page.setWordWrap(True)
+        self.none_page.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.none_page.setContentsMargins(10, 10, 10, 10)
+        self.stack.addWidget(self.none_page)
+        self.combo.addItem("No learning", None)
         for name, rule_class in self._rules.items():
             panel = panel_class_for(rule_class)(rule_class, throttle_ms=throttle_ms)
             self._connect(panel)
@@ -92,14 +106,20 @@ class RulesPanel(QWidget):
         panel.reset_requested.connect(lambda: active() and self.reset_requested.emit(panel.rule()))
         panel.stop_conditions_changed.connect(
             lambda s: active() and self.stop_conditions_changed.emit(panel.rule(), s))
+        panel.fix_requested.connect(lambda fix: active() and self.fix_requested.emit(fix))
 
     def _on_index(self, index: int) -> None:
         if index < 0:
             return
-        panel = self._panels[self.combo.itemData(index)]
-        self.stack.setCurrentWidget(panel)
-        self.combo.setToolTip(panel.toolTip())
-        self.rule_selected.emit(panel.rule())
+        self._show_page(index)
+        panel = self.current_panel()
+        self.rule_selected.emit(None if panel is None else panel.rule())
+
+    def _show_page(self, index: int) -> None:
+        name = self.combo.itemData(index)
+        panel = None if name is None else self._panels[name]
+        self.stack.setCurrentWidget(self.none_page if panel is None else panel)
+        self.combo.setToolTip("" if panel is None else panel.toolTip())
 
     # ------------------------------------------------------------------ queries
     def names(self) -> list[str]:
@@ -126,13 +146,33 @@ class RulesPanel(QWidget):
         return self._panels[name].applicability().reason
 
     def item_tooltip(self, name: str) -> str:
-        return self.combo.itemData(self.names().index(name), Qt.ItemDataRole.ToolTipRole) or ""
+        return self.combo.itemData(self.combo.findData(name), Qt.ItemDataRole.ToolTipRole) or ""
 
     # ------------------------------------------------------------------ commands
-    def select_rule(self, name: str) -> None:
-        if name not in self._panels:
+    def select_rule(self, name: str | None) -> None:
+        """Choose a rule by name (None: no learning), as the user would: emits rule_selected."""
+        if name is not None and name not in self._panels:
             raise ValueError(f"no rule {name!r}; the rules are {', '.join(self._panels)}")
-        self.combo.setCurrentIndex(self.names().index(name))
+        self.combo.setCurrentIndex(self._index(name))
+
+    def _index(self, name: str | None) -> int:
+        return 0 if name is None else self.combo.findData(name)
+
+    def show_rule(self, name: str | None, params: Mapping[str, Any] | None = None,
+                  stop: Mapping[str, Any] | None = None) -> None:
+        """Show a document's rule, parameters and stop conditions without emitting."""
+        if name is not None and name not in self._panels:
+            name = None
+        self.combo.blockSignals(True)
+        self.combo.setCurrentIndex(self._index(name))
+        self.combo.blockSignals(False)
+        self._show_page(self._index(name))
+        panel = self.current_panel()
+        if panel is not None:
+            if params:
+                panel.set_params(dict(params))
+            if stop is not None:
+                panel.set_stop_conditions(dict(stop))
 
     def select_first_applicable(self) -> str | None:
         """Keep the current rule if it applies, else select the first one that does (e.g. after
@@ -148,9 +188,10 @@ class RulesPanel(QWidget):
     def set_network(self, net: Any) -> None:
         """Refresh which rules apply; those that do not are greyed with the reason as tooltip."""
         warning = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
-        for i, panel in enumerate(self._panels.values()):
+        for name, panel in self._panels.items():
+            i = self.combo.findData(name)
             ok = panel.set_enabled_for(net)
-            self.combo.setItemData(i, None if ok else ok.reason, Qt.ItemDataRole.ToolTipRole)
+            self.combo.setItemData(i, None if ok else panel.toolTip(), Qt.ItemDataRole.ToolTipRole)
             self.combo.setItemData(i, None if ok else warning, Qt.ItemDataRole.DecorationRole)
             grey = self.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
             self.combo.setItemData(i, QBrush(self._normal if ok else grey),
@@ -166,6 +207,11 @@ class RulesPanel(QWidget):
         current = self.current_panel()
         for panel in self._panels.values():
             panel.set_running(bool(on) and panel is current)
+
+    def reset_progress(self) -> None:
+        """A new document: no panel reports an earlier run."""
+        for panel in self._panels.values():
+            panel.progress.setText("Not started")
 
     def show_progress(self, epoch: int, metrics: dict[str, Any] | None = None) -> None:
         current = self.current_panel()
