@@ -61,8 +61,12 @@ def bias_text(bias: float, activation: str) -> str:
 class LabelLayout:
     """Where the labels kept go, in device pixels: (indices, (k, 4) rects) per kind."""
 
-    def __init__(self, names, values, biases, weights) -> None:
+    def __init__(self, names, values, biases, weights, left_out=None, obstacles=None) -> None:
         self.names, self.values, self.biases, self.weights = names, values, biases, weights
+        # kind -> (indices, (k, a, 4) places) of the labels left out, and what was in the way
+        self.left_out = left_out or {}
+        self.obstacles = np.zeros((0, 4)) if obstacles is None else obstacles
+        self.beside = False  # names and outputs beside the neurons (left-aligned), not under
 
     def rects(self) -> list[QRectF]:
         """Every kept label's rectangle (tests: nothing overlaps)."""
@@ -186,16 +190,24 @@ class Overlay(QGraphicsItem):
             lr = (LOOP_RADIUS + 2) * lod
             obstacles.append(_boxes(cx[loops], cy[loops] - LOOP_CENTRE * lod, lr, lr))
         kinds: list[tuple[str, np.ndarray, np.ndarray]] = []  # (kind, indices, (k, a, 4) places)
-        # names under the neurons
+        # names under the neurons, the output under the name; where neurons stand too close for
+        # that (a zoomed-out layer), both beside every neuron, so all read the same way
         name_h = self._fm.height()
+        vh, vw = self._fm_bold.height() + 1, self._value_w / 2 + 4
         half = np.array([self._width(s.names[i]) / 2 + 3 for i in visible.tolist()]).reshape(-1)
         top = cy + rd + GAP
-        kinds.append(("names", visible, _boxes(cx, top + name_h / 2, half, name_h / 2)[:, None]))
+        names = _boxes(cx, top + name_h / 2, half, name_h / 2)
+        values = _boxes(cx, top + name_h + 1 + vh / 2, vw, vh / 2)
+        obstacle_rows = np.concatenate(obstacles)
+        beside = len(visible) > 1 and (place(names, obstacle_rows) >= 0).mean() < 0.6
+        if beside:
+            left = cx + rd + GAP
+            name_y = cy - name_h / 2 if self.show_values else cy
+            names = _boxes(left + half, name_y, half, name_h / 2)
+            values = _boxes(left + vw, cy + 1 + vh / 2, vw, vh / 2)
+        kinds.append(("names", visible, names[:, None]))
         if self.show_values:
-            # the output under the name
-            vh, vw = self._fm_bold.height() + 1, self._value_w / 2 + 4
-            vy = top + name_h + 1 + vh / 2
-            kinds.append(("values", visible, _boxes(cx, vy, vw, vh / 2)[:, None]))
+            kinds.append(("values", visible, values[:, None]))
             # the bias above the neuron (beside its self-loop if any), else right of it
             has_bias = np.array([s.roles[i] != "input" for i in visible.tolist()], bool).reshape(-1)
             bh = self._fm_small.height() / 2
@@ -207,15 +219,20 @@ class Overlay(QGraphicsItem):
             kinds.append(("biases", visible[has_bias], places[has_bias]))
             kinds.append(("weights", *self._weight_candidates(r, m, shift)))
         kinds = [(name, idx, _pad(places, 4)) for name, idx, places in kinds]
-        chosen = place(np.concatenate([k[2] for k in kinds]), np.concatenate(obstacles))
-        out, at = {}, 0
+        obstacles = np.concatenate(obstacles)
+        chosen = place(np.concatenate([k[2] for k in kinds]), obstacles)
+        out, left_out, at = {}, {}, 0
         for name, idx, places in kinds:
             pick = chosen[at:at + len(idx)]
             kept = pick >= 0
             out[name] = (idx[kept], places[np.flatnonzero(kept), pick[kept]].reshape(-1, 4))
+            left_out[name] = (idx[~kept], places[~kept])
             at += len(idx)
-        return LabelLayout(out.get("names", _EMPTY), out.get("values", _EMPTY),
-                           out.get("biases", _EMPTY), out.get("weights", _EMPTY))
+        layout = LabelLayout(out.get("names", _EMPTY), out.get("values", _EMPTY),
+                             out.get("biases", _EMPTY), out.get("weights", _EMPTY), left_out,
+                             obstacles)
+        layout.beside = bool(beside)
+        return layout
 
     def _weight_candidates(self, r: QRectF, m: np.ndarray,
                            shift: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -346,6 +363,8 @@ class Overlay(QGraphicsItem):
                     continue
                 ink = BIAS_INK if kind == "biases" else \
                     MUTED if kind == "weights" and s.inhibitory[i] else INK
+                if kind == "values" and layout.beside:  # left-aligned beside the neuron
+                    x1 = x0 + fm.horizontalAdvance(text) + 6
                 self._plate(painter, text, (x0 + x1) / 2, y0, y1 - y0, fm, pen, fill, ink)
 
     @staticmethod
