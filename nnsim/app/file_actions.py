@@ -95,7 +95,8 @@ class FileActions(QObject):
             lesson = self._lesson(path)
             if lesson is not None:  # a lesson file (e.g. a user's saved scene) opens as a lesson
                 return self.window.learning.open_scene(lesson, 0)
-            self.window.show_error("This file cannot be opened", str(exc))
+            self.window.show_error("This file cannot be opened", str(exc),
+                                   advice="Open an nnsim network (.json) or lesson file.")
             return False
         self.window.set_document(doc)
         self.add_recent(doc.path)
@@ -125,10 +126,19 @@ class FileActions(QObject):
         return self._save(path)
 
     def _save(self, path: str) -> bool:
+        learning = getattr(self.window, "learning", None)
+        if learning is not None:
+            learning.sync_plots()  # the plots on view are saved with the network
         try:
             self.window.document.save(path)
-        except (OSError, ValueError) as exc:
-            self.window.show_error("The network could not be saved", f"{path}: {exc}")
+        except OSError as exc:
+            self.window.show_error("The network could not be saved",
+                                   f"{path}: {exc.strerror or exc}.",
+                                   advice="Choose another folder or file name with Save As.")
+            return False
+        except ValueError as exc:
+            self.window.show_error("The network could not be saved", f"{path}: {exc}.",
+                                   advice="Choose another file name with Save As.")
             return False
         self.add_recent(path)
         self.window.statusBar().showMessage(f"Saved {path}", 4000)

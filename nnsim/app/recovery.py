@@ -1,6 +1,6 @@
 """Autosave of unsaved work to a recovery file, and the offer to restore it after a crash.
 
-While the document has unsaved changes, its network is written (atomically) every
+While the document has unsaved changes, it is written (the network with its setup) (atomically) every
 `interval_ms` (30 s), so a crash or a kill loses at most that much work.  A clean save, or
 closing the window on purpose, removes the file; a file found at start-up means the last
 session ended without either.
@@ -16,11 +16,10 @@ from PySide6.QtCore import QObject, QTimer
 
 from nnsim.engine.fileformat import (
     NetworkFileError,
-    network_from_dict,
-    network_to_dict,
+    document_from_dict,
+    document_to_dict,
     write_json_atomic,
 )
-from nnsim.engine.network import Network
 
 INTERVAL_MS = 30_000
 FILE_NAME = "recovery.json"
@@ -60,7 +59,7 @@ class Recovery(QObject):
         if doc is None or not doc.is_dirty:
             return False
         data = {"saved_at": time.time(), "path": doc.path,
-                "network": network_to_dict(doc.network)}
+                "network": document_to_dict(doc.network, doc.setup())}
         write_json_atomic(data, self.path)
         return True
 
@@ -78,14 +77,14 @@ class Recovery(QObject):
 
     # ------------------------------------------------------------------ at start-up
     def pending(self) -> dict | None:
-        """What an earlier session left: {"network", "path", "saved_at"}, or None.  A damaged
-        recovery file is not offered (it is left for inspection, renamed)."""
+        """What an earlier session left: {"network", "setup", "path", "saved_at"}, or None.  A
+        damaged recovery file is not offered (it is left for inspection, renamed)."""
         if not self.path.exists():
             return None
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
-            network: Network = network_from_dict(data["network"], str(self.path))
-            return {"network": network, "path": data.get("path"),
+            network, setup = document_from_dict(data["network"], str(self.path))
+            return {"network": network, "setup": setup, "path": data.get("path"),
                     "saved_at": float(data.get("saved_at", 0.0))}
         except (OSError, ValueError, KeyError, TypeError, NetworkFileError):
             try:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -254,3 +255,66 @@ def test_direct_change_of_the_live_network_is_not_lost_by_undo(doc):
     doc.set_weight("x1", "h1_1", 2.0)
     doc.undo_stack.undo()
     assert doc.network.neuron("y").bias == 0.25
+
+
+# ---------------------------------------------------------------------- the setup
+def test_training_write_back_leaves_a_clean_document_clean(doc):
+    learned = doc.network.copy()
+    learned.set_weight("x1", "h1_1", 1.2345)
+    doc.write_back_training(learned)
+    assert doc.network.synapse("x1", "h1_1").weight == 1.2345
+    assert not doc.is_dirty and doc.undo_stack.undoText() == "Training"
+    doc.set_weight("x1", "h1_1", 0.5)  # the user's edit
+    learned = doc.network.copy()
+    learned.set_weight("x2", "h1_1", 2.0)
+    doc.write_back_training(learned)
+    assert doc.is_dirty  # still has the user's unsaved edit
+
+
+def test_setup_changes_are_undoable_and_signal_their_field(doc, qtbot):
+    fields = []
+    doc.setup_changed.connect(fields.append)
+    assert doc.dataset_spec == {"generator": "truth_table", "params": {"gate": "and",
+                                                                       "bipolar": False}}
+    assert len(doc.dataset) == 4 and doc.rule is None and doc.show_values
+    doc.set_dataset({"generator": "moons", "params": {"n": 30}})
+    doc.set_rule("backprop", {"learning_rate": 0.2})
+    doc.set_rule_params({"learning_rate": 0.3})
+    doc.set_rule_params({"learning_rate": 0.4})  # a burst of changes: one step
+    doc.set_stop({"epochs": 7})
+    doc.set_show_values(False)
+    assert fields == ["dataset", "rule", "rule", "rule", "rule", "show_values"]
+    assert doc.undo_stack.count() == 5 and len(doc.dataset) == 30
+    assert doc.rule == {"name": "backprop", "params": {"learning_rate": 0.4}}
+    for _ in range(5):
+        doc.undo_stack.undo()
+    assert doc.rule is None and doc.stop["epochs"] == 1000 and doc.show_values
+    assert len(doc.dataset) == 4 and not doc.is_dirty
+    doc.set_dataset(dict(doc.dataset_spec))  # the same data: no step
+    assert doc.undo_stack.count() == 5 and doc.undo_stack.index() == 0
+
+
+def test_the_plots_on_view_mark_the_document_modified_only_when_the_user_changes_them(doc):
+    doc.set_plots(("decision",), by_user=False)
+    assert not doc.is_dirty
+    doc.set_plots(("decision", "loss"))
+    assert doc.is_dirty and doc.undo_stack.count() == 0
+
+
+def test_several_outputs_get_one_hot_targets(qapp):
+    d = Document(Network.layered([2, 3]))
+    d.set_dataset({"generator": "blobs", "params": {"k": 3, "n": 30}})
+    assert d.dataset.y.ndim == 1 and d.training_data().y.shape == (30, 3)
+
+
+def test_save_and_open_keep_the_setup(doc, tmp_path):
+    doc.set_dataset({"X": np.array([[0.0, 1.0]]), "y": np.array([1.0]), "name": "mine",
+                     "source": "drawn"})
+    doc.set_rule("delta", {"learning_rate": 0.7})
+    doc.set_plots(("decision", "weights"))
+    doc.save(tmp_path / "d.json")
+    assert not doc.is_dirty
+    back = Document.open(tmp_path / "d.json")
+    assert back.rule == {"name": "delta", "params": {"learning_rate": 0.7}}
+    assert back.dataset.name == "mine" and back.dataset.X.tolist() == [[0.0, 1.0]]
+    assert back.plots == ("decision", "weights") and not back.is_dirty
