@@ -95,10 +95,10 @@ def main(argv=None) -> int:
             return fail(str(exc))
     network = None
     if args.file:
-        from nnsim.engine.fileformat import NetworkFileError, load_network
+        from nnsim.engine.fileformat import NetworkFileError, load_document
 
         try:
-            network = load_network(args.file)
+            network = load_document(args.file)  # (network, setup): the whole document
         except NetworkFileError as exc:
             return fail(str(exc))
     problem = display_problem()
@@ -127,7 +127,8 @@ def run_app(path: str | None, network, lesson: str | None = None) -> int:
     from nnsim.app.document import Document
     from nnsim.app.main_window import MainWindow
 
-    document = Document(network, os.path.abspath(path)) if network is not None else None
+    document = Document(network[0], os.path.abspath(path), setup=network[1]) \
+        if network is not None else None
     window = MainWindow(document)
     if _interrupt.requested:  # Ctrl+C came while the window was being built
         window.close()
