@@ -1,6 +1,12 @@
-"""The colour legend and hints, painted in viewport pixels over the canvas."""
+"""The colour legend and hints, painted in viewport pixels over the canvas.
+
+The legend never covers a neuron: it goes to the first corner of the view free of neurons (the
+one covering the fewest labels), and where no corner is free it folds into a small "Legend"
+tab that opens on hover or click.
+"""
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen, QPolygonF
 
@@ -13,17 +19,96 @@ BORDER = QColor(207, 216, 220)
 
 
 KEY_ROW = 20.0  # height of one row of the shape key
+PAD = 10.0  # inside the legend's box
+MARGIN = 12.0  # between the legend and the viewport's edge
+# where the legend may go, in order of preference: the bottom left holds the tool hint
+CORNERS = ("bottom-right", "top-right", "top-left", "bottom-left")
+TAB_TEXT = "Legend"
 
 
-def paint_legend(painter: QPainter, viewport: QRectF) -> QRectF:
-    """The diverging scale in the bottom-right corner, with a key to the shapes under it;
-    returns the rectangle it used."""
+def legend_size() -> tuple[float, float]:
+    """(width, height) of the legend in pixels."""
+    fm = QFontMetricsF(ui_font(8))
+    return 180.0 + 2 * PAD, PAD + fm.height() + 4 + 10.0 + 3 + fm.height() + 2 * KEY_ROW + PAD
+
+
+def tab_size() -> tuple[float, float]:
+    """(width, height) of the folded legend's tab."""
+    fm = QFontMetricsF(ui_font(8.5, bold=True))
+    return fm.horizontalAdvance(TAB_TEXT) + 2 * PAD + 18, fm.height() + 8
+
+
+def corner_rect(viewport: QRectF, corner: str, size: tuple[float, float]) -> QRectF:
+    """A rectangle of `size` in `corner` ('bottom-right', 'top-left', ...) of the viewport."""
+    w, h = size
+    x = viewport.left() + MARGIN if corner.endswith("left") else viewport.right() - w - MARGIN
+    y = viewport.top() + MARGIN if corner.startswith("top") else viewport.bottom() - h - MARGIN
+    return QRectF(x, y, w, h)
+
+
+def _covered(rect: QRectF, boxes: np.ndarray, pad: float = 4.0) -> np.ndarray:
+    """Which of boxes ((k, 4) x0, y0, x1, y1) the rectangle (grown by pad) overlaps."""
+    if not len(boxes):
+        return np.zeros(0, bool)
+    x0, y0 = rect.left() - pad, rect.top() - pad
+    x1, y1 = rect.right() + pad, rect.bottom() + pad
+    return (boxes[:, 0] < x1) & (boxes[:, 2] > x0) & (boxes[:, 1] < y1) & (boxes[:, 3] > y0)
+
+
+def legend_place(viewport: QRectF, neurons: np.ndarray,
+                 labels: np.ndarray | None = None) -> tuple[QRectF, str, bool]:
+    """Where the legend goes: (rect, corner, folded).  The first corner (CORNERS order) whose
+    legend covers no neuron, among those the one covering the fewest labels; when every
+    corner would cover a neuron the legend folds into a tab, in a corner where the tab covers
+    none if there is one.  `neurons`, `labels`: (k, 4) boxes in viewport pixels."""
+    labels = np.zeros((0, 4)) if labels is None else labels
+    size = legend_size()
+    best = None
+    for k, corner in enumerate(CORNERS):
+        rect = corner_rect(viewport, corner, size)
+        if not viewport.contains(rect) or _covered(rect, neurons).any():
+            continue
+        score = (int(_covered(rect, labels, 0.0).sum()), k)
+        if best is None or score < best[0]:
+            best = (score, rect, corner)
+    if best is not None:
+        return best[1], best[2], False
+    tab = tab_size()
+    for corner in CORNERS:
+        rect = corner_rect(viewport, corner, tab)
+        if not _covered(rect, neurons).any():
+            return rect, corner, True
+    return corner_rect(viewport, CORNERS[0], tab), CORNERS[0], True
+
+
+def paint_tab(painter: QPainter, rect: QRectF) -> None:
+    """The folded legend: a small tab that opens it (hover or click)."""
+    painter.setPen(QPen(BORDER, 1))
+    painter.setBrush(PANEL)
+    painter.drawRoundedRect(rect, 6, 6)
+    chip = QRectF(rect.left() + PAD, rect.center().y() - 4, 14, 8)
+    painter.setPen(QPen(BORDER, 0.8))
+    painter.setBrush(gradient(chip.left(), chip.right()))
+    painter.drawRoundedRect(chip, 2, 2)
+    painter.setFont(ui_font(8.5, bold=True))
+    painter.setPen(INK)
+    painter.drawText(QRectF(chip.right() + 4, rect.top(), rect.right() - chip.right() - 4,
+                            rect.height()), Qt.AlignmentFlag.AlignVCenter, TAB_TEXT)
+
+
+def open_rect(tab: QRectF, corner: str) -> QRectF:
+    """Where the opened legend of a folded one goes: from the tab's corner, over the canvas."""
+    w, h = legend_size()
+    x = tab.left() if corner.endswith("left") else tab.right() - w
+    y = tab.bottom() + 4 if corner.startswith("top") else tab.top() - 4 - h
+    return QRectF(x, y, w, h)
+
+
+def paint_legend(painter: QPainter, rect: QRectF) -> QRectF:
+    """The diverging scale with a key to the shapes under it, in `rect` (see legend_size)."""
     font, small = ui_font(8.5, bold=True), ui_font(8)
     fm = QFontMetricsF(small)
-    bar_w, bar_h, pad = 180.0, 10.0, 10.0
-    w = bar_w + 2 * pad
-    h = pad + fm.height() + 4 + bar_h + 3 + fm.height() + 2 * KEY_ROW + pad
-    rect = QRectF(viewport.right() - w - 12, viewport.bottom() - h - 12, w, h)
+    bar_w, bar_h, pad = 180.0, 10.0, PAD
     painter.setPen(QPen(BORDER, 1))
     painter.setBrush(PANEL)
     painter.drawRoundedRect(rect, 6, 6)
@@ -77,21 +162,32 @@ def _paint_key(painter: QPainter, origin: QPointF, fm: QFontMetricsF) -> None:
         x += 25 + fm.horizontalAdvance(label) + 12
 
 
-def paint_hint(painter: QPainter, viewport: QRectF, text: str, centred: bool = False) -> None:
-    """A one-line hint: centred on an empty canvas, else at the bottom left."""
+def paint_hint(painter: QPainter, viewport: QRectF, text: str, centred: bool = False,
+               avoid: QRectF | None = None) -> None:
+    """A one-line hint: centred on an empty canvas, else along the bottom, clear of `avoid`
+    (the legend or its tab)."""
     font = ui_font(10 if centred else 8.5)
     fm = QFontMetricsF(font)
     painter.setFont(font)
     painter.setPen(MUTED)
     if centred:
         painter.drawText(viewport, Qt.AlignmentFlag.AlignCenter, text)
-    else:
-        w = min(fm.horizontalAdvance(text), viewport.width() - 250)  # clear of the legend
-        plate = QRectF(viewport.left() + 8, viewport.bottom() - 12 - fm.height() - 4,
-                       w + 10, fm.height() + 6)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(PANEL)
-        painter.drawRoundedRect(plate, 4, 4)
-        painter.setPen(MUTED)
-        text = fm.elidedText(text, Qt.TextElideMode.ElideRight, w)
-        painter.drawText(QPointF(plate.left() + 5, plate.bottom() - 3 - fm.descent()), text)
+        return
+    h = fm.height() + 6
+    left, right = viewport.left() + 8, viewport.right() - 8
+    top = viewport.bottom() - 12 - h + 2
+    if avoid is not None and avoid.bottom() > top and avoid.top() < top + h:  # on the bottom row
+        if avoid.center().x() < viewport.center().x():
+            left = avoid.right() + 8
+        else:
+            right = avoid.left() - 8
+    w = min(fm.horizontalAdvance(text), right - left - 10)
+    if w < 40:
+        return
+    plate = QRectF(left, top, w + 10, h)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(PANEL)
+    painter.drawRoundedRect(plate, 4, 4)
+    painter.setPen(MUTED)
+    text = fm.elidedText(text, Qt.TextElideMode.ElideRight, w)
+    painter.drawText(QPointF(plate.left() + 5, plate.bottom() - 3 - fm.descent()), text)

@@ -19,9 +19,9 @@ from nnsim.engine.network import ROLES
 from nnsim.engine.units import ACTIVATIONS
 
 from .actions import build_actions
-from .legend import paint_hint, paint_legend
+from .legend import legend_place, open_rect, paint_hint, paint_legend, paint_tab
 from .scene import NetworkScene
-from .shapes import BACKGROUND, GRID
+from .shapes import BACKGROUND, GRID, RADIUS
 from .synapses import DENSE
 from .tools import TOOL_HINTS, Interaction
 
@@ -88,6 +88,8 @@ class NetworkView(QGraphicsView):
         self.throttle_restyles = True  # False: every snapshot restyles (recording: same frames)
         self._auto_fit = True  # fit the network to the window until the user zooms or pans
         self.interaction = Interaction(self)
+        self._legend: tuple[QRectF, str, bool] = (QRectF(), "bottom-right", False)  # last painted
+        self._legend_hover = self._legend_pinned = False  # a folded legend opened
         self._actions = build_actions(self)
         document.changed.connect(self._document_changed)
         self.canvas.sync(document.network)
@@ -468,26 +470,81 @@ class NetworkView(QGraphicsView):
                     painter.drawLine(QPointF(rect.left(), v), QPointF(rect.right(), v))
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
 
+    def neuron_boxes(self) -> np.ndarray:
+        """(n, 4) x0, y0, x1, y1 of every neuron (with its selection ring) in viewport pixels."""
+        pos = self.canvas.pos
+        if not len(pos):
+            return np.zeros((0, 4))
+        t = self.viewportTransform()
+        centre = pos @ np.array([[t.m11(), t.m12()], [t.m21(), t.m22()]]) + (t.dx(), t.dy())
+        r = (RADIUS + 6) * abs(t.m11())
+        return np.column_stack([centre - r, centre + r])
+
+    def legend_place(self) -> tuple[QRectF, str, bool]:
+        """(rect, corner, folded) of the legend for the view as it is (see legend.legend_place):
+        in a corner free of neurons, else folded into a tab."""
+        layout = self.canvas.overlay.layout
+        labels = np.concatenate([layout.names[1], layout.values[1], layout.biases[1],
+                                 layout.weights[1]]).reshape(-1, 4)
+        return legend_place(QRectF(self.viewport().rect()), self.neuron_boxes(), labels)
+
+    def legend_open_rect(self) -> QRectF | None:
+        """Where the folded legend shows when opened (None when it is not folded)."""
+        rect, corner, folded = self._legend
+        return open_rect(rect, corner) if folded else None
+
     def drawForeground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802
         self.interaction.paint_scene(painter)
         painter.save()
         painter.resetTransform()
         vp = QRectF(self.viewport().rect())
-        paint_legend(painter, vp)
+        self._legend = place = self.legend_place()
+        legend, _corner, folded = place
+        if folded:
+            paint_tab(painter, legend)
+        else:
+            paint_legend(painter, legend)
         if not len(self.canvas.ids):
             paint_hint(painter, vp, "Press N and click to add neurons, C and drag to connect",
                        centred=True)
         else:
-            paint_hint(painter, vp, TOOL_HINTS[self.tool])
+            paint_hint(painter, vp, TOOL_HINTS[self.tool], avoid=legend)
+        if folded and (self._legend_hover or self._legend_pinned):
+            paint_legend(painter, self.legend_open_rect())  # asked for: over the canvas
         self.interaction.paint_viewport(painter)
         painter.restore()
 
+    def _legend_hit(self, pos: QPointF) -> tuple[bool, bool]:
+        """(on the folded legend's tab, on the tab or the opened legend) at viewport pos."""
+        rect, _corner, folded = self._legend
+        if not folded:
+            return False, False
+        on_tab = rect.contains(pos)
+        opened = self._legend_hover or self._legend_pinned
+        return on_tab, on_tab or (opened and self.legend_open_rect().contains(pos))
+
+    def _legend_mouse(self, event, press: bool) -> bool:
+        """Hover opens the folded legend, a click on its tab pins it open (or closed again).
+        Returns whether the event was the legend's."""
+        on_tab, over = self._legend_hit(event.position())
+        if press and on_tab and event.button() == Qt.MouseButton.LeftButton:
+            self._legend_pinned = not self._legend_pinned
+            self.viewport().update()
+            return True
+        if over != self._legend_hover and self.interaction.mode is None:
+            self._legend_hover = over
+            self.viewport().update()
+        return False
+
     # ------------------------------------------------------------------ events
     def mousePressEvent(self, event) -> None:  # noqa: N802
+        if self._legend_mouse(event, press=True):
+            return
         if not self.interaction.press(event):
             super().mousePressEvent(event)
 
     def mouseMoveEvent(self, event) -> None:  # noqa: N802
+        self._legend_mouse(event, press=False)
         if not self.interaction.move(event):
             super().mouseMoveEvent(event)
 
@@ -507,6 +564,9 @@ class NetworkView(QGraphicsView):
 
     def leaveEvent(self, event) -> None:  # noqa: N802
         self.interaction.set_hover(None)
+        if self._legend_hover:
+            self._legend_hover = False
+            self.viewport().update()
         super().leaveEvent(event)
 
     def event(self, event) -> bool:
