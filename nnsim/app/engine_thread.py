@@ -233,7 +233,8 @@ class EngineThread(QObject):
         self._send(("reset",))
 
     def set_speed(self, speed) -> None:
-        """Steps per frame (an int >= 1) or "max" (as fast as the engine goes)."""
+        """Steps per frame (an int >= 1), "max" (as fast as the engine goes), or a pace "N/s":
+        N epochs a second (N steps a second where no rule learns)."""
         self._send(("speed", speed))
 
     def set_network(self, network: Network) -> None:

@@ -7,7 +7,8 @@ entry point; `EngineLoop` is the loop itself, plain Python, so it can also be dr
 (tests).
 
 Commands are tuples: ("play",), ("pause",), ("step_n", n) (ignored while running), ("reset",),
-("speed", s), ("network", net, revision), ("rule", rule[, strict]), ("dataset", dataset),
+("speed", s) (s: steps per frame, "max", or a pace "N/s": N epochs a second, see `pace`),
+("network", net, revision), ("rule", rule[, strict]), ("dataset", dataset),
 ("configure", method, value), ("ack",), ("request",), ("resync",), ("quit",).  Out come
 ("frame", snapshot, steps per second) through `FrameWriter`, ("running", bool) and ("error",
 summary, traceback).
@@ -19,6 +20,10 @@ running it steps in batches of about SLICE_SECONDS and checks for a waiting comm
 batches (a fixed speed's steps per frame too), so a command is served within about a
 millisecond.  Every command's exception is
 reported as ("error", ...) and the loop keeps serving.
+
+Paced runs ("10/s"): the loop keeps the steps it owes by the wall clock (the pace times the
+rule's steps per epoch; a step where no rule trains) and sleeps on the pipe until the next step
+is due, so a class can watch training take a few seconds and a command is still served at once.
 """
 from __future__ import annotations
 
@@ -37,6 +42,8 @@ CHUNK_SECONDS = 0.008  # longest stretch of stepping between two looks at the cl
 SLICE_SECONDS = 0.001  # steps between checks for a waiting command
 MAX_BATCH = 4096
 MAX = "max"
+PACE_SUFFIX = "/s"  # a speed "10/s": ten epochs a second
+PACE_LAG = 0.1  # seconds of steps a paced run may owe at most: a slow stretch causes no burst
 CONFIGURE = ("set_params", "set_stop_conditions", "set_state", "set_schedule")
 BLAS_THREADS = 1
 
@@ -54,7 +61,10 @@ class EngineLoop:
         self._budget = 0  # steps asked for by step_n, not yet done
         self._batch = 1  # steps per batch: about SLICE_SECONDS' worth
         self.running = False
-        self._speed: int | str = 1  # steps per frame, or MAX
+        self._speed: int | str = 1  # steps per frame, MAX, or a pace ("10/s")
+        self._pace = 0.0  # paced runs: epochs a second (0: not paced)
+        self._owed = 0.0  # paced runs: steps due by the clock and not done yet
+        self._paced_at = 0.0  # paced runs: when _owed was last brought up to date
         self._next_tick = 0.0  # fixed speeds: when the next frame's steps are due
         self._tick_left = 0  # fixed speeds: steps of the current frame not done yet
         self._in_flight = False  # a frame was sent and not acknowledged
@@ -86,10 +96,24 @@ class EngineLoop:
         if self.running and not self._held():
             if self._speed == MAX or self._tick_left > 0:
                 return 0.0
-            waits.append(self._next_tick - now)
+            if self._pace:
+                per_second = self._accrue(now)
+                if self._owed >= 1.0:
+                    return 0.0
+                waits.append((1.0 - self._owed) / per_second)
+            else:
+                waits.append(self._next_tick - now)
         if self._frame_wanted and not self._in_flight:
             waits.append(self._last_emit + FRAME_INTERVAL - now)
         return max(0.0, min(waits)) if waits else None
+
+    def _accrue(self, now: float) -> float:
+        """Paced runs: add the steps that fell due since the last look; returns steps a second."""
+        per_second = self._pace * self.sim.steps_per_epoch
+        owed = self._owed + max(0.0, now - self._paced_at) * per_second
+        self._owed = min(owed, max(1.0, per_second * PACE_LAG))
+        self._paced_at = now
+        return per_second
 
     def _held(self) -> bool:
         """Recording: the last frame is not drawn yet, and no step may be skipped meanwhile."""
@@ -142,6 +166,7 @@ class EngineLoop:
             self._tick_left = 0
             self._rate_mark = (time.perf_counter(), self._simulation().steps)
             self._next_tick = time.perf_counter()
+            self._owed, self._paced_at = 1.0, time.perf_counter()  # the first step at once
             self._set_running(True)
 
     def _do_pause(self) -> None:
@@ -161,7 +186,14 @@ class EngineLoop:
         self._frame_wanted = True
 
     def _do_speed(self, speed) -> None:
-        self._speed = speed if speed == MAX else max(1, int(speed))
+        pace_now = pace(speed)
+        if pace_now is None and speed != MAX:
+            speed = max(1, int(speed))
+        if pace_now and not self._pace:
+            self._owed = 1.0 if self.running else 0.0
+        self._speed, self._pace = speed, pace_now or 0.0
+        self._paced_at = time.perf_counter()
+        self._tick_left = 0
 
     def _do_network(self, network: Network, revision: int) -> None:
         # Kept until the next step boundary: a burst of edits costs one trainer rebuild.
@@ -219,6 +251,13 @@ class EngineLoop:
             return
         if self._speed == MAX:
             self._chunk(None)
+        elif self._pace:
+            self._accrue(time.perf_counter())
+            due = int(self._owed)
+            if due < 1:
+                return
+            done = self._chunk(due)
+            self._owed = 0.0 if sim.done else max(0.0, self._owed - done)
         else:
             if self._tick_left == 0:
                 now = time.perf_counter()
@@ -285,6 +324,21 @@ class EngineLoop:
             return
         self._in_flight = True
         self._last_emit = time.perf_counter()
+
+
+def pace(speed) -> float | None:
+    """Epochs a second of a paced speed ("10/s"), or None for steps per frame and MAX.  Raises
+    ValueError, in a sentence, for a pace that is not a positive number."""
+    if not isinstance(speed, str) or not speed.endswith(PACE_SUFFIX):
+        return None
+    try:
+        value = float(speed[:-len(PACE_SUFFIX)])
+    except ValueError:
+        value = 0.0
+    if not value > 0:
+        raise ValueError(f"a pace is a positive number of epochs a second, such as "
+                         f"'10{PACE_SUFFIX}', not {speed!r}")
+    return value
 
 
 def limit_blas_threads(n: int = BLAS_THREADS) -> bool:

@@ -182,6 +182,15 @@ class Simulation:
         return self._log.epochs_before + (self._trainer.history.epochs if self._trainer else 0)
 
     @property
+    def steps_per_epoch(self) -> int:
+        """Steps in one epoch of the rule now training (one pass over its data): the unit of a
+        paced run ("10 epochs/s").  1 where no rule trains: a step is then the unit."""
+        trainer = self._trainer
+        if trainer is None or trainer.history.done:
+            return 1
+        return max(1, int(trainer.steps_per_epoch))
+
+    @property
     def done(self) -> bool:
         """Nothing more happens on stepping: values stopped, a stop condition was met, or the
         rule is done and the network has no dynamics of its own to run."""

@@ -415,3 +415,81 @@ def test_the_object_pipe_hands_objects_over_and_ends_like_a_connection():
         engine.recv()
     with pytest.raises(BrokenPipeError):
         engine.send(("frame", 2))
+
+
+def frames_for(client, seconds: float) -> list:
+    """Frames (acknowledged as drawn) arriving over about `seconds`."""
+    start, t0 = len(client.frames), time.perf_counter()
+    while time.perf_counter() - t0 < seconds:
+        client.receive(0.05)
+    return client.frames[start:]
+
+
+def test_a_pace_in_epochs_per_second_is_watchable_and_slower_than_full_speed(client):
+    xor_setup(client)  # 40 samples in batches of 10: an epoch is 4 steps
+    client.send(("speed", "10/s"))
+    client.send(("play",))
+    paced = frames_for(client, 1.5)[-1].epoch
+    assert 8 <= paced <= 25  # 15 at the pace; wide bounds for a busy machine
+    client.send(("pause",))
+    client.send(("reset",))
+    client.until(lambda s: s.epoch == 0 and client.running[-1] is False)
+    client.send(("speed", "max"))
+    client.send(("play",))
+    full = frames_for(client, 0.5)[-1].epoch
+    assert full > 3 * paced  # clearly slower than full speed, in a third of the time
+
+
+def test_a_pace_without_a_rule_counts_steps(client):
+    client.send(("network", blinker(), 1))
+    client.send(("speed", "20/s"))
+    client.send(("play",))
+    steps = frames_for(client, 1.0)[-1].step
+    assert 10 <= steps <= 35  # 20 at the pace
+
+
+def test_a_slow_pace_still_serves_commands_at_once(client):
+    client.send(("network", blinker(), 1))
+    client.send(("speed", "1/s"))  # no rule: one step a second
+    client.send(("play",))
+    first = client.until(lambda s: s.step >= 1)  # the first step comes at once
+    assert first.step == 1
+    client.send(("pause",))
+    t0 = time.perf_counter()
+    while client.running[-1] is not False and time.perf_counter() - t0 < 5:
+        client.receive(0.05)
+    assert client.running[-1] is False
+    assert time.perf_counter() - t0 < 0.5  # not after the next step was due
+    assert client.frames[-1].step == 1
+
+
+def test_the_pace_changes_while_running(client):
+    client.send(("network", blinker(), 1))
+    client.send(("speed", "1/s"))
+    client.send(("play",))
+    client.until(lambda s: s.step >= 1)
+    client.send(("speed", "max"))
+    assert client.until(lambda s: s.step > 1000).step > 1000
+    client.send(("speed", 2))  # back to steps per frame
+    client.send(("speed", "5/s"))
+    client.send(("pause",))
+    client.until(lambda s: client.running[-1] is False)
+    assert client.errors == []
+
+
+def test_a_pace_that_is_not_a_number_is_reported(client):
+    client.send(("network", blinker(), 1))
+    client.send(("speed", "fast/s"))
+    client.send(("step_n", 1))
+    client.until(lambda s: s.step == 1)
+    assert len(client.errors) == 1
+    assert "a positive number of epochs a second" in client.errors[0]
+    assert runner.pace("10/s") == 10.0 and runner.pace(10) is None and runner.pace("max") is None
+
+
+def test_steps_per_epoch_is_the_unit_of_a_pace():
+    sim = Simulation(Network.layered([2, 4, 1], ["tanh", "sigmoid"], seed=0),
+                     datasets.generate("xor_clouds", n=40, seed=0),
+                     Backprop(optimizer="sgd", batch_size=10))
+    assert sim.steps_per_epoch == 4
+    assert Simulation(blinker()).steps_per_epoch == 1  # no rule: a step is the unit
