@@ -1,0 +1,134 @@
+"""What the window shows, written to a JSON file for end-to-end tests (NNSIM_PROBE_FILE).
+
+The end-to-end tests drive the real app with the real mouse and keyboard only; to check what a
+person would read off the screen they need the texts as painted and where the controls are.  With
+NNSIM_PROBE_FILE set, the window writes, a few times a second:
+- the title and whether there is unsaved work;
+- every visible button, box and field: its kind, text or value, tooltip, enabled, screen rect;
+- the canvas: each neuron's screen centre and the value labels as painted (text, screen rect);
+- each plot on screen: its key, whether it says it does not apply (and why), how many data
+  points it draws, its status line;
+- the last simulation frame's step, epoch and metrics, and the status bar's message.
+Without the variable nothing of this runs.
+"""
+from __future__ import annotations
+
+import json
+import os
+
+from PySide6.QtCore import QObject, QPoint, QTimer
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QWidget,
+)
+
+PROBE_ENV = "NNSIM_PROBE_FILE"
+INTERVAL_MS = 250
+
+
+def _rect(widget: QWidget) -> list[int]:
+    top_left = widget.mapToGlobal(QPoint(0, 0))
+    return [top_left.x(), top_left.y(), widget.width(), widget.height()]
+
+
+def _shown(widget: QWidget) -> bool:
+    return widget.isVisible() and not widget.visibleRegion().isEmpty()
+
+
+def _controls(window) -> list[dict]:
+    out = []
+    for kind, cls in (("button", QAbstractButton), ("combo", QComboBox),
+                      ("spin", QAbstractSpinBox), ("field", QLineEdit), ("label", QLabel)):
+        for widget in window.findChildren(cls):
+            if not _shown(widget):
+                continue
+            if kind == "combo":
+                text = widget.currentText()
+            elif kind == "spin":
+                text = widget.text()
+            else:
+                text = widget.text() if hasattr(widget, "text") else ""
+                text = getattr(widget, "full_text", text)
+            if kind == "label" and not text:
+                continue
+            out.append({"kind": kind, "name": widget.objectName(), "text": text,
+                        "tooltip": widget.toolTip(), "enabled": widget.isEnabled(),
+                        "rect": _rect(widget)})
+    return out
+
+
+def _canvas(view) -> dict:
+    scene = view.canvas
+    viewport = view.viewport()
+    neurons = {}
+    for i, name in enumerate(getattr(scene, "names", [])):
+        x, y = scene.pos[i]
+        point = viewport.mapToGlobal(view.mapFromScene(float(x), float(y)))
+        neurons[name] = [point.x(), point.y()]
+    labels = []
+    for text, rect in getattr(scene.overlay, "drawn", []):
+        top_left = viewport.mapToGlobal(view.mapFromScene(rect.topLeft()))
+        labels.append({"text": text, "at": [top_left.x(), top_left.y()]})
+    return {"neurons": neurons, "labels": labels, "rect": _rect(viewport),
+            "show_values": bool(getattr(view, "show_values", False))}
+
+
+def _plots(learning) -> dict:
+    out = {}
+    for key, plot in learning.plots.items():
+        if not _shown(plot):
+            continue
+        reason = getattr(plot, "unavailable_reason", None)
+        points = plot.drawn_point_count() if hasattr(plot, "drawn_point_count") else None
+        out[key] = {"unavailable": reason, "points": points, "status": plot.status.text(),
+                    "rect": _rect(plot)}
+    return out
+
+
+def snapshot_of(window) -> dict:
+    snap = window.engine.snapshot
+    frame = None
+    if snap is not None:
+        frame = {"step": int(snap.step), "epoch": int(snap.epoch),
+                 "metrics": {k: float(v) for k, v in dict(snap.metrics).items()
+                             if isinstance(v, int | float)},
+                 "done": bool(snap.done)}
+    return {
+        "title": window.windowTitle(),
+        "dirty": window.document.is_dirty,
+        "running": bool(window.engine.running),
+        "status": window.statusBar().currentMessage(),
+        "controls": _controls(window),
+        "canvas": _canvas(window.view),
+        "plots": _plots(window.learning),
+        "frame": frame,
+    }
+
+
+class Probe(QObject):
+    def __init__(self, window, path: str) -> None:
+        super().__init__(window)
+        self.window, self.path = window, path
+        self.timer = QTimer(self)
+        self.timer.setInterval(INTERVAL_MS)
+        self.timer.timeout.connect(self.write)
+        self.timer.start()
+
+    def write(self) -> None:
+        try:
+            data = json.dumps(snapshot_of(self.window), default=str)
+        except Exception as exc:  # a probe must never take the app down  # noqa: BLE001
+            data = json.dumps({"probe_error": str(exc)})
+        temporary = f"{self.path}.tmp"
+        with open(temporary, "w", encoding="utf-8") as f:
+            f.write(data)
+        os.replace(temporary, self.path)  # the test never reads half a file
+
+
+def install_probe(window) -> Probe | None:
+    path = os.environ.get(PROBE_ENV)
+    return Probe(window, path) if path else None
