@@ -90,6 +90,9 @@ class MainWindow(WindowDialogs, QMainWindow):
         self._add_recording_and_export()
         self.resize(1280, 800)
         self.restore_layout()
+        from nnsim.app.run_cue import RunCue
+
+        self.run_cue = RunCue(self)  # until first run: "Press Space or ▶ Play to run"
         # The window and the document's canvas items live long: leave them out of the garbage
         # collector's full passes, which otherwise stall a frame while a run makes short-lived
         # objects every frame (measured, 20,300-synapse network: 47-59 ms, frozen 2-9 ms).
@@ -400,7 +403,7 @@ class MainWindow(WindowDialogs, QMainWindow):
         if not hasattr(self, "_refit_timer"):  # a drag resizes many times: fit once it rests
             self._refit_timer = QTimer(self)
             self._refit_timer.setSingleShot(True)
-            self._refit_timer.setInterval(0)
+            self._refit_timer.setInterval(50)
             self._refit_timer.timeout.connect(self.learning.refit)
         self._refit_timer.start()
 
