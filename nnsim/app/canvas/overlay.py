@@ -124,8 +124,7 @@ class Overlay(QGraphicsItem):
         self._texts: dict[str, QStaticText] = {}
         self._widths: dict[str, float] = {}
         self._glyphs: dict[tuple, QPixmap] = {}
-        self._layout_key: tuple = ()
-        self._layout_refs: tuple = ()
+        self._layouts: list[tuple] = []  # (key, referenced objects, LabelLayout), newest first
         self.layout = LabelLayout(_EMPTY, _EMPTY, _EMPTY, _EMPTY)
 
     def refresh_bounds(self, rect: QRectF) -> None:
@@ -167,10 +166,13 @@ class Overlay(QGraphicsItem):
         refs = (g, s.names, s.roles, s.activations)
         key = ((world.m11(), world.m12(), world.m21(), world.m22(), world.dx(), world.dy()),
                r.getRect(), s.pos.tobytes(), self.show_values)
-        if key == self._layout_key and all(a is b for a, b in zip(refs, self._layout_refs)):
-            return self.layout
-        self._layout_key, self._layout_refs = key, refs
+        for old_key, old_refs, layout in self._layouts:
+            if old_key == key and all(a is b for a, b in zip(refs, old_refs)):
+                self.layout = layout
+                return layout
         self.layout = self._compute_layout(world, r, visible, lod)
+        # a few kept: a recording renders the canvas elsewhere between the screen's paints
+        self._layouts = [(key, refs, self.layout)] + self._layouts[:2]
         return self.layout
 
     def _compute_layout(self, world: QTransform, r: QRectF, visible: np.ndarray,
