@@ -1,7 +1,13 @@
 """Real-time plots fed by the worker's snapshots (issue 5).
 
-Every plot is a `PlotPanel` (a QWidget) with `update_snapshot(snapshot)`, `clear()` and
-`export(path)` (.png, .svg or .csv).  `PLOTS` maps a key to each plot class (its `title` names
+Every plot is a `PlotPanel` (a QWidget) with `update_snapshot(snapshot)`, `clear()` (forgets
+everything drawn, data shown included), `export(path)` (.png, .svg or .csv) and
+`set_unavailable(reason)` (one sentence instead of the plot; None brings it back).
+`plot_unavailable_reason(key, network, rule_name, dataset)` (plots.applicability) gives that
+sentence, or None where the plot applies.  Every plot area keeps at least 200 x 150 px
+(base.MIN_PLOT_AREA): the widgets' minimum sizes follow from it.
+
+`PLOTS` maps a key to each plot class (its `title` names
 it), so the main window can make one dock per plot generically; `PlotsPanel` puts them all in tabs.
 
     plot = PLOTS["decision"]()
@@ -13,6 +19,7 @@ HopfieldView.state_edited(state).
 from __future__ import annotations
 
 from .activation import ActivationPlot
+from .applicability import plot_unavailable_reason
 from .base import PlotPanel
 from .curve import CurvePlot
 from .decision import DecisionPlot
@@ -35,4 +42,5 @@ PLOTS: dict[str, type[PlotPanel]] = {
 }
 
 __all__ = ["PLOTS", "ActivationPlot", "CurvePlot", "DecisionPlot", "EnergyPlot", "HopfieldView",
-           "LossPlot", "PlotPanel", "PlotsPanel", "WeightMatrixPlot", "WeightsPlot"]
+           "LossPlot", "PlotPanel", "PlotsPanel", "WeightMatrixPlot", "WeightsPlot",
+           "plot_unavailable_reason"]
