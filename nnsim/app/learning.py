@@ -401,7 +401,7 @@ class LearningDocks(QObject):
             spec = None
         setup = Setup(dataset=spec, rule=scene.rule,
                       stop={**DEFAULT_STOP, **(scene.stop or {})},
-                      plots=tuple(scene.plots or DEFAULT_PLOTS))
+                      plots=tuple(scene.plots))  # exactly the scene's plots
         binding, self._binding = self._binding, True  # the lesson's layout is not an edit
         try:
             window.set_document(Document(net, setup=setup))  # binds the panels, plots, engine
