@@ -113,7 +113,7 @@ class Overlay(QGraphicsItem):
         self.show_values = True
         self._font = ui_font(9.5)
         self._bold = ui_font(9.5, bold=True)
-        self._small = ui_font(8.5)
+        self._small = ui_font(9)
         self._fm = QFontMetricsF(self._font)
         self._fm_bold = QFontMetricsF(self._bold)
         self._fm_small = QFontMetricsF(self._small)
