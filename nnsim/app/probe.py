@@ -70,9 +70,9 @@ def _canvas(view) -> dict:
         point = viewport.mapToGlobal(view.mapFromScene(float(x), float(y)))
         neurons[name] = [point.x(), point.y()]
     labels = []
-    for text, rect in getattr(scene.overlay, "drawn", []):
-        top_left = viewport.mapToGlobal(view.mapFromScene(rect.topLeft()))
-        labels.append({"text": text, "at": [top_left.x(), top_left.y()]})
+    for kind, _index, text, rect in scene.overlay.shown_labels():  # device pixels of the view
+        centre = viewport.mapToGlobal(rect.center().toPoint())
+        labels.append({"kind": kind, "text": text, "at": [centre.x(), centre.y()]})
     return {"neurons": neurons, "labels": labels, "rect": _rect(viewport),
             "show_values": bool(getattr(view, "show_values", False))}
 

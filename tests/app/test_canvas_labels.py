@@ -128,3 +128,26 @@ def test_place_keeps_priority_and_tries_alternatives():
     ])
     assert place(rects).tolist() == [0, 1, -1, 0]
     assert place(rects[:, 0], obstacles=np.array([[0, 0, 3, 3]])).tolist()[0] == -1
+
+
+def test_a_repaint_of_a_strip_without_weight_labels(qtbot):
+    """Part of the view repainted (a window growing exposes a strip) where no weight label lies:
+    placing weight labels from an empty set raised inside paint (a numpy reduction of
+    nothing), once per exposed strip."""
+    from PySide6.QtCore import QRect
+
+    net = Network("two")
+    net.add_neuron("x1", role="input", x=0.0, y=0.0)
+    net.add_neuron("y", activation="sigmoid", x=200.0, y=0.0)
+    net.connect("x1", "y", 2.0)
+    doc = Document(net)
+    v = NetworkView(doc)
+    qtbot.addWidget(v)
+    v.resize(400, 300)
+    v.show()
+    qtbot.waitExposed(v)
+    v.centerOn(100.0, 0.0)
+    v.viewport().repaint(QRect(0, 0, 400, 30))  # an exception in paint fails the test (pytest-qt)
+    v.grab()
+    shown = v.canvas.overlay.shown_labels()
+    assert ("weights", "2") in {(kind, text) for kind, _i, text, _rect in shown}, shown

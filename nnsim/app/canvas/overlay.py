@@ -246,7 +246,7 @@ class Overlay(QGraphicsItem):
             return _EMPTY
         lx, ly = g.label[:, 0], g.label[:, 1]
         idx = np.flatnonzero((lx >= r.left()) & (lx <= r.right()) & (ly >= r.top()) & (ly <= r.bottom()))
-        if len(idx) > MAX_WEIGHT_LABELS:
+        if not len(idx) or len(idx) > MAX_WEIGHT_LABELS:  # none in view, or too many to read
             return _EMPTY
         idx = idx[np.argsort(-np.abs(s.shown_weights[idx]), kind="stable")]  # strongest first
         w = self._weight_w / 2 + 3 + np.where(s.inhibitory[idx],
