@@ -53,11 +53,13 @@ def split_plots(keys) -> tuple[str | None, list[str]]:
 
 
 def arrange(window: QMainWindow, lessons: QDockWidget, tabs: list[QDockWidget],
-            plots: dict[str, QDockWidget], shown: list[str], front: QDockWidget | None = None) -> Sizes:
+            plots: dict[str, QDockWidget], shown: list[str],
+            front: QDockWidget | None = None) -> tuple[list, list, list]:
     """Place every dock: lessons on the left, `tabs` tabbed in the right column under the square
     plot, the other plots of `shown` side by side under the canvas; plots not in `shown` are
     hidden (still listed in View > Panels).  Floating docks the user tore off stay where they are.
-    Returns the sizes applied."""
+    Bottom plots that would not fit side by side at their least width share tabs instead.
+    Returns (the first tab, the square plot, the bottom docks side by side), for apply_sizes."""
     window.setCorner(Qt.Corner.BottomLeftCorner, LEFT)
     window.setCorner(Qt.Corner.BottomRightCorner, RIGHT)
     window.setCorner(Qt.Corner.TopLeftCorner, LEFT)
@@ -77,9 +79,18 @@ def arrange(window: QMainWindow, lessons: QDockWidget, tabs: list[QDockWidget],
     for dock in placed_tabs[1:]:
         window.tabifyDockWidget(placed_tabs[0], dock)
         dock.show()
-    row = [plots[k] for k in bottom if not plots[k].isFloating()]
-    for dock in row:
-        window.addDockWidget(BOTTOM, dock, HORIZONTAL)
+    sizes = sizes_for(window.width(), window.height())
+    room = window.width() - _least(lessons, sizes.left) - _least(
+        (column + placed_tabs or [lessons])[0], sizes.right) - 12
+    row, used = [], 0
+    for dock in (plots[k] for k in bottom if not plots[k].isFloating()):
+        need = dock.minimumSizeHint().width()
+        if row and used + need > room:
+            window.tabifyDockWidget(row[-1], dock)  # too narrow for one more column
+        else:
+            window.addDockWidget(BOTTOM, dock, HORIZONTAL)
+            row.append(dock)
+            used += need
         dock.show()
     for key, dock in plots.items():
         if key in shown:
@@ -90,9 +101,12 @@ def arrange(window: QMainWindow, lessons: QDockWidget, tabs: list[QDockWidget],
         front.raise_()
     elif placed_tabs:
         placed_tabs[0].raise_()
-    sizes = sizes_for(window.width(), window.height())
     apply_sizes(window, sizes, lessons, placed_tabs[:1], column, row)
-    return sizes
+    return placed_tabs[:1], column, row
+
+
+def _least(dock: QDockWidget, share: int) -> int:
+    return max(dock.minimumSizeHint().width(), share)
 
 
 def apply_sizes(window: QMainWindow, sizes: Sizes, lessons: QDockWidget, tabs: list[QDockWidget],

@@ -117,8 +117,13 @@ class LessonBrowser(QWidget):
         for lesson in self.lessons:
             self.combo.addItem(f"{lesson.number}. {lesson.title}")
         self.combo.activated.connect(lambda i: self.open_lesson(i))
-        self.prev_button = QPushButton("◀ Previous")
-        self.next_button = QPushButton("Next ▶")
+        # Arrows, not words: the row must fit the narrowest lessons column (tooltips name them).
+        self.prev_button = QPushButton("◀")
+        self.next_button = QPushButton("▶")
+        self.prev_button.setAccessibleName("Previous lesson")
+        self.next_button.setAccessibleName("Next lesson")
+        for button in (self.prev_button, self.next_button):
+            button.setFixedWidth(button.fontMetrics().horizontalAdvance("◀") + 28)
         self.prev_button.setToolTip("Previous lesson (Alt+Left)")
         self.next_button.setToolTip("Next lesson (Alt+Right)")
         self.prev_button.clicked.connect(self.previous)

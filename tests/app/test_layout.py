@@ -4,7 +4,6 @@ import pytest
 from PySide6.QtWidgets import QAbstractScrollArea, QDockWidget, QTabBar
 
 from nnsim.app.dock_layout import sizes_for, split_plots
-from nnsim.engine.lessons import list_lessons
 
 SIZES = [(1280, 720), (1280, 800), (1920, 1080)]
 MIN_PLOT_W, MIN_PLOT_H = 200, 150
@@ -92,11 +91,14 @@ def test_a_larger_window_gives_room_to_the_plots_too(window, qtbot):
     window.resize(1280, 800)
     learning.open_lesson(4)
     qtbot.wait(100)
-    small = (learning.plots["decision"].graphics.width(), learning.plots["loss"].graphics.height())
+    def areas():
+        return {key: learning.plots[key].graphics.width() * learning.plots[key].graphics.height()
+                for key in ("decision", "loss", "weights")}
+    small = areas()
     window.resize(1920, 1080)
-    qtbot.wait(100)
-    large = (learning.plots["decision"].graphics.width(), learning.plots["loss"].graphics.height())
-    assert large[0] >= small[0] * 1.2 and large[1] >= small[1] * 1.2, (small, large)
+    qtbot.wait(150)
+    large = areas()
+    assert all(large[key] >= 1.3 * small[key] for key in small), (small, large)
 
 
 def test_sizes_and_split():
