@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
     QLineEdit,
+    QTabBar,
     QWidget,
 )
 
@@ -58,6 +59,14 @@ def _controls(window) -> list[dict]:
             out.append({"kind": kind, "name": widget.objectName(), "text": text,
                         "tooltip": widget.toolTip(), "enabled": widget.isEnabled(),
                         "rect": _rect(widget)})
+    for bar in window.findChildren(QTabBar):  # the tabs of tabbed docks
+        if _shown(bar):
+            for i in range(bar.count()):
+                r = bar.tabRect(i)
+                top_left = bar.mapToGlobal(r.topLeft())
+                out.append({"kind": "tab", "name": "", "text": bar.tabText(i), "tooltip": "",
+                            "enabled": bar.isTabEnabled(i), "current": i == bar.currentIndex(),
+                            "rect": [top_left.x(), top_left.y(), r.width(), r.height()]})
     return out
 
 

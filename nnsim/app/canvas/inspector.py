@@ -51,6 +51,10 @@ class NeuronInspector(QWidget):
         self.value_box = _spin()
         self.toggle_button = QPushButton("Toggle 0/1")
         self.beta_box = _spin(1e-6, 1e6)
+        for widget, name in ((self.name_edit, "inspectorName"), (self.role_box, "inspectorRole"),
+                             (self.unit_box, "inspectorUnit"), (self.bias_box, "inspectorBias"),
+                             (self.value_box, "inspectorValue"), (self.beta_box, "inspectorBeta")):
+            widget.setObjectName(name)  # found by name in tests and by screen readers' tools
         self.formula = QLabel()
         self.formula.setStyleSheet("color: #607d8b")
         self.error = QLabel()
