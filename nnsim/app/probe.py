@@ -79,6 +79,7 @@ def _canvas(view) -> dict:
         point = viewport.mapToGlobal(view.mapFromScene(float(x), float(y)))
         neurons[name] = [point.x(), point.y()]
     labels = []
+    viewport.grab()  # a whole paint: the last one may have been a strip of the view
     for kind, _index, text, rect in scene.overlay.shown_labels():  # device pixels of the view
         centre = viewport.mapToGlobal(rect.center().toPoint())
         labels.append({"kind": kind, "text": text, "at": [centre.x(), centre.y()]})
@@ -92,10 +93,24 @@ def _plots(learning) -> dict:
         if not _shown(plot):
             continue
         reason = getattr(plot, "unavailable_reason", None)
-        points = plot.drawn_point_count() if hasattr(plot, "drawn_point_count") else None
-        out[key] = {"unavailable": reason, "points": points, "status": plot.status.text(),
+        out[key] = {"unavailable": reason, **_drawn(plot), "status": plot.status.text(),
                     "rect": _rect(plot)}
     return out
+
+
+def _drawn(plot) -> dict:
+    """How many markers and curve points the plot's visible items draw."""
+    import pyqtgraph as pg
+
+    markers = curve = 0
+    for item in plot.graphics.scene().items():
+        if not item.isVisible():
+            continue
+        if isinstance(item, pg.ScatterPlotItem):
+            markers += len(item.data)
+        elif isinstance(item, pg.PlotCurveItem) and item.xData is not None:
+            curve += len(item.xData)
+    return {"markers": markers, "curve_points": curve}
 
 
 def snapshot_of(window) -> dict:
