@@ -145,8 +145,10 @@ class Probe(QObject):
     def write(self) -> None:
         try:
             data = json.dumps(snapshot_of(self.window), default=str)
-        except Exception as exc:  # a probe must never take the app down  # noqa: BLE001
-            data = json.dumps({"probe_error": str(exc)})
+        except Exception:  # a probe must never take the app down  # noqa: BLE001
+            import traceback
+
+            data = json.dumps({"probe_error": traceback.format_exc()})
         temporary = f"{self.path}.tmp"
         with open(temporary, "w", encoding="utf-8") as f:
             f.write(data)

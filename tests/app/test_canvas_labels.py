@@ -160,3 +160,19 @@ def test_a_repaint_of_a_strip_without_weight_labels(qtbot):
     v.grab()
     shown = v.canvas.overlay.shown_labels()
     assert ("weights", "2") in {(kind, text) for kind, _i, text, _rect in shown}, shown
+
+
+def test_shown_labels_after_the_network_is_emptied(qtbot):
+    """The labels of the last paint: none once every neuron is gone (they were the old
+    network's, and reading their texts raised IndexError)."""
+    doc = Document(hundred())
+    v = NetworkView(doc)
+    qtbot.addWidget(v)
+    v.resize(500, 400)
+    v.show()
+    qtbot.waitExposed(v)
+    v.grab()
+    assert v.canvas.overlay.shown_labels()
+    doc.remove_items([n.name for n in doc.network.neurons])
+    v.grab()
+    assert v.canvas.overlay.shown_labels() == []

@@ -139,6 +139,7 @@ class Overlay(QGraphicsItem):
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
         s = self.s
         if not len(s.pos):
+            self.layout = LabelLayout(_EMPTY, _EMPTY, _EMPTY, _EMPTY)  # nothing drawn: no labels
             return
         world = painter.worldTransform()
         lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(world)
@@ -149,6 +150,7 @@ class Overlay(QGraphicsItem):
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
         self._paint_selection(painter, visible)
         if len(visible) > MAX_LABELLED:
+            self.layout = LabelLayout(_EMPTY, _EMPTY, _EMPTY, _EMPTY)
             return  # too many to read: colours and shapes say it all
         if lod * RADIUS >= 6:
             self._paint_glyphs(painter, visible, lod)
