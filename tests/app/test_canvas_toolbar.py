@@ -149,3 +149,21 @@ def test_with_nothing_selected_choosing_sets_the_next_neuron_and_the_tool(view, 
     _choose(bar.unit_combo, "gaussian")
     assert view.new_neuron_activation == "gaussian" and view.tool == "neuron"
     assert all(n.activation != "gaussian" for n in view.document.network.neurons)
+
+
+def test_while_placing_neurons_the_boxes_set_the_next_one_only(view, bar):
+    """The neuron just placed is selected; choosing the next neuron's role or unit in the
+    neuron tool must not change it (drawing two inputs and then an output changed the second
+    input into the output)."""
+    doc = view.document
+    view.set_tool("neuron")
+    view.select(["r"])  # as the neuron tool leaves a neuron it has just placed
+    depth = doc.undo_stack.count()
+    _choose(bar.role_combo, "output")
+    _choose(bar.unit_combo, "tanh")
+    assert doc.network.neuron("r").role == "hidden" and doc.network.neuron("r").activation == "relu"
+    assert doc.undo_stack.count() == depth
+    assert (view.new_neuron_role, view.new_neuron_activation) == ("output", "tanh")
+    assert (bar.role_combo.currentData(), bar.unit_combo.currentData()) == ("output", "tanh")
+    view.set_tool("select")  # back to editing: the boxes show the selection again
+    assert (bar.role_combo.currentData(), bar.unit_combo.currentData()) == ("hidden", "relu")

@@ -1,9 +1,10 @@
 """The tools, and the role and unit combo boxes, for any toolbar.
 
-`ChoiceAction` is a QWidgetAction: every toolbar it is added to gets its own `ChoiceBox`.  A box
-shows the selected neurons' role (or unit) when they share one, else what the neuron tool adds
-next; choosing in it sets what the neuron tool adds next and, when neurons are selected, gives
-them that role (or unit) as one undoable edit.
+`ChoiceAction` is a QWidgetAction: every toolbar it is added to gets its own `ChoiceBox`.  With
+the neuron tool a box shows and sets what the tool adds next (the neuron just placed is selected,
+and choosing the next one's role must not change it).  With the other tools it shows the selected
+neurons' role (or unit) when they share one, and choosing gives them that role (or unit) as one
+undoable edit; with nothing selected it sets what the neuron tool adds next.
 
 The box's slots are its own methods, so Qt drops the connections when the box is deleted (a
 main window clears its tool bar on File > New and adds the actions again); closures connected
@@ -45,12 +46,18 @@ class ChoiceBox(QComboBox):
         view.new_neuron_changed.connect(self.show_current)
         view.selection_changed.connect(self.show_current)
         view.network_shown.connect(self.show_current)
+        view.tool_changed.connect(self.show_current)
+
+    def _targets(self) -> list[str]:
+        """The neurons a choice applies to: the selection, except while placing neurons."""
+        view = self.choice.view
+        return [] if view.tool == "neuron" else view.selected_names()
 
     def current_value(self) -> str | None:
         """The selected neurons' common value; None when they differ; what the neuron tool
         adds next when nothing is selected."""
         view, field = self.choice.view, self.choice.field
-        names = view.selected_names()
+        names = self._targets()
         if not names:
             return getattr(view, self.choice.attribute)
         net = view.document.network
@@ -68,7 +75,7 @@ class ChoiceBox(QComboBox):
         if value is None:
             return
         view = self.choice.view
-        names = view.selected_names()
+        names = self._targets()
         setattr(view, self.choice.attribute, value)  # what the neuron tool adds next
         if not names:
             view.set_tool("neuron")  # choosing what to place means placing comes next
