@@ -133,6 +133,17 @@ class Screen:
     def __init__(self, path) -> None:
         self.path = path
 
+    def fresh(self) -> dict:
+        """A state written after this call: what the window shows after the last gesture."""
+        before = self.path.stat().st_mtime_ns if self.path.exists() else 0
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if self.path.exists() and self.path.stat().st_mtime_ns > before:
+                time.sleep(0.05)
+                return self.read()
+            time.sleep(0.05)
+        raise AssertionError(f"the app stopped writing its probe file {self.path}")
+
     def read(self) -> dict:
         for _ in range(50):
             try:
@@ -144,7 +155,7 @@ class Screen:
     def wait(self, condition, what: str, timeout: float = 30.0) -> dict:
         """The first state for which condition(state) is true."""
         deadline = time.monotonic() + timeout
-        state = self.read()
+        state = self.fresh()
         while time.monotonic() < deadline:
             state = self.read()
             try:
