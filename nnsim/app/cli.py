@@ -10,6 +10,7 @@ benchmark, benchmarks/bench_startup.py, times that).
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import socket
 import sys
@@ -19,6 +20,7 @@ from nnsim import __version__
 
 PROBE_ENV = "NNSIM_STARTUP_PROBE"
 PAINT_ENV = "NNSIM_EXIT_AFTER_PAINT"
+GC_FALLBACK_MS = 3000  # the garbage collector comes back on by then even without a paint
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -76,6 +78,8 @@ def fail(message: str) -> int:
 
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["record"]:
+        gc.enable()  # no window to wait for (main.py turned it off for the start)
     if argv[:1] != ["record"]:
         catch_interrupt()  # from the start: Ctrl+C while the window is being built quits cleanly
     if argv[:1] == ["record"]:
@@ -125,11 +129,13 @@ def run_app(path: str | None, network, lesson: str | None = None) -> int:
         app.setWindowIcon(QIcon(str(icon)))
 
     from nnsim.app.document import Document
+    from nnsim.app.engine_thread import after_first_paint
     from nnsim.app.main_window import MainWindow
 
     document = Document(network[0], os.path.abspath(path), setup=network[1]) \
         if network is not None else None
     window = MainWindow(document)
+    after_first_paint(window, gc.enable, GC_FALLBACK_MS)  # main.py turned it off for the start
     if _interrupt.requested:  # Ctrl+C came while the window was being built
         window.close()
         return 0
@@ -157,26 +163,14 @@ def run_app(path: str | None, network, lesson: str | None = None) -> int:
 
 
 def exit_after_first_paint(window) -> None:
-    """Print "nnsim: window painted" once the window's first paint pass is over (the first
-    paint event of any widget in it, then the next turn of the event loop), then close it."""
-    from PySide6.QtCore import QEvent, QObject, QTimer
-    from PySide6.QtWidgets import QApplication, QWidget
-
-    app = QApplication.instance()
+    """Print "nnsim: window painted" once the window's first paint pass is over, then close it."""
+    from nnsim.app.engine_thread import after_first_paint
 
     def painted() -> None:
         print("nnsim: window painted", flush=True)
         window.close()
 
-    class FirstPaint(QObject):
-        def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
-            if (event.type() == QEvent.Type.Paint and isinstance(watched, QWidget)
-                    and watched.window() is window):
-                app.removeEventFilter(self)
-                QTimer.singleShot(0, painted)
-            return False
-
-    app.installEventFilter(FirstPaint(window))
+    after_first_paint(window, painted)
 
 
 class _Interrupt:

@@ -23,6 +23,10 @@ A script that makes an EngineThread must guard its top level with `if __name__ =
 (multiprocessing's rule: the engine process imports the script that started it; main.py
 imports the GUI only inside its guard, so the engine process stays free of Qt).
 
+A window starts its engine after its first paint (`start_after_first_paint`): the engine
+process's start-up (a Python that imports NumPy and the engine) then does not compete with the
+window's for the CPU.  Commands sent before are kept and sent to it in order once it starts.
+
 If the engine process dies (it should not; a crash in a native library could do it), the error
 is reported and a new engine is started with the last network, rule, dataset and settings sent,
 so the user's work carries on from the network as last given.
@@ -61,6 +65,7 @@ STOP_SECONDS = 3.0  # how long stop() waits for the engine to quit before it is 
 RESTART_WINDOW = 20.0  # seconds: deaths within this long of each other count as a series
 BARE_AFTER = 2  # deaths in a series after which a new engine gets nothing replayed
 GIVE_UP_AFTER = 4  # deaths in a series after which no new engine is started
+START_FALLBACK_MS = 500  # start_after_first_paint: start anyway this long after a window is made
 MODES = ("process", "thread")
 MODE_ENV = "NNSIM_ENGINE"
 LIVE: weakref.WeakSet = weakref.WeakSet()  # every EngineThread, so tests can check none is left
@@ -87,7 +92,9 @@ class EngineThread(QObject):
     error = Signal(str, str)
     _arrived = Signal(object)  # a message from the reader thread
 
-    def __init__(self, parent: QObject | None = None, seed: int = 0, mode: str | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, seed: int = 0, mode: str | None = None,
+                 start: bool = True) -> None:
+        """start=False: the engine starts on `start()`; commands meanwhile wait for it."""
         super().__init__(parent)
         mode = mode or os.environ.get(MODE_ENV) or "process"
         if mode not in MODES:
@@ -109,25 +116,38 @@ class EngineThread(QObject):
         self._deaths: list[float] = []  # when engines died (a series means the cause is sent)
         self._stopping = False
         self._link: _Link | None = None
-        self._start_engine()
+        self._started = False
+        self._early: list[tuple] = []  # every command before start(), in order
+        self._holder: list = [None]
+        if start:
+            self.start()
         LIVE.add(self)
         # Deleted without stop() (a parent gone first) or the application quitting: the engine
         # must not outlive its window.  `_holder` is what the callbacks see: not self, whose
         # C++ half is being destroyed, but its current link.
-        self._holder = [self._link]
         holder = self._holder
         self.destroyed.connect(lambda *_: holder[0] is not None and holder[0].abandon())
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.stop)
 
-    def _start_engine(self) -> None:
+    def start(self) -> None:
+        """Start the engine (once; not after stop()), given every command sent so far."""
+        if self._started or self._stopping:
+            return
+        self._started = True
+        self._start_engine(first=True)
+
+    def _start_engine(self, first: bool = False) -> None:
         self._link = _Link(self._seed, self._arrived.emit, self.mode)
-        if hasattr(self, "_holder"):
-            self._holder[0] = self._link
-        for command in sorted(self._replay.values(), key=lambda c: _REPLAYED.index(c[0])):
-            if command[0] == "rule":  # a rule that does not apply now waits, as it did
-                command = (*command, False)
+        self._holder[0] = self._link
+        if first:  # what was sent before start, as it was sent
+            commands, self._early = self._early, []
+        else:  # a restart: the last of each command it needs
+            commands = sorted(self._replay.values(), key=lambda c: _REPLAYED.index(c[0]))
+            commands = [(*c, False) if c[0] == "rule" else c  # waits while it does not apply
+                        for c in commands]
+        for command in commands:
             self._link.send(command)
 
     # ------------------------------------------------------------------ messages
@@ -213,6 +233,8 @@ class EngineThread(QObject):
             self._replay[key] = command
         if self._link is not None and not self._stopping:
             self._link.send(command)
+        elif not self._started and not self._stopping and command[0] != "ack":
+            self._early.append(command)
 
     def play(self) -> None:
         self._send(("play",))
@@ -297,11 +319,49 @@ class EngineThread(QObject):
     def stop(self, timeout_ms: int = 5000) -> bool:
         """Stop the engine process and the threads that talk to it, and wait for them."""
         self._stopping = True
+        self._early = []
         self._handover.stop()  # a held frame has nobody to go to now
         self._next = None
         if self._link is None:
             return True
         return self._link.stop(timeout_ms / 1000.0)
+
+
+def after_first_paint(window, callback, fallback_ms: int | None = None) -> None:
+    """Call `callback()` once `window`'s first paint pass is over (the first paint event of any
+    widget in it, then the next turn of the event loop), or after `fallback_ms` should it not
+    be painted that soon.  Never after `window` is deleted."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    app = QApplication.instance()
+    called = []
+
+    def call() -> None:
+        if not called:
+            called.append(True)
+            app.removeEventFilter(watcher)
+            callback()
+
+    class FirstPaint(QObject):
+        def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
+            if (event.type() == QEvent.Type.Paint and isinstance(watched, QWidget)
+                    and watched.window() is window):
+                app.removeEventFilter(self)
+                QTimer.singleShot(0, window, call)
+            return False
+
+    watcher = FirstPaint(window)  # deleted with the window, and with it the filter
+    app.installEventFilter(watcher)
+    if fallback_ms is not None:
+        QTimer.singleShot(fallback_ms, window, call)
+
+
+def start_after_first_paint(engine: EngineThread, window,
+                            fallback_ms: int = START_FALLBACK_MS) -> None:
+    """Start `engine` once `window` has painted for the first time, so the engine's start does
+    not compete with the window's; or after `fallback_ms` should the window not be shown."""
+    after_first_paint(window, engine.start, fallback_ms)
 
 
 class _EngineQThread(QThread):

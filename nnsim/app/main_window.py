@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from nnsim import __version__
 from nnsim.app.dialogs import WindowDialogs, plain_message
 from nnsim.app.document import Document
-from nnsim.app.engine_thread import EngineThread
+from nnsim.app.engine_thread import EngineThread, start_after_first_paint
 from nnsim.app.file_actions import FileActions
 from nnsim.app.help import about_text, shortcuts_dialog
 from nnsim.app.recovery import Recovery
@@ -48,7 +48,11 @@ def _canvas():
 
 
 class MainWindow(WindowDialogs, QMainWindow):
-    def __init__(self, document: Document | None = None, settings=None) -> None:
+    def __init__(self, document: Document | None = None, settings=None,
+                 engine_after_paint: bool = True) -> None:
+        """engine_after_paint: start the engine once the window is painted (start-up is faster:
+        its process does not compete with the window's); False: at once (headless recording,
+        whose frames must not depend on when the engine's process starts)."""
         super().__init__()
         self.settings = settings if settings is not None else make_settings()
         self.setObjectName("nnsimMainWindow")
@@ -63,7 +67,7 @@ class MainWindow(WindowDialogs, QMainWindow):
         self._status_shown = 0.0  # when the simulation's figures were last put in the status bar
         self.last_error = ""
 
-        self.engine = EngineThread(self)
+        self.engine = EngineThread(self, start=not engine_after_paint)
         self._awaiting_paint = False
         self._ack_fallback = QTimer(self)
         self._ack_fallback.setSingleShot(True)
@@ -93,6 +97,8 @@ class MainWindow(WindowDialogs, QMainWindow):
         from nnsim.app.run_cue import RunCue
 
         self.run_cue = RunCue(self)  # until first run: "Press Space or ▶ Play to run"
+        if engine_after_paint:
+            start_after_first_paint(self.engine, self)
         # The window and the document's canvas items live long: leave them out of the garbage
         # collector's full passes, which otherwise stall a frame while a run makes short-lived
         # objects every frame (measured, 20,300-synapse network: 47-59 ms, frozen 2-9 ms).

@@ -115,8 +115,9 @@ def record(lesson: Lesson | None, scene: Scene, args, out) -> tuple[str, int, fl
     from nnsim.engine.simulation import Simulation
 
     app = QApplication.instance() or QApplication(["nnsim"])
-    window = MainWindow()
+    window = MainWindow(engine_after_paint=False)
     window.stop_following_engine()  # frames come from the simulation below alone
+    window.run_cue.withdraw()  # the lesson, not the first-launch cue
     window.view.throttle_restyles = False
     window.resize(*args.size)
     if lesson is not None:

@@ -111,6 +111,11 @@ class RunCue(QLabel):
         if running:
             self.dismiss()
 
+    def withdraw(self) -> None:
+        """Hide it for this window only (a headless recording shows the lesson, not the cue)."""
+        self._timer.stop()
+        self.hide()
+
     def dismiss(self, *_args) -> None:
         """Hide it for good: this window's settings remember that the simulation was run."""
         self._timer.stop()

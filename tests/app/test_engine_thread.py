@@ -388,3 +388,67 @@ def test_an_engine_deleted_without_stop_does_not_outlive_its_window(qtbot, mode)
     qtbot.waitUntil(lambda: not link.alive() and not link._writer.is_alive()
                     and (link._process is None or not link._process.is_alive())
                     and (link._thread is None or not link._thread.isRunning()), timeout=10000)
+
+
+@pytest.mark.parametrize("mode", ["process", "thread"])
+def test_an_engine_started_later_gets_every_command_sent_before_in_order(qtbot, mode):
+    engine = EngineThread(mode=mode, start=False)
+    try:
+        rx = Receiver(engine)
+        engine.set_network(blinker())
+        engine.reset()
+        engine.set_speed(3)
+        engine.play()
+        qtbot.wait(300)
+        assert not engine.is_alive() and rx.snapshots == []  # nothing runs before start()
+        engine.start()
+        qtbot.waitUntil(lambda: engine.running and bool(rx.snapshots) and rx.last.step >= 9,
+                        timeout=10000)
+        assert rx.last.names == ("go", "a", "b")  # the network, then play: in that order
+        engine.pause()
+        qtbot.waitUntil(lambda: not engine.running, timeout=10000)
+        engine.start()  # a second start changes nothing
+        assert engine.is_alive()
+    finally:
+        assert engine.stop()
+
+
+def test_an_engine_stopped_before_it_started_never_starts(qtbot):
+    engine = EngineThread(start=False)
+    engine.set_network(blinker())
+    assert engine.stop()
+    engine.start()
+    assert not engine.is_alive() and engine.engine_pid() is None
+
+
+def test_a_window_starts_its_engine_after_its_first_paint(qtbot):
+    from PySide6.QtWidgets import QMainWindow
+
+    from nnsim.app.engine_thread import start_after_first_paint
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    engine = EngineThread(window, start=False)
+    try:
+        start_after_first_paint(engine, window, fallback_ms=60_000)
+        qtbot.wait(200)
+        assert not engine.is_alive()  # not shown, not painted: not started
+        window.show()
+        qtbot.waitUntil(engine.is_alive, timeout=5000)
+    finally:
+        assert engine.stop()
+
+
+def test_a_window_never_shown_starts_its_engine_after_the_fallback(qtbot):
+    from PySide6.QtWidgets import QMainWindow
+
+    from nnsim.app.engine_thread import start_after_first_paint
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    engine = EngineThread(window, start=False)
+    try:
+        start_after_first_paint(engine, window, fallback_ms=300)
+        qtbot.waitUntil(engine.is_alive, timeout=5000)
+    finally:
+        assert engine.stop()

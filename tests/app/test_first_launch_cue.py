@@ -97,3 +97,18 @@ def test_a_launch_that_never_ran_shows_it_again(qtbot):
         assert w.run_cue.isVisible()  # the cue goes only once the simulation was run
     finally:
         close(w)
+
+
+def test_a_headless_recording_withdraws_it_without_remembering(qtbot):
+    w = launch(qtbot)
+    try:
+        w.run_cue.withdraw()  # record_cli: frames show the lesson, not the cue
+        assert not w.run_cue.isVisible()
+    finally:
+        close(w)
+    assert not make_settings().value("hints/runCueDone", False, type=bool)
+    w = launch(qtbot)
+    try:
+        assert w.run_cue.isVisible()
+    finally:
+        close(w)
