@@ -328,31 +328,39 @@ class EngineThread(QObject):
 
 
 def after_first_paint(window, callback, fallback_ms: int | None = None) -> None:
-    """Call `callback()` once `window`'s first paint pass is over (the first paint event of any
+    """Call `callback()` once `window` is first painted (its first expose, which paints every
     widget in it, then the next turn of the event loop), or after `fallback_ms` should it not
-    be painted that soon.  Never after `window` is deleted."""
+    be painted that soon.  Never after `window` is deleted.  Only the window's own events and
+    its native window's are watched: an application-wide filter cost ~20 ms of start-up."""
     from PySide6.QtCore import QEvent
-    from PySide6.QtWidgets import QApplication, QWidget
 
-    app = QApplication.instance()
     called = []
 
     def call() -> None:
         if not called:
             called.append(True)
-            app.removeEventFilter(watcher)
+            window.removeEventFilter(watcher)
+            handle = window.windowHandle()
+            if handle is not None:
+                handle.removeEventFilter(watcher)
             callback()
 
     class FirstPaint(QObject):
         def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
-            if (event.type() == QEvent.Type.Paint and isinstance(watched, QWidget)
-                    and watched.window() is window):
-                app.removeEventFilter(self)
-                QTimer.singleShot(0, window, call)
+            kind = event.type()
+            if kind == QEvent.Type.Show and watched is window:
+                handle = window.windowHandle()  # made by show(), before it is exposed
+                if handle is not None:
+                    handle.installEventFilter(self)
+            elif kind == QEvent.Type.Expose and watched is not window and watched.isExposed():
+                watched.removeEventFilter(self)
+                QTimer.singleShot(0, window, call)  # once the expose has painted the window
             return False
 
-    watcher = FirstPaint(window)  # deleted with the window, and with it the filter
-    app.installEventFilter(watcher)
+    watcher = FirstPaint(window)  # deleted with the window
+    window.installEventFilter(watcher)
+    if window.isVisible() and window.windowHandle() is not None:
+        window.windowHandle().installEventFilter(watcher)
     if fallback_ms is not None:
         QTimer.singleShot(fallback_ms, window, call)
 
