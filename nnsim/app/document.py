@@ -169,7 +169,11 @@ class Document(QObject):
     def training_data(self) -> Dataset | None:
         """The dataset as the engine trains on it: class labels one-hot when the network has
         one output per class."""
-        return fit_targets(self.dataset, len(self.network.outputs))
+        outputs = len(self.network.outputs)
+        cached = getattr(self, "_training", None)
+        if cached is None or cached[0] is not self.dataset or cached[1] != outputs:
+            cached = self._training = (self.dataset, outputs, fit_targets(self.dataset, outputs))
+        return cached[2]
 
     def set_dataset(self, spec: Mapping | None, dataset: Dataset | None = None,
                     text: str = "Change the data") -> None:

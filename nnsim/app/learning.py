@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
 from nnsim.app.document import Document, _same_spec
 from nnsim.app.lesson_browser import LessonBrowser
 from nnsim.app.panels import DEFAULT_STOP, DataPanel, RulesPanel
-from nnsim.app.panels.readiness import Fix
+from nnsim.app.panels.readiness import Fix, trial_problem
 from nnsim.app.plots import PLOTS, DecisionPlot
 from nnsim.app.plots.applicability import plot_unavailable_reason
 from nnsim.engine.lessons import Lesson, LessonFileError
@@ -103,6 +103,8 @@ class LearningDocks(QObject):
         self._doc: Document | None = None
         self._binding = False  # showing a document: panel signals are not user edits
         self._sent_rule: tuple | None = None  # (rule name, ready) as the engine has it
+        self._sent_params: dict = {}
+        self._sent_stop: dict | None = None
         self._outputs = -1
         decision = self.plots["decision"]
         rules.rule_selected.connect(self._on_rule_chosen)
@@ -113,6 +115,7 @@ class LearningDocks(QObject):
         rules.step_requested.connect(lambda _rule: engine.step())
         rules.reset_requested.connect(lambda _rule: engine.reset())
         engine.running_changed.connect(rules.set_running)
+        engine.error.connect(self._on_engine_error)
         data.dataset_changed.connect(self._on_data_edited)
         decision.point_added.connect(lambda x, y, label: data.add_point(x, y, label))
         data.drawing_class_changed.connect(decision.set_left_click_class)
@@ -142,7 +145,7 @@ class LearningDocks(QObject):
         doc.setup_changed.connect(self._on_setup_changed)
         binding, self._binding = self._binding, True
         try:
-            self._sent_rule = None
+            self._sent_rule, self._sent_stop = None, None
             self._outputs = len(doc.network.outputs)
             self._latest = None
             self._stale.clear()
@@ -176,6 +179,8 @@ class LearningDocks(QObject):
                 self._sync(data=True)
             elif field == "rule":
                 panel = self.rules.current_panel()
+                if panel is not None:
+                    panel.set_trial_problem("")  # new values: try them afresh
                 params = doc.rule["params"] if doc.rule else {}
                 if self.rules.current_name() != doc.rule_name or (panel is not None and (
                         any(panel.params().get(k) != v for k, v in params.items())
@@ -214,6 +219,12 @@ class LearningDocks(QObject):
         panel = self.rules.current_panel()
         name = doc.rule_name if panel is not None else None
         ready = name is not None and panel.is_ready()
+        params = dict(doc.rule["params"]) if doc.rule else {}
+        if ready and ((name, True) != self._sent_rule or data):
+            problem = trial_problem(RULES[name](**params), doc.network, training)
+            if problem:
+                panel.set_trial_problem(problem)  # said inline: the engine is not asked
+                ready = False
         key = (name, ready)
         if data and key != self._sent_rule and not ready:
             self.engine.set_rule(None)  # before data it cannot use
@@ -222,12 +233,19 @@ class LearningDocks(QObject):
             self.engine.set_dataset(training)
             self._show_data_on_plots()
         if key != self._sent_rule:
-            self.engine.set_rule(RULES[name](**doc.rule["params"]) if ready else None)
-            self._sent_rule = key
-        elif ready:
-            self.engine.set_rule_params(dict(doc.rule["params"]))
-        self.engine.set_stop_conditions(dict(doc.stop))
+            self.engine.set_rule(RULES[name](**params) if ready else None)
+            self._sent_rule, self._sent_params = key, params
+        elif ready and params != self._sent_params:
+            self.engine.set_rule_params(params)  # the run goes on with the new values
+            self._sent_params = params
+        if doc.stop != self._sent_stop:
+            self.engine.set_stop_conditions(dict(doc.stop))
+            self._sent_stop = dict(doc.stop)
         self._update_unavailable()
+
+    def _on_engine_error(self, *_args) -> None:
+        """Whatever the engine refused, the next change sends the rule again."""
+        self._sent_rule, self._sent_params, self._sent_stop = None, {}, None
 
     def _show_data_on_plots(self) -> None:
         """The decision plot, the function fit and the Hopfield gallery show the document's
@@ -336,16 +354,12 @@ class LearningDocks(QObject):
     def raise_plots(self, keys) -> None:
         """Show these plots and no others, laid out to fit (nnsim.app.dock_layout): a square one
         beside the rule panel, the rest side by side under the canvas."""
-        from nnsim.app.dock_layout import arrange, split_plots
+        from nnsim.app.dock_layout import arrange
 
         keys = tuple(k for k in dict.fromkeys(keys) if k in self.plot_docks)
         self.shown_plots = keys
         tabs = [self.rules_dock, self.data_dock, self.window.inspector_dock]
-        square, bottom = split_plots(keys)
-        arrange(self.window, self.lessons_dock, tabs, self.plot_docks, list(keys))
-        column = [self.plot_docks[square]] if square is not None else []
-        self._arranged = ([d for d in tabs if not d.isFloating()][:1], column,
-                          [self.plot_docks[k] for k in bottom])
+        self._arranged = arrange(self.window, self.lessons_dock, tabs, self.plot_docks, list(keys))
 
     def clear_plots(self) -> None:
         """Nothing drawn stays: each plot forgets its run and its data."""

@@ -214,3 +214,33 @@ def test_a_feed_forward_document_makes_the_hopfield_plot_say_why(window):
     hopfield = window.learning.plots["hopfield"]
     assert hopfield.is_unavailable and hopfield.unavailable_reason.endswith(".")
     assert not window.learning.plots["decision"].is_unavailable
+
+
+def test_empty_data_are_said_inline_with_their_fix(window, errors):
+    draw_perceptron(window.document, "sigmoid")
+    learning = window.learning
+    learning.rules.select_rule("delta")
+    learning.data.clear_points()  # the user starts a drawing from nothing
+    panel = learning.rules.current_panel()
+    assert panel.reason.text().startswith("The data have no points yet")
+    assert panel.fix_button.text() == "Use AND data" and not panel.train_button.isEnabled()
+    panel.fix_button.click()
+    assert panel.is_ready() and len(window.document.dataset) == 4
+    assert errors == []
+
+
+def test_a_problem_only_the_trainer_knows_is_said_inline_not_in_a_dialog(window, errors,
+                                                                         monkeypatch):
+    from nnsim.engine.rules import RULES
+
+    def refuses(self, net, data=None, seed=0):
+        raise ValueError("the moon is in the wrong phase")
+    with monkeypatch.context() as patch:
+        patch.setattr(RULES["delta"], "trainer", refuses)
+        draw_perceptron(window.document, "sigmoid")
+        window.learning.rules.select_rule("delta")
+        panel = window.learning.rules.current_panel()
+        assert panel.reason.text() == "The moon is in the wrong phase."
+        assert not panel.train_button.isEnabled() and errors == []
+    window.document.set_weight("x1", "y", 0.3)  # the next change tries again, and it trains
+    assert panel.is_ready() and panel.train_button.isEnabled()

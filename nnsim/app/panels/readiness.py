@@ -65,12 +65,22 @@ def readiness(rule_class: type[Rule], net: Network | None, dataset: Dataset | No
     return Problem(message, _data_fix(rule_class, net))
 
 
+def trial_problem(rule: Rule, net: Network, dataset: Dataset | None) -> str:
+    """Make the rule's trainer on the network and data as the engine would, and say ("" for
+    nothing) what stopped it: the last word on problems the checks above do not know."""
+    try:
+        rule.trainer(net, dataset, 0)
+    except (ValueError, TypeError, ArithmeticError) as exc:
+        return sentence(str(exc)) or "This rule cannot train on these data."
+    return ""
+
+
 # ---------------------------------------------------------------------- the data
 def _data_problem(rule_class: type[Rule], net: Network, data: Dataset | None) -> str | None:
     title = rule_class.title or rule_class.__name__
     if rule_class.name == "hopfield":
         units = len(net)
-        if data is None:
+        if data is None or len(data) == 0:
             return f"{title} needs patterns to store: choose a dataset of +1/-1 patterns of " \
                    f"{units} units."
         if data.n_features != units:
@@ -88,6 +98,8 @@ def _data_problem(rule_class: type[Rule], net: Network, data: Dataset | None) ->
                    "with targets."
     if data is None:
         return None
+    if len(data) == 0:
+        return "The data have no points yet: draw some on the decision plot, or choose a dataset."
     if data.n_features != inputs:
         return (f"The data have {_count(data.n_features, 'input column')} but the network has "
                 f"{_count(inputs, 'input')}: choose data with {_count(inputs, 'input')}.")

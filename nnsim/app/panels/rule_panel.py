@@ -129,6 +129,7 @@ class RulePanel(QWidget):
         self._applies = Applicability(True)
         self._net: Any = None
         self.problem: Problem | None = None
+        self._trial = ""  # why a trial trainer could not be made from the data (set_trial_problem)
         self._running = False
         self._outputs = 0  # the network's outputs, once known
         self._dataset: Dataset | None = None
@@ -293,9 +294,17 @@ class RulePanel(QWidget):
         self._show_running(bool(on))
 
     # ------------------------------------------------------------------ network and data
+    def set_trial_problem(self, message: str) -> None:
+        """What stopped a trial trainer on the network and data shown ("" for nothing): the
+        window tries one before the engine gets the rule.  Forgotten on the next network or data."""
+        if message != self._trial:
+            self._trial = message
+            self._refresh_problem()
+
     def set_enabled_for(self, net: Any) -> Applicability:
         """Enable the panel if the rule applies to `net`; otherwise disable it and say why."""
         self._net = net
+        self._trial = ""
         self._applies = applicability(self.rule_class, net)
         self._outputs = len(getattr(net, "outputs", ()) or ())
         ok = bool(self._applies)
@@ -317,6 +326,7 @@ class RulePanel(QWidget):
     def set_dataset(self, dataset: Dataset | None) -> None:
         """The data as the engine gets them (targets one-hot for several outputs)."""
         self._dataset = dataset
+        self._trial = ""
         if dataset is None:
             text = "No data: Train uses the inputs' current values." \
                 if not self.rule_class.supervised else "No data chosen."
@@ -334,6 +344,8 @@ class RulePanel(QWidget):
             problem = None
         else:
             problem = readiness(self.rule_class, self._net, self._dataset, self._applies)
+        if problem is None and self._trial:
+            problem = Problem(self._trial)
         self.problem = problem
         self.reason.setText("" if problem is None else problem.message)
         self.reason.setToolTip(self.reason.text())
