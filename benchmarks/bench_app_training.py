@@ -122,7 +122,7 @@ def run_case(sizes: list[int], dataset: str, seconds: float = SECONDS) -> dict:
     panel = learning.rules.current_panel()
     panel.set_params({"optimizer": "sgd", "learning_rate": 0.03, "batch_size": BATCH,
                       "loss": "mse"})
-    learning._set_rule(panel.rule())
+    window.document.set_rule("backprop", panel.params())  # the document sends it to the engine
     # No epoch limit: the default (1,000 epochs) ends a run at this speed within two seconds,
     # and a stopped run would be measured as a slow one.
     panel.stop.epochs.setValue(panel.stop.epochs.maximum())
