@@ -154,9 +154,9 @@ class LearningDocks(QObject):
             self.fit_plots(doc.network)
             self.engine.set_schedule([])
             self.data.show_spec(doc.dataset_spec, doc.dataset)
+            self.rules.reset_pages()
             self.rules.show_rule(doc.rule_name, doc.rule["params"] if doc.rule else None,
                                  doc.stop)
-            self.rules.reset_progress()
             self._show_values()
             self.network_changed(doc.network, sync=False)
             self._sync(data=True)

@@ -244,3 +244,17 @@ def test_a_problem_only_the_trainer_knows_is_said_inline_not_in_a_dialog(window,
         assert not panel.train_button.isEnabled() and errors == []
     window.document.set_weight("x1", "y", 0.3)  # the next change tries again, and it trains
     assert panel.is_ready() and panel.train_button.isEnabled()
+
+
+def test_a_new_document_starts_every_rule_from_its_defaults(window):
+    open_lesson(window, "16")  # backprop with the lesson's own values and 10 epochs
+    rules = window.learning.rules
+    assert rules.current_panel().stop_conditions()["epochs"] == 10
+    window.files.new_document()
+    rules.select_rule("backprop")
+    from nnsim.engine.rules import RULES
+
+    defaults = {p.name: p.default for p in RULES["backprop"].parameters}
+    assert window.document.rule == {"name": "backprop", "params": defaults}
+    assert window.document.stop["epochs"] == 1000
+    assert rules.current_panel().progress.text() == "Not started"

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QStackedWidget, QS
 from nnsim.engine import rules as rules_module
 from nnsim.engine.rules import Rule
 
-from .rule_panel import RulePanel
+from .rule_panel import DEFAULT_STOP, RulePanel
 
 PANELS: dict[type[Rule], type[RulePanel]] = {}
 
@@ -208,9 +208,13 @@ class RulesPanel(QWidget):
         for panel in self._panels.values():
             panel.set_running(bool(on) and panel is current)
 
-    def reset_progress(self) -> None:
-        """A new document: no panel reports an earlier run."""
+    def reset_pages(self) -> None:
+        """A new document: every page back to its rule's defaults, and no page reports an
+        earlier run (nothing of the previous document carries over into a rule chosen next)."""
         for panel in self._panels.values():
+            panel.set_params({p.name: p.default for p in panel.rule_class.parameters})
+            panel.set_stop_conditions(DEFAULT_STOP)
+            panel.set_trial_problem("")
             panel.progress.setText("Not started")
 
     def show_progress(self, epoch: int, metrics: dict[str, Any] | None = None) -> None:
