@@ -153,6 +153,7 @@ class LearningDocks(QObject):
             self.clear_plots()
             self.fit_plots(doc.network)
             self.engine.set_schedule([])
+            self.data.reset_forms()
             self.data.show_spec(doc.dataset_spec, doc.dataset)
             self.rules.reset_pages()
             self.rules.show_rule(doc.rule_name, doc.rule["params"] if doc.rule else None,

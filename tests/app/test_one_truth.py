@@ -258,3 +258,6 @@ def test_a_new_document_starts_every_rule_from_its_defaults(window):
     assert window.document.rule == {"name": "backprop", "params": defaults}
     assert window.document.stop["epochs"] == 1000
     assert rules.current_panel().progress.text() == "Not started"
+    data = window.learning.data
+    data.generator_combo.setCurrentIndex(data.generator_combo.findData("moons"))
+    assert window.document.dataset_spec["params"]["n"] == 200  # not the lesson's 1,000

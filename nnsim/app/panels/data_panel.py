@@ -201,6 +201,12 @@ class DataPanel(QWidget):
             return {"generator": self.generator_name(), "params": self.generator_params()}
         return {"X": pts.X, "y": pts.y, "name": pts.name, "source": pts.source}
 
+    def reset_forms(self) -> None:
+        """A new document: every generator's form back to its defaults."""
+        self._throttle.cancel()
+        for key, form in self._forms.items():
+            form.set_values({p.name: p.default for p in getattr(self.generators[key], "params", ())})
+
     def data_points(self) -> Dataset | None:
         """The data shown, with class labels as they are (not one-hot): what `spec()` makes."""
         if self._none or self._dataset is None:
