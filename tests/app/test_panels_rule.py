@@ -350,8 +350,8 @@ def test_tab_order_follows_the_panel_top_to_bottom(make_panel):
         w = w.nextInFocusChain()
     params = [panel.form.controls[p.name] for p in FakeRule.parameters]
     params = [c.spin if isinstance(c, FloatField) else c for c in params]
-    expected = params + [panel.stop.epochs, panel.stop.use_loss, panel.stop.converged,
-                         panel.train_button, panel.step_button, panel.reset_button]
+    expected = [panel.train_button, panel.step_button, panel.reset_button] + params + [
+        panel.stop.epochs, panel.stop.use_loss, panel.stop.converged]
     assert order == expected
 
 

@@ -223,8 +223,6 @@ class RulePanel(QWidget):
         body.setSpacing(10)
         for w in (params_box, data_box, self.stop):
             body.addWidget(w)
-        body.addLayout(buttons)
-        body.addWidget(self.progress)
 
         line = QFrame()
         line.setFrameShape(QFrame.Shape.HLine)
@@ -235,9 +233,21 @@ class RulePanel(QWidget):
         layout.addLayout(header)
         layout.addWidget(self.formula)
         layout.addLayout(problem_row)
+        # Train, Step, Reset and the progress right under the formula: on screen beside the
+        # decision map without scrolling, whatever the parameters below need
+        layout.addLayout(buttons)
+        layout.addWidget(self.progress)
         layout.addWidget(line)
         layout.addWidget(self.body)
         layout.addStretch(1)
+        # Tab goes top to bottom as the panel reads: the buttons, then the parameters below
+        below, w = [], self.body.nextInFocusChain()
+        while w is not self.body and self.body.isAncestorOf(w) and len(below) < 500:
+            below.append(w)
+            w = w.nextInFocusChain()
+        chain = [self.train_button, self.step_button, self.reset_button, *below]
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
         self.set_dataset(None)
 
     # ------------------------------------------------------------------ parameters
