@@ -7,6 +7,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
 
+from nnsim.app.dialogs import plain_message
 from nnsim.app.document import Document, _same_spec
 from nnsim.app.lesson_browser import LessonBrowser
 from nnsim.app.panels import DEFAULT_STOP, DataPanel, RulesPanel
@@ -384,7 +385,8 @@ class LearningDocks(QObject):
             try:
                 index = browser.select_by_id(find_lesson(name_or_index).id)
             except LessonFileError as exc:
-                self.window.show_error("No such lesson", str(exc))
+                self.window.show_error("No such lesson", plain_message(str(exc)),
+                                       advice="Choose a lesson in the Lessons menu.")
                 return False
         if not 0 <= index < len(browser.lessons):
             return False
@@ -450,7 +452,8 @@ class LearningDocks(QObject):
         try:
             save_lesson(path, *self.scene_as_lesson(title.strip()))
         except OSError as exc:
-            window.show_error("The lesson could not be saved", f"{path}: {exc}")
+            window.show_error("The lesson could not be saved", f"{path}: {exc.strerror or exc}.",
+                              advice="Choose another folder or file name.")
             return
         window.status.showMessage(f"Saved lesson {path}", 5000)
 

@@ -294,7 +294,8 @@ class DataPanel(QWidget):
         try:
             data = gen(**self._forms[key].values())
         except ValueError as exc:
-            self._show_error(f"{getattr(gen, 'title', key)}: {exc}")
+            self._show_error(f"{getattr(gen, 'title', key)}: {exc}. Change the value; the data "
+                             "shown are kept.")
             return False
         self._replace_all(data, "generated", data.name or getattr(gen, "title", key), emit)
         return True
