@@ -4,7 +4,7 @@ learns, shows learning, or opens a lesson scene."""
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
 
 from nnsim.app.dialogs import plain_message
@@ -127,8 +127,14 @@ class LearningDocks(QObject):
         shown = getattr(view, "show_values_changed", None)
         if shown is not None:
             shown.connect(self._on_show_values_edited)
+        # A dock closed or opened is looked at once the event is over: a layout moving docks
+        # around (Reset Layout) passes through states that are nobody's choice.
+        self._docks_timer = QTimer(self)
+        self._docks_timer.setSingleShot(True)
+        self._docks_timer.setInterval(0)
+        self._docks_timer.timeout.connect(self._on_plot_docks)
         for dock in self.plot_docks.values():
-            dock.visibilityChanged.connect(lambda _on: self._on_plot_docks())
+            dock.visibilityChanged.connect(self._plot_dock_toggled)
         self.bind(self.window.document)
 
     def _on_selection(self, names) -> None:
@@ -314,6 +320,10 @@ class LearningDocks(QObject):
     def _on_show_values_edited(self, on: bool) -> None:
         if not self._binding and self._doc is not None:
             self._doc.set_show_values(on)
+
+    def _plot_dock_toggled(self, _visible: bool) -> None:
+        if self.window.isVisible():  # not the window itself closing or not shown yet
+            self._docks_timer.start()
 
     def _on_plot_docks(self) -> None:
         """A plot closed or opened by the user is part of the document."""

@@ -261,3 +261,13 @@ def test_a_new_document_starts_every_rule_from_its_defaults(window):
     data = window.learning.data
     data.generator_combo.setCurrentIndex(data.generator_combo.findData("moons"))
     assert window.document.dataset_spec["params"]["n"] == 200  # not the lesson's 1,000
+
+
+def test_the_plots_the_user_opens_are_the_documents_but_a_layout_is_not_an_edit(window, qtbot):
+    open_lesson(window, "5")
+    window.reset_layout()  # View > Reset Layout moves docks around: not an edit
+    qtbot.wait(20)
+    assert not window.document.is_dirty
+    window.learning.plot_docks["matrix"].show()  # the user opens a plot: part of the document
+    qtbot.waitUntil(lambda: "matrix" in (window.document.plots or ()))
+    assert window.document.is_dirty and window.isWindowModified()
