@@ -235,6 +235,12 @@ class Simulation:
         """Apply an edited network, keeping what was learned (see the module docstring)."""
         edited = network.copy()
         learned = self._learned()
+        if self._trainer is not None and network == learned:
+            # What was learned, written back (the window's "Training" step after a pause): the
+            # run goes on with its trainer, so a converged rule stays converged and done.
+            self._given = edited
+            self._revision = network.revision if revision is None else int(revision)
+            return
         if self._trainer is not None or learned != self._given:
             edited = merge_learning(self._given, learned, edited)
         self._given = network.copy()

@@ -339,3 +339,28 @@ def test_a_rule_given_not_strictly_waits_paused_until_it_applies():
     sim.step(5)
     snap = sim.snapshot()
     assert snap.message == "" and snap.epoch > 0
+
+
+def test_learned_weights_written_back_leave_a_converged_run_done():
+    """The window writes the learned weights back into its document when a run stops, and
+    sends that network to the engine: the run must stay converged (it restarted its trainer
+    and reported 'not done', so the perceptron on AND never showed as converged)."""
+    from nnsim.engine import datasets, rules
+
+    net = Network.layered([2, 1], "step", seed=0)
+    sim = Simulation(net)
+    sim.set_dataset(datasets.truth_table("and"))
+    sim.set_rule(rules.Perceptron())
+    while not sim.done and sim.steps < 1000:
+        sim.step()
+    assert sim.done
+    epoch, snapshot = sim.epoch, sim.snapshot()
+    written_back = merge_learning(net, snapshot.network, net)  # as the window does
+    sim.set_network(written_back)
+    assert sim.done and sim.epoch == epoch
+    assert sim.snapshot().done
+    edited = written_back.copy()  # a real edit afterwards still starts the rule again
+    edited.set_weight(*[(net.neuron(s.source).name, net.neuron(s.target).name)
+                        for s in net.synapses][0], 5.0)
+    sim.set_network(edited)
+    assert not sim.done
