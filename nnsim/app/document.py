@@ -24,11 +24,10 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from nnsim.engine import datasets
+from nnsim.app.data_spec import fit_targets, same_spec
 from nnsim.engine.datasets import Dataset
 from nnsim.engine.network import Network
 from nnsim.engine.setup import DEFAULT_STOP, Setup, make_dataset
@@ -180,7 +179,7 @@ class Document(QObject):
         """A new dataset: a generator with its parameters, or points (see engine/setup.py).
         `dataset` is what the spec makes, when the caller has it already."""
         spec = None if spec is None else dict(spec)
-        if _same_spec(spec, self.dataset_spec):
+        if same_spec(spec, self.dataset_spec):
             return
         if dataset is None:
             dataset = make_dataset(spec)
@@ -422,47 +421,6 @@ def _rule(rule: Mapping | None) -> dict | None:
     if rule is None:
         return None
     return {"name": str(rule["name"]), "params": dict(rule.get("params", {}))}
-
-
-def _same_spec(a: Mapping | None, b: Mapping | None) -> bool:
-    """Two dataset specs describe the same data (points compared by value)."""
-    if a is None or b is None:
-        return a is b
-    if set(a) != set(b):
-        return False
-    for key, value in a.items():
-        other = b[key]
-        if isinstance(value, np.ndarray) or isinstance(other, np.ndarray):
-            va, vb = np.asarray(value, dtype=float), np.asarray(other, dtype=float)
-            if va.shape != vb.shape or not np.array_equal(va, vb):
-                return False
-        elif value != other:
-            return False
-    return True
-
-
-def fit_targets(dataset: Dataset | None, outputs: int) -> Dataset | None:
-    """The dataset with class labels 0..k-1 as one-hot rows when the network has k >= 2
-    outputs (one per class), else as it is."""
-    if dataset is None or dataset.y is None:
-        return dataset
-    y = dataset.y
-    if y.ndim == 2 and outputs < 2 and y.shape[1] > 1:
-        labels = _labels(y)
-        if labels is not None:
-            return Dataset(dataset.X, labels.astype(float), name=dataset.name)
-        return dataset
-    if y.ndim != 1 or outputs < 2 or len(y) == 0:
-        return dataset
-    if np.all(y == np.round(y)) and y.min() >= 0 and y.max() < outputs:
-        return Dataset(dataset.X, datasets.one_hot(y, outputs), name=dataset.name)
-    return dataset
-
-
-def _labels(y: np.ndarray) -> np.ndarray | None:
-    if np.all((y == 0) | (y == 1)) and np.all(y.sum(1) == 1):
-        return np.argmax(y, axis=1)
-    return None
 
 
 def fragment(net: Network, names: Iterable[str]) -> dict:

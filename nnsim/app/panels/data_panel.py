@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnsim.app.document import fit_targets
+from nnsim.app.data_spec import fit_targets
 from nnsim.engine import datasets
 from nnsim.engine.datasets import Dataset, DatasetFileError
 

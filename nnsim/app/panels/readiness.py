@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from nnsim.app.document import fit_targets
+from nnsim.app.data_spec import fit_targets
 from nnsim.engine.datasets import Dataset
 from nnsim.engine.network import Network
 from nnsim.engine.rules import Applicability, Rule
