@@ -193,7 +193,7 @@ class Document(QObject):
         after = (_rule(rule), {**DEFAULT_STOP, **(stop if stop is not None else self.stop)})
         if after != before:
             self._push_setup("rule", before, after,
-                             f"Choose {name} rule" if name else "No learning rule")
+                             f"Choose {_rule_title(name)}" if name else "No learning rule")
 
     def set_rule_params(self, params: Mapping[str, Any]) -> None:
         """New parameter values for the rule chosen; a burst of them is one undo step."""
@@ -415,6 +415,13 @@ class Document(QObject):
             for name, (x, y) in positions.items():
                 net.set_position(name, x, y)
         self._edit("Auto layout", change)
+
+
+def _rule_title(name: str) -> str:
+    from nnsim.engine.rules import RULES
+
+    rule = RULES.get(name)
+    return (rule.title or name) if rule is not None else name
 
 
 def _rule(rule: Mapping | None) -> dict | None:
