@@ -377,8 +377,9 @@ class MainWindow(WindowDialogs, QMainWindow):
 
     # ------------------------------------------------------------------ layout and closing
     def restore_layout(self) -> None:
-        """Geometry and dock layout as last saved.  Code that adds docks after start-up calls
-        it again, so those docks return to their saved places too."""
+        """Geometry, tool bars and torn-off docks as last saved; the docked panels and plots
+        then take the layout of the document shown (its plots, placed to fit), as every
+        document opened later does.  Code that adds docks after start-up calls it again."""
         geometry = self.settings.value("window/geometry")
         state = self.settings.value("window/state")
         if isinstance(geometry, QByteArray):
@@ -391,10 +392,8 @@ class MainWindow(WindowDialogs, QMainWindow):
             self.move(frame.topLeft())
         if isinstance(state, QByteArray):
             self.restoreState(state)
-        else:  # first run: room for the inspector's fields, the plots and the lesson text
-            self.resizeDocks([self.inspector_dock], [270], Qt.Orientation.Horizontal)
-            if hasattr(self, "learning"):
-                self.learning.first_run_layout()
+        if hasattr(self, "learning"):
+            self.learning.first_run_layout()  # the last session's plots belonged to its document
 
     def reset_layout(self) -> None:
         """View > Reset Layout: the default places and sizes for the plots now shown."""

@@ -110,3 +110,30 @@ def test_sizes_and_split():
     small, large = sizes_for(1280, 720), sizes_for(1920, 1080)
     assert small.right >= 340 and small.bottom >= 215
     assert large.right > small.right and large.bottom > small.bottom and large.left > small.left
+
+
+def test_a_file_opens_with_its_own_plots_not_the_last_sessions(qtbot):
+    """The window's saved state is the last session's document's layout: a file opened at
+    start-up shows its own plots (the saved state used to win)."""
+    from nnsim.app.document import Document
+    from nnsim.app.main_window import MainWindow
+    from nnsim.engine.network import Network
+    from nnsim.engine.setup import Setup
+
+    first = MainWindow()
+    qtbot.addWidget(first)
+    first.show()
+    first.learning.open_lesson(12)  # lesson 13: the function fit alone
+    qtbot.wait(50)
+    first.document.undo_stack.setClean()
+    first.close()  # saves the window's state
+    net = Network.layered([2, 1], "step", seed=0)
+    second = MainWindow(Document(net, setup=Setup(plots=("decision", "activation"))))
+    qtbot.addWidget(second)
+    second.show()
+    qtbot.waitExposed(second)
+    qtbot.wait(50)
+    shown = sorted(k for k, plot in second.learning.plots.items() if on_screen(plot))
+    assert shown == ["activation", "decision"]
+    second.document.undo_stack.setClean()
+    second.close()
