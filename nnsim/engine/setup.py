@@ -100,11 +100,14 @@ def check_dataset(spec: Any, where: str, fail: Fail, make: bool = True) -> Datas
         params = spec.get("params", {})
         if not isinstance(params, dict):
             raise fail(f"{where}.params", "expected an object of parameter values")
-        declared = {p.name for p in GENERATORS[name].params}
-        for key in params:
+        declared = {p.name: p for p in GENERATORS[name].params}
+        for key, value in params.items():
             if key not in declared:
                 raise fail(f"{where}.params.{key}", f"generator {name!r} has no such parameter; "
                                                     f"its parameters are {', '.join(declared)}")
+            problem = _param_problem(declared[key], value)
+            if problem:
+                raise fail(f"{where}.params.{key}", problem)
         if not make:
             return None
         try:
@@ -123,6 +126,22 @@ def check_dataset(spec: Any, where: str, fail: Fail, make: bool = True) -> Datas
                        None if y is None else np.array(y, dtype=float), name=spec.get("name", ""))
     except (TypeError, ValueError) as exc:
         raise fail(where, f"the points cannot be read: {exc}") from None
+
+
+def _param_problem(p: Any, value: Any) -> str:
+    """Why a generator parameter's value does not fit its declaration ("" when it does)."""
+    if p.type in (bool, str):
+        if not isinstance(value, p.type) or (p.choices and value not in p.choices):
+            choices = f"one of {', '.join(p.choices)}" if p.choices else \
+                ("true or false" if p.type is bool else "a string")
+            return f"expected {choices}, found {value!r}"
+        return ""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) \
+            or (p.type is int and value != int(value)) or not math.isfinite(value):
+        return f"expected {'a whole number' if p.type is int else 'a number'}, found {value!r}"
+    if (p.minimum is not None and value < p.minimum) or (p.maximum is not None and value > p.maximum):
+        return f"expected a value from {p.minimum} to {p.maximum}, found {value}"
+    return ""
 
 
 def check_rule(spec: Any, where: str, fail: Fail) -> None:
