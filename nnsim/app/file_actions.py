@@ -73,8 +73,11 @@ class FileActions(QObject):
         if not self.maybe_discard():
             return False
         from nnsim.app.document import Document
+        from nnsim.app.learning import DEFAULT_PLOTS
+        from nnsim.engine.setup import Setup
 
-        self.window.set_document(Document())
+        # A fresh start: the default data (AND), no rule, values shown, the default plots.
+        self.window.set_document(Document(setup=Setup(plots=DEFAULT_PLOTS)))
         return True
 
     def open_dialog(self) -> bool:

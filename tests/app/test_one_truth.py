@@ -271,3 +271,11 @@ def test_the_plots_the_user_opens_are_the_documents_but_a_layout_is_not_an_edit(
     window.learning.plot_docks["matrix"].show()  # the user opens a plot: part of the document
     qtbot.waitUntil(lambda: "matrix" in (window.document.plots or ()))
     assert window.document.is_dirty and window.isWindowModified()
+
+
+def test_file_new_shows_the_default_plots(window, qtbot):
+    open_lesson(window, "6")  # Hopfield state and energy
+    window.files.new_document()
+    shown = window.learning._visible_plots()
+    assert set(shown) == {"decision", "loss"} and window.document.plots == ("decision", "loss")
+    assert not window.document.is_dirty
