@@ -195,7 +195,7 @@ def test_running_a_lesson_is_not_an_edit_but_editing_it_is(window, qtbot, monkey
     before = window.document.network.copy()
     panel.train_button.click()
     qtbot.waitUntil(lambda: window.engine.snapshot is not None
-                    and window.engine.snapshot.epoch >= 3, timeout=10000)
+                    and window.engine.snapshot.epoch >= 1, timeout=10000)
     window.engine.pause()
     qtbot.waitUntil(lambda: window.document.network != before, timeout=10000)  # written back
     assert window.document.undo_stack.undoText() == "Training"
