@@ -8,7 +8,7 @@ every mouse event through to the canvas below it.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtWidgets import QGraphicsDropShadowEffect, QLabel
+from PySide6.QtWidgets import QAbstractScrollArea, QGraphicsDropShadowEffect, QLabel
 
 from nnsim.app.colors import NEGATIVE
 
@@ -91,7 +91,8 @@ class RunCue(QLabel):
         return False
 
     def place(self) -> None:
-        """At the top centre of the central widget (the canvas)."""
+        """At the top centre of the central widget (the canvas), in a band the canvas keeps
+        free for it (its viewport starts below the cue), so it never covers a neuron."""
         central = self._window.centralWidget()
         if central is None:
             return
@@ -106,6 +107,12 @@ class RunCue(QLabel):
         self.resize(width, hint.height())
         self.move(area.center().x() - width // 2, area.top() + MARGIN)
         self.raise_()
+        band = hint.height() + 2 * MARGIN if self.isVisibleTo(self._window) else 0
+        self._reserve(central, band)
+
+    def _reserve(self, central, band: int) -> None:
+        if isinstance(central, QAbstractScrollArea) and central.viewportMargins().top() != band:
+            central.setViewportMargins(0, band, 0, 0)
 
     def _on_running(self, running: bool) -> None:
         if running:
@@ -115,11 +122,13 @@ class RunCue(QLabel):
         """Hide it for this window only (a headless recording shows the lesson, not the cue)."""
         self._timer.stop()
         self.hide()
+        self._reserve(self._window.centralWidget(), 0)
 
     def dismiss(self, *_args) -> None:
         """Hide it for good: this window's settings remember that the simulation was run."""
         self._timer.stop()
         self.hide()
+        self._reserve(self._window.centralWidget(), 0)
         self._window.removeEventFilter(self)
         self._track(None)
         if not cue_done(self._settings):

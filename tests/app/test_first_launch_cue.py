@@ -112,3 +112,28 @@ def test_a_headless_recording_withdraws_it_without_remembering(qtbot):
         assert w.run_cue.isVisible()
     finally:
         close(w)
+
+
+def test_the_cue_never_covers_a_neuron(qtbot):
+    """The canvas keeps a band free for the cue: its viewport starts below it, so no neuron
+    of any lesson can be under it (it covered lesson 16's top hidden units); the band goes
+    with the cue."""
+    from nnsim.app.main_window import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    window.learning.open_lesson(15)
+    qtbot.wait(50)
+    cue, view = window.run_cue, window.view
+    assert cue.isVisible()
+    viewport_top = view.viewport().mapTo(window, view.viewport().rect().topLeft()).y()
+    assert cue.geometry().bottom() < viewport_top
+    window.run.play.trigger()
+    qtbot.waitUntil(lambda: not cue.isVisible())
+    assert view.viewportMargins().top() == 0
+    window.engine.pause()
+    window.document.undo_stack.setClean()
+    window.close()
