@@ -432,7 +432,7 @@ class _Link:
                 self._child_end.close()
                 # The EngineThread starts a thread-mode link in the GUI thread (a QThread made
                 # in this Python thread crashed the interpreter).
-                self._emit(("fallback", self, f"{type(exc).__name__}: {exc}"))
+                self._emit(("fallback", self, runner.summary(exc)))
                 return False
         return True
 
@@ -465,7 +465,7 @@ class _Link:
             except (EOFError, OSError):
                 break
             except Exception as exc:  # noqa: BLE001 - a frame that cannot be read
-                message = ("error", f"{type(exc).__name__}: {exc}",
+                message = ("error", runner.summary(exc),
                            "A frame from the engine could not be read; the next one is sent "
                            "whole.")
                 self.send(("resync",))  # the engine waits for this frame's acknowledgement

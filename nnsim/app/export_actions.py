@@ -5,6 +5,7 @@ import os
 
 from PySide6.QtWidgets import QFileDialog
 
+from nnsim.app.dialogs import plain_message
 from nnsim.engine import export
 from nnsim.engine.fileformat import write_text_atomic
 
@@ -34,8 +35,13 @@ class ExportActions:
             return False
         try:
             export.save_weights_npz(self.window.document.network, path)
-        except (OSError, ValueError) as exc:
-            self.window.show_error("The weights could not be exported", str(exc))
+        except OSError as exc:
+            self.window.show_error("The weights could not be exported",
+                                   f"{path}: {exc.strerror or exc}.",
+                                   advice="Choose another folder or file name.")
+            return False
+        except ValueError as exc:
+            self.window.show_error("The weights could not be exported", plain_message(str(exc)))
             return False
         self.window.status.showMessage(f"Exported weights to {path}", 5000)
         return True
@@ -45,7 +51,8 @@ class ExportActions:
         try:
             code = make(self.window.document.network)
         except ValueError as exc:  # recurrent, inhibitory: says why
-            self.window.show_error(f"No {framework.capitalize()} code for this network", str(exc))
+            self.window.show_error(f"No {framework.capitalize()} code for this network",
+                                   plain_message(str(exc)))
             return False
         suggestion = f"{self._base()}_{framework}.py"
         path = path or self._ask(f"Export {framework.capitalize()} code", suggestion,
@@ -55,7 +62,8 @@ class ExportActions:
         try:
             write_text_atomic(code, path)
         except OSError as exc:
-            self.window.show_error("The code could not be saved", f"{path}: {exc}")
+            self.window.show_error("The code could not be saved", f"{path}: {exc.strerror or exc}.",
+                                   advice="Choose another folder or file name.")
             return False
         self.window.status.showMessage(f"Exported {framework} code to {path}", 5000)
         return True

@@ -151,7 +151,7 @@ class EngineLoop:
     def _report(self, exc: Exception) -> None:
         self._budget = 0
         self._set_running(False)  # an error repeated every frame would flood the GUI
-        self._writer.send(("error", f"{type(exc).__name__}: {exc}", traceback.format_exc()))
+        self._writer.send(("error", summary(exc), traceback.format_exc()))
 
     def _set_running(self, running: bool) -> None:
         if running != self.running:
@@ -370,6 +370,13 @@ def lower_priority(niceness: int = NICENESS) -> None:
         os.nice(niceness)
     except (AttributeError, OSError):  # not on this platform, or not allowed: run as is
         pass
+
+
+def summary(exc: BaseException) -> str:
+    """An error as the user reads it: its own words, never the exception's class (that stays
+    in the details, with the traceback)."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else "the engine stopped on an internal error"
 
 
 def run_engine(connection, seed: int = 0) -> None:

@@ -152,7 +152,8 @@ def test_error_in_worker_is_reported_and_thread_keeps_serving(qtbot, engine):
     engine.play()
     qtbot.waitUntil(lambda: bool(rx.errors), timeout=10000)
     summary, tb = rx.errors[0]
-    assert summary == "RuntimeError: boom in the rule"
+    assert summary == "boom in the rule"  # the words, not the class: that is in the details
+    assert "RuntimeError" in tb
     assert "BoomTrainer" in tb or "_step" in tb
     qtbot.waitUntil(lambda: not engine.running, timeout=10000)
     engine.set_rule(None)

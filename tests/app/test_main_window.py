@@ -453,3 +453,16 @@ def test_snapshot_arrays_are_read_only_in_the_gui(window, qtbot):
     qtbot.waitUntil(lambda: bool(got), timeout=10000)
     with pytest.raises(ValueError):
         got[-1].outputs[0] = np.float64(3.0)
+
+
+def test_export_errors_are_sentences_not_exception_reprs(window, errors, tmp_path):
+    """An export to a place that cannot be written says where and why in words ("[Errno 2]"
+    and exception class names never reach the user)."""
+    window.set_document(Document(Network.layered([2, 2, 1], ["tanh", "sigmoid"], seed=0)))
+    missing = tmp_path / "no such folder"
+    assert not window.exports.export_weights(str(missing / "w.npz"))
+    assert not window.exports.export_code("pytorch", str(missing / "net.py"))
+    assert len(errors) == 2
+    for text in errors:
+        assert "Errno" not in text and "Error" not in text, text
+        assert "no such folder" in text and "No such file or directory" in text
