@@ -31,7 +31,7 @@ class EncodingCancelled(Exception):
 
 def one_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
+    return text[0] if text else "the video encoder stopped without saying why"
 
 
 def check_output_path(path: str | os.PathLike, fps: float | None = None) -> Path:

@@ -362,3 +362,10 @@ def test_cancel_abandons_the_encode_and_writes_nothing(recorder, plot, qapp, qtb
         recorder.cancel()
     assert "cancelled" in blocker.args[0]
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_error_without_words_is_still_a_sentence():
+    from nnsim.app.video import one_line
+
+    assert one_line(OSError("disk full\nmore")) == "disk full"
+    assert "Error" not in one_line(RuntimeError())  # never the class name
