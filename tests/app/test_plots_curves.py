@@ -180,3 +180,22 @@ def test_a_rule_without_loss_shows_its_errors(make):
     plot.update_snapshot(snap(history=HISTORY | {"errors": errors}))  # with a loss, the loss
     assert plot.curves["errors"].getOriginalDataset()[0] is None
     assert plot.loss_plot.getAxis("left").labelText == "loss"
+
+
+def test_empty_loss_axes_say_what_will_appear_and_how(make, qtbot):
+    """Before the first epoch the loss plot is not bare axes: a centred line says what will
+    appear and that Train starts it; it goes with the first epoch and comes back on clear()."""
+    from PySide6.QtCore import QPointF
+
+    plot = make(LossPlot)
+    plot.update_snapshot(snap(history={}))
+    hint = plot.empty_hint
+    assert hint.isVisible() and "press Train" in hint.toPlainText()
+    view = plot.loss_plot.getViewBox()
+    centre = view.mapViewToScene(hint.pos())
+    box = view.sceneBoundingRect()
+    assert box.contains(QPointF(centre)) and abs(centre.x() - box.center().x()) < 2
+    plot.update_snapshot(snap(history=HISTORY))
+    assert not hint.isVisible()
+    plot.clear()
+    assert hint.isVisible()

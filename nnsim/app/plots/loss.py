@@ -24,6 +24,7 @@ from .calm_axis import CalmAxis
 LOSS_COLOR = (198, 40, 40)
 ACCURACY_COLOR = (21, 101, 192)
 AXIS_WIDTH = 50  # fixed, so the plot area does not shift as tick labels change
+EMPTY_HINT = "The loss and accuracy appear here epoch by epoch while a rule trains: press Train."
 
 
 class LossPlot(PlotPanel):
@@ -76,6 +77,12 @@ class LossPlot(PlotPanel):
             style.long_history(curve)
         self.log_action = self.add_toggle("log loss", False, self.set_log_scale,
                                           "Show the loss on a logarithmic axis")
+        # Before the first epoch the axes are empty: say what will appear there, and how.
+        self.empty_hint = pg.TextItem(EMPTY_HINT, color=style.FAINT, anchor=(0.5, 0.5))
+        self.empty_hint.setTextWidth(220)
+        self.loss_plot.getViewBox().addItem(self.empty_hint, ignoreBounds=True)
+        self.loss_plot.getViewBox().sigRangeChanged.connect(self._place_hint)
+        self._place_hint()
 
     # ------------------------------------------------------------------ building
     def _color_axis(self, side: str, color, label: str) -> None:
@@ -132,10 +139,15 @@ class LossPlot(PlotPanel):
             curve.setData(x, y, skipFiniteCheck=bool(np.isfinite(y).all()))
         self._show_legend(any(len(history.get(k, ())) for k in ("val_loss", "val_accuracy")))
         epochs = max((n for _, n in shape), default=0)
+        self.empty_hint.setVisible(epochs == 0)
         if epochs:
             self.epoch_axis.fit([1, epochs])
         self._calm_y(history.get("errors" if top == "errors" else "loss"))
         self.set_status(self._status_text(history))
+
+    def _place_hint(self, *_args) -> None:
+        (x0, x1), (y0, y1) = self.loss_plot.getViewBox().viewRange()
+        self.empty_hint.setPos((x0 + x1) / 2, (y0 + y1) / 2)
 
     def _calm_y(self, values) -> None:
         self._last_y = values
@@ -186,6 +198,7 @@ class LossPlot(PlotPanel):
         self.loss_axis.reset()
         for curve in self.curves.values():
             curve.setData([], [])
+        self.empty_hint.show()
 
     def export_csv(self, path) -> None:
         """One row per epoch: the epoch, then every history drawn (loss, validation loss,
