@@ -38,6 +38,17 @@ def layout_problems(window, where: str) -> list[str]:
     return problems
 
 
+def legend_problems(view, where: str) -> list[str]:
+    """The legend (or its folded tab) as painted covers no neuron."""
+    view.viewport().grab()  # a whole paint places the legend for the view as it is
+    legend = view.legend_rect
+    boxes = view.neuron_boxes()
+    x0, y0, x1, y1 = legend.left(), legend.top(), legend.right(), legend.bottom()
+    hits = int(((boxes[:, 0] < x1) & (boxes[:, 2] > x0) & (boxes[:, 1] < y1)
+                & (boxes[:, 3] > y0)).sum()) if len(boxes) else 0
+    return [f"{where}: the legend covers {hits} neuron(s)"] if hits else []
+
+
 @pytest.mark.parametrize("width,height", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
 def test_every_lesson_scene_fits(qtbot, width, height):
     from nnsim.app.main_window import MainWindow
@@ -58,6 +69,7 @@ def test_every_lesson_scene_fits(qtbot, width, height):
             if shown != sorted(scene.plots):
                 problems.append(f"{where}: shows {shown}, the scene needs {sorted(scene.plots)}")
             problems += layout_problems(window, where)
+            problems += legend_problems(window.view, where)
             # the square plot and the rule panel's Train button are on screen together
             if "decision" in scene.plots and scene.rule is not None:
                 train = learning.rules.current_panel().train_button

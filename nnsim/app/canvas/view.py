@@ -488,6 +488,11 @@ class NetworkView(QGraphicsView):
                                  layout.weights[1]]).reshape(-1, 4)
         return legend_place(QRectF(self.viewport().rect()), self.neuron_boxes(), labels)
 
+    @property
+    def legend_rect(self) -> QRectF:
+        """Where the legend (or its folded tab) was last painted, in viewport pixels."""
+        return QRectF(self._legend[0])
+
     def legend_open_rect(self) -> QRectF | None:
         """Where the folded legend shows when opened (None when it is not folded)."""
         rect, corner, folded = self._legend
