@@ -63,3 +63,5 @@ def test_draw_two_neurons_a_synapse_and_save(app_env, artifacts, tmp_path):
             app.kill()
             app.wait()
         log.close()
+    printed = (artifacts / "app.log").read_text()
+    assert "Traceback" not in printed and "Error calling Python" not in printed, printed[-3000:]
