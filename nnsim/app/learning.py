@@ -209,12 +209,19 @@ class LearningDocks(DocumentBinding, QObject):
         if not window.files.maybe_discard():
             return False
         scene = lesson.scenes[index]
+        try:
+            network = scene.network  # a builder's network is built on first use
+        except LessonFileError as exc:
+            window.show_error("The lesson's network could not be made",
+                              plain_message(str(exc)),
+                              advice="Choose another lesson, or correct the lesson file.")
+            return False
         self.lesson, self.scene_index = lesson, index
         browser = self.lessons
         shown = browser.current
         if shown is None or shown.id != lesson.id or browser.scene_index != index:
             browser.show_lesson(browser.select_by_id(lesson.id), index)  # -1: not listed, kept
-        net = scene.network.copy()
+        net = network.copy()
         if not net.name:
             net.name = f"{lesson.title}: {scene.title}"
         spec = scene.dataset

@@ -5,11 +5,18 @@ one or more scenes.  A scene holds a network (a network object in the file forma
 such as {"builder": "hopfield", "n": 64}), an optional dataset (inline arrays or a generator
 with its parameters), an optional rule with its parameters, the plots to show, and how far to run.
 Nothing in a lesson is executed: it is validated data, like a network file.
+
+Loading a lesson checks the whole file, with one exception kept for speed (the browser loads
+every lesson at start-up): a builder's network (e.g. a 64-unit Hopfield net) is checked for its
+builder's name and arguments at load, and built when its scene's `network` is first read; a
+value the builder refuses (an n out of range, ...) and the scene's input clamps naming
+neurons that network lacks are reported then, as a LessonFileError naming the file and field.
 """
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,10 +53,12 @@ def lessons_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "resources" / "lessons"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Scene:
+    """One scene of a lesson.  Its network is built the first time `network` is read (a lesson
+    list holds 35 scenes; the browser needs none of their networks to list them)."""
+
     title: str
-    network: Network
     dataset: dict | None = None  # {"X": ..., "y": ...} or {"generator": name, "params": {...}}
     rule: dict | None = None  # {"name": rule name, "params": {...}}
     plots: tuple[str, ...] = ()
@@ -59,6 +68,29 @@ class Scene:
     start: dict | None = None  # Hopfield start: {"pattern": i, "noise": fraction, "seed": n}
     stop: dict | None = None  # stop conditions for Train, e.g. {"epochs": 10}
     notes: str = ""
+
+    def __init__(self, title: str, network: Network | None = None, dataset: dict | None = None,
+                 rule: dict | None = None, plots: tuple[str, ...] = (), steps: int = 0,
+                 steps_per_frame: int = 1, inputs: tuple[dict, ...] = (),
+                 start: dict | None = None, stop: dict | None = None, notes: str = "", *,
+                 build: Callable[[], Network] | None = None) -> None:
+        """`network`, or `build()` making it when it is first needed."""
+        if (network is None) == (build is None):
+            raise TypeError("a scene needs a network or a way to build it, not both")
+        for name, value in (("title", title), ("dataset", dataset), ("rule", rule),
+                            ("plots", plots), ("steps", steps),
+                            ("steps_per_frame", steps_per_frame), ("inputs", inputs),
+                            ("start", start), ("stop", stop), ("notes", notes),
+                            ("_network", network), ("_build", build)):
+            object.__setattr__(self, name, value)
+
+    @property
+    def network(self) -> Network:
+        """The scene's network, built on first use and kept (LessonFileError if the lesson
+        file's builder cannot make it)."""
+        if self._network is None:
+            object.__setattr__(self, "_network", self._build())
+        return self._network
 
     def make_dataset(self) -> Dataset | None:
         """The scene's dataset: inline arrays, or a generator from datasets.GENERATORS."""
@@ -125,34 +157,54 @@ def _str(d: dict, key: str, source: str, where: str, default: Any = ...) -> str:
 
 def build_network(spec: dict, source: str, where: str) -> Network:
     """A network from a file-format object, or from a builder spec."""
+    if isinstance(spec, dict) and "builder" in spec:
+        return _builder(spec, source, where)()
     if not isinstance(spec, dict):
         raise _fail(source, where, "expected an object")
-    if "builder" not in spec:
-        try:
-            return network_from_dict(spec, f"{source}: {where}")
-        except LessonFileError:
-            raise
-        except NetworkFileError as exc:
-            raise LessonFileError(str(exc)) from None
+    try:
+        return network_from_dict(spec, f"{source}: {where}")
+    except LessonFileError:
+        raise
+    except NetworkFileError as exc:
+        raise LessonFileError(str(exc)) from None
+
+
+def _builder(spec: dict, source: str, where: str) -> Callable[[], Network]:
+    """A builder spec checked without building it (its name, and arguments the builder takes):
+    the returned function builds it, and reports values the builder refuses (an n too big, ...)
+    as a LessonFileError then."""
+    import inspect
+
     builder = spec["builder"]
+    if builder not in BUILDERS:
+        raise _fail(source, f"{where}.builder",
+                    f"unknown builder {builder!r}; expected one of {', '.join(BUILDERS)}")
+    make = getattr(Network, builder)
     args = {k: v for k, v in spec.items() if k != "builder"}
     try:
-        if builder == "layered":
-            return Network.layered(**args)
-        if builder == "hopfield":
-            return Network.hopfield(**args)
-        if builder == "rbf":
-            return Network.rbf(**args)
-    except (TypeError, ValueError) as exc:
+        inspect.signature(make).bind(**args)
+    except TypeError as exc:
         raise _fail(source, f"{where}.builder", str(exc)) from None
-    raise _fail(source, f"{where}.builder",
-                f"unknown builder {builder!r}; expected one of {', '.join(BUILDERS)}")
+
+    def build() -> Network:
+        try:
+            return make(**args)
+        except (TypeError, ValueError) as exc:
+            raise _fail(source, f"{where}.builder", str(exc)) from None
+
+    return build
 
 
 def _scene(d: Any, source: str, where: str) -> Scene:
     if not isinstance(d, dict):
         raise _fail(source, where, "expected an object")
-    net = build_network(d.get("network"), source, f"{where}.network")
+    spec = d.get("network")
+    # A file-format network is built (and so fully checked) at once: it is cheap.  A builder's
+    # (a 64-unit Hopfield net, ...) is checked for its name and arguments, and built when the
+    # scene is opened; the input clamps of such a scene are checked then too.
+    lazy = isinstance(spec, dict) and "builder" in spec
+    net = None if lazy else build_network(spec, source, f"{where}.network")
+
     def fail(field: str, problem: str) -> LessonFileError:
         return _fail(source, f"{where}.{field}", problem)
 
@@ -169,17 +221,32 @@ def _scene(d: Any, source: str, where: str) -> Scene:
     inputs = d.get("inputs", [])
     if not isinstance(inputs, list) or not all(isinstance(i, dict) for i in inputs):
         raise _fail(source, f"{where}.inputs", "expected a list of {input name: value} objects")
-    for t, clamp in enumerate(inputs):
-        for name in clamp:
-            if name not in net.inputs:
-                raise _fail(source, f"{where}.inputs[{t}]", f"{name!r} is not an input neuron")
+
+    def check_inputs(names) -> None:
+        for t, clamp in enumerate(inputs):
+            for name in clamp:
+                if name not in names:
+                    raise _fail(source, f"{where}.inputs[{t}]", f"{name!r} is not an input neuron")
+
+    build = None
+    if net is not None:
+        check_inputs(net.inputs)
+    else:
+        make = _builder(spec, source, f"{where}.network")
+
+        def build() -> Network:
+            built = make()
+            check_inputs(built.inputs)
+            return built
+
     start = d.get("start")
     if start is not None and (not isinstance(start, dict) or not isinstance(start.get("pattern"), int)
                               or not 0 <= float(start.get("noise", 0.0)) <= 1):
         raise _fail(source, f"{where}.start", "expected {\"pattern\": index, \"noise\": 0..1, \"seed\": n}")
     stop = check_stop(d.get("stop"), "stop", fail)
     return Scene(
-        title=_str(d, "title", source, where, ""), network=net, dataset=dataset, rule=rule, stop=stop,
+        title=_str(d, "title", source, where, ""), network=net, build=build, dataset=dataset,
+        rule=rule, stop=stop,
         plots=plots, steps=steps, steps_per_frame=max(1, per_frame), inputs=tuple(inputs),
         start=start, notes=_str(d, "notes", source, where, ""),
     )
