@@ -29,6 +29,7 @@ class DocumentBinding:
     _sent_params: dict = {}
     _sent_stop: dict | None = None
     _outputs = -1
+    _tracked: str | None = None  # the activation plot's neuron, also before the plot is made
 
     # ------------------------------------------------------------------ the document
     def bind(self, doc: Document) -> None:
@@ -94,14 +95,45 @@ class DocumentBinding:
     def network_changed(self, net, sync: bool = True) -> None:
         self.rules.set_network(net)
         self.data.set_network(net)  # the drawing classes follow the outputs
-        activation = self.plots["activation"]
+        built = self.plots.built()  # a plot made later gets the network then (_made)
         for key in ("activation", "matrix"):  # structure from here, not from each snapshot
-            self.plots[key].set_network(net)
-        if not net.has_neuron(activation.neuron or " ") and net.outputs:
-            activation.track(net.outputs[0])  # until the user selects another neuron
+            if key in built:
+                built[key].set_network(net)
+        self._track(net, built.get("activation"))
         if sync and self._doc is not None:
             outputs = len(net.outputs)
             self._sync(data=outputs != self._outputs)  # one-hot targets follow the outputs
+
+    def _track(self, net, activation=None) -> None:
+        """The activation plot follows the first output until the user selects another neuron;
+        `_tracked` follows it too, for an activation plot made later."""
+        current = activation.neuron if activation is not None else self._tracked
+        if not net.has_neuron(current or " ") and net.outputs:
+            current = net.outputs[0]
+            if activation is not None:
+                activation.track(current)
+        self._tracked = current
+
+    def _made(self, key: str, plot) -> None:
+        """A plot made after start-up (LearningDocks.plots makes each when first needed) catches
+        up on what the others were given: the network, the data, the document's plot options,
+        whether it applies, and the latest snapshot."""
+        doc = self._doc
+        if doc is None:
+            return  # bind() gives it all
+        net = doc.network
+        if key == "decision":
+            self.fit_plots(net)  # listed already (LazyPlots)
+        if key in ("activation", "matrix"):
+            plot.set_network(net)
+        if key == "activation" and self._tracked:
+            plot.track(self._tracked)
+        if key in ("decision", "curve", "hopfield"):
+            self._show_data_on_plots(only=key)
+        plot.set_unavailable(plot_unavailable_reason(key, net, doc.rule_name,
+                                                     doc.training_data()))
+        if self._latest is not None:
+            plot.update_snapshot(self._latest)
 
     def _sync(self, data: bool = False) -> None:
         """Give the engine, the rule panels and the plots what the document holds: the data
@@ -143,29 +175,34 @@ class DocumentBinding:
         """Whatever the engine refused, the next change sends the rule again."""
         self._sent_rule, self._sent_params, self._sent_stop = None, {}, None
 
-    def _show_data_on_plots(self) -> None:
+    def _show_data_on_plots(self, only: str | None = None) -> None:
         """The decision plot, the function fit and the Hopfield gallery show the document's
-        data, or nothing when they do not fit it."""
+        data, or nothing when they do not fit it (those made so far, or the plot `only`)."""
         data = self._doc.dataset
-        decision, curve, hopfield = (self.plots[k] for k in ("decision", "curve", "hopfield"))
-        if data is not None and data.n_features == 2:
-            decision.set_dataset(data.X, data.y)
-        else:
-            decision.set_dataset(np.empty((0, 2)), None)
-        if data is not None and data.y is not None and data.n_features == 1 and len(data):
-            curve.set_dataset(data.X[:, 0], data.targets[:, 0])
-        else:
-            curve.set_dataset(np.empty(0), np.empty(0))
-        if data is not None and data.y is None and len(data) \
-                and np.all(np.isin(data.X[:1000], (-1.0, 1.0))):
-            hopfield.set_patterns(data.X)
-        else:
-            hopfield.set_patterns(np.zeros((0, 0)))
+        built = self.plots.built()
+        decision, curve, hopfield = (built.get(k) if only in (None, k) else None
+                                     for k in ("decision", "curve", "hopfield"))
+        if decision is not None:
+            if data is not None and data.n_features == 2:
+                decision.set_dataset(data.X, data.y)
+            else:
+                decision.set_dataset(np.empty((0, 2)), None)
+        if curve is not None:
+            if data is not None and data.y is not None and data.n_features == 1 and len(data):
+                curve.set_dataset(data.X[:, 0], data.targets[:, 0])
+            else:
+                curve.set_dataset(np.empty(0), np.empty(0))
+        if hopfield is not None:
+            if data is not None and data.y is None and len(data) \
+                    and np.all(np.isin(data.X[:1000], (-1.0, 1.0))):
+                hopfield.set_patterns(data.X)
+            else:
+                hopfield.set_patterns(np.zeros((0, 0)))
 
     def _update_unavailable(self) -> None:
         doc = self._doc
         net, rule, data = doc.network, doc.rule_name, doc.training_data()
-        for key, plot in self.plots.items():
+        for key, plot in self.plots.built().items():  # one made later asks then (_made)
             plot.set_unavailable(plot_unavailable_reason(key, net, rule, data))
 
     def _show_values(self) -> None:

@@ -3,6 +3,8 @@ engine thread.  The main window owns the canvas and the document; this owns ever
 learns, shows learning, or opens a lesson scene."""
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
+
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
 
@@ -40,6 +42,39 @@ class FitWidthScroll(QScrollArea):
         return hint
 
 
+class LazyPlots(Mapping):
+    """key -> PlotPanel for every plot in PLOTS, each made the first time it is needed: read
+    (`plots[key]`, or iterating the mapping's values or items), or its dock shown.  Start-up
+    makes only the plots on screen.  `built()` gives the plots made so far, for the updates that
+    a plot made later catches up on (LearningDocks._made)."""
+
+    def __init__(self, make: Callable[[str], QWidget],
+                 made: Callable[[str, QWidget], None]) -> None:
+        self._make, self._made = make, made
+        self._built: dict[str, QWidget] = {}
+
+    def __getitem__(self, key: str):
+        plot = self._built.get(key)
+        if plot is None:
+            if key not in PLOTS:
+                raise KeyError(key)
+            plot = self._built[key] = self._make(key)
+            self._made(key, plot)  # listed first: what it catches up on may read it
+        return plot
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(PLOTS)
+
+    def __len__(self) -> int:
+        return len(PLOTS)
+
+    def is_built(self, key: str) -> bool:
+        return key in self._built
+
+    def built(self) -> dict[str, QWidget]:
+        return dict(self._built)
+
+
 def scrollable(widget: QWidget) -> QScrollArea:
     area = FitWidthScroll()
     area.setWidgetResizable(True)
@@ -63,16 +98,19 @@ class LearningDocks(DocumentBinding, QObject):
         self.rules = RulesPanel()
         self.data = DataPanel()
         self.lessons = LessonBrowser()
-        self.plots = {key: (DecisionPlot(keep_points=False) if key == "decision" else cls())
-                      for key, cls in PLOTS.items()}
         # Scrollable: a panel taller than the screen must not push the window off it.
         self.rules_dock = window.add_dock("Learning rule", scrollable(self.rules), "rulesDock", RIGHT)
         self.data_dock = window.add_dock("Data", scrollable(self.data), "dataDock", RIGHT)
         # The decision map with the rule and data panels on the right: square, as a plane
         # should be (the bottom row would stretch it); the other plots share the bottom row.
-        self.plot_docks = {key: window.add_dock(plot.title, plot, f"plot_{key}_dock",
+        # Each plot dock holds an empty widget until its plot is first needed (LazyPlots).
+        self.plot_docks = {key: window.add_dock(cls.title, QWidget(), f"plot_{key}_dock",
                                                 RIGHT if key == "decision" else BOTTOM)
-                           for key, plot in self.plots.items()}
+                           for key, cls in PLOTS.items()}
+        self._doc: Document | None = None
+        self._tracked: str | None = None  # the neuron selected last: the activation plot's
+        self._drawing_class: int | None = None  # the Data panel's class for left clicks
+        self.plots = LazyPlots(self._make_plot, self._made)
         self._latest = None
         self._progress = (-1, False)
         self._stale: set[str] = set()  # plots that skipped snapshots while out of view
@@ -83,6 +121,23 @@ class LearningDocks(DocumentBinding, QObject):
         self._arranged: tuple = ()  # the docks last placed by dock_layout, for refit()
         self.raise_plots(DEFAULT_PLOTS)
         self._wire()
+
+    def _make_plot(self, key: str) -> QWidget:
+        """The plot `key` in its dock, wired, and showing the document as it is now."""
+        plot = DecisionPlot(keep_points=False) if key == "decision" else PLOTS[key]()
+        dock = self.plot_docks[key]
+        placeholder = dock.widget()
+        dock.setWidget(plot)
+        if placeholder is not None:
+            placeholder.deleteLater()
+        if key == "decision":
+            plot.point_added.connect(lambda x, y, label: self.data.add_point(x, y, label))
+            self.data.drawing_class_changed.connect(plot.set_left_click_class)
+            if self._drawing_class is not None:
+                plot.set_left_click_class(self._drawing_class)
+        elif key == "hopfield":
+            plot.state_edited.connect(self.engine.set_state)
+        return plot
 
     def first_run_layout(self) -> None:
         """The default layout (View > Reset Layout): the scene's plots, or the default ones."""
@@ -101,13 +156,11 @@ class LearningDocks(DocumentBinding, QObject):
         """Panels edit the document; the document's changes reach the panels, plots and engine
         (bind, _on_setup_changed, network_changed)."""
         engine, rules, data = self.engine, self.rules, self.data
-        self._doc: Document | None = None
         self._binding = False  # showing a document: panel signals are not user edits
         self._sent_rule: tuple | None = None  # (rule name, ready) as the engine has it
         self._sent_params: dict = {}
         self._sent_stop: dict | None = None
         self._outputs = -1
-        decision = self.plots["decision"]
         rules.rule_selected.connect(self._on_rule_chosen)
         rules.params_changed.connect(self._on_params_edited)
         rules.stop_conditions_changed.connect(self._on_stop_edited)
@@ -118,9 +171,7 @@ class LearningDocks(DocumentBinding, QObject):
         engine.running_changed.connect(rules.set_running)
         engine.error.connect(self._on_engine_error)
         data.dataset_changed.connect(self._on_data_edited)
-        decision.point_added.connect(lambda x, y, label: data.add_point(x, y, label))
-        data.drawing_class_changed.connect(decision.set_left_click_class)
-        self.plots["hopfield"].state_edited.connect(engine.set_state)
+        data.drawing_class_changed.connect(lambda i: setattr(self, "_drawing_class", i))
         self.lessons.scene_requested.connect(self.open_scene)
         view = self.window.view
         view.selection_changed.connect(self._on_selection)
@@ -139,14 +190,20 @@ class LearningDocks(DocumentBinding, QObject):
 
     def _on_selection(self, names) -> None:
         if names:
-            self.plots["activation"].track(names[0])  # its unit and current z
+            self._tracked = names[0]
+            if self.plots.is_built("activation"):
+                self.plots["activation"].track(names[0])  # its unit and current z
             self.engine.request_snapshot()
 
     def update_snapshot(self, snapshot) -> None:
         """Plots on screen draw the snapshot; one behind another tab (or closed) draws the latest
-        when it comes into view, except the histories, which must see every snapshot."""
+        when it comes into view, except the histories, which must see every snapshot (they are
+        made at the first snapshot if they were not yet); a plot not made yet draws the latest
+        when it is made."""
+        for key in ACCUMULATING:  # made now (before the snapshot is the latest: drawn once)
+            self.plots[key]  # noqa: B018 - a history starts with the run
         self._latest = snapshot
-        for key, plot in self.plots.items():
+        for key, plot in self.plots.built().items():
             if on_view(plot) or key in ACCUMULATING:
                 plot.update_snapshot(snapshot)
                 self._stale.discard(key)
@@ -158,6 +215,9 @@ class LearningDocks(DocumentBinding, QObject):
             self.rules.show_progress(snapshot.epoch, dict(snapshot.metrics))
 
     def _came_into_view(self, key: str, visible: bool) -> None:
+        if visible and not self.plots.is_built(key):
+            self.plots[key]  # noqa: B018 - made as its dock is shown; it draws the latest
+            return
         if visible and key in self._stale and self._latest is not None:
             self._stale.discard(key)
             self.plots[key].update_snapshot(self._latest)
@@ -169,18 +229,22 @@ class LearningDocks(DocumentBinding, QObject):
 
         keys = tuple(k for k in dict.fromkeys(keys) if k in self.plot_docks)
         self.shown_plots = keys
+        for key in keys:
+            self.plots[key]  # noqa: B018 - made before the layout measures its dock
         tabs = [self.rules_dock, self.data_dock, self.window.inspector_dock]
         self._arranged = arrange(self.window, self.lessons_dock, tabs, self.plot_docks, list(keys))
 
     def clear_plots(self) -> None:
         """Nothing drawn stays: each plot forgets its run and its data."""
-        for plot in self.plots.values():
+        for plot in self.plots.built().values():  # one made later starts empty
             plot.clear()
 
     def fit_plots(self, net) -> None:
         """Per-document plot defaults: unit lines on the decision map only while they are few
         enough to read."""
-        self.plots["decision"].set_show_unit_lines(len(first_layer_lines(net)) <= MAX_UNIT_LINES)
+        if self.plots.is_built("decision"):
+            self.plots["decision"].set_show_unit_lines(
+                len(first_layer_lines(net)) <= MAX_UNIT_LINES)
 
     # ------------------------------------------------------------------ lessons
     def open_lesson(self, name_or_index) -> bool:

@@ -29,7 +29,7 @@ class RecordingControls(QObject):
         self.target_menu = QMenu("Record What", window)
         group = QActionGroup(self)
         for key, title in [("window", "Whole Window"), ("canvas", "Canvas")] + [
-                (k, plot.title) for k, plot in window.learning.plots.items()]:
+                (k, dock.windowTitle()) for k, dock in window.learning.plot_docks.items()]:
             action = self.target_menu.addAction(title)
             action.setCheckable(True)
             action.setChecked(key == "window")

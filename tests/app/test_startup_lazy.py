@@ -19,3 +19,59 @@ def test_a_lesson_whose_network_cannot_be_built_says_so_and_keeps_the_document(w
     assert title == "The lesson's network could not be made"
     assert text.startswith("Broken.json: scenes[0].network.builder:")
     assert "Error" not in text
+
+
+def test_start_up_makes_only_the_plots_on_screen(qtbot, tmp_path, monkeypatch):
+    from nnsim.app.main_window import MainWindow
+
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.learning.open_lesson(0)  # as the app starts: lesson 1 (decision regions, activation)
+    w.show()
+    qtbot.waitExposed(w)
+    built = set(w.learning.plots.built())
+    assert {"decision", "activation"} <= built
+    assert not built & {"curve", "hopfield", "matrix", "weights", "energy"}
+    titles = [a.text() for a in w.recording.target_menu.actions()]
+    assert titles == ["Whole Window", "Canvas", "Decision regions", "Function fit",
+                      "Loss and accuracy", "Weights", "Energy", "Activation", "Hopfield state",
+                      "Weight matrix"]
+    w.document.undo_stack.setClean()
+    w.close()
+
+
+def test_a_plot_made_later_shows_the_document_as_it_is(window, qtbot):
+    from nnsim.app.plots import plot_unavailable_reason
+
+    learning = window.learning
+    assert learning.open_lesson("13")  # 1-D function fit: curve and loss
+    assert learning.open_lesson("1")
+    doc = window.document
+    # The data of lesson 13 are gone; lesson 1 has none: a function fit made now shows nothing.
+    curve = learning.plots["curve"]
+    assert len(curve.targets.getData()[0] or ()) == 0
+    # A plot that does not apply says why at once.
+    matrix = learning.plots["matrix"]
+    assert matrix.unavailable_reason == plot_unavailable_reason(
+        "matrix", doc.network, doc.rule_name, doc.training_data())
+    assert learning.plot_docks["matrix"].widget() is matrix
+
+
+def test_a_plot_shown_after_start_up_draws_the_data_and_the_latest_snapshot(window, qtbot):
+    learning = window.learning
+    assert learning.open_lesson("13")
+    got = []
+    window.engine.snapshot_ready.connect(lambda snap, _rate: got.append(snap))
+    window.engine.step()
+    qtbot.waitUntil(lambda: bool(got), timeout=20000)
+    data = window.document.dataset
+    was_built = learning.plots.is_built("curve")
+    curve = learning.plots["curve"]
+    x, t = curve.targets.getData()
+    assert len(x) == len(data) and was_built  # shown by the lesson: made with it
+    dock = learning.plot_docks["matrix"]
+    assert not learning.plots.is_built("matrix")
+    dock.show()  # View > Panels > Weight matrix
+    qtbot.waitUntil(lambda: learning.plots.is_built("matrix"), timeout=5000)
+    assert dock.widget() is learning.plots["matrix"]
+    assert learning.plots["matrix"]._snapshot is learning._latest
