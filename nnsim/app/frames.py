@@ -10,7 +10,6 @@ import os
 import tempfile
 import zlib
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -80,14 +79,19 @@ class FrameStore(Sequence):
 
     def __init__(self) -> None:
         self._items: list = []
-        self._pool = ThreadPoolExecutor(1, thread_name_prefix="nnsim-frames")
+        self._pool = None  # made with the first frame: the window makes a store at start-up
 
     def append(self, frame: np.ndarray) -> None:
+        if self._pool is None:
+            from concurrent.futures import ThreadPoolExecutor  # ~5 ms: not at start-up
+
+            self._pool = ThreadPoolExecutor(1, thread_name_prefix="nnsim-frames")
         self._items.append(self._pool.submit(_pack, frame))
 
     def close(self) -> None:
         """Finish compressing; the frames stay readable."""
-        self._pool.shutdown(wait=True)
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
 
     def __len__(self) -> int:
         return len(self._items)

@@ -75,3 +75,28 @@ def test_a_plot_shown_after_start_up_draws_the_data_and_the_latest_snapshot(wind
     qtbot.waitUntil(lambda: learning.plots.is_built("matrix"), timeout=5000)
     assert dock.widget() is learning.plots["matrix"]
     assert learning.plots["matrix"]._snapshot is learning._latest
+
+
+def test_what_only_exports_and_recordings_use_is_not_imported_before_the_first_paint(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("import sys\n"
+            "from nnsim.app import cli\n"
+            "from nnsim.app.engine_thread import after_first_paint\n"
+            "shown = cli.exit_after_first_paint\n"
+            "def exit_after_first_paint(window):\n"
+            "    after_first_paint(window, lambda: print('loaded:', sorted(\n"
+            "        m for m in ('numpy.ma', 'concurrent.futures', 'pyqtgraph.exporters')\n"
+            "        if m in sys.modules)))\n"
+            "    shown(window)\n"
+            "cli.exit_after_first_paint = exit_after_first_paint\n"
+            "cli.main([])\n")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path),
+               NNSIM_SETTINGS_DIR=str(tmp_path / "settings"), NNSIM_EXIT_AFTER_PAINT="1")
+    result = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2],
+                            env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "loaded: []" in result.stdout.splitlines()

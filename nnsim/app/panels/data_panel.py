@@ -35,7 +35,7 @@ from nnsim.engine.datasets import Dataset, DatasetFileError
 
 from .param_form import ParamForm
 from .point_edits import Points, ReplacePoints
-from .summary import class_labels, class_swatch, describe
+from .summary import class_labels, class_swatch, describe, distinct
 from .throttle import Throttler
 
 ERROR_STYLE = "color: #b00020;"
@@ -440,8 +440,8 @@ class DataPanel(QWidget):
         if labels is not None and self._outputs > 1 and labels.max() >= self._outputs:
             message = (f"The data have {labels.max() + 1} classes but the network has "
                        f"{self._outputs} outputs.")
-        elif labels is not None and self._outputs == 1 and np.unique(labels).size > 2:
-            message = (f"The data have {np.unique(labels).size} classes: give the network one "
+        elif labels is not None and self._outputs == 1 and distinct(labels)[0].size > 2:
+            message = (f"The data have {distinct(labels)[0].size} classes: give the network one "
                        "output per class.")
         self.warning.setText(message)
         self.warning.setVisible(bool(message))

@@ -16,7 +16,6 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-import pyqtgraph.exporters as exporters
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QAction, QColor, QPainter, QPalette
 from PySide6.QtSvg import QSvgGenerator
@@ -166,6 +165,8 @@ class PlotPanel(QWidget):
     # ------------------------------------------------------------------ export
     def export(self, path: str | os.PathLike) -> Path:
         """Write the plot to `path`; the extension chooses: .png, .svg or .csv."""
+        import pyqtgraph.exporters as exporters  # here, not at start-up: ~5 ms
+
         path = Path(path)
         ext = path.suffix.lower()
         if ext == ".png":
@@ -214,6 +215,8 @@ class PlotPanel(QWidget):
 
     def export_csv(self, path: Path) -> None:
         """pyqtgraph's CSVExporter per plot, columns side by side in one file."""
+        import pyqtgraph.exporters as exporters
+
         header: list[str] = []
         columns: list[list[str]] = []
         with tempfile.TemporaryDirectory() as tmp:
