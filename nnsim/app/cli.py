@@ -134,7 +134,7 @@ def run_app(path: str | None, network, lesson: str | None = None) -> int:
 
     document = Document(network[0], os.path.abspath(path), setup=network[1]) \
         if network is not None else None
-    window = MainWindow(document)
+    window = MainWindow(document, fill_docks=False)  # filled once painted (below)
     after_first_paint(window, gc.enable, GC_FALLBACK_MS)  # main.py turned it off for the start
     if _interrupt.requested:  # Ctrl+C came while the window was being built
         window.close()
@@ -150,6 +150,9 @@ def run_app(path: str | None, network, lesson: str | None = None) -> int:
         window.learning.open_lesson(0)  # no file: the app opens on the first lesson
     if os.environ.get(PAINT_ENV):
         exit_after_first_paint(window)
+    # The docks' panels and plots are made just after the first paint: the window shows at once
+    # with its menus, tool bars, canvas and the docks' frames.
+    after_first_paint(window, lambda: QTimer.singleShot(0, window, window.learning.fill))
     window.show()
     if os.environ.get(PROBE_ENV):
         def probe():

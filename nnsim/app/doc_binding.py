@@ -9,14 +9,17 @@ learning.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from nnsim.app.data_spec import same_spec
 from nnsim.app.document import Document
-from nnsim.app.panels.readiness import Fix, trial_problem
-from nnsim.app.plots.applicability import plot_unavailable_reason
-from nnsim.engine.rules import RULES
 from nnsim.engine.setup import make_dataset
+
+if TYPE_CHECKING:
+    from nnsim.app.panels.readiness import Fix
+# nnsim.app.panels and nnsim.app.plots are imported when the panels are made (LearningDocks.fill).
 
 
 class DocumentBinding:
@@ -29,12 +32,20 @@ class DocumentBinding:
     _sent_params: dict = {}
     _sent_stop: dict | None = None
     _outputs = -1
+    _filled = True  # LearningDocks: its panels are made
+    _pending = None
     _tracked: str | None = None  # the activation plot's neuron, also before the plot is made
 
     # ------------------------------------------------------------------ the document
     def bind(self, doc: Document) -> None:
         """Show a document: every panel and plot from it, nothing of the previous one left;
-        the engine gets its data and rule at once (the window gave it the network)."""
+        the engine gets its data and rule at once (the window gave it the network).  Before
+        the panels are made (LearningDocks.fill), only the docks follow its plots."""
+        if not self._filled:
+            self._pending = doc
+            if doc.plots is not None:
+                self.raise_plots(doc.plots)
+            return
         if self._doc is not None:
             self._doc.setup_changed.disconnect(self._on_setup_changed)
         self._doc = doc
@@ -93,6 +104,8 @@ class DocumentBinding:
             self._binding = binding
 
     def network_changed(self, net, sync: bool = True) -> None:
+        if not self._filled:
+            return  # fill() binds the document, its network with it
         self.rules.set_network(net)
         self.data.set_network(net)  # the drawing classes follow the outputs
         built = self.plots.built()  # a plot made later gets the network then (_made)
@@ -130,6 +143,8 @@ class DocumentBinding:
             plot.track(self._tracked)
         if key in ("decision", "curve", "hopfield"):
             self._show_data_on_plots(only=key)
+        from nnsim.app.plots.applicability import plot_unavailable_reason
+
         plot.set_unavailable(plot_unavailable_reason(key, net, doc.rule_name,
                                                      doc.training_data()))
         if self._latest is not None:
@@ -148,6 +163,9 @@ class DocumentBinding:
         name = doc.rule_name if panel is not None else None
         ready = name is not None and panel.is_ready()
         params = dict(doc.rule["params"]) if doc.rule else {}
+        from nnsim.app.panels.readiness import trial_problem
+        from nnsim.engine.rules import RULES
+
         if ready and ((name, True) != self._sent_rule or data):
             problem = trial_problem(RULES[name](**params), doc.network, training)
             if problem:
@@ -201,6 +219,8 @@ class DocumentBinding:
 
     def _update_unavailable(self) -> None:
         doc = self._doc
+        from nnsim.app.plots.applicability import plot_unavailable_reason
+
         net, rule, data = doc.network, doc.rule_name, doc.training_data()
         for key, plot in self.plots.built().items():  # one made later asks then (_made)
             plot.set_unavailable(plot_unavailable_reason(key, net, rule, data))

@@ -11,12 +11,8 @@ from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
 from nnsim.app.dialogs import plain_message
 from nnsim.app.doc_binding import DocumentBinding
 from nnsim.app.document import Document
-from nnsim.app.lesson_browser import LessonBrowser
-from nnsim.app.panels import DEFAULT_STOP, DataPanel, RulesPanel
-from nnsim.app.plots import PLOTS, DecisionPlot
 from nnsim.engine.lessons import Lesson, LessonFileError
-from nnsim.engine.regions import first_layer_lines
-from nnsim.engine.setup import Setup
+from nnsim.engine.setup import DEFAULT_STOP, Setup
 
 RIGHT = Qt.DockWidgetArea.RightDockWidgetArea
 BOTTOM = Qt.DockWidgetArea.BottomDockWidgetArea
@@ -24,6 +20,27 @@ LEFT = Qt.DockWidgetArea.LeftDockWidgetArea
 DEFAULT_PLOTS = ("decision", "loss")  # shown on a first run; the others are a click away
 MAX_UNIT_LINES = 8  # more first-layer lines than this clutter the decision map
 ACCUMULATING = ("weights", "energy", "loss")  # plots that draw a history from every snapshot
+# Every plot's key and title (nnsim.app.plots.PLOTS, whose modules are imported when the first
+# plot is made): the plot docks exist, titled, before any plot does.
+PLOT_TITLES = {"decision": "Decision regions", "curve": "Function fit", "loss": "Loss and accuracy",
+               "weights": "Weights", "energy": "Energy", "activation": "Activation",
+               "hopfield": "Hopfield state", "matrix": "Weight matrix"}
+PANELS = ("rules", "data", "lessons", "plots")  # LearningDocks' contents, made by fill()
+# The least size of each dock's contents (at the default font), given to the empty docks of a
+# window painted before they are filled (fill=False), so that they are in their final places and
+# sizes when it is first painted and nothing moves when they are filled.  Measured;
+# tests/app/test_startup_lazy.py checks them against the contents.
+FRAME_MINIMUMS = {"rulesDock": (398, 68), "dataDock": (371, 68), "lessonsDock": (268, 112),
+                  "decision": (299, 294), "curve": (269, 271), "loss": (314, 271),
+                  "weights": (270, 271), "energy": (269, 225), "activation": (269, 271),
+                  "hopfield": (198, 55), "matrix": (280, 226)}
+
+
+def frame(name: str) -> QWidget:
+    """An empty dock's contents, as large as the contents it stands for at least."""
+    widget = QWidget()
+    widget.setMinimumSize(*FRAME_MINIMUMS.get(name, (0, 0)))
+    return widget
 
 
 def on_view(widget: QWidget) -> bool:
@@ -56,17 +73,17 @@ class LazyPlots(Mapping):
     def __getitem__(self, key: str):
         plot = self._built.get(key)
         if plot is None:
-            if key not in PLOTS:
+            if key not in PLOT_TITLES:
                 raise KeyError(key)
             plot = self._built[key] = self._make(key)
             self._made(key, plot)  # listed first: what it catches up on may read it
         return plot
 
     def __iter__(self) -> Iterator[str]:
-        return iter(PLOTS)
+        return iter(PLOT_TITLES)
 
     def __len__(self) -> int:
-        return len(PLOTS)
+        return len(PLOT_TITLES)
 
     def is_built(self, key: str) -> bool:
         return key in self._built
@@ -88,42 +105,114 @@ class LearningDocks(DocumentBinding, QObject):
     """The docks; DocumentBinding (doc_binding.py) keeps them and the engine in step with the
     document."""
 
-    def __init__(self, window) -> None:
+    def __init__(self, window, fill: bool = True) -> None:
+        """fill=False: the docks are made empty, in their places and titled; their contents
+        (the rule, data and lesson panels, the plots) are made by `fill()`, which the app calls
+        once its window is painted.  Reading `rules`, `data`, `lessons` or `plots` fills them
+        at once, so nothing else needs to know."""
         super().__init__(window)
         self.window = window
         self.engine = window.engine
         self.lesson: Lesson | None = None
         self.scene_index = 0
+        self._filled = self._filling = False
+        self._lesson_list: list[Lesson] | None = None
 
-        self.rules = RulesPanel()
-        self.data = DataPanel()
-        self.lessons = LessonBrowser()
-        # Scrollable: a panel taller than the screen must not push the window off it.
-        self.rules_dock = window.add_dock("Learning rule", scrollable(self.rules), "rulesDock", RIGHT)
-        self.data_dock = window.add_dock("Data", scrollable(self.data), "dataDock", RIGHT)
+        # Scrollable (once filled): a panel taller than the screen must not push the window
+        # off it.
+        self.rules_dock = window.add_dock("Learning rule", frame("rulesDock"), "rulesDock", RIGHT)
+        self.data_dock = window.add_dock("Data", frame("dataDock"), "dataDock", RIGHT)
         # The decision map with the rule and data panels on the right: square, as a plane
         # should be (the bottom row would stretch it); the other plots share the bottom row.
         # Each plot dock holds an empty widget until its plot is first needed (LazyPlots).
-        self.plot_docks = {key: window.add_dock(cls.title, QWidget(), f"plot_{key}_dock",
+        self.plot_docks = {key: window.add_dock(title, frame(key), f"plot_{key}_dock",
                                                 RIGHT if key == "decision" else BOTTOM)
-                           for key, cls in PLOTS.items()}
+                           for key, title in PLOT_TITLES.items()}
         self._doc: Document | None = None
+        self._pending: Document | None = None  # the document to bind once filled
         self._tracked: str | None = None  # the neuron selected last: the activation plot's
         self._drawing_class: int | None = None  # the Data panel's class for left clicks
-        self.plots = LazyPlots(self._make_plot, self._made)
         self._latest = None
         self._progress = (-1, False)
         self._stale: set[str] = set()  # plots that skipped snapshots while out of view
         for key, dock in self.plot_docks.items():
             dock.visibilityChanged.connect(lambda on, key=key: self._came_into_view(key, on))
-        self.lessons_dock = window.add_dock("Lessons", self.lessons, "lessonsDock", LEFT)
+        self.lessons_dock = window.add_dock("Lessons", frame("lessonsDock"), "lessonsDock", LEFT)
         self.shown_plots: tuple[str, ...] = ()
         self._arranged: tuple = ()  # the docks last placed by dock_layout, for refit()
+        # A dock closed or opened is looked at once the event is over: a layout moving docks
+        # around (Reset Layout) passes through states that are nobody's choice.
+        self._docks_timer = QTimer(self)
+        self._docks_timer.setSingleShot(True)
+        self._docks_timer.setInterval(0)
+        self._docks_timer.timeout.connect(self._on_plot_docks)
+        for dock in self.plot_docks.values():
+            dock.visibilityChanged.connect(self._plot_dock_toggled)
         self.raise_plots(DEFAULT_PLOTS)
-        self._wire()
+        if fill:
+            self.fill()
+
+    def __getattr__(self, name: str):
+        """The contents, made on first use (see __init__)."""
+        if name in PANELS and not self.__dict__.get("_filling", True):
+            self.fill()
+            return self.__dict__[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    @property
+    def filled(self) -> bool:
+        return self._filled
+
+    def fill(self) -> None:
+        """Make the docks' contents, show the document in them, and list the lessons."""
+        if self._filled or self._filling:
+            return
+        self._filling = True
+        try:
+            from nnsim.app.lesson_browser import LessonBrowser
+            from nnsim.app.panels import DataPanel, RulesPanel
+
+            self.rules = RulesPanel()
+            self.data = DataPanel()
+            self.lessons = LessonBrowser()
+            self.plots = LazyPlots(self._make_plot, self._made)
+            for dock, widget in ((self.rules_dock, scrollable(self.rules)),
+                                 (self.data_dock, scrollable(self.data)),
+                                 (self.lessons_dock, self.lessons)):
+                placeholder = dock.widget()
+                dock.setWidget(widget)
+                if placeholder is not None:
+                    placeholder.deleteLater()
+            self._filled = True
+        finally:
+            self._filling = False
+        self._wire()  # binds the document, which makes the plots it shows
+        for key in self.shown_plots:
+            self.plots[key]  # noqa: B018 - the plots on view, should the document name none
+        if self.lesson is not None:
+            browser = self.lessons
+            browser.show_lesson(browser.select_by_id(self.lesson.id), self.scene_index)
+
+    def lesson_list(self) -> list[Lesson]:
+        """The lessons in the browser's order (the browser's own list once it is made)."""
+        if self._filled:
+            return self.lessons.lessons
+        if self._lesson_list is None:
+            from nnsim.engine.lessons import lesson_paths, load_lesson
+
+            lessons = []
+            for path in lesson_paths():
+                try:
+                    lessons.append(load_lesson(path))
+                except LessonFileError:
+                    pass  # the browser reports it once it is made
+            self._lesson_list = sorted(lessons, key=lambda lesson: (lesson.number, lesson.id))
+        return self._lesson_list
 
     def _make_plot(self, key: str) -> QWidget:
         """The plot `key` in its dock, wired, and showing the document as it is now."""
+        from nnsim.app.plots import PLOTS, DecisionPlot
+
         plot = DecisionPlot(keep_points=False) if key == "decision" else PLOTS[key]()
         dock = self.plot_docks[key]
         placeholder = dock.widget()
@@ -178,20 +267,13 @@ class LearningDocks(DocumentBinding, QObject):
         shown = getattr(view, "show_values_changed", None)
         if shown is not None:
             shown.connect(self._on_show_values_edited)
-        # A dock closed or opened is looked at once the event is over: a layout moving docks
-        # around (Reset Layout) passes through states that are nobody's choice.
-        self._docks_timer = QTimer(self)
-        self._docks_timer.setSingleShot(True)
-        self._docks_timer.setInterval(0)
-        self._docks_timer.timeout.connect(self._on_plot_docks)
-        for dock in self.plot_docks.values():
-            dock.visibilityChanged.connect(self._plot_dock_toggled)
-        self.bind(self.window.document)
+        self.bind(self._pending or self.window.document)
+        self._pending = None
 
     def _on_selection(self, names) -> None:
         if names:
             self._tracked = names[0]
-            if self.plots.is_built("activation"):
+            if self._filled and self.plots.is_built("activation"):
                 self.plots["activation"].track(names[0])  # its unit and current z
             self.engine.request_snapshot()
 
@@ -215,6 +297,8 @@ class LearningDocks(DocumentBinding, QObject):
             self.rules.show_progress(snapshot.epoch, dict(snapshot.metrics))
 
     def _came_into_view(self, key: str, visible: bool) -> None:
+        if not self._filled:
+            return  # fill() makes the plots on view
         if visible and not self.plots.is_built(key):
             self.plots[key]  # noqa: B018 - made as its dock is shown; it draws the latest
             return
@@ -229,7 +313,7 @@ class LearningDocks(DocumentBinding, QObject):
 
         keys = tuple(k for k in dict.fromkeys(keys) if k in self.plot_docks)
         self.shown_plots = keys
-        for key in keys:
+        for key in keys if self._filled else ():
             self.plots[key]  # noqa: B018 - made before the layout measures its dock
         tabs = [self.rules_dock, self.data_dock, self.window.inspector_dock]
         self._arranged = arrange(self.window, self.lessons_dock, tabs, self.plot_docks, list(keys))
@@ -243,28 +327,33 @@ class LearningDocks(DocumentBinding, QObject):
         """Per-document plot defaults: unit lines on the decision map only while they are few
         enough to read."""
         if self.plots.is_built("decision"):
+            from nnsim.engine.regions import first_layer_lines
+
             self.plots["decision"].set_show_unit_lines(
                 len(first_layer_lines(net)) <= MAX_UNIT_LINES)
 
     # ------------------------------------------------------------------ lessons
     def open_lesson(self, name_or_index) -> bool:
         """Open a lesson by index in the browser or by name (number, file name or slug)."""
-        browser = self.lessons
         if isinstance(name_or_index, int):
             index = name_or_index
+            lessons = self.lesson_list()  # the browser's list, or the same before it is made
+            if not 0 <= index < len(lessons):
+                return False
+            lesson = lessons[index]
         else:
             from nnsim.engine.lessons import find_lesson
 
             try:
-                index = browser.select_by_id(find_lesson(name_or_index).id)
+                lesson = find_lesson(name_or_index)
             except LessonFileError as exc:
                 self.window.show_error("No such lesson", plain_message(str(exc)),
                                        advice="Choose a lesson in the Lessons menu.")
                 return False
-        if not 0 <= index < len(browser.lessons):
-            return False
-        browser.show_lesson(index)
-        return self.open_scene(browser.lessons[index], 0)
+        if self._filled:
+            browser = self.lessons
+            browser.show_lesson(browser.select_by_id(lesson.id))
+        return self.open_scene(lesson, 0)
 
     def open_scene(self, lesson: Lesson, index: int) -> bool:
         """Replace the document with a lesson scene (asking first about unsaved work), then set
@@ -281,10 +370,11 @@ class LearningDocks(DocumentBinding, QObject):
                               advice="Choose another lesson, or correct the lesson file.")
             return False
         self.lesson, self.scene_index = lesson, index
-        browser = self.lessons
-        shown = browser.current
-        if shown is None or shown.id != lesson.id or browser.scene_index != index:
-            browser.show_lesson(browser.select_by_id(lesson.id), index)  # -1: not listed, kept
+        if self._filled:  # else fill() shows the lesson in the browser
+            browser = self.lessons
+            shown = browser.current
+            if shown is None or shown.id != lesson.id or browser.scene_index != index:
+                browser.show_lesson(browser.select_by_id(lesson.id), index)  # -1: not listed
         net = network.copy()
         if not net.name:
             net.name = f"{lesson.title}: {scene.title}"

@@ -49,10 +49,13 @@ def _canvas():
 
 class MainWindow(WindowDialogs, QMainWindow):
     def __init__(self, document: Document | None = None, settings=None,
-                 engine_after_paint: bool = True) -> None:
+                 engine_after_paint: bool = True, fill_docks: bool = True) -> None:
         """engine_after_paint: start the engine once the window is painted (start-up is faster:
         its process does not compete with the window's); False: at once (headless recording,
-        whose frames must not depend on when the engine's process starts)."""
+        whose frames must not depend on when the engine's process starts).
+        fill_docks=False: the learning docks are made empty, titled and in their places, and
+        filled by `self.learning.fill()` (the app calls it once the window is painted; reading
+        their panels fills them at once too)."""
         super().__init__()
         self.settings = settings if settings is not None else make_settings()
         self.setObjectName("nnsimMainWindow")
@@ -88,7 +91,7 @@ class MainWindow(WindowDialogs, QMainWindow):
         self._build_toolbars()
         from nnsim.app.learning import LearningDocks
 
-        self.learning = LearningDocks(self)
+        self.learning = LearningDocks(self, fill=fill_docks)
         self.learning.network_changed(self.document.network)
         self._fill_lessons_menu()
         self._add_recording_and_export()
@@ -296,12 +299,12 @@ class MainWindow(WindowDialogs, QMainWindow):
     def _fill_lessons_menu(self) -> None:
         menu, learning = self.lessons_menu, self.learning
         menu.addAction(learning.lessons_dock.toggleViewAction())
-        previous = menu.addAction("&Previous Lesson", learning.lessons.previous)
+        previous = menu.addAction("&Previous Lesson", lambda: learning.lessons.previous())
         previous.setShortcut(QKeySequence("Alt+Left"))
-        following = menu.addAction("&Next Lesson", learning.lessons.next)
+        following = menu.addAction("&Next Lesson", lambda: learning.lessons.next())
         following.setShortcut(QKeySequence("Alt+Right"))
         menu.addSeparator()
-        for i, lesson in enumerate(learning.lessons.lessons):
+        for i, lesson in enumerate(learning.lesson_list()):
             menu.addAction(f"{lesson.number}. {lesson.title}",
                            lambda i=i: learning.open_lesson(i))
         menu.addSeparator()

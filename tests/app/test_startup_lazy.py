@@ -100,3 +100,112 @@ def test_what_only_exports_and_recordings_use_is_not_imported_before_the_first_p
                             env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "loaded: []" in result.stdout.splitlines()
+
+
+PAINT_PROBE = """
+import json, sys
+from PySide6.QtCore import QTimer
+from nnsim.app import cli
+from nnsim.app.engine_thread import after_first_paint
+
+def docks(window):
+    return {name: [dock.windowTitle(), list(dock.geometry().getRect())]
+            for name, dock in window._docks.items() if dock.isVisible()}
+
+def probe(window):
+    def painted():
+        seen = {"docks": docks(window), "filled": window.learning.filled,
+                "panels imported": "nnsim.app.panels" in sys.modules}
+        def later():
+            learning = window.learning
+            seen.update(after=docks(window), filled_after=learning.filled,
+                        lesson=learning.lessons.current.id,
+                        rule_panel=learning.rules.current_name(),
+                        plots=sorted(learning.plots.built()))
+            print("seen:", json.dumps(seen), flush=True)
+            window.close()
+        QTimer.singleShot(300, later)
+    after_first_paint(window, painted)
+
+cli.exit_after_first_paint = probe
+cli.main([])
+"""
+
+
+def test_the_window_paints_its_docks_empty_in_their_final_places_then_fills_them(tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path),
+               NNSIM_SETTINGS_DIR=str(tmp_path / "settings"), NNSIM_EXIT_AFTER_PAINT="1")
+    result = subprocess.run([sys.executable, "-c", PAINT_PROBE], env=env, capture_output=True,
+                            text=True, timeout=120, cwd=Path(__file__).resolve().parents[2])
+    assert result.returncode == 0, result.stderr
+    line = next(x for x in result.stdout.splitlines() if x.startswith("seen: "))
+    seen = json.loads(line.removeprefix("seen: "))
+    assert not seen["filled"] and not seen["panels imported"]  # made after the first paint
+    titles = {name: title for name, (title, _rect) in seen["docks"].items()}
+    for name, title in [("lessonsDock", "Lessons"), ("rulesDock", "Learning rule"),
+                        ("plot_decision_dock", "Decision regions"),
+                        ("plot_activation_dock", "Activation")]:
+        assert titles[name] == title
+    assert seen["docks"] == seen["after"]  # filling them moved nothing
+    assert seen["filled_after"] and seen["lesson"] == "01-perceptron-forward"
+    assert seen["rule_panel"] is None  # lesson 1 has no rule: "No learning"
+    assert {"decision", "activation"} <= set(seen["plots"])
+
+
+def test_the_empty_docks_are_as_large_as_their_contents(qtbot):
+    from nnsim.app.learning import FRAME_MINIMUMS
+    from nnsim.app.main_window import MainWindow
+
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    learning = w.learning
+    assert learning.open_lesson(0)
+    w.files.new_document()
+    w.document.undo_stack.setClean()
+    qtbot.wait(50)
+    named = {"rulesDock": learning.rules_dock, "dataDock": learning.data_dock,
+             "lessonsDock": learning.lessons_dock, **learning.plot_docks}
+    for name in ("rulesDock", "dataDock", "lessonsDock", "decision", "loss"):
+        hint = named[name].widget().minimumSizeHint()
+        assert (hint.width(), hint.height()) == FRAME_MINIMUMS[name], name
+    assert learning.open_lesson(0)
+    qtbot.wait(50)
+    hint = learning.plot_docks["activation"].widget().minimumSizeHint()
+    assert (hint.width(), hint.height()) == FRAME_MINIMUMS["activation"]
+    w.document.undo_stack.setClean()
+    w.close()
+
+
+def test_reading_a_panel_before_the_docks_are_filled_fills_them_with_the_document(qtbot):
+    from nnsim.app.main_window import MainWindow
+    from nnsim.app.plots import PLOTS
+
+    w = MainWindow(fill_docks=False)
+    qtbot.addWidget(w)
+    learning = w.learning
+    from nnsim.engine.lessons import find_lesson
+
+    assert learning.open_lesson("7")  # before the panels exist, as the app opens lesson 1
+    assert learning.open_scene(find_lesson("7"), 1)  # its second scene: XOR by backprop
+    assert not learning.filled
+    assert [dock.windowTitle() for dock in learning.plot_docks.values()] == \
+        [cls.title for cls in PLOTS.values()]
+    assert not learning.filled  # the docks' titles are known without the plots
+    assert learning.rules.current_name() == "backprop"  # made on first read, with the scene
+    assert learning.filled
+    assert learning.lessons.current.id == "07-mlp-xor" and learning.lessons.scene_index == 1
+    assert learning.data.dataset() is not None and len(learning.data.dataset()) == 4
+    assert not learning.plot_docks["decision"].isHidden()
+    w.show()
+    qtbot.waitExposed(w)
+    assert learning.plot_docks["decision"].widget() is learning.plots["decision"]
+    w.document.undo_stack.setClean()
+    w.close()
