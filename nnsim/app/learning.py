@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
 
 from nnsim.app.dialogs import plain_message
@@ -105,6 +105,8 @@ class LearningDocks(DocumentBinding, QObject):
     """The docks; DocumentBinding (doc_binding.py) keeps them and the engine in step with the
     document."""
 
+    docks_filled = Signal()  # fill() made the panels (the Lessons menu lists the lessons then)
+
     def __init__(self, window, fill: bool = True) -> None:
         """fill=False: the docks are made empty, in their places and titled; their contents
         (the rule, data and lesson panels, the plots) are made by `fill()`, which the app calls
@@ -192,6 +194,27 @@ class LearningDocks(DocumentBinding, QObject):
         if self.lesson is not None:
             browser = self.lessons
             browser.show_lesson(browser.select_by_id(self.lesson.id), self.scene_index)
+        self.docks_filled.emit()
+
+    def _first_lesson(self) -> Lesson | None:
+        """The first lesson in the browser's order, loading only it (and any broken one before
+        it): the lessons' numbers are read from their files' JSON without checking the rest."""
+        from nnsim.engine.fileformat import NetworkFileError, parse_json
+        from nnsim.engine.lessons import lesson_paths, load_lesson
+
+        def order(path):
+            try:
+                number = parse_json(path.read_bytes(), str(path)).get("number", 0)
+            except (OSError, NetworkFileError, AttributeError):
+                number = 0  # loading it reports the problem
+            return (number if isinstance(number, int) else 0, path.stem)
+
+        for path in sorted(lesson_paths(), key=order):
+            try:
+                return load_lesson(path)
+            except LessonFileError:
+                continue  # the browser reports it once it is made
+        return None
 
     def lesson_list(self) -> list[Lesson]:
         """The lessons in the browser's order (the browser's own list once it is made)."""
@@ -335,7 +358,11 @@ class LearningDocks(DocumentBinding, QObject):
     # ------------------------------------------------------------------ lessons
     def open_lesson(self, name_or_index) -> bool:
         """Open a lesson by index in the browser or by name (number, file name or slug)."""
-        if isinstance(name_or_index, int):
+        if isinstance(name_or_index, int) and name_or_index == 0 and not self._filled:
+            lesson = self._first_lesson()  # as the app starts: not every lesson loaded yet
+            if lesson is None:
+                return False
+        elif isinstance(name_or_index, int):
             index = name_or_index
             lessons = self.lesson_list()  # the browser's list, or the same before it is made
             if not 0 <= index < len(lessons):

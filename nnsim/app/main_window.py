@@ -282,19 +282,32 @@ class MainWindow(WindowDialogs, QMainWindow):
         return True
 
     def _add_recording_and_export(self) -> None:
-        from nnsim.app.export_actions import ExportActions
         from nnsim.app.recording import RecordingControls
 
         self.recording = RecordingControls(self)
-        self.exports = ExportActions(self)
         self.recording.fill_menu(self.simulation_menu)
         self.recording.fill_toolbar(self._run_bar)
         quit_action = self.files.quit
         self.file_menu.removeAction(quit_action)
-        self.exports.fill_menu(self.file_menu)
         self.file_menu.addAction(self.recording.screenshot_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(quit_action)
+        if self.learning.filled:
+            self._add_export()
+        else:  # File > Export comes with the docks' contents, once the window is painted
+            self.learning.docks_filled.connect(self._add_export)
+
+    def _add_export(self) -> None:
+        """File > Export (weights, Keras and PyTorch code), before Save Screenshot."""
+        from PySide6.QtWidgets import QMenu
+
+        from nnsim.app.export_actions import ExportActions
+
+        self.exports = ExportActions(self)
+        holder = QMenu(self)  # fill_menu appends; its entries move to their place in File
+        self.exports.fill_menu(holder)
+        for action in holder.actions():
+            self.file_menu.insertAction(self.recording.screenshot_action, action)
 
     def _fill_lessons_menu(self) -> None:
         menu, learning = self.lessons_menu, self.learning
@@ -303,14 +316,22 @@ class MainWindow(WindowDialogs, QMainWindow):
         previous.setShortcut(QKeySequence("Alt+Left"))
         following = menu.addAction("&Next Lesson", lambda: learning.lessons.next())
         following.setShortcut(QKeySequence("Alt+Right"))
-        menu.addSeparator()
-        for i, lesson in enumerate(learning.lesson_list()):
-            menu.addAction(f"{lesson.number}. {lesson.title}",
-                           lambda i=i: learning.open_lesson(i))
-        menu.addSeparator()
+        self._lessons_end = menu.addSeparator()  # the lessons go before it
+        if learning.filled:
+            self._list_lessons()
+        else:  # once the browser has loaded them, after the first paint
+            learning.docks_filled.connect(self._list_lessons)
         menu.addAction("&Save Scene as Lesson…", learning.save_scene_as_lesson)
 
     # ------------------------------------------------------------------ menus and toolbars
+    def _list_lessons(self) -> None:
+        """One Lessons menu entry per lesson, in the browser's order."""
+        menu, learning = self.lessons_menu, self.learning
+        for i, lesson in enumerate(learning.lesson_list()):
+            action = QAction(f"{lesson.number}. {lesson.title}", menu)
+            action.triggered.connect(lambda _checked=False, i=i: learning.open_lesson(i))
+            menu.insertAction(self._lessons_end, action)
+
     def _build_menus(self) -> None:
         bar = self.menuBar()
         self.file_menu = bar.addMenu("&File")

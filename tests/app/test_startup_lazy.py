@@ -209,3 +209,30 @@ def test_reading_a_panel_before_the_docks_are_filled_fills_them_with_the_documen
     assert learning.plot_docks["decision"].widget() is learning.plots["decision"]
     w.document.undo_stack.setClean()
     w.close()
+
+
+def test_the_menus_filled_after_the_first_paint_read_as_in_a_window_made_at_once(qtbot):
+    from nnsim.app.main_window import MainWindow
+
+    def entries(menu):
+        return [a.text() for a in menu.actions()]
+
+    at_once = MainWindow()
+    qtbot.addWidget(at_once)
+    later = MainWindow(fill_docks=False)
+    qtbot.addWidget(later)
+    assert "1. The perceptron's forward pass" not in entries(later.lessons_menu)
+    assert "&Export" not in entries(later.file_menu)
+    later.learning.fill()
+    assert entries(later.lessons_menu) == entries(at_once.lessons_menu)
+    assert entries(later.file_menu) == entries(at_once.file_menu)
+    numbers = [int(t.split(".")[0]) for t in entries(later.lessons_menu) if t[:1].isdigit()]
+    assert numbers == list(range(1, 18))
+    files = entries(later.file_menu)
+    assert files.index("&Export") + 1 == files.index("Save Screenshot…")
+    export = next(a for a in later.file_menu.actions() if a.text() == "&Export")
+    assert [a.text() for a in export.menu().actions()] == [
+        "Weights (.npz)…", "Keras Code (.py)…", "PyTorch Code (.py)…"]
+    for w in (at_once, later):
+        w.document.undo_stack.setClean()
+        w.close()
