@@ -152,7 +152,8 @@ def run_app(path: str | None, network, lesson: str | None = None) -> int:
         exit_after_first_paint(window)
     # The docks' panels and plots are made just after the first paint: the window shows at once
     # with its menus, tool bars, canvas and the docks' frames.
-    after_first_paint(window, lambda: QTimer.singleShot(0, window, window.learning.fill))
+    after_first_paint(window, lambda: QTimer.singleShot(
+        0, window, lambda: window.isVisible() and window.learning.fill()))
     window.show()
     if os.environ.get(PROBE_ENV):
         def probe():

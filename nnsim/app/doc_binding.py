@@ -34,6 +34,7 @@ class DocumentBinding:
     _outputs = -1
     _filled = True  # LearningDocks: its panels are made
     _pending = None
+    _keep_layout = False
     _tracked: str | None = None  # the activation plot's neuron, also before the plot is made
 
     # ------------------------------------------------------------------ the document
@@ -68,8 +69,9 @@ class DocumentBinding:
             self._show_values()
             self.network_changed(doc.network, sync=False)
             self._sync(data=True)
-            if doc.plots is not None:
-                self.raise_plots(doc.plots)
+            if doc.plots is not None and not (self._keep_layout
+                                              and tuple(doc.plots) == self.shown_plots):
+                self.raise_plots(doc.plots)  # (filling docks already in place: not again)
         finally:
             self._binding = binding
 

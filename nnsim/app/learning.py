@@ -153,6 +153,8 @@ class LearningDocks(DocumentBinding, QObject):
         self.raise_plots(DEFAULT_PLOTS)
         if fill:
             self.fill()
+        elif getattr(window, "document", None) is not None:
+            self.bind(window.document)  # its plots' docks now; the rest once filled
 
     def __getattr__(self, name: str):
         """The contents, made on first use (see __init__)."""
@@ -188,7 +190,11 @@ class LearningDocks(DocumentBinding, QObject):
             self._filled = True
         finally:
             self._filling = False
-        self._wire()  # binds the document, which makes the plots it shows
+        self._keep_layout = True  # the docks were laid out for this document already
+        try:
+            self._wire()  # binds the document
+        finally:
+            self._keep_layout = False
         for key in self.shown_plots:
             self.plots[key]  # noqa: B018 - the plots on view, should the document name none
         if self.lesson is not None:

@@ -119,7 +119,8 @@ def probe(window):
         def later():
             learning = window.learning
             seen.update(after=docks(window), filled_after=learning.filled,
-                        lesson=learning.lessons.current.id,
+                        shown=[k for k, d in learning.plot_docks.items() if not d.isHidden()],
+                        lesson=getattr(learning.lessons.current, "id", None),
                         rule_panel=learning.rules.current_name(),
                         plots=sorted(learning.plots.built()))
             print("seen:", json.dumps(seen), flush=True)
@@ -128,11 +129,11 @@ def probe(window):
     after_first_paint(window, painted)
 
 cli.exit_after_first_paint = probe
-cli.main([])
+cli.main(sys.argv[1:])
 """
 
 
-def test_the_window_paints_its_docks_empty_in_their_final_places_then_fills_them(tmp_path):
+def paint_probe(tmp_path, *args) -> dict:
     import json
     import os
     import subprocess
@@ -141,11 +142,16 @@ def test_the_window_paints_its_docks_empty_in_their_final_places_then_fills_them
 
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path),
                NNSIM_SETTINGS_DIR=str(tmp_path / "settings"), NNSIM_EXIT_AFTER_PAINT="1")
-    result = subprocess.run([sys.executable, "-c", PAINT_PROBE], env=env, capture_output=True,
-                            text=True, timeout=120, cwd=Path(__file__).resolve().parents[2])
+    result = subprocess.run([sys.executable, "-c", PAINT_PROBE, *args], env=env,
+                            capture_output=True, text=True, timeout=120,
+                            cwd=Path(__file__).resolve().parents[2])
     assert result.returncode == 0, result.stderr
     line = next(x for x in result.stdout.splitlines() if x.startswith("seen: "))
-    seen = json.loads(line.removeprefix("seen: "))
+    return json.loads(line.removeprefix("seen: "))
+
+
+def test_the_window_paints_its_docks_empty_in_their_final_places_then_fills_them(tmp_path):
+    seen = paint_probe(tmp_path)
     assert not seen["filled"] and not seen["panels imported"]  # made after the first paint
     titles = {name: title for name, (title, _rect) in seen["docks"].items()}
     for name, title in [("lessonsDock", "Lessons"), ("rulesDock", "Learning rule"),
@@ -236,3 +242,21 @@ def test_the_menus_filled_after_the_first_paint_read_as_in_a_window_made_at_once
     for w in (at_once, later):
         w.document.undo_stack.setClean()
         w.close()
+
+
+def test_a_file_opened_at_start_up_shows_its_plots_docks_at_the_first_paint(tmp_path):
+    from nnsim.engine.fileformat import save_document
+    from nnsim.engine.lessons import find_lesson
+    from nnsim.engine.setup import DEFAULT_STOP, Setup
+
+    scene = find_lesson("13").scenes[0]
+    path = tmp_path / "fit.json"
+    save_document(scene.network, Setup(dataset=scene.dataset, rule=scene.rule,
+                                       stop=dict(DEFAULT_STOP),
+                                       plots=("curve", "loss", "weights")), path)
+    seen = paint_probe(tmp_path, str(path))
+    assert not seen["filled"] and seen["filled_after"]
+    assert set(seen["shown"]) == {"curve", "loss", "weights"}
+    # Laid out for the file before the paint, and not again: the same docks on view (a plot's
+    # least height may still grow with what it shows, e.g. the weights' legend rows).
+    assert set(seen["docks"]) == set(seen["after"])
