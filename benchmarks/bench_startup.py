@@ -10,8 +10,12 @@ over):
   nnsim: `python main.py` with NNSIM_EXIT_AFTER_PAINT=1 (nnsim.app.cli), which exits right
          after the main window's first paint.
 Runs alternate between the two (so a burst of load elsewhere hits both), RUNS each; the
-figures are medians.  On the offscreen platform always, and under X11 (xcb) too when DISPLAY
-is set and a server answers.  Target: nnsim within 1.3x of bare.  Printed, never pass/fail.
+figures are medians.  Python's bytecode caches are on, as in an installed app: the first
+(warm-up) start of each writes them, even where PYTHONDONTWRITEBYTECODE is set for this
+process (a development setting; with it nnsim's ~75 modules are compiled from source at every
+start, ~90 ms here, while PySide6 and pyqtgraph come with their caches from pip).  On the
+offscreen platform always, and under X11 (xcb) too when DISPLAY is set and a server answers.
+Target: nnsim within 1.3x of bare.  Printed, never pass/fail.
 """
 from __future__ import annotations
 
@@ -70,6 +74,7 @@ def _time_once(argv: list[str], platform: str, extra_env: dict) -> float | None:
                XDG_DATA_HOME=os.path.join(home, ".local", "share"),
                NNSIM_SETTINGS_DIR=os.path.join(home, "nnsim"), **extra_env)
     env.pop("NNSIM_STARTUP_PROBE", None)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # caches written and read, as in an install
     start = time.perf_counter()
     proc = subprocess.Popen([sys.executable, *argv], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
@@ -141,7 +146,7 @@ def run() -> None:
         print(f"start-up to the first paint ({platform}, median of {RUNS}): bare PySide6 + "
               f"pyqtgraph window {b * 1000:.0f} ms, nnsim {a * 1000:.0f} ms, ratio {a / b:.2f} "
               f"(target <= 1.3)")
-        print(f"  runs: bare {_ms(bare)} ms; nnsim {_ms(app)} ms")
+        print(f"  runs: bare {_ms(bare)} ms; nnsim {_ms(app)} ms (bytecode caches on)")
 
 
 if __name__ == "__main__":
