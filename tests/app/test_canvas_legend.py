@@ -101,3 +101,17 @@ def test_no_free_corner_folds_the_legend_into_a_tab_that_opens(make):
     _mouse(view, QEvent.Type.MouseMove, QPointF(view.viewport().rect().center()))
     assert view._legend_pinned and panel_shown()  # a click pins it open
     assert view.selected_names() == []  # the click was the legend's, not a selection
+
+
+def test_the_legend_covers_no_label_either(make):
+    """Lesson 1 in the canvas of a first start on a 1280x800 screen: the legend sat on the
+    output's value, 0.00247, the number the lesson is about.  Now no corner that would cover
+    a label is taken (the legend folds instead), in any lesson 1, 2, 6 or 8 scene."""
+    for lesson in ("1", "2", "6", "8"):
+        for scene in find_lesson(lesson).scenes:
+            for size in [(475, 250), (560, 420), *SIZES]:
+                view = make(scene.network, size)
+                rect, _corner, _folded = view._legend
+                covered = [text for _kind, _i, text, r in view.canvas.overlay.shown_labels()
+                           if r.intersects(rect)]
+                assert not covered, (lesson, size, covered)

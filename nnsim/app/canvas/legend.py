@@ -58,26 +58,27 @@ def _covered(rect: QRectF, boxes: np.ndarray, pad: float = 4.0) -> np.ndarray:
 def legend_place(viewport: QRectF, neurons: np.ndarray,
                  labels: np.ndarray | None = None) -> tuple[QRectF, str, bool]:
     """Where the legend goes: (rect, corner, folded).  The first corner (CORNERS order) whose
-    legend covers no neuron, among those the one covering the fewest labels; when every
-    corner would cover a neuron the legend folds into a tab, in a corner where the tab covers
-    none if there is one.  `neurons`, `labels`: (k, 4) boxes in viewport pixels."""
+    legend covers no neuron and no label (the numbers are what a lesson is about); when every
+    corner would cover one, the legend folds into a tab, in a corner where the tab covers no
+    neuron and no label if there is one, else no neuron.  `neurons`, `labels`: (k, 4) boxes
+    in viewport pixels."""
     labels = np.zeros((0, 4)) if labels is None else labels
+
+    def clear(rect: QRectF, of_labels: bool = True) -> bool:
+        return viewport.contains(rect) and not _covered(rect, neurons).any() and not (
+            of_labels and _covered(rect, labels, 0.0).any())
+
     size = legend_size()
-    best = None
-    for k, corner in enumerate(CORNERS):
-        rect = corner_rect(viewport, corner, size)
-        if not viewport.contains(rect) or _covered(rect, neurons).any():
-            continue
-        score = (int(_covered(rect, labels, 0.0).sum()), k)
-        if best is None or score < best[0]:
-            best = (score, rect, corner)
-    if best is not None:
-        return best[1], best[2], False
-    tab = tab_size()
     for corner in CORNERS:
-        rect = corner_rect(viewport, corner, tab)
-        if not _covered(rect, neurons).any():
-            return rect, corner, True
+        rect = corner_rect(viewport, corner, size)
+        if clear(rect):
+            return rect, corner, False
+    tab = tab_size()
+    for of_labels in (True, False):
+        for corner in CORNERS:
+            rect = corner_rect(viewport, corner, tab)
+            if clear(rect, of_labels):
+                return rect, corner, True
     return corner_rect(viewport, CORNERS[0], tab), CORNERS[0], True
 
 
