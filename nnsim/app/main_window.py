@@ -61,6 +61,13 @@ class MainWindow(WindowDialogs, QMainWindow):
         self.setObjectName("nnsimMainWindow")
         self.setAcceptDrops(True)
         self.setDockNestingEnabled(True)
+        # Docks take their places at once: a lesson's layout animated in over a few frames, so
+        # what a recording or a test saw first depended on how busy the machine was.
+        self.setAnimated(False)
+        # Plain dock separators: the style's dotted grip came and went with the separator's
+        # hover state, so two recordings of one lesson could differ by those few pixels.
+        self.setStyleSheet("QMainWindow::separator { background: palette(window); "
+                           "width: 5px; height: 5px; }")
         self.document: Document | None = None
         self.view = None
         self.inspector = None
@@ -424,6 +431,20 @@ class MainWindow(WindowDialogs, QMainWindow):
         for dock in self._docks.values():
             dock.setFloating(False)
         self.learning.first_run_layout()
+
+    def settle(self) -> None:
+        """Do now what the window would do a moment later (the docks' shares after a resize,
+        the status bar's rule list), so that what it shows next does not depend on how busy
+        the machine is: a recording made twice gives the same frames."""
+        from PySide6.QtWidgets import QApplication
+
+        QApplication.processEvents()
+        refit = getattr(self, "_refit_timer", None)
+        if refit is not None and refit.isActive():
+            refit.stop()
+            self.learning.refit()
+        self.status.settle()
+        QApplication.processEvents()
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)

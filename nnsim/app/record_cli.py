@@ -127,6 +127,7 @@ def record(lesson: Lesson | None, scene: Scene, args, out) -> tuple[str, int, fl
     window.engine.pause()
     window.show()
     app.processEvents()
+    window.settle()  # the same frames on a busy machine as on an idle one
 
     data = window.learning.data.dataset() if scene.dataset is not None else None
     panel = window.learning.rules.current_panel()

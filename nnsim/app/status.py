@@ -82,6 +82,14 @@ class StatusBar(QStatusBar):
         self._asked += 1  # an answer still on its way is stale
         QThreadPool.globalInstance().waitForDone(5000)
 
+    def settle(self) -> None:
+        """The rule list for the network shown, now, in this thread (a recording's frames must
+        not depend on when the pool thread's answer arrives)."""
+        self._rules_timer.stop()
+        self._asked += 1  # an answer still on its way is stale
+        if self._network is not None:
+            self._show_rules(self._asked, applicable_rules(self._network))
+
     def _ask_rules(self) -> None:
         self._asked += 1
         asked, net, answer = self._asked, self._network, self._rules_answer

@@ -195,6 +195,10 @@ def test_empty_loss_axes_say_what_will_appear_and_how(make, qtbot):
     centre = view.mapViewToScene(hint.pos())
     box = view.sceneBoundingRect()
     assert box.contains(QPointF(centre)) and abs(centre.x() - box.center().x()) < 2
+    plot.resize(300, 220)  # a small plot: the text wraps inside its area
+    qtbot.wait(20)
+    text = hint.mapRectToScene(hint.boundingRect())
+    assert view.sceneBoundingRect().contains(text), (text, view.sceneBoundingRect())
     plot.update_snapshot(snap(history=HISTORY))
     assert not hint.isVisible()
     plot.clear()

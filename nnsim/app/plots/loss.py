@@ -82,6 +82,7 @@ class LossPlot(PlotPanel):
         self.empty_hint.setTextWidth(220)
         self.loss_plot.getViewBox().addItem(self.empty_hint, ignoreBounds=True)
         self.loss_plot.getViewBox().sigRangeChanged.connect(self._place_hint)
+        self.loss_plot.getViewBox().sigResized.connect(self._place_hint)
         self._place_hint()
 
     # ------------------------------------------------------------------ building
@@ -146,7 +147,11 @@ class LossPlot(PlotPanel):
         self.set_status(self._status_text(history))
 
     def _place_hint(self, *_args) -> None:
-        (x0, x1), (y0, y1) = self.loss_plot.getViewBox().viewRange()
+        view = self.loss_plot.getViewBox()
+        (x0, x1), (y0, y1) = view.viewRange()
+        width = max(100.0, min(260.0, view.sceneBoundingRect().width() - 16))
+        if abs(self.empty_hint.textItem.textWidth() - width) > 1:  # wrapped inside the area
+            self.empty_hint.setTextWidth(width)
         self.empty_hint.setPos((x0 + x1) / 2, (y0 + y1) / 2)
 
     def _calm_y(self, values) -> None:
