@@ -466,3 +466,14 @@ def test_export_errors_are_sentences_not_exception_reprs(window, errors, tmp_pat
     for text in errors:
         assert "Errno" not in text and "Error" not in text, text
         assert "no such folder" in text and "No such file or directory" in text
+
+
+def test_settle_finishes_the_windows_deferred_work_now(window):
+    """What a recording's first frame shows must not depend on timers and pool threads: after
+    settle() the status bar names the rules that apply (it said 'rules: …' until a pool thread
+    answered) and the docks are not animated into place."""
+    window.set_document(Document(Network.layered([2, 2, 1], ["tanh", "sigmoid"], seed=0)))
+    window.settle()
+    assert window.status.rules.text().startswith("rules: ")
+    assert "…" not in window.status.rules.text() and "Backpropagation" in window.status.rules.text()
+    assert not window.isAnimated()
