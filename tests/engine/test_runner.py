@@ -204,7 +204,10 @@ def hand_driven_loop():
 
 def test_a_waiting_command_ends_a_chunk_after_one_batch():
     conn, loop = hand_driven_loop()
-    assert loop._chunk(7) == 7  # a step_n budget is exact
+    done = []  # a step_n budget is exact: chunks (cut short by the clock on a busy machine)
+    while sum(done) < 7 and len(done) < 100:  # add up to it, never past it
+        done.append(loop._chunk(7 - sum(done)))
+    assert sum(done) == 7 and loop.sim.steps == 7
     assert loop._chunk(None) > 1  # nothing waiting: a whole chunk of batches
     batch = loop._batch
     conn.send(("ack",))
