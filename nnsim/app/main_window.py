@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QMainWindow,
     QMessageBox,
+    QProxyStyle,
+    QStyle,
     QToolBar,
     QWidget,
 )
@@ -39,6 +41,16 @@ STATUS_INTERVAL = 0.25  # seconds between status-bar updates while running
 
 def _local_files(mime) -> list[str]:
     return [url.toLocalFile() for url in mime.urls() if url.isLocalFile()] if mime.hasUrls() else []
+
+
+class PlainSeparators(QProxyStyle):
+    """The application's style, with dock separators drawn as plain window background."""
+
+    def drawPrimitive(self, element, option, painter, widget=None) -> None:  # noqa: N802
+        if element == QStyle.PrimitiveElement.PE_IndicatorDockWidgetResizeHandle:
+            painter.fillRect(option.rect, option.palette.window())
+            return
+        super().drawPrimitive(element, option, painter, widget)
 
 
 def _canvas():
@@ -65,9 +77,10 @@ class MainWindow(WindowDialogs, QMainWindow):
         # what a recording or a test saw first depended on how busy the machine was.
         self.setAnimated(False)
         # Plain dock separators: the style's dotted grip came and went with the separator's
-        # hover state, so two recordings of one lesson could differ by those few pixels.
-        self.setStyleSheet("QMainWindow::separator { background: palette(window); "
-                           "width: 5px; height: 5px; }")
+        # hover state, so two recordings of one lesson could differ by those few pixels.  A
+        # proxy style of the window's own (a style sheet would restyle every widget in it).
+        self._separator_style = PlainSeparators()
+        self.setStyle(self._separator_style)
         self.document: Document | None = None
         self.view = None
         self.inspector = None
