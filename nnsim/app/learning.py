@@ -122,13 +122,16 @@ class LearningDocks(DocumentBinding, QObject):
 
         # Scrollable (once filled): a panel taller than the screen must not push the window
         # off it.
-        self.rules_dock = window.add_dock("Learning rule", frame("rulesDock"), "rulesDock", RIGHT)
-        self.data_dock = window.add_dock("Data", frame("dataDock"), "dataDock", RIGHT)
+        self.rules_dock = window.add_dock("Learning rule", frame("rulesDock"), "rulesDock", RIGHT,
+                                          tabbed=False)
+        self.data_dock = window.add_dock("Data", frame("dataDock"), "dataDock", RIGHT,
+                                         tabbed=False)
         # The decision map with the rule and data panels on the right: square, as a plane
         # should be (the bottom row would stretch it); the other plots share the bottom row.
         # Each plot dock holds an empty widget until its plot is first needed (LazyPlots).
         self.plot_docks = {key: window.add_dock(title, frame(key), f"plot_{key}_dock",
-                                                RIGHT if key == "decision" else BOTTOM)
+                                                RIGHT if key == "decision" else BOTTOM,
+                                                tabbed=False)  # dock_layout places them
                            for key, title in PLOT_TITLES.items()}
         self._doc: Document | None = None
         self._pending: Document | None = None  # the document to bind once filled

@@ -129,16 +129,19 @@ class MainWindow(WindowDialogs, QMainWindow):
 
     # ------------------------------------------------------------------ docks
     def add_dock(self, title: str, widget: QWidget, name: str,
-                 area: Qt.DockWidgetArea = Qt.DockWidgetArea.RightDockWidgetArea) -> QDockWidget:
+                 area: Qt.DockWidgetArea = Qt.DockWidgetArea.RightDockWidgetArea,
+                 tabbed: bool = True) -> QDockWidget:
         """A movable, floatable, closable dock, listed in View > Panels and remembered by name.
-        Docks added to the same area after the first are tabbed with it."""
+        Docks added to the same area after the first are tabbed with it, unless `tabbed` is
+        False (docks that dock_layout places: a tab group made here and undone there left its
+        tab bar on screen, empty of docks)."""
         dock = QDockWidget(title, self)
         dock.setObjectName(name)  # saveState/restoreState find docks by object name
         dock.setWidget(widget)
         dock.setAllowedAreas(Qt.DockWidgetArea.AllDockWidgetAreas)
         same_area = [d for d in self._docks.values() if self.dockWidgetArea(d) == area]
         self.addDockWidget(area, dock)
-        if same_area:
+        if same_area and tabbed:
             self.tabifyDockWidget(same_area[0], dock)
         self._docks[name] = dock
         if hasattr(self, "panels_menu"):

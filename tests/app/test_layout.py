@@ -28,9 +28,13 @@ def layout_problems(window, where: str) -> list[str]:
             text_width = dock.fontMetrics().horizontalAdvance(dock.windowTitle())
             if dock.width() - 60 < text_width:  # the float and close buttons take about 50 px
                 problems.append(f"{where}: dock title {dock.windowTitle()!r} cut at {dock.width()} px")
+    shown_titles = {d.windowTitle() for d in window.findChildren(QDockWidget) if not d.isHidden()}
     for bar in window.findChildren(QTabBar):
         if not bar.isVisible():
             continue
+        stale = [bar.tabText(i) for i in range(bar.count()) if bar.tabText(i) not in shown_titles]
+        if stale:  # a tab group undone, its tab bar left on screen
+            problems.append(f"{where}: a tab bar shows hidden docks {stale}")
         for i in range(bar.count()):
             need = bar.fontMetrics().horizontalAdvance(bar.tabText(i))
             if bar.tabRect(i).width() < need + 8:
@@ -149,3 +153,21 @@ def test_a_file_opens_with_its_own_plots_not_the_last_sessions(qtbot):
     assert shown == ["activation", "decision"]
     second.document.undo_stack.setClean()
     second.close()
+
+
+def test_a_window_laid_out_before_it_is_shown_has_no_stale_tab_bar(qtbot):
+    """As a headless recording does: the scene is opened before the window is shown.  The
+    plot docks were first tabbed together when made; the layout undid that, but the tab bar
+    ('Function fit | Loss and accuracy') stayed in every frame, under the lessons column."""
+    from nnsim.app.main_window import MainWindow
+    from nnsim.engine.lessons import find_lesson
+
+    window = MainWindow(engine_after_paint=False)
+    qtbot.addWidget(window)
+    window.resize(1280, 720)
+    window.learning.open_scene(find_lesson("7"), 1)
+    window.show()
+    qtbot.waitExposed(window)
+    assert layout_problems(window, "lesson 7 opened before show") == []
+    window.document.undo_stack.setClean()
+    window.close()
