@@ -66,6 +66,12 @@ class WindowDialogs:
                                               options=QFileDialog.Option.DontUseNativeDialog)
         return path
 
+    def show_file_error(self, title: str, path: str, exc: OSError,
+                        advice: str = "Choose another folder or file name.") -> None:
+        """A file that could not be written or read: its path and the system's reason in words
+        ("Permission denied"), never "[Errno 13]"."""
+        self.show_error(title, f"{path}: {exc.strerror or exc}.", advice=advice)
+
     def show_error(self, title: str, text: str, details: str = "", advice: str = "") -> None:
         """A window-modal message that does not block the event loop (the engine keeps going).
         `text` says what happened, `advice` what to do; neither may hold an exception's class

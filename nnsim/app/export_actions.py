@@ -36,9 +36,7 @@ class ExportActions:
         try:
             export.save_weights_npz(self.window.document.network, path)
         except OSError as exc:
-            self.window.show_error("The weights could not be exported",
-                                   f"{path}: {exc.strerror or exc}.",
-                                   advice="Choose another folder or file name.")
+            self.window.show_file_error("The weights could not be exported", path, exc)
             return False
         except ValueError as exc:
             self.window.show_error("The weights could not be exported", plain_message(str(exc)))
@@ -62,8 +60,7 @@ class ExportActions:
         try:
             write_text_atomic(code, path)
         except OSError as exc:
-            self.window.show_error("The code could not be saved", f"{path}: {exc.strerror or exc}.",
-                                   advice="Choose another folder or file name.")
+            self.window.show_file_error("The code could not be saved", path, exc)
             return False
         self.window.status.showMessage(f"Exported {framework} code to {path}", 5000)
         return True

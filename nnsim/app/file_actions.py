@@ -135,9 +135,8 @@ class FileActions(QObject):
         try:
             self.window.document.save(path)
         except OSError as exc:
-            self.window.show_error("The network could not be saved",
-                                   f"{path}: {exc.strerror or exc}.",
-                                   advice="Choose another folder or file name with Save As.")
+            self.window.show_file_error("The network could not be saved", path, exc,
+                                        "Choose another folder or file name with Save As.")
             return False
         except ValueError as exc:
             self.window.show_error("The network could not be saved", f"{path}: {exc}.",

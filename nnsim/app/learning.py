@@ -458,8 +458,7 @@ class LearningDocks(DocumentBinding, QObject):
         try:
             save_lesson(path, *self.scene_as_lesson(title.strip()))
         except OSError as exc:
-            window.show_error("The lesson could not be saved", f"{path}: {exc.strerror or exc}.",
-                              advice="Choose another folder or file name.")
+            window.show_file_error("The lesson could not be saved", path, exc)
             return
         window.status.showMessage(f"Saved lesson {path}", 5000)
 
