@@ -260,7 +260,7 @@ class LearningDocks(DocumentBinding, QObject):
             plot.state_edited.connect(self.engine.set_state)
         return plot
 
-    def first_run_layout(self) -> None:
+    def lay_out(self) -> None:
         """The default layout (View > Reset Layout): the scene's plots, or the default ones."""
         self.raise_plots(self.shown_plots or DEFAULT_PLOTS)
 

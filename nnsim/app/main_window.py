@@ -440,13 +440,13 @@ class MainWindow(WindowDialogs, QMainWindow):
         if isinstance(state, QByteArray):
             self.restoreState(state)
         if hasattr(self, "learning"):
-            self.learning.first_run_layout()  # the last session's plots belonged to its document
+            self.learning.lay_out()  # the last session's plots belonged to its document
 
     def reset_layout(self) -> None:
         """View > Reset Layout: the default places and sizes for the plots now shown."""
         for dock in self._docks.values():
             dock.setFloating(False)
-        self.learning.first_run_layout()
+        self.learning.lay_out()
 
     def settle(self) -> None:
         """Do now what the window would do a moment later (the docks' shares after a resize,
