@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import topology
-from .units import UNITS
+from .units import UNITS, net_input_without_overflow
 
 
 def _as_index(cols: list[int]) -> slice | np.ndarray:
@@ -53,7 +53,10 @@ class CompiledLayer:
     def net_input(self, a_src: np.ndarray) -> np.ndarray:
         """z for every target: weighted sum plus bias (squared distance for gaussian units, which
         ignore their bias: with no incoming synapse the distance is an empty sum, 0)."""
-        z = a_src @ self.weights + self.biases  # no sources: an empty sum, so z = b
+        with np.errstate(over="ignore", invalid="ignore"):
+            z = a_src @ self.weights + self.biases  # no sources: an empty sum, so z = b
+        if not np.isfinite(z).all():  # huge weights: products overflowed
+            z = net_input_without_overflow(a_src, self.weights, self.biases)
         for g in self.groups:
             if g.activation == "gaussian":
                 w = self.weights[:, g.cols]

@@ -78,11 +78,47 @@ def gaussian_derivative(d2: Array, beta: float | Array = 1.0) -> Array:
     return -np.asarray(beta, dtype=float) * gaussian(d2, beta)
 
 
-def softmax(z: Array, axis: int = -1) -> Array:
+def shifted_by_max(z: Array, axis: int = -1) -> np.ndarray:
+    """z minus its maximum along `axis`, for any z, infinities included: the largest entries give
+    0 (inf - inf too), entries too far below give -inf (their exp is 0) without an overflow
+    warning.  The base of a stable softmax and log-sum-exp."""
     z = np.asarray(z, dtype=float)
-    shifted = z - np.max(z, axis=axis, keepdims=True)
-    e = np.exp(shifted)
-    return e / np.sum(e, axis=axis, keepdims=True)
+    top = np.max(z, axis=axis, keepdims=True)
+    with np.errstate(over="ignore", invalid="ignore"):
+        shifted = z - top
+    shifted[z == top] = 0.0
+    return shifted
+
+
+def net_input_without_overflow(a: np.ndarray, W: np.ndarray, b: np.ndarray,
+                               out: np.ndarray | None = None) -> np.ndarray:
+    """a @ W + b for weights or inputs so large that the products overflow (weights of 1e308):
+    both sides are scaled to at most 1 before the product and the scale applied after, so a sum
+    that overflows comes out as inf of the right sign, never as NaN (+inf and -inf summed), and
+    without warnings."""
+    a = np.asarray(a, dtype=float)
+    sw = float(np.max(np.abs(W))) if W.size else 1.0
+    sw = sw or 1.0
+    sa = np.max(np.abs(a), axis=1, keepdims=True) if a.shape[1] else np.ones((a.shape[0], 1))
+    sa[sa == 0] = 1.0
+    with np.errstate(over="ignore", invalid="ignore"):
+        z = ((a / sa) @ (W / sw)) * sa * sw + b
+    if out is None:
+        return z
+    out[...] = z
+    return out
+
+
+def softmax(z: Array, axis: int = -1) -> Array:
+    """Shares exp(z_i) / sum exp(z_j), finite for any z (even the ±inf of an overflowed sum)."""
+    e = np.exp(shifted_by_max(z, axis))
+    return e / np.sum(e, axis=axis, keepdims=True)  # the maximum gives exp(0) = 1: never 0 / 0
+
+
+def log_softmax(z: Array, axis: int = -1) -> np.ndarray:
+    """log softmax(z) by log-sum-exp: finite wherever the share is not 0, -inf where it is."""
+    shifted = shifted_by_max(z, axis)
+    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
 
 
 def softmax_derivative(z: Array) -> Array:

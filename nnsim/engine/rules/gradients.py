@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..units import net_input_without_overflow
 from . import losses
 from .unit_ops import activate_groups, activation_ops, derivative_ops, derive_groups, run
 
@@ -49,6 +50,16 @@ def _gaussian_centres(L) -> None:
     # The generic terms hold x^T dd and sum(dd): dL/dc = -2 (x^T dd - c sum(dd)).
     for _, cols, _ in L.gaussian:
         L.gW[:, cols] = -2.0 * (L.gW[:, cols] - L.W[:, cols] * L.gb[cols])
+
+
+def _softmax_net_input(a_src, W, b, z) -> None:
+    """z = a W + b for a softmax layer, whose shares and cross-entropy stay finite for any
+    finite weights: a sum that overflows is redone scaled (inf of the right sign, never NaN)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        np.matmul(a_src, W, out=z)
+        z += b
+    if not np.isfinite(z).all():
+        net_input_without_overflow(a_src, W, b, out=z)
 
 
 def _source_gradient(L, a_src, dz, dA) -> None:
@@ -192,7 +203,10 @@ class Graph:
                 a_src = buf.S[k]
                 ops.append((np.take, (A, L.sources, 1, a_src)))
             z, y = buf.Z[k], self._target_view(A, buf, k)
-            ops += [(np.matmul, (a_src, L.W, z)), (np.add, (z, L.b, z))]
+            if any(g[0] == "softmax" for g in L.groups):
+                ops.append((_softmax_net_input, (a_src, L.W, L.b, z)))
+            else:
+                ops += [(np.matmul, (a_src, L.W, z)), (np.add, (z, L.b, z))]
             if L.gaussian:
                 ops.append((_gaussian_net_input, (L, a_src, z)))
             if len(L.groups) == 1:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..units import shifted_by_max
+
 LOSSES = ("mse", "binary_crossentropy", "categorical_crossentropy")
 
 # The output unit each loss needs (None: any unit).
@@ -22,14 +24,42 @@ def value(name: str, z: np.ndarray, y: np.ndarray, d: np.ndarray) -> float:
     if name == "mse":
         return float(np.mean((y - d) ** 2))
     if name == "binary_crossentropy":
-        # -d log s(z) - (1 - d) log(1 - s(z)) = max(z, 0) - z d + log(1 + exp(-|z|))
-        return float(np.mean(np.maximum(z, 0.0) - z * d + np.log1p(np.exp(-np.abs(z)))))
+        # -d log s(z) - (1 - d) log(1 - s(z)) = d softplus(-z) + (1 - d) softplus(z)
+        return _mean(_weighted(d, _softplus(-z)) + _weighted(1.0 - d, _softplus(z)))
     if name == "categorical_crossentropy":
-        # -sum d log softmax(z) = sum(d) * logsumexp(z) - sum(d z)
-        top = np.max(z, axis=1, keepdims=True)
-        lse = np.log(np.sum(np.exp(z - top), axis=1)) + top[:, 0]
-        return float(np.mean(np.sum(d, axis=1) * lse - np.sum(d * z, axis=1)))
+        return _categorical(z, d)
     raise ValueError(f"unknown loss {name!r}; choose one of {', '.join(LOSSES)}")
+
+
+def _softplus(z: np.ndarray) -> np.ndarray:
+    """log(1 + e^z) without overflow: max(z, 0) + log(1 + e^-|z|)."""
+    return np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
+
+
+def _weighted(w: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """w * v where a zero weight gives 0 even against an infinite v (a target of 0 or 1 makes
+    the other term vanish, however far an overflowed logit is)."""
+    with np.errstate(invalid="ignore"):
+        return np.where(w == 0, 0.0, w * v)
+
+
+def _categorical(z: np.ndarray, d: np.ndarray) -> float:
+    """mean over rows of -sum d log softmax(z) = sum d (max z - z + log sum e^(z - max z)), with
+    the gaps divided by n before they are formed, so a mean that fits in a float is found even
+    when one row's gap does not (logits of ±1e308)."""
+    n = z.shape[0]
+    top = np.max(z, axis=1, keepdims=True)
+    with np.errstate(over="ignore", invalid="ignore"):
+        gap = top / n - z / n
+    gap[z == top] = 0.0
+    lse = np.log(np.sum(np.exp(shifted_by_max(z, axis=1)), axis=1, keepdims=True)) / n
+    with np.errstate(over="ignore"):
+        return float(np.sum(_weighted(d, gap + lse)))
+
+
+def _mean(v: np.ndarray) -> float:
+    with np.errstate(over="ignore"):  # a sum of huge terms may overflow to inf: a true answer
+        return float(np.mean(v))
 
 
 def dz(name: str, y: np.ndarray, d: np.ndarray, out: np.ndarray, n_outputs: int) -> np.ndarray:

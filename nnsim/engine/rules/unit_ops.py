@@ -10,6 +10,8 @@ from functools import partial
 
 import numpy as np
 
+from ..units import softmax
+
 # The units backpropagation can differentiate (step and sign have a zero derivative).
 DIFFERENTIABLE = ("linear", "sigmoid", "tanh", "relu", "softmax", "gaussian")
 
@@ -29,8 +31,7 @@ def activate(act: str, z: np.ndarray, y: np.ndarray, beta: np.ndarray | None = N
     elif act == "linear":
         y[...] = z
     elif act == "softmax":
-        e = np.exp(z - np.max(z, axis=1, keepdims=True))
-        y[...] = e / np.sum(e, axis=1, keepdims=True)
+        y[...] = softmax(z, axis=1)
     elif act == "gaussian":
         y[...] = np.exp(-beta * np.maximum(z, 0.0))
     else:
