@@ -27,6 +27,7 @@ from .video import (
     MP4_PRESET,
     MP4_QUALITY,
     VIDEO_FORMATS,
+    EncoderError,
     EncodingCancelled,
     FrameEncoder,
     Progress,
@@ -37,7 +38,7 @@ from .video import (
 )
 
 __all__ = ["FILE_MODE", "LIVE", "MAX_GIF_FPS", "MP4_PRESET", "MP4_QUALITY", "VIDEO_FORMATS",
-           "EncodingCancelled", "FrameEncoder", "FrameStore", "Progress", "Recorder",
+           "EncoderError", "EncodingCancelled", "FrameEncoder", "FrameStore", "Progress", "Recorder",
            "check_output_path", "check_writable", "encode", "grab_frame", "image_to_array",
            "one_line", "record_headless", "save_screenshot"]
 

@@ -193,7 +193,7 @@ def test_a_failing_live_encoder_never_blocks_capture(recorder, label, qapp, qtbo
     recorder.failed.connect(failures.append)
     record(recorder, label, qapp, n=60, path=tmp_path / "full.mp4")  # more than the queue holds
     qtbot.waitUntil(lambda: bool(failures), timeout=10_000)
-    assert failures == ["[Errno 28] No space left on device"]
+    assert failures == ["No space left on device"]  # its words, not a temporary file's name
     assert recorder.frame_count == 60 and not recorder.is_saving
     assert list(tmp_path.iterdir()) == []
 
@@ -225,7 +225,7 @@ def test_headless_record_reports_a_failed_encode_in_one_line(plot, tmp_path, mon
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(FrameEncoder, "write", full)
-    with pytest.raises(ValueError, match=r"^cannot record .*a.mp4: \[Errno 28\] No space left"):
+    with pytest.raises(ValueError, match=r"^cannot record .*a.mp4: No space left on device$"):
         rec.record_headless(plot, lambda i: None, 100, tmp_path / "a.mp4")
     assert list(tmp_path.iterdir()) == []
 
@@ -285,6 +285,96 @@ def test_a_failed_encode_keeps_the_old_file(tmp_path, ext):
         encode([], path, fps=10)
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == [path.name]
+
+
+FAKE_FFMPEG = """#!{python}
+import sys
+out = sys.argv[-1]
+if {die_at_once}:
+    sys.stderr.write("[in#0 @ 0x55d0] Error opening input: Invalid argument\\n")
+    sys.exit(1)
+data = sys.stdin.buffer.read()  # every frame
+with open(out, "wb") as f:  # some of a file, as a full disk leaves it
+    f.write({content})
+sys.stderr.write({errors})
+sys.exit({code})
+"""
+
+
+def fake_ffmpeg(tmp_path, monkeypatch, content=b"\0\0\0\x20ftypisom" + bytes(24), errors="",
+                code=0, die_at_once=False) -> None:
+    """ffmpeg replaced (where the MP4 encoder finds it) by a script that fails as told."""
+    import sys
+
+    import imageio_ffmpeg
+
+    script = tmp_path.parent / f"{tmp_path.name}-ffmpeg"
+    script.write_text(FAKE_FFMPEG.format(python=sys.executable, content=repr(content),
+                                         errors=repr(errors), code=code, die_at_once=die_at_once))
+    script.chmod(0o755)
+    monkeypatch.setattr(imageio_ffmpeg, "get_ffmpeg_exe", lambda: str(script))
+
+
+def real_mp4(tmp_path) -> bytes:
+    frames = [np.full((40, 60, 3), 40 * i, np.uint8) for i in range(3)]
+    path = encode(frames, tmp_path / "real.mp4", fps=10)
+    data = path.read_bytes()
+    path.unlink()
+    return data
+
+
+@pytest.mark.parametrize("failure, message", [
+    (dict(errors="[vost#0:0/libx264 @ 0x55d0] Error submitting a packet: No space left on "
+                 "device\n    Last message repeated 1 times\n[out#0/mp4 @ 0x55d0] Error writing "
+                 "trailer: No space left on device\n", code=228),
+     "the MP4 encoder (ffmpeg) failed: Error writing trailer: No space left on device"),
+    (dict(code=3), "the MP4 encoder (ffmpeg) failed: it stopped with exit code 3"),
+    (dict(die_at_once=True), "the MP4 encoder (ffmpeg) failed: Error opening input: Invalid arg"),
+    (dict(content="truncated"), "the MP4 file came out incomplete: it lacks its index"),
+])
+def test_an_mp4_the_encoder_could_not_finish_is_never_written(tmp_path, monkeypatch, failure,
+                                                             message):
+    """A disk that fills up while ffmpeg writes the index used to leave a broken file ("moov
+    atom not found") that looked written: ffmpeg's exit status and words, and the file's boxes,
+    are checked, and the old file stays."""
+    good = real_mp4(tmp_path)
+    target = tmp_path / "demo.mp4"
+    target.write_bytes(b"the user's old video")
+    if failure.get("content") == "truncated":
+        failure["content"] = good[:len(good) - 200]  # the frames, without the index at the end
+    fake_ffmpeg(tmp_path, monkeypatch, **failure)
+    frames = [np.full((40, 60, 3), i, np.uint8) for i in range(200)]  # more than a pipe holds
+    with pytest.raises(rec.EncoderError) as info:
+        encode(frames, target, fps=10)
+    assert str(info.value).startswith(message) and "\n" not in str(info.value)
+    assert target.read_bytes() == b"the user's old video"
+    assert [p.name for p in tmp_path.iterdir()] == ["demo.mp4"]  # no temporary file left
+
+
+def test_a_real_mp4_passes_the_check_and_a_cut_one_does_not(tmp_path):
+    from nnsim.app.video import check_mp4
+
+    data = real_mp4(tmp_path)
+    (tmp_path / "whole.mp4").write_bytes(data)
+    check_mp4(tmp_path / "whole.mp4")
+    for cut in (len(data) - 1, len(data) // 2, 7, 0):
+        (tmp_path / "cut.mp4").write_bytes(data[:cut])
+        with pytest.raises(rec.EncoderError, match="came out incomplete"):
+            check_mp4(tmp_path / "cut.mp4")
+
+
+@pytest.mark.parametrize("ext", [".gif", ".mp4"])
+def test_a_disk_error_at_fsync_leaves_no_file(tmp_path, monkeypatch, ext):
+    import os
+
+    def failing_fsync(fd):
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(os, "fsync", failing_fsync)
+    frames = [np.full((40, 60, 3), 40 * i, np.uint8) for i in range(3)]
+    with pytest.raises(OSError, match="Input/output error"):
+        encode(frames, tmp_path / f"demo{ext}", fps=10)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_saving_nothing_or_while_recording_is_refused(recorder, label, tmp_path):
