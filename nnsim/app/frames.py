@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QWidget
 
@@ -56,13 +56,25 @@ def save_screenshot(widget: QWidget, path: str | os.PathLike,
     if size is not None:
         image = image.scaled(int(size[0]), int(size[1]), Qt.AspectRatioMode.IgnoreAspectRatio,
                              Qt.TransformationMode.SmoothTransformation)
+    # Encoded in memory, written by Python: a write error (a full disk) raises, where Qt's
+    # image writer reports only that something failed, or nothing when closing the file fails.
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not image.save(buffer, "PNG"):
+        raise ValueError(f"cannot write {p}: Qt could not encode the image")
+    buffer.close()
     fd, tmp = tempfile.mkstemp(prefix=f".{p.stem}.", suffix=".png", dir=p.parent)
-    os.close(fd)
     try:
-        if not image.save(tmp, "PNG"):
-            raise ValueError(f"cannot write {p}: Qt could not encode the image")
+        with os.fdopen(fd, "wb") as f:
+            f.write(data.data())
+            f.flush()
+            os.fsync(f.fileno())  # a disk error the kernel reports only now
         os.chmod(tmp, FILE_MODE)
         os.replace(tmp, p)
+    except OSError as exc:
+        os.unlink(tmp)
+        raise ValueError(f"cannot write {p}: {exc.strerror or exc}") from None
     except BaseException:
         os.unlink(tmp)
         raise

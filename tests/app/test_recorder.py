@@ -106,6 +106,22 @@ def test_screenshot_png(label, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["shot.png", "small.png"]
 
 
+@pytest.mark.parametrize("errno, words", [(28, "No space left on device"),
+                                           (5, "Input/output error")])
+def test_a_screenshot_the_disk_refuses_is_one_line_and_leaves_no_file(label, tmp_path,
+                                                                     monkeypatch, errno, words):
+    import os
+
+    def failing_fsync(fd):
+        raise OSError(errno, words)
+
+    monkeypatch.setattr(os, "fsync", failing_fsync)
+    with pytest.raises(ValueError) as info:
+        rec.save_screenshot(label, tmp_path / "shot.png")
+    assert str(info.value) == f"cannot write {tmp_path / 'shot.png'}: {words}"
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_recorded_frames_are_stored_compactly(recorder, plot, qapp):
     frames = record(recorder, plot, qapp, n=10)
     raw = sum(f.nbytes for f in frames)
