@@ -1,9 +1,10 @@
 """CurvePlot, the PLOTS registry and PlotsPanel: every plot takes the same snapshot."""
 from types import SimpleNamespace
 
+import exported
 import numpy as np
+import pyqtgraph as pg
 import pytest
-from PySide6.QtGui import QImage
 
 from nnsim.app.plots import PLOTS, CurvePlot, PlotPanel, PlotsPanel
 
@@ -68,13 +69,44 @@ def test_every_plot_takes_a_full_snapshot_a_bare_one_and_exports(qtbot, tmp_path
     assert panel["decision"].image.image.shape == (20, 20)
     for key, plot in panel.plots.items():
         panel.setCurrentWidget(plot)
-        for ext in ("png", "svg", "csv"):
-            path = plot.export(tmp_path / f"{key}.{ext}")
-            assert path.stat().st_size > 0, (key, ext)
-        image = QImage(str(tmp_path / f"{key}.png"))
-        assert not image.isNull() and image.width() > 50, key
+        exports_show_what_is_plotted(key, plot, tmp_path)
     panel.clear()
     assert panel["weights"].curves == []
+
+
+def exports_show_what_is_plotted(key, plot, tmp_path) -> None:
+    """The PNG, SVG and CSV a plot exports hold what it draws: every curve in its pen colour
+    where its data are (PNG) and through exactly its data points (SVG), every image's cells in
+    their colours (PNG) and embedded (SVG); the CSV holds the numbers drawn."""
+    png_path, svg_path, csv_path = (plot.export(tmp_path / f"{key}.{ext}") for ext in ("png", "svg", "csv"))
+    pixels, root = exported.png(png_path), exported.svg(svg_path)
+    assert pixels.shape[1] > 50 and exported.drawn(pixels) > 0.05 * pixels.shape[0] * pixels.shape[1], key
+    curves = exported.visible_curves(plot)
+    images = [item for item in plot.graphics.scene().items()
+              if isinstance(item, pg.ImageItem) and item.isVisible() and item.image is not None]
+    assert curves or images, key
+    for curve in curves:
+        colour = exported.pen_colour(curve)
+        assert exported.line_with(root, curve.xData, curve.yData, colour), (key, colour)
+        if key != "hopfield":  # its cell grid lies partly under the cells
+            assert exported.curve_in_png(pixels, curve, plot.graphics) >= 0.9, (key, colour)
+    embedded = [image.shape[:2] for image in exported.svg_images(root)]
+    for item in images:
+        assert (item.qimage.height(), item.qimage.width()) in embedded, key
+        assert exported.image_in_png(pixels, item, plot.graphics) >= 0.8, key
+    if key == "decision":
+        np.testing.assert_allclose(exported.csv_matrix(csv_path), plot.grid, rtol=1e-5, atol=1e-6)
+    elif key == "hopfield":
+        np.testing.assert_array_equal(exported.csv_matrix(csv_path), [[1, -1], [1, 1]])
+    elif key == "matrix":
+        assert exported.csv_rows(csv_path)[0] == ["", *plot.cols]
+        assert [row[0] for row in exported.csv_rows(csv_path)[1:]] == plot.rows
+        np.testing.assert_array_equal(exported.csv_matrix(csv_path, 1, 1), plot.matrix)
+    else:
+        columns = exported.csv_columns(csv_path)
+        for curve in curves:
+            if curve.parentItem() in [c for p in plot.csv_plots() for c in p.listDataItems()]:
+                assert exported.csv_has(columns, curve.xData, curve.yData), (key, exported.pen_colour(curve))
 
 
 def test_plots_read_a_real_simulation_snapshot(qtbot):
