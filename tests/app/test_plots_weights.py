@@ -1,6 +1,7 @@
 """WeightsPlot: a curve per synapse that follows the snapshots, the norm, log scale, clear, export."""
 from types import SimpleNamespace
 
+import exported
 import numpy as np
 import pytest
 from PySide6.QtGui import QImage
@@ -92,17 +93,28 @@ def test_clear_empties_the_curves(plot):
 
 
 def test_export_png_svg_csv(plot, tmp_path):
+    """What is exported is what is drawn: each synapse's curve in its colour where its weights
+    are (PNG), through exactly its points (SVG), and its numbers (CSV)."""
     for t in range(3):
-        plot.update_snapshot(snap(t, [t, 2 * t]))
+        plot.update_snapshot(snap(t, [t, -2 * t]))
     png = plot.export(tmp_path / "w.png")
     image = QImage(str(png))
     assert not image.isNull()
     assert image.width() == int(plot.graphics.scene().sceneRect().width())
-    svg = plot.export(tmp_path / "w.svg").read_text()
-    assert "<svg" in svg
+    pixels = exported.png(png)
+    root = exported.svg(plot.export(tmp_path / "w.svg"))
+    for curve in [c.curve for c in plot.curves] + [plot.norm_curve.curve]:
+        assert exported.curve_in_png(pixels, curve, plot.graphics) >= 0.9, exported.pen_colour(curve)
+        assert exported.line_with(root, curve.xData, curve.yData, exported.pen_colour(curve))
+    assert len({exported.pen_colour(c.curve) for c in plot.curves}) == 2  # told apart by colour
     lines = plot.export(tmp_path / "w.csv").read_text().splitlines()
-    assert lines[0].split(",")[:2] == ["x1→y_x", "x1→y_y"]
+    assert lines[0].split(",") == ["x1→y_x", "x1→y_y", "x2→y_x", "x2→y_y", "‖w‖_x", "‖w‖_y"]
     assert len(lines) == 4
+    columns = exported.csv_columns(tmp_path / "w.csv")
+    np.testing.assert_array_equal(columns["x1→y_x"], [0, 1, 2])
+    np.testing.assert_array_equal(columns["x1→y_y"], [0, 1, 2])
+    np.testing.assert_array_equal(columns["x2→y_y"], [0, -2, -4])
+    np.testing.assert_allclose(columns["‖w‖_y"], np.hypot([0, 1, 2], [0, 2, 4]))
     with pytest.raises(ValueError):
         plot.export(tmp_path / "w.gif")
 
