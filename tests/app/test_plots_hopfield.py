@@ -1,13 +1,15 @@
 """HopfieldView: the image is the reshaped state, clicks flip the right unit, noise, gallery."""
 from types import SimpleNamespace
 
+import exported
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
 
 from nnsim.app.plots import HopfieldView
-from nnsim.app.plots.hopfield import grid_shape
+from nnsim.app.plots.hopfield import INK, PAPER, grid_shape
 from nnsim.engine.datasets import bitmap_patterns
 
 
@@ -96,11 +98,24 @@ def test_a_subset_of_neurons(view):
 
 
 def test_clear_and_export(view, tmp_path):
-    view.set_state(bitmap_patterns("T")[0])
+    """The exports hold the state: the CSV its +1/-1 grid, the PNG and the SVG's embedded image
+    each cell in ink (+1) or paper (-1)."""
+    state = bitmap_patterns("T")[0]
+    view.set_state(state)
+    grid = state.reshape(8, 8)
     rows = view.export(tmp_path / "s.csv").read_text().splitlines()
     assert len(rows) == 8
-    assert (tmp_path / "s.csv").stat().st_size > 0
-    assert view.export(tmp_path / "s.png").stat().st_size > 0
+    np.testing.assert_array_equal(exported.csv_matrix(tmp_path / "s.csv"), grid)
+    pixels = exported.png(view.export(tmp_path / "s.png"))
+    origin = view.graphics.viewRect().topLeft()
+    for r in range(8):
+        for c in range(8):
+            at = view.image.mapToScene(QPointF(c + 0.5, r + 0.5)) - origin
+            want = INK if grid[r, c] > 0 else PAPER
+            assert exported.near(pixels[int(at.y()), int(at.x())], QColor(*want)) == 1, (r, c)
+    [embedded] = exported.svg_images(exported.svg(view.export(tmp_path / "s.svg")))
+    assert embedded.shape == (8, 8, 3)
+    np.testing.assert_array_equal(embedded, np.where(grid[..., None] > 0, INK, PAPER))
     view.clear()
     assert view.image.image is None and view.state.size == 0
 
