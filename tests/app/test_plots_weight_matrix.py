@@ -1,11 +1,14 @@
 """WeightMatrixPlot: heatmap with symmetric levels, Hinton squares, layers, names, export."""
 from types import SimpleNamespace
 
+import exported
 import numpy as np
 import pytest
+from PySide6.QtCore import QPointF
 
 from nnsim.app.plots import WeightMatrixPlot
-from nnsim.app.plots.style import NEGATIVE, POSITIVE
+from nnsim.app.plots.style import LUT, NEGATIVE, POSITIVE
+from nnsim.app.plots.weight_matrix import MISSING
 from nnsim.engine import Network
 
 NAMES = ("x1", "x2", "h", "y")
@@ -73,10 +76,41 @@ def test_recurrent_w_is_square(plot):
     np.testing.assert_array_equal(np.nan_to_num(plot.matrix), [[0, 1, 0], [1, 0, -1], [0, -1, 0]])
 
 
+def cell_colours(plot, path) -> np.ndarray:
+    """The exported PNG's colour at the centre of each matrix cell, (rows, cols, 3)."""
+    pixels = exported.png(path)
+    origin = plot.graphics.viewRect().topLeft()
+    out = np.zeros(plot.matrix.shape + (3,), dtype=int)
+    for r in range(plot.matrix.shape[0]):
+        for c in range(plot.matrix.shape[1]):
+            at = plot.plot.vb.mapViewToScene(QPointF(c + 0.5, r + 0.5)) - origin
+            out[r, c] = pixels[int(at.y()), int(at.x())]
+    return out
+
+
 def test_clear_and_export(plot, tmp_path):
+    """The exports hold the matrix: the CSV its numbers with the names, the PNG (and the SVG's
+    embedded image) each cell in its weight's colour on the symmetric scale, missing ones grey."""
     plot.update_snapshot(snap())
     rows = plot.export(tmp_path / "w.csv").read_text().splitlines()
     assert rows[0] == ",x1,x2,h" and rows[1].startswith("h,0.5,-2,")
-    assert plot.export(tmp_path / "w.png").stat().st_size > 0
+    assert [row.split(",")[0] for row in rows[1:]] == ["h", "y"]
+    expected = np.array([[0.5, -2.0, np.nan], [0.25, np.nan, 1.0]])
+    np.testing.assert_array_equal(exported.csv_matrix(tmp_path / "w.csv", 1, 1), expected)
+    # levels -2..2 over the 256 colours of the scale; NaN: no synapse, the grey background
+    index = np.clip(np.nan_to_num((expected + 2.0) / 4.0 * 256, nan=0).astype(int), 0, 255)
+    want = np.where(np.isnan(expected)[..., None], MISSING, LUT[index].astype(int))
+    colours = cell_colours(plot, plot.export(tmp_path / "w.png"))
+    assert np.abs(colours - want).max() <= 12, (colours, want)
+    [embedded, *_] = exported.svg_images(exported.svg(plot.export(tmp_path / "w.svg")))
+    assert embedded.shape == (2, 3, 3)
+    finite = np.isfinite(expected)
+    assert np.abs(embedded[finite].astype(int) - want[finite]).max() <= 12
+    plot.set_hinton(True)  # squares: coloured by sign at the cells that have a synapse
+    colours = cell_colours(plot, plot.export(tmp_path / "h.png"))
+    for (r, c), w in np.ndenumerate(expected):
+        if np.isfinite(w):
+            assert np.abs(colours[r, c] - (POSITIVE if w > 0 else NEGATIVE)).max() <= 12, (r, c)
+    plot.set_hinton(False)
     plot.clear()
     assert plot.matrix.size == 0 and plot.image.image is None
