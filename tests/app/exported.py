@@ -151,9 +151,14 @@ def curve_in_png(pixels: np.ndarray, curve, view, radius: int = 2, tolerance: in
     colour = QColor(pen_colour(curve))
     target = np.array([colour.red(), colour.green(), colour.blue()], dtype=int)
     x, y = np.asarray(curve.xData, float), np.asarray(curve.yData, float)
+    if curve.opts.get("connect") == "pairs":  # separate segments: 0-1, 2-3, ...
+        n = len(x) // 2 * 2
+        x0, y0, x1, y1 = x[0:n:2], y[0:n:2], x[1:n:2], y[1:n:2]
+    else:
+        x0, y0, x1, y1 = x[:-1], y[:-1], x[1:], y[1:]
     ts = np.array([0.25, 0.5, 0.75])
-    places = np.column_stack([(x[:-1, None] + ts * np.diff(x)[:, None]).ravel(),
-                              (y[:-1, None] + ts * np.diff(y)[:, None]).ravel()])
+    places = np.column_stack([(x0[:, None] + ts * (x1 - x0)[:, None]).ravel(),
+                              (y0[:, None] + ts * (y1 - y0)[:, None]).ravel()])
     places = places[np.all(np.isfinite(places), axis=1)]
     places = places[np.linspace(0, len(places) - 1, min(len(places), 60)).astype(int)]
     hits = 0

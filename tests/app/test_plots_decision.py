@@ -1,6 +1,7 @@
 """DecisionPlot: the map, the contour, the unit lines, the data by class, and drawing points."""
 from types import SimpleNamespace
 
+import exported
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
@@ -178,14 +179,35 @@ def test_undo_and_clear_points(plot, qtbot):
 
 
 def test_clear_and_export(plot, tmp_path):
+    """The exports hold the map: the CSV its grid, the PNG the XOR classes in their colours at
+    the corners with the boundary and the units' lines drawn where they are, the SVG the
+    boundary through its points and the map embedded (blue side for class 0, orange for 1)."""
+    ramp = np.linspace(0, 1, 13 * 21, dtype=np.float32).reshape(13, 21)  # 13 y rows, 21 x columns
+    plot.set_grid(ramp, EXTENT, [])
+    np.testing.assert_allclose(exported.csv_matrix(plot.export(tmp_path / "ramp.csv")), ramp,
+                               rtol=1e-5, atol=1e-6)
     d = decision(xor_network(), n=21)
     plot.update_snapshot(SimpleNamespace(decision=d))
     rows = plot.export(tmp_path / "map.csv").read_text().splitlines()
     assert len(rows) == 21 and len(rows[0].split(",")) == 21
+    np.testing.assert_allclose(exported.csv_matrix(tmp_path / "map.csv"), d.grid, rtol=1e-5, atol=1e-6)
     image = QImage(str(plot.export(tmp_path / "map.png")))
     assert image.width() > 100 and image.height() > 100
-    svg = plot.export(tmp_path / "map.svg").read_text()
-    assert "<svg" in svg and "<path" in svg
+    pixels = exported.png(tmp_path / "map.png")
+    origin = plot.graphics.viewRect().topLeft()
+    for (x, y), label in [((1.2, 1.2), 0), ((-1.2, -1.2), 0), ((1.2, -1.2), 1), ((-1.2, 1.2), 1)]:
+        at = plot.view.mapViewToScene(QPointF(x, y)) - origin
+        r, _, b = pixels[int(at.y()), int(at.x())].astype(int)
+        assert (r > b + 40) if label else (b > r + 40), (x, y, r, b)
+    assert len(plot.contour.getData()[0]) > 10
+    for curve in (plot.contour, plot.lines):
+        assert exported.curve_in_png(pixels, curve, plot.graphics) >= 0.9
+    root = exported.svg(plot.export(tmp_path / "map.svg"))
+    assert exported.line_with(root, *plot.contour.getData(), exported.pen_colour(plot.contour))
+    [embedded] = [im for im in exported.svg_images(root) if im.shape[:2] == (21, 21)]
+    for (row, col), label in [((0, 0), 0), ((20, 20), 0), ((0, 20), 1), ((20, 0), 1)]:
+        r, _, b = embedded[row, col].astype(int)  # row 0: the lowest y
+        assert (r > b + 40) if label else (b > r + 40), (row, col, r, b)
     plot.clear()
     assert plot.image.image is None
     assert len(plot.contour.getData()[0]) == 0
