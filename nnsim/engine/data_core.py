@@ -79,8 +79,9 @@ def one_hot(labels: Any, k: int | None = None) -> np.ndarray:
 
 
 class DatasetFileError(ValueError):
-    """A dataset file that cannot be read; names the file and the line."""
+    """A dataset file that cannot be read; names the file and the line (line 0: the file as a
+    whole, e.g. a folder or a file over the size limit, and the message names no line)."""
 
     def __init__(self, path: Any, line: int, message: str) -> None:
         self.path, self.line = str(path), line
-        super().__init__(f"{path}, line {line}: {message}")
+        super().__init__(f"{path}, line {line}: {message}" if line else f"{path}: {message}")

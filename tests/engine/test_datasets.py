@@ -265,3 +265,63 @@ def test_bad_csv_names_the_line(tmp_path, text, line, words):
 def test_missing_csv_is_a_dataset_file_error(tmp_path):
     with pytest.raises(DatasetFileError, match="cannot read"):
         datasets.load_csv(tmp_path / "nope.csv")
+
+
+# ---------------------------------------------------------------------- CSV limits
+def test_csv_caps_each_name_the_line(tmp_path, monkeypatch):
+    from nnsim.engine import data_csv
+
+    p = tmp_path / "big.csv"
+    cases = [
+        ("1,2,0\n3," + "4" * 131_073 + ",1\n", 2, "a cell longer than 131,072 characters"),
+        ("1,2,0\n" + ",".join(["1"] * 1001) + "\n", 2, "1,001 columns; a CSV dataset has at most 1,000"),
+        ("1,2,0\n" + "1," * 2001 + "1\n", 2, "more than 2,000 commas in a row"),
+        ('1,2,0\n"' + "1,\n" * 2100 + '",1\n', 2002, "more than 2,000 commas in a row"),
+        ("1,2,0\n" * 1_000_001, 1_000_001, "more than 1,000,000 lines"),
+        ("\n" * 2_000_000, 1_000_001, "more than 1,000,000 lines"),
+    ]
+    for text, line, words in cases:
+        p.write_text(text)
+        with pytest.raises(DatasetFileError) as err:
+            datasets.load_csv(p)
+        assert err.value.line == line and words in str(err.value), (words, str(err.value)[:200])
+        assert str(err.value).startswith(f"{p}, line {line}: ")
+    monkeypatch.setattr(data_csv, "MAX_CELLS", 12)  # 4 rows of 3
+    p.write_text("a,b,y\n" + "1,2,0\n" * 4)
+    assert len(datasets.load_csv(p)) == 4
+    p.write_text("a,b,y\n" + "1,2,0\n" * 4 + "\n5,6,1\n")
+    with pytest.raises(DatasetFileError, match=r"line 7: more than 4 rows of 3 numbers; a CSV "
+                                               r"dataset holds at most 12 numbers"):
+        datasets.load_csv(p)
+    monkeypatch.setattr(data_csv, "MAX_FILE_BYTES", 100)
+    p.write_text("1,2,0\n" * 17)  # 102 bytes
+    with pytest.raises(DatasetFileError, match=r"big.csv: is 102 bytes, over the limit of 100 bytes"):
+        datasets.load_csv(p)
+
+
+@pytest.mark.parametrize("content, rows", [
+    (b"a,b,y\r1,2,0\r3,4,1\r", 2),  # old Mac line ends
+    (b"1,2,0\r\n3,4,1\r\n", 2),
+    (b"\xef\xbb\xbf1,2,0\n", 1),  # a BOM
+    (b'"1","2","0"\n" 3\n",4,1\n', 2),  # quoted cells, one spanning two lines
+    (b"1,2,0\n,,\n  ,\t, \n3,4,1\n", 2),  # blank rows of any width
+])
+def test_csv_line_ends_quotes_and_blank_rows(tmp_path, content, rows):
+    p = tmp_path / "ok.csv"
+    p.write_bytes(content)
+    ds = datasets.load_csv(p)
+    assert len(ds) == rows and ds.X[0].tolist() == [1, 2] and ds.y[0] == 0
+
+
+@pytest.mark.parametrize("content, line, words", [
+    (b"1,2,0\n3,4,1\n\xff\n", 3, "not UTF-8 text"),
+    (b"1,2,0\n3,\x00,1\n", 2, "column 2: '\\x00' is not a number"),
+    (b"1,2,0\n3,4," + b"9" * 400 + b"\n", 2, "column 3: 99999999"),
+    (b"1,2,0\n3,4,1\n5,6,-Infinity\n", 3, "column 3: -Infinity is not finite"),
+])
+def test_bad_bytes_and_non_finite_cells_name_the_line(tmp_path, content, line, words):
+    p = tmp_path / "bad.csv"
+    p.write_bytes(content)
+    with pytest.raises(DatasetFileError) as err:
+        datasets.load_csv(p)
+    assert err.value.line == line and words in str(err.value), str(err.value)
