@@ -5,8 +5,13 @@
     python main.py record network.json --out demo.gif ...
 
 The window is drawn offscreen at the given size; the simulation runs in this thread in lockstep
-with the frames (K steps, then one frame), so the same command gives the same frames on any
-machine.  Every bad argument is refused in one line, with exit code 2, before anything starts.
+with the frames (K steps, then one frame), and nothing else reaches a frame: no engine process is
+started, the status bar finds the rules in this thread and keeps its messages, and the window's
+deferred work is done before the first frame (MainWindow.settle).  So the same command gives the
+same frames on any machine, however busy.  Every bad argument is refused in one line naming it
+("--seed: expected a non-negative integer, got -1"), with exit code 2, before anything starts; a
+failed encode or a disk error (a full disk, an I/O error) is one line too, exit code 2, and
+leaves no file (video.py writes a temporary file and renames it only once it is complete).
 """
 from __future__ import annotations
 
@@ -20,6 +25,8 @@ import time
 from nnsim.engine.fileformat import NetworkFileError, load_network
 from nnsim.engine.lessons import Lesson, LessonFileError, Scene, find_lesson
 
+MAX_STEPS_PER_FRAME = 1_000_000  # more is hours of simulation per second of video
+
 
 class UsageError(ValueError):
     pass
@@ -27,10 +34,11 @@ class UsageError(ValueError):
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # one line, not argparse's usage block
-        raise UsageError(message)
+        raise UsageError(message.removeprefix("argument "))  # "--seed: invalid int value: 'x'"
 
 
 def parse_args(argv) -> argparse.Namespace:
+    """The arguments, each checked; a bad one is a UsageError naming it."""
     p = _Parser(prog="nnsim record", description="Record a lesson or a network as GIF or MP4, "
                 "headless.")
     p.add_argument("file", nargs="?", help="a network file (.json) instead of --lesson")
@@ -50,92 +58,149 @@ def parse_args(argv) -> argparse.Namespace:
         raise UsageError("give either --lesson NAME or a network FILE")
     match = re.fullmatch(r"(\d+)x(\d+)", args.size)
     if not match or not (16 <= int(match[1]) <= 7680 and 16 <= int(match[2]) <= 4320):
-        raise UsageError(f"--size must be WxH between 16x16 and 7680x4320, not {args.size!r}")
+        raise UsageError(f"--size: expected WxH between 16x16 and 7680x4320, got {args.size!r}")
     args.size = (int(match[1]), int(match[2]))
     if not 0 < args.seconds <= 3600:
-        raise UsageError(f"--seconds must be between 0 and 3600, not {args.seconds:g}")
+        raise UsageError(f"--seconds: expected more than 0 and at most 3600, got {args.seconds:g}")
     if not 1 <= args.fps <= 120:
-        raise UsageError(f"--fps must be between 1 and 120, not {args.fps:g}")
-    if args.steps_per_frame is not None and args.steps_per_frame < 1:
-        raise UsageError(f"--steps-per-frame must be at least 1, not {args.steps_per_frame}")
+        raise UsageError(f"--fps: expected 1 to 120 frames per second, got {args.fps:g}")
+    if args.steps_per_frame is not None and not 1 <= args.steps_per_frame <= MAX_STEPS_PER_FRAME:
+        raise UsageError(f"--steps-per-frame: expected 1 to {MAX_STEPS_PER_FRAME:,}, got "
+                         f"{args.steps_per_frame}")
+    if args.seed < 0:
+        raise UsageError(f"--seed: expected a non-negative integer, got {args.seed}")
+    if args.lesson is None and args.scene != 0:
+        raise UsageError("--scene: only a lesson has scenes (give --lesson NAME)")
     return args
+
+
+def _check_out(args):
+    from nnsim.app.recorder import check_output_path
+
+    try:
+        return check_output_path(args.out, args.fps)  # unknown extension, unwritable: now
+    except ValueError as exc:
+        flag = "--fps" if "frames per second" in str(exc) else "--out"
+        raise UsageError(f"{flag}: {exc}") from None
+
+
+def _check_target(name: str) -> None:
+    from nnsim.app.learning import PLOT_TITLES
+
+    if name not in ("window", "canvas", *PLOT_TITLES):
+        raise UsageError(f"--target: expected window, canvas or one of {', '.join(PLOT_TITLES)}, "
+                         f"got {name!r}")
 
 
 def _scene(args) -> tuple[Lesson | None, Scene]:
     if args.lesson is not None:
-        lesson = find_lesson(args.lesson)
+        try:
+            lesson = find_lesson(args.lesson)
+        except LessonFileError as exc:
+            raise UsageError(f"--lesson: {exc}") from None
         if not 0 <= args.scene < len(lesson.scenes):
-            raise UsageError(f"lesson {lesson.id} has scenes 0 to {len(lesson.scenes) - 1}, "
-                             f"not {args.scene}")
+            raise UsageError(f"--scene: lesson {lesson.id} has scenes 0 to "
+                             f"{len(lesson.scenes) - 1}, got {args.scene}")
         return lesson, lesson.scenes[args.scene]
     net = load_network(args.file)
     return None, Scene(title=net.name or os.path.basename(args.file), network=net,
                        plots=("decision",))
 
 
-def progress_bar(done: int, total: int, out=sys.stderr) -> None:
-    width = 30
-    filled = width * done // max(total, 1)
-    out.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} frames")
-    if done >= total:
-        out.write("\n")
-    out.flush()
+class ProgressBar:
+    """`[#####.....] 12/40 frames` on one terminal line, redrawn in place; nothing when the
+    output is not a terminal (a log or a pipe gets the result line alone)."""
+
+    def __init__(self, out=None, width: int = 30) -> None:
+        self.out = sys.stderr if out is None else out
+        self.width = width
+        self.shown = bool(getattr(self.out, "isatty", lambda: False)())
+        self.open = False  # a bar is on the current line
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.shown:
+            return
+        filled = self.width * done // max(total, 1)
+        self.out.write(f"\r[{'#' * filled}{'.' * (self.width - filled)}] {done}/{total} frames")
+        self.open = done < total
+        if not self.open:
+            self.out.write("\n")
+        self.out.flush()
+
+    def end(self) -> None:
+        """End the bar's line (before an error message)."""
+        if self.open:
+            self.out.write("\n")
+            self.out.flush()
+            self.open = False
 
 
 def main(argv) -> int:
     try:
         args = parse_args(argv)
-        from nnsim.app.recorder import check_output_path
-
-        out = check_output_path(args.out, args.fps)  # unknown extension, unwritable: now
+        out = _check_out(args)
         lesson, scene = _scene(args)
-    except (UsageError, LessonFileError, NetworkFileError, ValueError) as exc:
+        _check_target(args.target)
+    except (UsageError, LessonFileError, NetworkFileError, ValueError, OSError) as exc:
         print(f"nnsim record: {exc}", file=sys.stderr)
         return 2
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     # The recording must not depend on (or change) the user's saved window layout.
     os.environ["NNSIM_SETTINGS_DIR"] = tempfile.mkdtemp(prefix="nnsim-record-")
+    from nnsim.app.video import EncoderError, one_line
+
+    progress = ProgressBar()
     try:
-        path, frames, seconds = record(lesson, scene, args, out)
-    except (ValueError, LessonFileError) as exc:
-        print(f"\nnnsim record: {exc}", file=sys.stderr)
+        path, frames, seconds = record(lesson, scene, args, out, progress)
+    except (ValueError, LessonFileError, OSError, EncoderError) as exc:
+        # a failed encode, a full disk, a scene that cannot run: one line, and no file
+        progress.end()
+        print(f"nnsim record: {one_line(exc)}", file=sys.stderr)
         return 2
     print(f"nnsim record: wrote {path} ({frames} frames in {seconds:.1f} s, "
           f"{frames / max(seconds, 1e-9):.0f} frames/s)")
     return 0
 
 
-def record(lesson: Lesson | None, scene: Scene, args, out) -> tuple[str, int, float]:
-    """Returns (path, frames, seconds spent recording and encoding, start-up excluded)."""
+def prepare(lesson: Lesson | None, scene: Scene, args):
+    """The window for a recording, drawn offscreen at args.size, and `advance(i)`, which steps
+    the simulation to frame i and draws it.  Nothing but `advance` changes what the window
+    shows: no engine is started (its replies would arrive whenever its process got to them),
+    the status bar works synchronously (status.StatusBar.synchronous), and what the window
+    would do a moment later is done now (MainWindow.settle).  Returns (window, advance)."""
     from PySide6.QtWidgets import QApplication
 
     from nnsim.app.document import Document
     from nnsim.app.main_window import MainWindow
-    from nnsim.app.recorder import record_headless
     from nnsim.engine.simulation import Simulation
 
     app = QApplication.instance() or QApplication(["nnsim"])
-    window = MainWindow(engine_after_paint=False)
+    window = MainWindow(engine_after_paint=True)  # an engine that is stopped before it starts:
+    window.engine.stop()  # the simulation below is the only one
     window.stop_following_engine()  # frames come from the simulation below alone
+    window.status.synchronous = True
     window.run_cue.withdraw()  # the lesson, not the first-launch cue
     window.view.throttle_restyles = False
     window.resize(*args.size)
-    if lesson is not None:
-        window.learning.open_scene(lesson, args.scene)
-    else:
-        window.set_document(Document(scene.network.copy(), os.path.abspath(args.file)))
-    window.engine.pause()
-    window.show()
-    app.processEvents()
-    window.settle()  # the same frames on a busy machine as on an idle one
+    try:
+        if lesson is not None:
+            window.learning.open_scene(lesson, args.scene)
+        else:
+            window.set_document(Document(scene.network.copy(), os.path.abspath(args.file)))
+        window.show()
+        app.processEvents()
+        window.settle()  # the same frames on a busy machine as on an idle one
 
-    data = window.learning.data.dataset() if scene.dataset is not None else None
-    panel = window.learning.rules.current_panel()
-    rule = panel.rule() if scene.rule is not None and panel is not None else None
-    sim = Simulation(window.document.network, data, rule, seed=args.seed)
-    sim.set_schedule(list(scene.inputs))
-    if scene.start:
-        sim.set_state(scene.start_state())
+        data = window.learning.data.dataset() if scene.dataset is not None else None
+        panel = window.learning.rules.current_panel()
+        rule = panel.rule() if scene.rule is not None and panel is not None else None
+        sim = Simulation(window.document.network, data, rule, seed=args.seed)
+        sim.set_schedule(list(scene.inputs))
+        if scene.start:
+            sim.set_state(scene.start_state())
+    except BaseException:
+        close(window)
+        raise
     per_frame = args.steps_per_frame or scene.steps_per_frame
 
     def advance(i: int) -> None:
@@ -145,22 +210,55 @@ def record(lesson: Lesson | None, scene: Scene, args, out) -> tuple[str, int, fl
         window.view.apply_snapshot(snapshot)
         window.learning.update_snapshot(snapshot)
         window.status.show_simulation(snapshot.step, snapshot.epoch, 0.0, False, snapshot.message)
+        # and the window's other listeners (the speed box's labels), as from the engine
+        window.engine.snapshot_ready.emit(snapshot, 0.0)
 
-    target = _target(window, args.target)
-    frames = max(1, round(args.seconds * args.fps))
+    return window, advance
+
+
+def close(window) -> None:
+    """Close and delete the window now (not at exit, when its docks' signals would reach a
+    half-destroyed window)."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    window.engine.stop()
+    window.document.undo_stack.setClean()  # nothing to ask about: this was a recording
+    window.close()
+    window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+
+
+def record(lesson: Lesson | None, scene: Scene, args, out,
+           progress=None) -> tuple[str, int, float]:
+    """Returns (path, frames, seconds spent recording and encoding, start-up excluded)."""
+    from PySide6.QtCore import qInstallMessageHandler
+    from PySide6.QtWidgets import QApplication
+
+    from nnsim.app.recorder import record_headless
+
+    def on_qt_message(kind, context, message: str) -> None:
+        # The offscreen platform says this of every window it shows: not the user's concern.
+        if "does not support propagateSizeHints" not in message:
+            sys.stderr.write(message + "\n")
+
+    previous = qInstallMessageHandler(on_qt_message)
     try:
-        # Offscreen, the window's own painting is the frame: copy it rather than paint twice.
-        offscreen = QApplication.platformName() == "offscreen"
-        start = time.perf_counter()
-        path = str(record_headless(target, advance, frames, out, fps=args.fps,
-                                   size=args.size if target is window else None,
-                                   progress=progress_bar,
-                                   from_backing_store=offscreen and target is window))
-        return path, frames, time.perf_counter() - start
+        window, advance = prepare(lesson, scene, args)
+        try:
+            target = _target(window, args.target)
+            frames = max(1, round(args.seconds * args.fps))
+            # Offscreen, the window's own painting is the frame: copy it rather than paint twice.
+            offscreen = QApplication.platformName() == "offscreen"
+            start = time.perf_counter()
+            path = str(record_headless(target, advance, frames, out, fps=args.fps,
+                                       size=args.size if target is window else None,
+                                       progress=progress,
+                                       from_backing_store=offscreen and target is window))
+            return path, frames, time.perf_counter() - start
+        finally:
+            close(window)
     finally:
-        window.engine.stop()
-        window.document.undo_stack.setClean()  # nothing to ask about: this was a recording
-        window.close()
+        qInstallMessageHandler(previous)
 
 
 def _target(window, name: str):
@@ -168,9 +266,6 @@ def _target(window, name: str):
         return window
     if name == "canvas":
         return window.view
-    plots = window.learning.plots
-    if name not in plots:
-        raise ValueError(f"--target must be window, canvas or one of {', '.join(plots)}, "
-                         f"not {name!r}")
+    _check_target(name)
     window.learning.raise_plots([name])
-    return plots[name]
+    return window.learning.plots[name]

@@ -71,11 +71,20 @@ class StatusBar(QStatusBar):
         self._rules_timer.setInterval(150)
         self._rules_timer.timeout.connect(self._ask_rules)
         self._network: Network | None = None
+        # True while recording: the rule list is found at once, in this thread, and a message
+        # stays until replaced, so nothing shown depends on a pool thread or the wall clock.
+        self.synchronous = False
 
     def show_network(self, net: Network) -> None:
         self.facts.setText(network_facts(net))
         self._network = net.copy()  # the pool thread reads its own copy
-        self._rules_timer.start()
+        if self.synchronous:
+            self.settle()
+        else:
+            self._rules_timer.start()
+
+    def showMessage(self, text: str, timeout: int = 0) -> None:  # noqa: N802 - Qt's name
+        super().showMessage(text, 0 if self.synchronous else timeout)
 
     def stop(self) -> None:
         self._rules_timer.stop()

@@ -1,6 +1,7 @@
 """`python main.py record`: headless GIF/MP4 of a lesson, deterministic, with one-line errors."""
-import hashlib
+import contextlib
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -30,7 +31,7 @@ def test_ten_frames_of_a_learning_lesson(tmp_path, ext):
                     "--fps", "10", "--size", "640x400", "--steps-per-frame", "20")
     assert result.returncode == 0, result.stderr
     assert f"wrote {out}" in result.stdout
-    assert "10/10 frames" in result.stderr  # the progress bar
+    assert result.stderr == ""  # no progress bar into a pipe, no Qt platform chatter
     frames = frames_of(out)
     assert len(frames) == 10
     assert frames[0].shape[:2] == (400, 640)
@@ -38,14 +39,75 @@ def test_ten_frames_of_a_learning_lesson(tmp_path, ext):
     assert all(changed)  # the network keeps learning: every frame differs from the last
 
 
-def test_the_same_command_twice_gives_identical_frames(tmp_path):
-    hashes = []
-    for name in ("a.gif", "b.gif"):
-        result = record("--lesson", "3", "--out", str(tmp_path / name), "--seconds", "1",
-                        "--fps", "8", "--size", "480x320")
-        assert result.returncode == 0, result.stderr
-        hashes.append([hashlib.sha256(f.tobytes()).hexdigest() for f in frames_of(tmp_path / name)])
-    assert len(hashes[0]) == 8 and hashes[0] == hashes[1]
+@contextlib.contextmanager
+def cpu_load(n: int = 2):
+    """n CPU-bound processes beside the test (`yes > /dev/null`), stopped after."""
+    command = [shutil.which("yes")] if shutil.which("yes") else [sys.executable, "-c",
+                                                                  "while True: pass"]
+    hogs = [subprocess.Popen(command, stdout=subprocess.DEVNULL) for _ in range(n)]
+    try:
+        yield
+    finally:
+        for hog in hogs:
+            hog.kill()
+            hog.wait()
+
+
+def pixels(path: Path) -> list[bytes]:
+    return [np.ascontiguousarray(f).tobytes() for f in frames_of(path)]
+
+
+def test_the_same_command_twice_under_load_gives_identical_frames(tmp_path):
+    """Frames depend on nothing but the command: not on when the status bar's rule list comes
+    back from its pool thread ("rules: …" in one run, "rules: Hopfield storage" in the other),
+    nor on an engine's replies, a timer or the machine being busy."""
+    runs = []
+    with cpu_load(2):
+        for name in ("a.gif", "b.gif"):
+            result = record("--lesson", "hopfield", "--out", str(tmp_path / name), "--seconds",
+                            "1", "--fps", "20", "--size", "480x320")
+            assert result.returncode == 0, result.stderr
+            runs.append(pixels(tmp_path / name))
+    assert len(runs[0]) == 20 and len(runs[1]) == 20
+    differing = [k for k, (a, b) in enumerate(zip(*runs)) if a != b]
+    assert differing == [], f"frames {differing} differ between two runs of one command"
+    assert len(set(runs[0])) > 1  # the network settles: the frames show it happening
+
+
+def test_nothing_but_the_simulation_can_change_a_recorded_frame(qapp, tmp_path):
+    """What the recording waits for: after prepare() no engine was started, the status bar's
+    rule list is final, no timer is running in the window and no pool thread is busy, and
+    stepping frames starts none of them (a timer firing or a reply arriving between frames
+    would make a frame depend on timing)."""
+    from PySide6.QtCore import QObject, QThreadPool, QTimer
+
+    from nnsim.app import record_cli
+
+    def active_timers(window) -> list:
+        return [(type(t.parent()).__name__, t.interval()) for t in window.findChildren(QObject)
+                if isinstance(t, QTimer) and t.isActive()]
+
+    args = record_cli.parse_args(["--lesson", "hopfield", "--out", str(tmp_path / "x.gif"),
+                                  "--size", "480x320"])
+    lesson, scene = record_cli._scene(args)
+    window, advance = record_cli.prepare(lesson, scene, args)
+    try:
+        assert window.engine.engine_pid() is None and not window.engine.is_alive()
+        assert window.status.rules.text() == "rules: Hopfield storage"
+        assert active_timers(window) == []
+        assert QThreadPool.globalInstance().activeThreadCount() == 0
+        message = window.status.currentMessage()
+        assert message.startswith("Lesson 6")  # the lesson's title, shown as the app shows it
+        for i in range(5):
+            advance(i)
+            qapp.sendPostedEvents()
+        assert active_timers(window) == []
+        assert QThreadPool.globalInstance().activeThreadCount() == 0
+        assert window.status.currentMessage() == message  # no wall-clock timeout
+        window.status.show_network(window.document.network)
+        assert active_timers(window) == []  # rules found at once, in this thread
+    finally:
+        record_cli.close(window)
 
 
 def test_a_network_file_can_be_recorded(tmp_path):
@@ -60,18 +122,107 @@ def test_a_network_file_can_be_recorded(tmp_path):
 
 
 @pytest.mark.parametrize("args, words", [
-    (["--lesson", "no-such", "--out", "{tmp}/x.gif"], "no lesson named 'no-such'"),
-    (["--lesson", "3", "--out", "{tmp}/x.avi"], "unknown video format '.avi'"),
-    (["--lesson", "3", "--out", "/proc/nope/x.gif"], "/proc/nope"),
-    (["--lesson", "3", "--out", "{tmp}/x.gif", "--size", "big"], "--size must be WxH"),
-    (["--lesson", "3", "--out", "{tmp}/x.gif", "--fps", "0"], "--fps must be between"),
-    (["--lesson", "3", "--scene", "9", "--out", "{tmp}/x.gif"], "has scenes 0 to 0"),
+    (["--lesson", "no-such", "--out", "{tmp}/x.gif"], "--lesson: no lesson named 'no-such'"),
+    (["--lesson", "3", "--out", "{tmp}/x.avi"], "--out: unknown video format '.avi'"),
+    (["--lesson", "3", "--out", "/proc/nope/x.gif"], "--out: cannot write /proc/nope/x.gif"),
+    (["--lesson", "3", "--out", "{tmp}/x.gif", "--size", "big"], "--size: expected WxH"),
+    (["--lesson", "3", "--out", "{tmp}/x.gif", "--fps", "0"], "--fps: expected 1 to 120"),
+    (["--lesson", "3", "--out", "{tmp}/x.gif", "--fps", "60"], "--fps: a GIF plays at most 50"),
+    (["--lesson", "3", "--out", "{tmp}/x.gif", "--seconds", "nan"], "--seconds: expected"),
+    (["--lesson", "3", "--out", "{tmp}/x.gif", "--seed", "-1"],
+     "--seed: expected a non-negative integer, got -1"),
+    (["--lesson", "3", "--out", "{tmp}/x.gif", "--seed", "x"], "--seed: invalid int value"),
+    (["--lesson", "3", "--out", "{tmp}/x.gif", "--steps-per-frame", "0"],
+     "--steps-per-frame: expected 1 to 1,000,000, got 0"),
+    (["--lesson", "3", "--out", "{tmp}/x.gif", "--steps-per-frame", "10**9"],
+     "--steps-per-frame: invalid int value"),
+    (["--lesson", "3", "--out", "{tmp}/x.gif", "--target", "nope"],
+     "--target: expected window, canvas or one of decision"),
+    (["--lesson", "3", "--scene", "9", "--out", "{tmp}/x.gif"], "--scene: lesson 03-"),
+    (["--lesson", "3", "--out", "{tmp}/x.gif", "--bogus"], "unrecognized arguments: --bogus"),
+    (["--lesson", "3"], "the following arguments are required: --out"),
     (["--out", "{tmp}/x.gif"], "give either --lesson NAME or a network FILE"),
-    (["{tmp}/missing.json", "--out", "{tmp}/x.gif"], "missing.json: cannot read"),
+    (["{tmp}/missing.json", "--out", "{tmp}/x.gif"], "{tmp}/missing.json: cannot read"),
 ])
-def test_bad_arguments_give_one_line_and_a_non_zero_exit(tmp_path, args, words):
+def test_bad_arguments_give_one_line_naming_the_argument_and_exit_2(tmp_path, args, words):
     result = record(*[a.format(tmp=tmp_path) for a in args])
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and words in lines[0], result.stderr
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"nnsim record: {words.format(tmp=tmp_path)}"), lines[0]
     assert not any(p.suffix in (".gif", ".avi") for p in tmp_path.iterdir())  # nothing written
+
+
+# ---------------------------------------------------------------------- a full disk
+@pytest.fixture
+def full_disk(tmp_path):
+    """A 16 KiB tmpfs (a disk that fills up during the recording), where mounting is allowed
+    (root on Linux); otherwise the test is skipped and the fake-ffmpeg tests below stand in."""
+    folder = tmp_path / "disk"
+    folder.mkdir()
+    mounted = sys.platform == "linux" and shutil.which("mount") and subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", str(folder)],
+        capture_output=True).returncode == 0
+    if not mounted:
+        pytest.skip("cannot mount a small tmpfs here (not root, or not allowed): the fake "
+                    "ffmpeg and FrameEncoder tests cover a full disk instead")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], check=True)
+
+
+@pytest.mark.parametrize("ext", ["mp4", "gif"])
+def test_recording_to_a_full_disk_exits_2_in_one_line_and_leaves_no_file(full_disk, ext):
+    out = full_disk / f"demo.{ext}"
+    result = record("--lesson", "hopfield", "--out", str(out), "--seconds", "2", "--fps", "20",
+                    "--size", "640x400")
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stdout == ""  # never "wrote ..."
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"nnsim record: cannot record {out}: "), lines
+    assert lines[0].endswith("No space left on device")
+    assert os.listdir(full_disk) == []  # no partial file, no temporary file
+
+
+FAKE_FFMPEG = """#!{python}
+import sys
+data = sys.stdin.buffer.read()
+with open(sys.argv[-1], "wb") as f:
+    f.write(b"\\0\\0\\0\\x20ftypisom" + bytes(24) + data[:1000])  # no index: a corrupt MP4
+sys.stderr.write("[out#0/mp4 @ 0x55d0] Error writing trailer: No space left on device\\n")
+sys.exit(228)
+"""
+
+RUN_WITH_FAKE_FFMPEG = """
+import sys
+import imageio_ffmpeg
+imageio_ffmpeg.get_ffmpeg_exe = lambda: {script!r}
+from nnsim.app.cli import main
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_an_encoder_failing_at_the_end_exits_2_in_one_line_and_leaves_no_file(tmp_path):
+    """Wherever a tmpfs cannot be mounted: ffmpeg fails as on a full disk (its trailer not
+    written, exit status 228).  Before, imageio ignored its exit status: the corrupt file was
+    renamed into place and the command said "wrote ...", exit 0."""
+    script = tmp_path / "ffmpeg"
+    script.write_text(FAKE_FFMPEG.format(python=sys.executable))
+    script.chmod(0o755)
+    runner = tmp_path / "run.py"
+    runner.write_text(RUN_WITH_FAKE_FFMPEG.format(script=str(script)))
+    out = tmp_path / "videos" / "demo.mp4"
+    out.parent.mkdir()
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env.update(QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
+    result = subprocess.run([sys.executable, str(runner), "record", "--lesson", "hopfield", "--out",
+                             str(out), "--seconds", "1", "--fps", "10", "--size", "320x240"],
+                            capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stdout == ""
+    assert result.stderr.strip().splitlines() == [
+        f"nnsim record: cannot record {out}: the MP4 encoder (ffmpeg) failed: Error writing "
+        "trailer: No space left on device"]
+    assert os.listdir(out.parent) == []
