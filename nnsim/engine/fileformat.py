@@ -3,6 +3,12 @@
 Loading never executes anything: it is json.loads plus checks.  Every problem raises
 NetworkFileError naming the file and the field at fault.  See docs/file-format.md.
 
+The file is read with safe_read (a regular file only, never blocking on a pipe, at most
+MAX_FILE_BYTES), and the caps below keep any file that passes them under about 2 s and 500 MB to
+load (docs/file-format.md, "Limits").  Every number is checked for type (booleans are not
+numbers) and range: an integer too large for a double (a 400-digit bias) is refused naming its
+field, as are NaN and infinity.
+
 Version 2 adds the network's setup beside it (dataset, rule, stop conditions, plots, display:
 see setup.py); version 1 files (the network alone) still load, with the default setup.
 """
@@ -11,11 +17,12 @@ from __future__ import annotations
 import json
 import math
 import os
-from pathlib import Path
+import re
 from typing import Any
 
 from .atomic_write import atomic_file, write_json_atomic, write_text_atomic  # noqa: F401 (re-exported)
 from .network import KINDS, ROLES, Network
+from .safe_read import MIB, read_limited
 from .setup import SETUP_FIELDS, Setup, setup_from_dict, setup_to_dict
 from .units import ACTIVATIONS
 
@@ -23,9 +30,13 @@ FORMAT_NAME = "nnsim-network"
 FORMAT_VERSION = 2
 READABLE_VERSIONS = (1, 2)
 NETWORK_FIELDS = ("format", "version", "name", "neurons", "synapses")
-MAX_NEURONS = 100_000
-MAX_SYNAPSES = 1_000_000
-MAX_FILE_BYTES = 512 * 1024 * 1024
+MAX_NEURONS = 50_000
+MAX_SYNAPSES = 150_000  # about what a 16 MB file from nnsim holds
+MAX_FILE_BYTES = 16 * MIB
+MAX_CONTAINERS = 1_000_000  # JSON arrays and objects: each costs ~60-230 bytes once parsed
+MAX_ID = 2**53 - 1  # the largest integer every JSON reader keeps exactly
+MAX_NAME_CHARS = 1_000  # a neuron's or a network's name
+MAX_PARAMS = 64  # per-unit parameters of one neuron
 
 
 class NetworkFileError(ValueError):
@@ -62,14 +73,62 @@ def _reject_constant(token: str):
     raise ValueError(f"{token} is not allowed (numbers must be finite)")
 
 
-def parse_json(text: str | bytes, source: str) -> Any:
-    """json.loads that refuses NaN and Infinity, with errors naming the source."""
+class HugeInteger:
+    """Stands, in parsed JSON, for an integer of more than 308 digits (too large for a double:
+    float() of it raises OverflowError).  It is no number, so every type check refuses it and
+    the error names its field; its repr says what it was."""
+
+    __slots__ = ("digits",)
+
+    def __init__(self, digits: int) -> None:
+        self.digits = digits
+
+    def __repr__(self) -> str:
+        return f"a {self.digits}-digit integer (too large for a double)"
+
+
+MAX_INT_DIGITS = 308  # every integer of at most 308 digits is below 1e308, within a double
+_LONG_DIGITS = re.compile(f"(?<![0-9])[0-9]{{{MAX_INT_DIGITS + 1}}}")  # linear: tried at runs' starts
+
+
+def _int(text: str) -> int | HugeInteger:
+    digits = len(text) - text.startswith("-")
+    return HugeInteger(digits) if digits > MAX_INT_DIGITS else int(text)
+
+
+def parse_json(text: str | bytes, source: str, mark_huge_integers: bool = False) -> Any:
+    """json.loads that refuses NaN and Infinity, with errors naming the source.
+    mark_huge_integers: an integer too large for a double becomes a HugeInteger (so the checks
+    name its field) instead of an int that raises OverflowError wherever it is used; the hook
+    costs time only when the text has such a long run of digits."""
     try:
+        if mark_huge_integers:
+            if isinstance(text, bytes):  # as json.loads decodes it (UTF-8, -16 or -32)
+                text = text.decode(json.detect_encoding(text), "surrogatepass")
+            if _LONG_DIGITS.search(text) is not None:
+                return json.loads(text, parse_constant=_reject_constant, parse_int=_int)
         return json.loads(text, parse_constant=_reject_constant)
     except RecursionError:
         raise NetworkFileError(f"{source}: not valid JSON (nested too deeply)") from None
     except (ValueError, UnicodeDecodeError) as exc:
+        if "Exceeds the limit" in str(exc):  # sys.get_int_max_str_digits()
+            raise NetworkFileError(f"{source}: not valid JSON (an integer of more than "
+                                   f"{MAX_INT_DIGITS} digits)") from None
         raise NetworkFileError(f"{source}: not valid JSON ({exc})") from None
+
+
+def shown(value: Any) -> str:
+    """A value for an error message, cut short: a 400-digit integer, a megabyte string."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**20:
+        return f"a {len(str(abs(value)))}-digit integer"
+    if isinstance(value, str) and len(value) > 60:
+        return f"{value[:40]!r}... ({len(value):,} characters)"
+    if isinstance(value, (list, dict)):
+        return f"a JSON {'array' if isinstance(value, list) else 'object'}"
+    return repr(value)
+
+
+TOO_LARGE = "too large (numbers must fit a double, at most about 1.8e308)"
 
 
 class _Fields:
@@ -82,30 +141,62 @@ class _Fields:
         return NetworkFileError(f"{self.source}: {where}: {problem}")
 
     def get(self, obj: dict, key: str, where: str, kinds: tuple, default: Any = ...) -> Any:
+        """obj[key] of one of `kinds`; `where` is the path to obj ("" for the top level)."""
+        path = f"{where}.{key}" if where else key
         if key not in obj:
             if default is ...:
-                raise self.fail(f"{where}.{key}", "missing")
+                raise self.fail(path, "missing")
             return default
         value = obj[key]
+        if isinstance(value, HugeInteger):
+            if int not in kinds:
+                raise self.fail(path, f"expected {kinds[0].__name__}, found {value!r}")
+            raise self.fail(path, f"a {value.digits}-digit integer is {TOO_LARGE}")
         if isinstance(value, bool) and bool not in kinds:
-            raise self.fail(f"{where}.{key}", f"expected {kinds[0].__name__}, found {value!r}")
+            raise self.fail(path, f"expected {kinds[0].__name__}, found {value!r}")
         if not isinstance(value, kinds):
-            raise self.fail(f"{where}.{key}",
-                            f"expected {kinds[0].__name__}, found {type(value).__name__}")
+            raise self.fail(path, f"expected {kinds[0].__name__}, found {type(value).__name__}")
         return value
 
+    def to_float(self, value: Any, where: str) -> float:
+        """A finite float from a JSON number; booleans, NaN, infinity and integers too large for
+        a double are refused."""
+        if isinstance(value, HugeInteger):
+            raise self.fail(where, f"a {value.digits}-digit integer is {TOO_LARGE}")
+        if isinstance(value, bool) or not isinstance(value, (float, int)):
+            raise self.fail(where, f"expected a number, found {shown(value)}")
+        try:
+            number = float(value)
+        except OverflowError:
+            raise self.fail(where, f"{shown(value)} is {TOO_LARGE}") from None
+        if not math.isfinite(number):
+            raise self.fail(where, f"must be finite, found {number}")
+        return number
+
     def number(self, obj: dict, key: str, where: str, default: Any = ...) -> float:
-        value = self.get(obj, key, where, (float, int), default)
-        value = float(value)
-        if not math.isfinite(value):
-            raise self.fail(f"{where}.{key}", f"must be finite, found {value}")
+        return self.to_float(self.get(obj, key, where, (float, int), default), f"{where}.{key}")
+
+    def ident(self, obj: dict, key: str, where: str) -> int:
+        """A neuron id: an integer from 0 to MAX_ID."""
+        value = self.get(obj, key, where, (int,))
+        if not 0 <= value <= MAX_ID:
+            raise self.fail(f"{where}.{key}", f"must be an integer from 0 to {MAX_ID}, "
+                                              f"found {shown(value)}")
+        return value
+
+    def name(self, obj: dict, key: str, where: str, default: Any = ...) -> str:
+        value = self.get(obj, key, where, (str,), default)
+        if len(value) > MAX_NAME_CHARS:
+            raise self.fail(f"{where}.{key}" if where else key,
+                            f"{len(value):,} characters is longer than the {MAX_NAME_CHARS:,} "
+                            "allowed")
         return value
 
     def choice(self, obj: dict, key: str, where: str, allowed: tuple, default: Any = ...) -> str:
         value = self.get(obj, key, where, (str,), default)
         if value not in allowed:
             raise self.fail(f"{where}.{key}",
-                            f"unknown value {value!r}; expected one of {', '.join(allowed)}")
+                            f"unknown value {shown(value)}; expected one of {', '.join(allowed)}")
         return value
 
 
@@ -114,23 +205,24 @@ def network_from_dict(data: Any, source: str = "<data>") -> Network:
     if not isinstance(data, dict):
         raise NetworkFileError(f"{source}: not an nnsim file (the top level is not a JSON object)")
     if data.get("format") != FORMAT_NAME:
-        raise NetworkFileError(f"{source}: not an nnsim file (format is {data.get('format')!r}, "
+        raise NetworkFileError(f"{source}: not an nnsim file (format is {shown(data.get('format'))}, "
                                f"expected {FORMAT_NAME!r})")
     version = data.get("version")
     if isinstance(version, bool) or not isinstance(version, int):
-        raise f.fail("version", f"expected an integer, found {version!r}")
+        raise f.fail("version", f"expected an integer, found {shown(version)}")
     if version not in READABLE_VERSIONS:
-        raise f.fail("version", f"unknown version {version} (this nnsim reads versions "
+        raise f.fail("version", f"unknown version {shown(version)} (this nnsim reads versions "
                                 f"{READABLE_VERSIONS[0]} to {FORMAT_VERSION}); a newer nnsim may "
                                 "read it")
     if version >= 2:  # version 1 ignored unknown fields; from 2 on every field is known
         for key in data:
             if key not in NETWORK_FIELDS + SETUP_FIELDS:
-                raise f.fail(key, "unknown field; a network file's fields are "
-                                  f"{', '.join(NETWORK_FIELDS + SETUP_FIELDS)}")
-    name = f.get(data, "name", "name", (str,), "")
-    neurons = f.get(data, "neurons", "neurons", (list,))
-    synapses = f.get(data, "synapses", "synapses", (list,))
+                raise f.fail(shown(key) if len(key) > 60 else key,
+                             "unknown field; a network file's fields are "
+                             f"{', '.join(NETWORK_FIELDS + SETUP_FIELDS)}")
+    name = f.name(data, "name", "", "")
+    neurons = f.get(data, "neurons", "", (list,))
+    synapses = f.get(data, "synapses", "", (list,))
     if len(neurons) > MAX_NEURONS:
         raise f.fail("neurons", f"{len(neurons)} neurons is more than the {MAX_NEURONS} allowed")
     if len(synapses) > MAX_SYNAPSES:
@@ -141,26 +233,39 @@ def network_from_dict(data: Any, source: str = "<data>") -> Network:
         where = f"neurons[{i}]"
         if not isinstance(nd, dict):
             raise f.fail(where, f"expected an object, found {type(nd).__name__}")
-        nid = f.get(nd, "id", where, (int,))
-        if nid < 0:
-            raise f.fail(f"{where}.id", f"must be a non-negative integer, found {nid}")
-        nname = f.get(nd, "name", where, (str,))
+        nid = f.ident(nd, "id", where)
+        nname = f.name(nd, "name", where)
         role = f.choice(nd, "role", where, ROLES, "hidden")
         activation = f.choice(nd, "activation", where, ACTIVATIONS,
                               "linear" if role == "input" else "sigmoid")
         params = f.get(nd, "params", where, (dict,), {})
+        if len(params) > MAX_PARAMS:
+            raise f.fail(f"{where}.params", f"{len(params)} parameters is more than the "
+                                            f"{MAX_PARAMS} allowed")
         for key, val in params.items():
-            if isinstance(val, bool) or not isinstance(val, (int, float)) or not math.isfinite(val):
-                raise f.fail(f"{where}.params.{key}", f"expected a finite number, found {val!r}")
+            if not isinstance(key, str) or len(key) > MAX_NAME_CHARS:
+                raise f.fail(f"{where}.params", f"a parameter name of {len(key):,} characters")
+            f.to_float(val, f"{where}.params.{key}")
+        bias, x, y = (f.number(nd, key, where, 0.0) for key in ("bias", "x", "y"))
+        value = f.number(nd, "value", where, 0.0)
         try:
-            net.add_neuron(
-                nname, role=role, activation=activation, id=nid, params=params,
-                bias=f.number(nd, "bias", where, 0.0), x=f.number(nd, "x", where, 0.0),
-                y=f.number(nd, "y", where, 0.0), value=f.number(nd, "value", where, 0.0),
-            )
+            net.add_neuron(nname, role=role, activation=activation, id=nid, params=params,
+                           bias=bias, x=x, y=y, value=value)
         except ValueError as exc:  # duplicate name or id, empty name
             raise f.fail(where, str(exc)) from None
+    connect, has_neuron = net.connect, net.has_neuron
     for i, sd in enumerate(synapses):
+        if type(sd) is dict:  # the usual synapse, checked quickly
+            src, tgt, weight = sd.get("source"), sd.get("target"), sd.get("weight")
+            kind = sd.get("kind", "excitatory")
+            if type(src) is int and type(tgt) is int and type(weight) is float \
+                    and weight - weight == 0 and (kind == "excitatory" or kind == "inhibitory") \
+                    and has_neuron(src) and has_neuron(tgt):
+                try:
+                    connect(src, tgt, weight, kind)
+                    continue
+                except ValueError:
+                    pass  # checked again below, and named
         where = f"synapses[{i}]"
         if not isinstance(sd, dict):
             raise f.fail(where, f"expected an object, found {type(sd).__name__}")
@@ -168,7 +273,7 @@ def network_from_dict(data: Any, source: str = "<data>") -> Network:
         tgt = f.get(sd, "target", where, (int,))
         for key, ref in (("source", src), ("target", tgt)):
             if not net.has_neuron(ref):
-                raise f.fail(f"{where}.{key}", f"no neuron with id {ref}")
+                raise f.fail(f"{where}.{key}", f"no neuron with id {shown(ref)}")
         weight = f.number(sd, "weight", where)
         kind = f.choice(sd, "kind", where, KINDS, "excitatory")
         try:
@@ -205,15 +310,15 @@ def save_document(net: Network, setup: Setup, path: str | os.PathLike) -> None:
 
 
 def _read(path: str | os.PathLike) -> Any:
+    """The parsed JSON of a network file: a regular file of at most MAX_FILE_BYTES, every integer
+    in it small enough for a double."""
     source = str(path)
-    try:
-        size = os.path.getsize(path)
-        if size > MAX_FILE_BYTES:
-            raise NetworkFileError(f"{source}: {size} bytes is too large for a network file")
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise NetworkFileError(f"{source}: cannot read ({exc.strerror or exc})") from None
-    return parse_json(data, source)
+    raw = read_limited(path, MAX_FILE_BYTES, NetworkFileError)
+    containers = raw.count(b"[") + raw.count(b"{")  # strings' brackets too: an upper bound
+    if containers > MAX_CONTAINERS:
+        raise NetworkFileError(f"{source}: more than {MAX_CONTAINERS:,} JSON arrays and objects "
+                               f"({containers:,} brackets); a network file holds at most that")
+    return parse_json(raw, source, mark_huge_integers=True)
 
 
 def save_network(net: Network, path: str | os.PathLike) -> None:

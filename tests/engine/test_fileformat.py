@@ -94,25 +94,29 @@ def delete_path(data, path):
     del target[path[-1]]
 
 
+HUGE = 10**400  # too large for a double: float() of it raises OverflowError
 # Changes that always make the file invalid, each with the words its error must contain.
 BAD_VALUES = {
     ("format",): ["nnsim", "xnnsim", None, 1, [], {}],
-    ("version",): [0, 3, 99, "1", 1.0, None, True, [1]],
+    ("version",): [0, 3, 99, "1", 1.0, None, True, [1], HUGE],
     ("name",): [1, None, [], {}, True],
     ("neurons",): [None, {}, "x", 3, True],
     ("synapses",): [None, {}, "x", 3, True],
     ("neurons", 0): [None, 1, "x", [], True],
-    ("neurons", 0, "id"): [-1, 1.5, "0", None, [], True],
+    ("neurons", 0, "id"): [-1, 1.5, "0", None, [], True, HUGE, 2**53],
     ("neurons", 0, "name"): [None, 1, "", "   ", [], "x2"],
     ("neurons", 2, "role"): ["inputs", 1, None, "Output", []],
     ("neurons", 2, "activation"): ["swish", "Sigmoid", 1, None, [], "threshold"],
-    ("neurons", 3, "bias"): ["1", None, [], {}, True, 1e400],
-    ("neurons", 3, "x"): ["1", None, [], True, -1e400],
-    ("neurons", 3, "params"): [[], "x", 1, {"beta": "2"}, {"beta": None}, {"beta": True}],
+    ("neurons", 3, "bias"): ["1", None, [], {}, True, 1e400, HUGE, -HUGE],
+    ("neurons", 3, "x"): ["1", None, [], True, -1e400, HUGE],
+    ("neurons", 3, "y"): ["1", None, False, 1e400, -HUGE],
+    ("neurons", 0, "value"): ["1", None, True, -1e400, HUGE],
+    ("neurons", 3, "params"): [[], "x", 1, {"beta": "2"}, {"beta": None}, {"beta": True},
+                               {"beta": HUGE}, {"beta": [1.0]}],
     ("synapses", 0): [None, 1, "x", []],
-    ("synapses", 0, "source"): [99, -1, "x1", None, 1.5, True],
-    ("synapses", 0, "target"): [99, 0, "y", None, [], True],
-    ("synapses", 0, "weight"): ["1", None, [], True, 1e999],
+    ("synapses", 0, "source"): [99, -1, "x1", None, 1.5, True, HUGE],
+    ("synapses", 0, "target"): [99, 0, "y", None, [], True, -HUGE],
+    ("synapses", 0, "weight"): ["1", None, [], True, 1e999, HUGE, -HUGE],
     ("synapses", 0, "kind"): ["excite", 1, None, "Inhibitory"],
 }
 REQUIRED = [("format",), ("version",), ("neurons",), ("synapses",), ("neurons", 0, "id"),
@@ -224,19 +228,66 @@ def test_nan_and_infinity_literals_are_refused(tmp_path):
 def test_too_many_neurons_or_synapses_are_refused_without_building_them():
     data = valid()
     data["neurons"] = [{"id": i, "name": f"n{i}"} for i in range(MAX_NEURONS + 1)]
-    with pytest.raises(NetworkFileError, match="100001 neurons is more than the 100000 allowed"):
+    with pytest.raises(NetworkFileError, match="50001 neurons is more than the 50000 allowed"):
         network_from_dict(data, "big.json")
     data = valid()
-    data["synapses"] = [0] * 1_000_001
-    with pytest.raises(NetworkFileError, match="1000001 synapses is more than"):
+    data["synapses"] = [0] * 150_001
+    with pytest.raises(NetworkFileError, match="150001 synapses is more than the 150000 allowed"):
         network_from_dict(data, "big.json")
 
 
 def test_missing_and_unreadable_files(tmp_path):
-    with pytest.raises(NetworkFileError, match="cannot read"):
+    with pytest.raises(NetworkFileError, match="nope.json: cannot read"):
         Network.load(tmp_path / "nope.json")
-    with pytest.raises(NetworkFileError, match="cannot read"):
+    with pytest.raises(NetworkFileError, match="is a folder, not a file"):
         Network.load(tmp_path)  # a directory
+
+
+def test_file_size_and_bracket_caps(tmp_path, monkeypatch):
+    from nnsim.engine import fileformat
+
+    path = tmp_path / "n.json"
+    path.write_text(json.dumps({**valid(), "version": 1, "junk": [[]] * 1_000_000}))
+    with pytest.raises(NetworkFileError, match=r"n.json: more than 1,000,000 JSON arrays and "
+                                               r"objects \(1,000,0\d\d brackets\)"):
+        Network.load(path)
+    monkeypatch.setattr(fileformat, "MAX_FILE_BYTES", 1000)
+    path.write_text(json.dumps(valid()))
+    with pytest.raises(NetworkFileError, match=r"n.json: is \d KB, over the limit of 1000 bytes"):
+        Network.load(path)
+
+
+@pytest.mark.parametrize("change, words", [
+    (lambda d: d["neurons"][0].update(id=2**53), "neurons[0].id: must be an integer from 0 to "
+                                                 "9007199254740991, found 9007199254740992"),
+    (lambda d: d["neurons"][0].update(id=10**30), "neurons[0].id: must be an integer from 0 to "
+                                                  "9007199254740991, found a 31-digit integer"),
+    (lambda d: d["neurons"][0].update(name="n" * 1001),
+     "neurons[0].name: 1,001 characters is longer than the 1,000 allowed"),
+    (lambda d: d.update(name="n" * 1001), "name: 1,001 characters is longer than the 1,000 allowed"),
+    (lambda d: d["neurons"][2].update(params={f"p{i}": 1.0 for i in range(65)}),
+     "neurons[2].params: 65 parameters is more than the 64 allowed"),
+    (lambda d: d["neurons"][2].update(params={"beta": 10**400}),
+     "neurons[2].params.beta: a 401-digit integer is too large"),
+    (lambda d: d["neurons"][2].update(params={"beta": [1]}),
+     "neurons[2].params.beta: expected a number, found a JSON array"),
+    (lambda d: d["neurons"][2].update(params={"beta": False}),
+     "neurons[2].params.beta: expected a number, found False"),
+    (lambda d: d["neurons"][2].update(activation="s" * 5000),
+     "neurons[2].activation: unknown value '" + "s" * 40 + "'... "
+     "(5,000 characters); expected one of"),
+    (lambda d: d.update(format="f" * 100_000), "not an nnsim file (format is 'ffff"),
+])
+def test_ranges_lengths_and_long_values_in_messages(tmp_path, change, words):
+    data = valid()
+    change(data)
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(NetworkFileError) as info:
+        Network.load(path)
+    message = str(info.value)
+    assert message.startswith(f"{path}: ") and words in message, message
+    assert len(message) < 400 + len(str(path))
 
 
 # ---------------------------------------------------------------------- version 2: the setup
