@@ -60,6 +60,7 @@ class Simulation:
         self._trainer = None
         self._generation = 0  # trainers built so far: seeds each one differently, reproducibly
         self._log = RunHistory()
+        self._history_epochs: dict[str, np.ndarray] = {}  # the epochs of the last history's values
         self._published_cache: tuple = (((), ()), None)
         self._clear_progress()
         self._compile()
@@ -352,7 +353,11 @@ class Simulation:
         return values
 
     def _history(self) -> dict[str, np.ndarray]:
-        return self._log.arrays(self._trainer.history if self._trainer is not None else None)
+        """The history's values; `self._history_epochs` their epochs (bounded: older epochs as
+        min/max envelopes, see nnsim.engine.run_history)."""
+        values, self._history_epochs = self._log.figures(
+            self._trainer.history if self._trainer is not None else None)
+        return values
 
     def _decision_map(self, net: Network) -> DecisionMap | None:
         if not self.map_resolution or len(net.inputs) != 2:
@@ -435,6 +440,7 @@ class Simulation:
             biases=biases,
             metrics=MappingProxyType(metrics),
             history=MappingProxyType(history),
+            history_epochs=MappingProxyType(self._history_epochs),
             revision=self._revision,
             network_source=network_source,
             decision=decision,

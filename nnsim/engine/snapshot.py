@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -124,6 +125,10 @@ class Snapshot:
     message: str = ""  # why the rule is not stepping, or why values stopped
     decision: DecisionMap | None = field(default=None)  # two-input networks: output over the plane
     curve: tuple[np.ndarray, np.ndarray] | None = field(default=None)  # one input: (x, y)
+    # The epoch of each history value (same keys and lengths as `history`): over a long run
+    # older epochs are kept as min/max envelopes (nnsim.engine.run_history), so the index of a
+    # value is not its epoch.
+    history_epochs: Mapping[str, np.ndarray] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def network(self) -> Network:

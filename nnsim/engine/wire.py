@@ -6,8 +6,12 @@ are, frames would resend what rarely changes and would grow with the run:
   - the network a frame describes (its learned weights are in `weights` and `biases` already)
     is the same object frame after frame until the next edit or trainer: `FrameWriter` sends
     such objects once ("keep") and afterwards only their token (pickle's persistent ids);
-  - histories grow by a few values a frame but hold every epoch so far: only the new tail is
-    sent, and `FrameReader` appends it to buffers of its own, handing out read-only views.
+  - histories (their values and the epoch of each) grow by a few values a frame but hold the
+    whole run so far: only what changed is sent, as (start, values from start), and
+    `FrameReader` keeps its first `start` values and appends the rest, in buffers of its own,
+    handing out read-only views.  While the history serial stays the same only the new tail
+    goes; when it changes (old values folded into envelopes, a reset) the values from the first
+    one that differs from those sent last.
 
 Both ends are plain Python (no Qt); messages are tuples written to a multiprocessing
 Connection.  `FrameReader.read` returns every message except its own "keep"/"forget" ones,
@@ -31,6 +35,7 @@ from .network import Network
 from .simulation import Snapshot
 
 KEEP_AT_MOST = 16  # shared objects remembered at each end; older ones are forgotten
+HISTORIES = ("history", "history_epochs")  # a snapshot's fields sent as their changes
 _SHARED_TYPES = (Network, CompiledNetwork, tuple)
 
 
@@ -66,7 +71,9 @@ class FrameWriter:
         self._connection = connection
         self._kept: OrderedDict[int, tuple[int, object]] = OrderedDict()  # id -> (token, obj)
         self._tokens = 0
-        self._history: dict[str, tuple[int, int]] = {}  # key -> (serial, length sent)
+        # (field, key) -> (serial, the array sent): read-only views never rewritten below their
+        # end, so they still hold what the other end holds.
+        self._history: dict[tuple[str, str], tuple[int, np.ndarray]] = {}
 
     def send(self, message: tuple) -> None:
         self._connection.send_bytes(self._dumps(message))
@@ -80,9 +87,12 @@ class FrameWriter:
         for obj in _shared_parts(snapshot):
             self._keep(obj)
         fields = {f.name: getattr(snapshot, f.name) for f in dataclasses.fields(snapshot)}
-        fields["history"], sent = self._history_tails(fields["history"], history_serial)
+        sent = {}
+        for name in HISTORIES:
+            fields[name], sent[name] = self._history_tails(name, fields[name], history_serial)
         self.send(("frame", fields, float(rate)))
-        self._history = sent  # only once it went: a frame that failed changes nothing
+        # Only once it went: a frame that failed changes nothing.
+        self._history = {(name, key): kept for name, part in sent.items() for key, kept in part.items()}
 
     def _keep(self, obj) -> None:
         if id(obj) in self._kept:
@@ -95,15 +105,21 @@ class FrameWriter:
             _, (token, _) = self._kept.popitem(last=False)
             self.send(("forget", token))
 
-    def _history_tails(self, history, serial: int) -> tuple[dict, dict]:
+    def _history_tails(self, name: str, history, serial: int) -> tuple[dict, dict]:
         """key -> (start, values from start), the reader keeping values before start; and what
         will have been sent."""
         tails, sent_now = {}, {}
         for key, values in history.items():
-            kept_serial, sent = self._history.get(key, (None, 0))
-            start = sent if kept_serial == serial and sent <= len(values) else 0
-            tails[key] = (start, np.asarray(values[start:]))
-            sent_now[key] = (serial, len(values))
+            values = np.asarray(values)
+            kept_serial, sent = self._history.get((name, key), (None, None))
+            if sent is None:
+                start = 0
+            elif kept_serial == serial and len(sent) <= len(values):
+                start = len(sent)  # an extension of what was sent
+            else:
+                start = common_prefix(sent, values)
+            tails[key] = (start, values[start:])
+            sent_now[key] = (serial, values)
         return tails, sent_now
 
     def _dumps(self, message) -> bytes:
@@ -124,6 +140,13 @@ class FrameWriter:
         return buffer.getvalue()
 
 
+def common_prefix(a: np.ndarray, b: np.ndarray) -> int:
+    """How many leading values two arrays share (NaN differs from everything: sent again)."""
+    n = min(len(a), len(b))
+    same = a[:n] == b[:n]
+    return n if same.all() else int(np.argmin(same))
+
+
 class _Unpickler(pickle.Unpickler):
     """Finds classes without calling `__import__`: in a PySide6 process that is a hook, not
     safe outside the main thread (it crashed the interpreter), and frames are read in one."""
@@ -141,7 +164,8 @@ class FrameReader:
     def __init__(self, connection) -> None:
         self._connection = connection
         self._kept: dict[int, object] = {}
-        self._history: dict[str, tuple[np.ndarray, int]] = {}  # key -> (buffer, length)
+        # field -> key -> (buffer, length)
+        self._history: dict[str, dict[str, tuple[np.ndarray, int]]] = {name: {} for name in HISTORIES}
 
     def read(self) -> tuple:
         """The next message other than keep/forget (raises EOFError when the engine is gone)."""
@@ -163,7 +187,8 @@ class FrameReader:
         return unpickler.load()
 
     def _snapshot(self, fields: dict) -> Snapshot:
-        fields["history"] = MappingProxyType(self._histories(fields["history"]))
+        for name in HISTORIES:
+            fields[name] = MappingProxyType(self._histories(self._history[name], fields[name]))
         for key in ("outputs", "net_inputs", "weights", "biases"):
             fields[key].flags.writeable = False
         snapshot = Snapshot(**fields)
@@ -172,24 +197,27 @@ class FrameReader:
                 grid.flags.writeable = False
         return snapshot
 
-    def _histories(self, tails: dict) -> dict:
+    @staticmethod
+    def _histories(kept: dict, tails: dict) -> dict:
+        """The histories of a frame from its tails and the values kept (updated in `kept`)."""
         out = {}
         for key, (start, values) in tails.items():
-            buffer, length = self._history.get(key, (None, 0))
-            if start != length or buffer is None:  # a new history (or a gap): start over
-                buffer, length = np.empty(max(64, 2 * (start + len(values)))), 0
+            buffer, length = kept.get(key, (None, 0))
+            if start > length or (start and buffer is None):
+                raise ValueError(f"history {key!r} resumes at {start} without its start")
+            total = start + len(values)
+            if start < length or buffer is None or total > len(buffer):
+                # A new array whenever values handed out would change (a history rewritten
+                # from `start`) or it must grow: views handed out stay as they are.
+                grown = np.empty(max(64, 2 * total))
                 if start:
-                    raise ValueError(f"history {key!r} resumes at {start} without its start")
-            total = length + len(values)
-            if total > len(buffer):  # grow into a new array: views handed out stay as they are
-                grown = np.empty(2 * total)
-                grown[:length] = buffer[:length]
+                    grown[:start] = buffer[:start]
                 buffer = grown
-            buffer[length:total] = values
-            self._history[key] = (buffer, total)
+            buffer[start:total] = values
+            kept[key] = (buffer, total)
             view = buffer[:total]
             view.flags.writeable = False
             out[key] = view
-        for key in set(self._history) - set(tails):
-            del self._history[key]
+        for key in set(kept) - set(tails):
+            del kept[key]
         return out

@@ -70,7 +70,7 @@ def test_histories_run_on_across_edits_and_start_over_on_reset():
     assert len(after["loss"]) == len(before["loss"]) + 2
     assert after["loss"][: len(before["loss"])].tolist() == before["loss"].tolist()
     assert after["weight_norm"].shape == after["loss"].shape
-    expected = sim._log.past["loss"] + list(sim._trainer.history.loss)
+    expected = list(sim._log.past["loss"]) + list(sim._trainer.history.loss)
     assert after["loss"].tolist() == expected
     sim.reset()
     assert "loss" not in sim.snapshot().history

@@ -13,6 +13,7 @@ import numpy as np
 
 from ..datasets import Dataset, as_dataset
 from ..network import Network
+from ..run_history import Trace
 
 
 @dataclass(frozen=True)
@@ -66,14 +67,18 @@ class Applicability:
 
 @dataclass
 class History:
-    """Per-epoch records of a run.  Lists stay empty where a figure is not defined for the rule."""
-    loss: list[float] = field(default_factory=list)
-    accuracy: list[float] = field(default_factory=list)
-    errors: list[int] = field(default_factory=list)
-    val_loss: list[float] = field(default_factory=list)
-    val_accuracy: list[float] = field(default_factory=list)
-    weight_norm: list[float] = field(default_factory=list)
-    energy: list[float] = field(default_factory=list)
+    """Per-epoch records of a run.  Each figure is a Trace (nnsim.engine.run_history): a list-like
+    sequence of floats, exactly the values appended for the latest 10,000 to 20,000 epochs, with
+    older ones kept as min/max envelopes so that memory stays bounded however long the run
+    (`trace.epochs` gives the epoch of each value kept).  Traces stay empty where a figure is not
+    defined for the rule."""
+    loss: Trace = field(default_factory=Trace)
+    accuracy: Trace = field(default_factory=Trace)
+    errors: Trace = field(default_factory=Trace)
+    val_loss: Trace = field(default_factory=Trace)
+    val_accuracy: Trace = field(default_factory=Trace)
+    weight_norm: Trace = field(default_factory=Trace)
+    energy: Trace = field(default_factory=Trace)
     converged: bool = False
     diverged: bool = False
     diverged_at: int | None = None  # the step (unit of work) at which values left the finite range
