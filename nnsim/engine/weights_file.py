@@ -5,16 +5,24 @@ The .npz holds plain numeric and string arrays only (no pickle), so anyone can r
 follow `CompiledNetwork`'s layers for feed-forward networks; the graph arrays ("neuron_names",
 "neuron_biases", "synapse_sources", "synapse_targets", "synapse_weights") describe any network,
 loops included, and are what `apply_weights` reads back.  Writes are atomic.
+
+Loading reads a regular file of at most MAX_FILE_BYTES (safe_read), checks every array's header
+against the bytes stored before NumPy allocates it, and raises WeightsFileError (a ValueError)
+naming the file for anything else: see docs/file-format.md, "Limits".
 """
 from __future__ import annotations
 
+import io
+import math
 import os
 import zipfile
+import zlib
 
 import numpy as np
 
-from .fileformat import atomic_file
+from .atomic_write import atomic_file
 from .network import Network
+from .safe_read import MIB, read_limited
 
 FORMAT = "nnsim-weights"
 VERSION = 1
@@ -51,38 +59,84 @@ def save_weights_npz(net: Network, path: str | os.PathLike) -> None:
         np.savez(fh, **weights_arrays(net))  # a file object: numpy adds no ".npz" suffix
 
 
+class WeightsFileError(ValueError):
+    """A file that is not a readable nnsim weights file; the message starts with the file's path
+    and says what is wrong.  A ValueError, as this loader always raised."""
+
+
+MAX_FILE_BYTES = 64 * MIB  # read whole: np.savez stores arrays uncompressed, about this much
+MAX_ARRAYS = 10_000  # entries in the archive (4 a layer, 5 for the graph)
+
+
 def load_weights_npz(path: str | os.PathLike) -> dict[str, np.ndarray]:
-    """Read and check a weights file; raises ValueError naming the file and what is wrong."""
+    """Read and check a weights file; raises WeightsFileError (a ValueError) naming the file and
+    what is wrong.  The file is read whole (a regular file of at most MAX_FILE_BYTES, never a
+    device or a pipe), and each array's header is checked against the bytes the archive holds
+    before NumPy allocates it, so no file makes it allocate more than MAX_FILE_BYTES."""
     where = str(path)
+    raw = read_limited(path, MAX_FILE_BYTES, WeightsFileError)
+    if raw[:6] == b"\x93NUMPY":
+        raise WeightsFileError(f"{where}: a single NumPy array (.npy), not an nnsim weights file")
+    if not raw.startswith(b"PK"):  # np.load would try to unpickle anything else
+        raise WeightsFileError(f"{where}: not an .npz file (NumPy's zip archive of arrays)")
     try:
-        with open(path, "rb") as fh:
-            magic = fh.read(6)
-        if magic == b"\x93NUMPY":
-            raise ValueError(f"{where}: a single NumPy array (.npy), not an nnsim weights file")
-        if not magic.startswith(b"PK"):  # np.load would try to unpickle anything else
-            raise ValueError(f"{where}: not an .npz file (NumPy's zip archive of arrays)")
-        with np.load(path, allow_pickle=False) as data:
+        _check_archive(io.BytesIO(raw), where)
+        with np.load(io.BytesIO(raw), allow_pickle=False) as data:
             arrays = {key: data[key] for key in data.files}
-    except FileNotFoundError:
-        raise ValueError(f"{where}: no such file") from None
-    except ValueError as exc:
-        if str(exc).startswith(where):
-            raise
-        raise ValueError(f"{where}: not a readable nnsim weights file ({exc})") from None
-    except (OSError, EOFError, zipfile.BadZipFile, KeyError) as exc:
-        raise ValueError(f"{where}: not a readable nnsim weights file ({exc})") from None
+    except WeightsFileError:
+        raise
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile, KeyError, TypeError,
+            NotImplementedError, RuntimeError, zlib.error) as exc:
+        raise WeightsFileError(f"{where}: not a readable nnsim weights file ({exc})") from None
     _check_arrays(arrays, where)
     return arrays
 
 
-def _check_arrays(arrays: dict[str, np.ndarray], where: str) -> None:
-    def bad(msg: str) -> ValueError:
-        return ValueError(f"{where}: {msg}")
+def _check_archive(fh: io.BytesIO, where: str) -> None:
+    """Refuse an archive whose entries would unpack to more than MAX_FILE_BYTES, hold more than
+    MAX_ARRAYS arrays, or whose array headers claim more data than the entry holds (NumPy
+    allocates the claimed size before reading)."""
+    with zipfile.ZipFile(fh) as archive:
+        entries = archive.infolist()
+        if len(entries) > MAX_ARRAYS:
+            raise WeightsFileError(f"{where}: {len(entries):,} arrays; a weights file holds at "
+                                   f"most {MAX_ARRAYS:,}")
+        total = sum(e.file_size for e in entries)
+        if total > MAX_FILE_BYTES:
+            raise WeightsFileError(f"{where}: its arrays unpack to {total:,} bytes, over the limit "
+                                   f"of {MAX_FILE_BYTES // MIB} MB")
+        for entry in entries:
+            with archive.open(entry) as member:
+                version = np.lib.format.read_magic(member)
+                if version == (1, 0):
+                    shape, _, dtype = np.lib.format.read_array_header_1_0(member)
+                elif version == (2, 0):
+                    shape, _, dtype = np.lib.format.read_array_header_2_0(member)
+                else:
+                    raise WeightsFileError(f"{where}: {entry.filename}: NumPy format version "
+                                           f"{version} is not read")
+            if dtype.hasobject:
+                raise WeightsFileError(f"{where}: {entry.filename}: an array of Python objects "
+                                       "(pickled), which nnsim never reads")
+            count = math.prod(shape)
+            if dtype.itemsize == 0 or count * dtype.itemsize > entry.file_size:
+                raise WeightsFileError(f"{where}: {entry.filename}: its header claims {count:,} "
+                                       f"values of {dtype.itemsize} bytes, more than the "
+                                       f"{entry.file_size:,} bytes stored")
 
-    if "format" not in arrays or str(arrays["format"]) != FORMAT:
+
+def _check_arrays(arrays: dict[str, np.ndarray], where: str) -> None:
+    def bad(msg: str) -> WeightsFileError:
+        return WeightsFileError(f"{where}: {msg}")
+
+    fmt = arrays.get("format")
+    if fmt is None or fmt.dtype.kind != "U" or fmt.ndim != 0 or str(fmt) != FORMAT:
         raise bad(f"not an nnsim weights file (no format={FORMAT!r} entry)")
-    if int(arrays.get("version", -1)) > VERSION:
-        raise bad(f"written by a newer nnsim (version {int(arrays['version'])}); update nnsim")
+    version = arrays.get("version", np.array(VERSION))
+    if version.ndim != 0 or version.dtype.kind not in "iu":
+        raise bad("version must be one integer")
+    if int(version) > VERSION:
+        raise bad(f"written by a newer nnsim (version {int(version)}); update nnsim")
     missing = [k for k in GRAPH_KEYS if k not in arrays]
     if missing:
         raise bad(f"missing {', '.join(missing)}")
