@@ -165,19 +165,22 @@ def test_slider_drag_moves_the_value_in_log_steps(make_panel):
 
 
 def test_a_hundred_rapid_changes_are_coalesced(qtbot, make_panel):
+    """A hundred changes in one go (no event loop between them, however long they take) send
+    the first at once and the last when the interval ends: two in all.  (How fast the hundred
+    changes are is a benchmark: bench_responsiveness.)"""
     panel = make_panel(FakeRule)  # the real interval (~66 ms)
     emitted = []
     panel.params_changed.connect(emitted.append)
     field = panel.form.controls["decay"]
-    start = time.perf_counter()
     for i in range(100):
         field.setValue(-1.0 + i * 0.015)
-    assert time.perf_counter() - start < 0.1
+    assert [e["decay"] for e in emitted] == [pytest.approx(-1.0)]  # the leading edge only
     final = field.value()
-    qtbot.wait(300)
-    assert 1 <= len(emitted) <= 5
+    qtbot.waitUntil(lambda: len(emitted) == 2, timeout=10000)  # the trailing edge: the latest
     assert emitted[-1]["decay"] == pytest.approx(final)
     assert panel.rule().decay == pytest.approx(final)
+    with qtbot.assertNotEmitted(panel.params_changed, wait=3 * panel._throttle.interval):
+        pass  # nothing more: the changes were coalesced, not queued
 
 
 def test_a_slow_drag_keeps_delivering_but_at_a_bounded_rate(qtbot, make_panel):
