@@ -44,6 +44,17 @@ class WindowDialogs:
                 QMessageBox.StandardButton.Discard: "discard"}.get(
                     QMessageBox.StandardButton(answer), "cancel")
 
+    def confirm_replace_read_only(self, path: str) -> bool:
+        """The file to save over is read-only: replace it anyway (it stays read-only)?"""
+        box = QMessageBox(QMessageBox.Icon.Warning, "Read-only file",
+                          f"{path} is read-only.",
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
+        box.setInformativeText("Replace it anyway? It stays read-only. Choose Cancel to keep it "
+                               "and save under another name with Save As.")
+        box.button(QMessageBox.StandardButton.Yes).setText("Replace")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        return box.exec() == QMessageBox.StandardButton.Yes
+
     def _start_dir(self) -> str:
         """The document's folder, else the last file's, else the user's documents."""
         if self.document.path:

@@ -13,10 +13,27 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
+from nnsim.engine.atomic_write import ReadOnlyFile, replacing_read_only
 from nnsim.engine.fileformat import NetworkFileError
 
 MAX_RECENT = 8
 RECENT_KEY = "recentFiles"
+MAX_RECENT_READ = 100  # entries of a damaged list looked at, at most
+MAX_PATH_CHARS = 4096  # Linux's PATH_MAX
+
+
+def reasonable_path(value) -> bool:
+    """A recent-files entry worth showing: an absolute path as text, of sane length, without
+    control characters, that the file system can take (no lone surrogates)."""
+    if not isinstance(value, str) or not 0 < len(value) <= MAX_PATH_CHARS:
+        return False
+    if any(ord(c) < 32 or ord(c) == 127 for c in value) or not os.path.isabs(value):
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 class FileActions(QObject):
@@ -133,7 +150,13 @@ class FileActions(QObject):
         if learning is not None:
             learning.sync_plots()  # the plots on view are saved with the network
         try:
-            self.window.document.save(path)
+            try:
+                self.window.document.save(path)
+            except ReadOnlyFile:
+                if not self.window.confirm_replace_read_only(path):
+                    return False
+                with replacing_read_only(path):  # the user said yes: it stays read-only
+                    self.window.document.save(path)
         except OSError as exc:
             self.window.show_file_error("The network could not be saved", path, exc,
                                         "Choose another folder or file name with Save As.")
@@ -148,10 +171,23 @@ class FileActions(QObject):
 
     # ------------------------------------------------------------------ recent files
     def recent_files(self) -> list[str]:
-        value = self.window.settings.value(RECENT_KEY, [])
+        """The list as stored, checked: at most MAX_RECENT distinct reasonable paths; anything
+        else a damaged or hand-edited settings file holds is left out, never raised."""
+        try:
+            value = self.window.settings.value(RECENT_KEY, [])
+        except Exception:  # noqa: BLE001 - a value Qt cannot convert: the list is junk
+            return []
         if isinstance(value, str):  # QSettings returns a lone string for a one-item list
             value = [value]
-        return [str(v) for v in (value or [])]
+        if not isinstance(value, list | tuple):
+            return []
+        files: list[str] = []
+        for v in value[:MAX_RECENT_READ]:
+            if reasonable_path(v) and v not in files:
+                files.append(v)
+                if len(files) == MAX_RECENT:
+                    break
+        return files
 
     def add_recent(self, path: str) -> None:
         path = os.path.abspath(path)

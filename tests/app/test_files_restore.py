@@ -3,6 +3,8 @@ parameters and stop conditions, Show Values and the plots on view are back."""
 from __future__ import annotations
 
 import json
+import os
+import stat
 
 import numpy as np
 import pytest
@@ -108,3 +110,103 @@ def test_the_recovery_file_keeps_the_setup_too(window, qtbot):
     assert pending["setup"].rule["name"] == "delta"
     assert window.offer_recovery(ask=lambda _question: True)
     assert window.document.rule_name == "delta" and window.learning.rules.current_name() == "delta"
+
+
+# ---------------------------------------------------------------------- saving over special files
+def test_saving_over_a_read_only_file_asks_first(window, tmp_path, monkeypatch):
+    path = tmp_path / "mine" / "kept.json"
+    path.parent.mkdir()
+    path.write_text("precious")
+    path.chmod(0o444)
+    window.document.add_neuron("x")
+    asked = []
+    monkeypatch.setattr(window, "confirm_replace_read_only",
+                        lambda p: asked.append(p) or False)
+    assert not window.files._save(str(path))  # no: the file is kept, the work still unsaved
+    assert asked == [str(path)] and path.read_text() == "precious"
+    assert window.document.is_dirty and os.listdir(path.parent) == ["kept.json"]
+
+    monkeypatch.setattr(window, "confirm_replace_read_only", lambda p: asked.append(p) or True)
+    assert window.files._save(str(path))  # yes: replaced, and it stays read-only
+    assert len(asked) == 2 and not window.document.is_dirty
+    assert "x" in {n["name"] for n in json.loads(path.read_text())["neurons"]}
+    assert stat.S_IMODE(path.stat().st_mode) == 0o444
+
+
+def test_saving_through_a_symlink_keeps_the_link_and_the_documents_name(window, tmp_path):
+    target = tmp_path / "real" / "net.json"
+    target.parent.mkdir()
+    target.write_text("old")
+    link = tmp_path / "net.json"
+    link.symlink_to(target)
+    window.document.add_neuron("through")
+    assert window.files._save(str(link))
+    assert link.is_symlink() and window.document.path == str(link)
+    assert "through" in {n["name"] for n in json.loads(target.read_text())["neurons"]}
+    assert window.files.recent_files()[0] == str(link)
+
+
+def test_saving_over_a_folder_says_so_naming_it(window, tmp_path, monkeypatch):
+    shown = []
+    monkeypatch.setattr(window, "show_error",
+                        lambda title, text, details="", advice="": shown.append((title, text)))
+    folder = tmp_path / "folder.json"
+    folder.mkdir()
+    window.document.add_neuron("x")
+    assert not window.files._save(str(folder))
+    assert shown == [("The network could not be saved", f"{folder}: is a folder, not a file.")]
+    assert folder.is_dir() and window.document.is_dirty
+
+
+# ---------------------------------------------------------------------- the recent-files list
+JUNK = [
+    5, 3.5, None, True, b"/bytes.json", {"a": "/x.json"}, [["/nested.json"]], "", "relative.json",
+    "/ctrl\nline.json", "/nul\x00.json", "/" + "x" * 5000,
+]
+
+
+def test_reasonable_paths():
+    from nnsim.app.file_actions import reasonable_path
+
+    assert reasonable_path("/home/ann/net.json") and reasonable_path("/a b/é ü.json")
+    for junk in JUNK + ["/lone\udcff.json", "/del\x7f.json"]:
+        assert not reasonable_path(junk), junk
+
+
+def test_a_damaged_recent_files_list_gives_only_reasonable_paths(window, tmp_path):
+    from nnsim.app.file_actions import MAX_RECENT, RECENT_KEY
+
+    good = [str(tmp_path / f"n{i}.json") for i in range(12)]
+    for path in good:
+        open(path, "w").close()
+    settings = window.settings
+    for value in JUNK:  # one junk value in place of the list
+        settings.setValue(RECENT_KEY, value)
+        assert window.files.recent_files() == [], value
+    settings.setValue(RECENT_KEY, JUNK + [good[0], good[0]] + JUNK + good[1:])
+    assert window.files.recent_files() == good[:MAX_RECENT]  # junk left out, no repeats, capped
+    settings.setValue(RECENT_KEY, ["/junk.json"] * 100_000 + [good[0]])
+    assert window.files.recent_files() == ["/junk.json"]  # a huge list: only its start is read
+    settings.setValue(RECENT_KEY, good[3])  # one entry: QSettings gives back a lone string
+    assert window.files.recent_files() == [good[3]]
+    window.files._fill_recent()
+    assert [a.text() for a in window.files.recent_menu.actions() if a.text()][0] == "&1 n3.json"
+
+
+@pytest.mark.qt_log_ignore("QVariant::load: unknown user type")  # Qt's own word on the junk
+def test_a_hand_edited_settings_file_never_breaks_the_recent_files(window, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    ini = tmp_path / "junk.ini"
+    good = tmp_path / "real.json"
+    good.write_text("{}")
+    for line in ("recentFiles=@Variant(\\0\\0\\0\\x7f\\0\\0\\0\\x10garbage)",
+                 "recentFiles=@ByteArray(\\xff\\xfe)", "recentFiles=@Rect(1 2 3)",
+                 "recentFiles=1, 2, 3", "recentFiles=\\x41\\x0", "recentFiles=",
+                 f"recentFiles=relative.json, {good}, {good}"):
+        ini.write_text(f"[General]\n{line}\n")
+        window.settings = QSettings(str(ini), QSettings.Format.IniFormat)
+        files = window.files.recent_files()
+        assert files == ([str(good)] if str(good) in line else []), line
+        window.files._fill_recent()  # the menu fills without raising
+        assert window.files.recent_menu.actions()
