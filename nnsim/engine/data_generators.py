@@ -142,12 +142,15 @@ def _region(n: int, noise: float, seed: int | None, inside: Callable[[np.ndarray
     rng = np.random.default_rng(seed)
     want = {1: n // 2, 0: n - n // 2}
     kept: dict[int, list[np.ndarray]] = {0: [], 1: []}
-    while any(sum(map(len, kept[c])) < want[c] for c in (0, 1)):
+    have = {0: 0, 1: 0}
+    while any(have[c] < want[c] for c in (0, 1)):
         P = rng.uniform(-box, box, (max(4 * n, 64), 2))
         mask = inside(P)
-        for c, sel in ((1, mask), (0, ~mask)):
-            have = sum(map(len, kept[c]))
-            kept[c].append(P[sel][: want[c] - have])
+        for c in (1, 0):
+            if have[c] < want[c]:  # a full class takes nothing more (and keeps no copy)
+                chosen = np.flatnonzero(mask if c else ~mask)[: want[c] - have[c]]
+                kept[c].append(P[chosen])
+                have[c] += len(chosen)
     X = np.concatenate(kept[1] + kept[0])
     y = np.concatenate([np.ones(want[1]), np.zeros(want[0])])
     return _shuffled(_jitter(X, noise, rng), y, rng, name)

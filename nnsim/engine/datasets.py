@@ -11,7 +11,7 @@ declared parameters, for the app.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,14 +69,36 @@ class Generator:
     function: Callable[..., Dataset]
     kind: str  # "classification", "regression" or "patterns" (X only: Hopfield patterns)
     params: tuple[GeneratorParam, ...]
+    # Values that fit their declarations one by one but not together: (parameter, why) or None.
+    check: Callable[[dict], tuple[str, str] | None] | None = None
+    # How many points (rows) the values make, known without generating them.
+    count: Callable[[dict], int] = lambda values: int(values["n"])
 
-    def __call__(self, **params: Any) -> Dataset:
+    def values(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        """The defaults updated with `params`; a whole number given as 200.0 becomes 200."""
         values = {p.name: p.default for p in self.params}
         unknown = set(params) - set(values)
         if unknown:
             raise ValueError(f"generator {self.name!r} has no parameter {sorted(unknown)[0]!r}")
         values.update(params)
-        return self.function(**values)
+        for p in self.params:
+            value = values[p.name]
+            if p.type is int and isinstance(value, float) and value.is_integer():
+                values[p.name] = int(value)
+        return values
+
+    def problem(self, params: Mapping[str, Any]) -> tuple[str, str] | None:
+        """(parameter, why) when values, each within its declaration, do not go together (a
+        pulse ending before it starts, a letter with no bitmap); None when they do.  Nothing is
+        generated."""
+        return None if self.check is None else self.check(self.values(params))
+
+    def rows(self, params: Mapping[str, Any]) -> int:
+        """How many points the generator makes with these (declared-valid) values."""
+        return self.count(self.values(params))
+
+    def __call__(self, **params: Any) -> Dataset:
+        return self.function(**self.values(params))
 
 
 def _n(default: int) -> GeneratorParam:
@@ -91,19 +113,51 @@ _SEED = GeneratorParam("seed", int, 0, 0, 2**31 - 1, help="same seed, same data"
 _YNOISE = "target noise (std)"
 
 
-def _gen(name, title, function, kind, *params) -> Generator:
-    return Generator(name, title, function, kind, tuple(params))
+def _gen(name, title, function, kind, *params, **hooks) -> Generator:
+    return Generator(name, title, function, kind, tuple(params), **hooks)
 
 
+MAX_PATTERN_NAMES = 64  # bitmaps a "patterns" dataset (kind letters) may name
+
+
+def _check_pulse(v: dict) -> tuple[str, str] | None:
+    if v["t1"] > v["t2"]:
+        return "t2", f"the pulse must not end (t2 = {v['t2']}) before it starts (t1 = {v['t1']})"
+    return None
+
+
+def _check_patterns(v: dict) -> tuple[str, str] | None:
+    if v["kind"] != "letters":
+        return None
+    if v["size"] not in (8, 16):
+        return "size", f"expected 8 or 16 (the bitmap sizes there are), found {v['size']}"
+    names = v["names"]
+    if not 1 <= len(names) <= MAX_PATTERN_NAMES:
+        return "names", f"expected 1 to {MAX_PATTERN_NAMES} letters or digits, found {len(names)}"
+    try:
+        known = pattern_names(v["size"])
+    except (ValueError, DatasetFileError) as exc:
+        return "size", str(exc)
+    missing = next((c for c in names if c not in known), None)
+    if missing is not None:
+        return "names", (f"no {v['size']}x{v['size']} bitmap named {missing[:20]!r}; "
+                         f"available: {''.join(known)}")
+    return None
+
+
+# Every generator's declared ranges keep it under about 0.25 s and 20 MB at its largest (on a
+# 2-core laptop): a region's smallest size (circle radius, square half side, polygon radius) sets
+# how many points rejection sampling draws, so it is not smaller (see docs/file-format.md).
 GENERATORS: dict[str, Generator] = {g.name: g for g in (
     _gen("truth_table", "Truth table", truth_table, "classification",
          GeneratorParam("gate", str, "and", choices=tuple(GATES), help="Boolean gate"),
-         GeneratorParam("bipolar", bool, False, help="code false/true as -1/+1")),
+         GeneratorParam("bipolar", bool, False, help="code false/true as -1/+1"),
+         count=lambda v: 4),
     _gen("linear_clouds", "Linearly separable clouds", linear_clouds, "classification",
          _n(100), _noise(0.4, "cloud spread (std)"), _SEED),
     _gen("xor_clouds", "XOR clouds", xor_clouds, "classification", _n(100), _noise(0.25), _SEED),
     _gen("circle", "Circle", circle, "classification", _n(200), _noise(0.0), _SEED,
-         GeneratorParam("radius", float, 0.6, 0.05, 1.0, help="circle radius")),
+         GeneratorParam("radius", float, 0.6, 0.1, 1.0, help="circle radius")),
     _gen("two_spirals", "Two spirals", two_spirals, "classification", _n(200), _noise(0.0), _SEED,
          GeneratorParam("turns", float, 1.5, 0.25, 5.0, help="turns of each arm")),
     _gen("moons", "Moons", moons, "classification", _n(200), _noise(0.1), _SEED),
@@ -111,15 +165,15 @@ GENERATORS: dict[str, Generator] = {g.name: g for g in (
          GeneratorParam("k", int, 3, 1, 12, help="number of blobs (classes)"),
          _noise(0.3, "blob spread (std)"), _SEED),
     _gen("square", "Square", square, "classification", _n(200), _noise(0.0), _SEED,
-         GeneratorParam("half_side", float, 0.5, 0.05, 0.95, help="half the square's side")),
+         GeneratorParam("half_side", float, 0.5, 0.1, 0.95, help="half the square's side")),
     _gen("polygon", "Regular polygon", polygon, "classification", _n(200), _noise(0.0), _SEED,
          GeneratorParam("sides", int, 5, 3, 12, help="number of sides"),
-         GeneratorParam("radius", float, 0.7, 0.1, 1.0, help="centre-to-vertex distance")),
+         GeneratorParam("radius", float, 0.7, 0.2, 1.0, help="centre-to-vertex distance")),
     _gen("polygon_union", "OR of two polygons", polygon_union, "classification", _n(300),
          _noise(0.0), _SEED),
     _gen("pulse", "Square pulse", pulse, "regression", _n(200), _noise(0.0, _YNOISE), _SEED,
          GeneratorParam("t1", float, -0.5, -2.0, 2.0, help="pulse start T1"),
-         GeneratorParam("t2", float, 0.5, -2.0, 2.0, help="pulse end T2")),
+         GeneratorParam("t2", float, 0.5, -2.0, 2.0, help="pulse end T2"), check=_check_pulse),
     _gen("sine", "Sine", sine, "regression", _n(200), _noise(0.0, _YNOISE), _SEED,
          GeneratorParam("periods", float, 1.0, 0.25, 5.0, help="number of periods")),
     _gen("piecewise", "Piecewise function", piecewise, "regression", _n(200),
@@ -133,7 +187,9 @@ GENERATORS: dict[str, Generator] = {g.name: g for g in (
          GeneratorParam("names", str, "HOT", help="letters/digits to store (kind = letters)"),
          GeneratorParam("size", int, 8, 8, 16, help="bitmap side: 8 or 16 (kind = letters)"),
          GeneratorParam("p", int, 3, 1, 1000, help="number of patterns (kind = random)"),
-         GeneratorParam("n", int, 64, 2, 4096, help="units per pattern (kind = random)"), _SEED),
+         GeneratorParam("n", int, 64, 2, 4096, help="units per pattern (kind = random)"), _SEED,
+         check=_check_patterns,
+         count=lambda v: len(v["names"]) if v["kind"] == "letters" else int(v["p"])),
 )}
 
 
