@@ -208,15 +208,10 @@ class LearningDocks(DocumentBinding, QObject):
     def _first_lesson(self) -> Lesson | None:
         """The first lesson in the browser's order, loading only it (and any broken one before
         it): the lessons' numbers are read from their files' JSON without checking the rest."""
-        from nnsim.engine.fileformat import NetworkFileError, parse_json
-        from nnsim.engine.lessons import lesson_paths, load_lesson
+        from nnsim.engine.lessons import lesson_number, lesson_paths, load_lesson
 
-        def order(path):
-            try:
-                number = parse_json(path.read_bytes(), str(path)).get("number", 0)
-            except (OSError, NetworkFileError, AttributeError):
-                number = 0  # loading it reports the problem
-            return (number if isinstance(number, int) else 0, path.stem)
+        def order(path):  # read safely: a FIFO or a device among the lessons is refused at once
+            return (lesson_number(path), path.stem)
 
         for path in sorted(lesson_paths(), key=order):
             try:

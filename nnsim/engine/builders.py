@@ -15,6 +15,11 @@ from .initializers import initialize
 from .network import Network
 
 
+def input_names(n: int) -> list[str]:
+    """The names a builder gives its n input neurons: x1..xn."""
+    return [f"x{j + 1}" for j in range(n)]
+
+
 def layered(
     sizes: Sequence[int],
     activations: Sequence[str] | str = "sigmoid",
@@ -37,7 +42,7 @@ def layered(
     names: list[list[str]] = []
     for k, size in enumerate(sizes):
         if k == 0:
-            layer = [f"x{j + 1}" for j in range(size)]
+            layer = input_names(size)
             role, act = "input", "linear"
         elif k == n_layers:
             layer = ["y"] if size == 1 else [f"y{j + 1}" for j in range(size)]

@@ -6,11 +6,16 @@ such as {"builder": "hopfield", "n": 64}), an optional dataset (inline arrays or
 with its parameters), an optional rule with its parameters, the plots to show, and how far to run.
 Nothing in a lesson is executed: it is validated data, like a network file.
 
-Loading a lesson checks the whole file, with one exception kept for speed (the browser loads
-every lesson at start-up): a builder's network (e.g. a 64-unit Hopfield net) is checked for its
-builder's name and arguments at load, and built when its scene's `network` is first read; a
-value the builder refuses (an n out of range, ...) and the scene's input clamps naming
-neurons that network lacks are reported then, as a LessonFileError naming the file and field.
+Loading a lesson checks every field of the file, and every value a scene will use: a file
+that loads opens.  A file over MAX_LESSON_BYTES, anything that is not a regular file, a field
+of the wrong type or out of range, and a lesson whose networks or generated datasets would be
+larger than a lesson's may be (MAX_LESSON_NEURONS, MAX_LESSON_SYNAPSES, MAX_GENERATED_POINTS for
+all its scenes together, MAX_SCENE_NEURONS for one network) raise LessonFileError naming the
+file and the field, at load.  The caps keep loading a lesson and opening every one of its scenes
+under about 2 CPU seconds and 500 MB (docs/file-format.md, "Lesson limits").  For speed (the
+browser loads every lesson at start-up) not everything checked is made at load: a builder's
+network is built the first time its scene's `network` is read, a generator's points when the
+scene's dataset is made.
 """
 from __future__ import annotations
 
@@ -23,22 +28,55 @@ from typing import Any
 
 import numpy as np
 
+from .builders import input_names
 from .datasets import Dataset
 from .fileformat import NetworkFileError, network_from_dict, parse_json, write_json_atomic
+from .initializers import INITIALIZERS
 from .network import Network
+from .safe_read import MIB, read_limited
 from .setup import (  # noqa: F401 - PLOTS and STOP_KEYS: shared with network files
     PLOTS,
     STOP_KEYS,
+    _table,
     check_dataset,
     check_plots,
     check_rule,
     check_stop,
+    found,
     make_dataset,
+    number,
+    number_problem,
+    whole,
 )
+from .units import ACTIVATIONS
 
 LESSON_FORMAT = "nnsim-lesson"
 LESSON_VERSION = 1
 BUILDERS = ("layered", "hopfield", "rbf")
+
+# Lesson limits (docs/file-format.md): together they keep loading any lesson that passes them and
+# building all its scenes under about 2 CPU seconds and 500 MB on a 2-core laptop.
+MAX_LESSON_BYTES = 4 * MIB  # the file
+MAX_SCENES = 100
+MAX_SCENE_NEURONS = 3_000  # a scene's network, built or in the file (the engine's arrays grow as n^2)
+MAX_LESSON_NEURONS = 20_000  # all the networks of a lesson together, built or in the file
+MAX_LESSON_SYNAPSES = 150_000  # ditto
+MAX_HOPFIELD_UNITS = 387  # the largest n with n (n - 1) <= MAX_LESSON_SYNAPSES
+MAX_GENERATED_POINTS = 100_000  # made by all the generators of a lesson together
+MAX_LAYERS = 20  # sizes of a layered builder
+MAX_STEPS = 10_000_000  # run.steps
+MAX_STEPS_PER_FRAME = 10_000  # run.steps_per_frame
+MAX_INPUT_STEPS = 10_000  # entries of a scene's inputs schedule
+MAX_SEED = 2**31 - 1  # as the generators' seeds
+MAX_NUMBER = 9_999  # a lesson's number
+MAX_RBF_BETA = 1e6  # as the RBF rule's beta
+
+LESSON_FIELDS = ("format", "version", "number", "title", "summary", "explanation", "formula",
+                 "try", "scenes")
+SCENE_FIELDS = ("title", "network", "dataset", "rule", "plots", "run", "inputs", "start", "stop",
+                "notes")
+RUN_FIELDS = ("steps", "steps_per_frame")
+START_FIELDS = ("pattern", "noise", "seed")
 
 
 class LessonFileError(NetworkFileError):
@@ -100,11 +138,12 @@ class Scene:
             return make_dataset({**self.dataset, "name": self.title})
         return make_dataset(self.dataset)
 
-    def start_state(self) -> np.ndarray | None:
-        """The Hopfield starting state: a stored pattern with a fraction of its bits flipped."""
+    def start_state(self, dataset: Dataset | None = None) -> np.ndarray | None:
+        """The Hopfield starting state: a stored pattern with a fraction of its bits flipped
+        (`dataset`: the scene's, when already made)."""
         if self.start is None:
             return None
-        patterns = self.make_dataset().X
+        patterns = (dataset or self.make_dataset()).X
         pattern = patterns[self.start["pattern"]].copy()
         rng = np.random.default_rng(self.start.get("seed", 0))
         k = int(round(float(self.start.get("noise", 0.0)) * pattern.size))
@@ -151,138 +190,317 @@ def _str(d: dict, key: str, source: str, where: str, default: Any = ...) -> str:
             raise _fail(source, f"{where}.{key}", "missing")
         return default
     if not isinstance(d[key], str):
-        raise _fail(source, f"{where}.{key}", f"expected a string, found {type(d[key]).__name__}")
+        raise _fail(source, f"{where}.{key}", f"expected a string, found {found(d[key])}")
     return d[key]
+
+
+def _unknown(d: dict, allowed: tuple[str, ...], where: str, fail: Callable) -> None:
+    for key in d:
+        if key not in allowed:
+            raise fail(f"{where}.{key}" if where else key,
+                       f"unknown field; the fields of {where or 'a lesson'} are {', '.join(allowed)}")
 
 
 def build_network(spec: dict, source: str, where: str) -> Network:
     """A network from a file-format object, or from a builder spec."""
     if isinstance(spec, dict) and "builder" in spec:
-        return _builder(spec, source, where)()
+        return _builder(spec, source, where).build()
     if not isinstance(spec, dict):
-        raise _fail(source, where, "expected an object")
+        raise _fail(source, where, f"expected a network object or a builder, found {found(spec)}")
     try:
         return network_from_dict(spec, f"{source}: {where}")
     except LessonFileError:
         raise
     except NetworkFileError as exc:
         raise LessonFileError(str(exc)) from None
+    except (TypeError, ValueError, OverflowError) as exc:  # a network the format should refuse
+        raise _fail(source, where, str(exc)) from None
 
 
-def _builder(spec: dict, source: str, where: str) -> Callable[[], Network]:
-    """A builder spec checked without building it (its name, and arguments the builder takes):
-    the returned function builds it, and reports values the builder refuses (an n too big, ...)
-    as a LessonFileError then."""
-    import inspect
+@dataclass(frozen=True)
+class _Builder:
+    """A builder spec checked at load, with what it will make; `build()` makes it."""
+    make: Callable[[], Network]
+    neurons: int
+    synapses: int
+    inputs: tuple[str, ...]  # the input neurons' names
 
-    builder = spec["builder"]
-    if builder not in BUILDERS:
-        raise _fail(source, f"{where}.builder",
-                    f"unknown builder {builder!r}; expected one of {', '.join(BUILDERS)}")
-    make = getattr(Network, builder)
+    def build(self) -> Network:
+        return self.make()
+
+
+def _builder(spec: dict, source: str, where: str) -> _Builder:
+    """A builder spec checked without building it: its name, every argument's type and range,
+    and the size of what it makes.  The builder itself is called later, by `build()`."""
+    def fail(at: str, problem: str) -> LessonFileError:
+        return _fail(source, at, problem)
+
+    name = spec["builder"]
+    if not isinstance(name, str) or name not in BUILDERS:
+        raise fail(f"{where}.builder", f"unknown builder {found(name)}; expected one of "
+                                       f"{', '.join(BUILDERS)}")
     args = {k: v for k, v in spec.items() if k != "builder"}
-    try:
-        inspect.signature(make).bind(**args)
-    except TypeError as exc:
-        raise _fail(source, f"{where}.builder", str(exc)) from None
+    allowed = {"layered": ("sizes", "activations", "seed", "init"), "hopfield": ("n", "weights"),
+               "rbf": ("n_inputs", "n_centers", "n_outputs", "beta", "seed")}[name]
+    for key in args:
+        if key not in allowed:
+            raise fail(f"{where}.builder", f"builder {name!r} takes no argument {key!r}; its "
+                                           f"arguments are {', '.join(allowed)}")
+    kwargs: dict[str, Any] = {}
+    if "seed" in args and args["seed"] is not None:
+        kwargs["seed"] = whole(args["seed"], f"{where}.seed", fail, 0, MAX_SEED)
+    if name == "hopfield":
+        if "n" not in args:
+            raise fail(f"{where}.n", "missing: the number of units")
+        n = kwargs["n"] = whole(args["n"], f"{where}.n", fail, 1, MAX_HOPFIELD_UNITS)
+        synapses = n * (n - 1)
+        if args.get("weights") is not None:
+            w = _table(args["weights"], f"{where}.weights", fail)
+            if w.shape != (n, n) or not np.allclose(w, w.T):
+                raise fail(f"{where}.weights", f"expected a symmetric {n}x{n} matrix, found shape "
+                                               f"{'x'.join(map(str, w.shape))}")
+            kwargs["weights"] = w
+        sizes, inputs = [n], ()
+    elif name == "layered":
+        raw = args.get("sizes")
+        if not isinstance(raw, list) or not 2 <= len(raw) <= MAX_LAYERS:
+            raise fail(f"{where}.sizes", f"expected a list of 2 to {MAX_LAYERS} layer sizes, "
+                                         f"found {found(raw)}")
+        sizes = [whole(v, f"{where}.sizes[{i}]", fail, 1, MAX_SCENE_NEURONS)
+                 for i, v in enumerate(raw)]
+        kwargs["sizes"] = sizes
+        synapses = sum(a * b for a, b in zip(sizes, sizes[1:]))
+        if "activations" in args:
+            acts = args["activations"]
+            listed = acts if isinstance(acts, list) else None
+            if listed is None and not isinstance(acts, str) or listed is not None \
+                    and len(listed) != len(sizes) - 1:
+                raise fail(f"{where}.activations", f"expected an activation or a list of "
+                                                   f"{len(sizes) - 1} (one per layer after the "
+                                                   f"inputs), found {found(acts)}")
+            for i, act in enumerate(listed if listed is not None else [acts]):
+                if not isinstance(act, str) or act not in ACTIVATIONS:
+                    at = f"{where}.activations" + (f"[{i}]" if listed is not None else "")
+                    raise fail(at, f"unknown activation {found(act)}; expected one of "
+                                   f"{', '.join(ACTIVATIONS)}")
+            kwargs["activations"] = acts
+        if "init" in args:
+            if not isinstance(args["init"], str) or args["init"] not in INITIALIZERS:
+                raise fail(f"{where}.init", f"unknown initializer {found(args['init'])}; expected "
+                                            f"one of {', '.join(INITIALIZERS)}")
+            kwargs["init"] = args["init"]
+        inputs = tuple(input_names(sizes[0]))
+    else:  # rbf
+        for key in ("n_inputs", "n_centers"):
+            if key not in args:
+                raise fail(f"{where}.{key}", "missing")
+        sizes = [whole(args.get(key, 1), f"{where}.{key}", fail, 1, MAX_SCENE_NEURONS)
+                 for key in ("n_inputs", "n_centers", "n_outputs")]
+        kwargs.update(zip(("n_inputs", "n_centers", "n_outputs"), sizes))
+        if "beta" in args:
+            beta = args["beta"]
+            problem = number_problem(beta, False, 0, MAX_RBF_BETA)
+            if problem or beta == 0:
+                raise fail(f"{where}.beta", problem or "expected a number above 0, found 0")
+            kwargs["beta"] = float(beta)
+        synapses = sizes[0] * sizes[1] + sizes[1] * sizes[2]
+        inputs = tuple(input_names(sizes[0]))
+    neurons = sum(sizes)
+    _within(neurons, MAX_SCENE_NEURONS, "this network", where, fail, "neurons", "scene may have")
+    _within(synapses, MAX_LESSON_SYNAPSES, "this network", where, fail)
+    make = getattr(Network, name)
 
     def build() -> Network:
         try:
-            return make(**args)
-        except (TypeError, ValueError) as exc:
-            raise _fail(source, f"{where}.builder", str(exc)) from None
+            return make(**kwargs)
+        except (TypeError, ValueError, OverflowError) as exc:  # checked above: should not happen
+            raise fail(f"{where}.builder", str(exc)) from None
 
-    return build
+    return _Builder(build, neurons, synapses, inputs)
 
 
-def _scene(d: Any, source: str, where: str) -> Scene:
+def _within(count: int, cap: int, what: str, where: str, fail: Callable,
+            unit: str = "synapses", may: str = "lesson may build") -> None:
+    if count > cap:
+        raise fail(where, f"{what} would have {count:,} {unit}, more than the {cap:,} a {may}")
+
+
+class _Budget:
+    """What the scenes of one lesson build, counted against the lesson limits."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.totals = {"neurons": 0, "synapses": 0, "points": 0}
+
+    def charge(self, where: str, **counts: int) -> None:
+        caps = {"neurons": MAX_LESSON_NEURONS, "synapses": MAX_LESSON_SYNAPSES,
+                "points": MAX_GENERATED_POINTS}
+        what = {"neurons": "the networks", "synapses": "the networks",
+                "points": "the generated datasets"}
+        for key, n in counts.items():
+            self.totals[key] += n
+            if self.totals[key] > caps[key]:
+                verb = "hold" if key != "points" else "generate"
+                raise _fail(self.source, where, f"with this scene, {what[key]} of the lesson have "
+                                                f"{self.totals[key]:,} {key} in all, more than the "
+                                                f"{caps[key]:,} a lesson may {verb}")
+
+
+def _scene(d: Any, source: str, where: str, budget: _Budget | None = None) -> Scene:
+    budget = budget or _Budget(source)
     if not isinstance(d, dict):
-        raise _fail(source, where, "expected an object")
+        raise _fail(source, where, f"expected an object, found {found(d)}")
+
+    def fail(at: str, problem: str) -> LessonFileError:
+        return _fail(source, f"{where}.{at}", problem)
+
+    _unknown(d, SCENE_FIELDS, "", fail)
     spec = d.get("network")
     # A file-format network is built (and so fully checked) at once: it is cheap.  A builder's
-    # (a 64-unit Hopfield net, ...) is checked for its name and arguments, and built when the
-    # scene is opened; the input clamps of such a scene are checked then too.
-    lazy = isinstance(spec, dict) and "builder" in spec
-    net = None if lazy else build_network(spec, source, f"{where}.network")
-
-    def fail(field: str, problem: str) -> LessonFileError:
-        return _fail(source, f"{where}.{field}", problem)
+    # (a 64-unit Hopfield net, ...) is checked at once and built when the scene is opened.
+    if isinstance(spec, dict) and "builder" in spec:
+        builder = _builder(spec, source, f"{where}.network")
+        budget.charge(f"{where}.network", neurons=builder.neurons, synapses=builder.synapses)
+        net, build = None, builder.build
+        inputs_of, size = builder.inputs, builder.neurons
+    else:
+        if isinstance(spec, dict):  # counted before it is built
+            counts = {key: len(spec[key]) if isinstance(spec.get(key), list) else 0
+                      for key in ("neurons", "synapses")}
+            if counts["neurons"] > MAX_SCENE_NEURONS:
+                raise fail("network.neurons", f"{counts['neurons']:,} neurons is more than the "
+                                              f"{MAX_SCENE_NEURONS:,} a lesson scene may have")
+            budget.charge(f"{where}.network", **counts)
+        net, build = build_network(spec, source, f"{where}.network"), None
+        inputs_of, size = tuple(net.inputs), len(net.neurons)
 
     dataset = d.get("dataset")
-    check_dataset(dataset, "dataset", fail, make=False)
+    made = check_dataset(dataset, "dataset", fail, make=False)  # inline points: made
+    if dataset is not None and "generator" in dataset:
+        from .datasets import GENERATORS
+
+        budget.charge(f"{where}.dataset",
+                      points=GENERATORS[dataset["generator"]].rows(dataset.get("params") or {}))
     rule = d.get("rule")
     check_rule(rule, "rule", fail)
     plots = check_plots(d.get("plots", []), "plots", fail)
     run = d.get("run", {})
-    steps, per_frame = run.get("steps", 0), run.get("steps_per_frame", 1)
-    for key, value in (("steps", steps), ("steps_per_frame", per_frame)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise _fail(source, f"{where}.run.{key}", f"expected a whole number >= 0, found {value!r}")
-    inputs = d.get("inputs", [])
-    if not isinstance(inputs, list) or not all(isinstance(i, dict) for i in inputs):
-        raise _fail(source, f"{where}.inputs", "expected a list of {input name: value} objects")
-
-    def check_inputs(names) -> None:
-        for t, clamp in enumerate(inputs):
-            for name in clamp:
-                if name not in names:
-                    raise _fail(source, f"{where}.inputs[{t}]", f"{name!r} is not an input neuron")
-
-    build = None
-    if net is not None:
-        check_inputs(net.inputs)
-    else:
-        make = _builder(spec, source, f"{where}.network")
-
-        def build() -> Network:
-            built = make()
-            check_inputs(built.inputs)
-            return built
-
-    start = d.get("start")
-    if start is not None and (not isinstance(start, dict) or not isinstance(start.get("pattern"), int)
-                              or not 0 <= float(start.get("noise", 0.0)) <= 1):
-        raise _fail(source, f"{where}.start", "expected {\"pattern\": index, \"noise\": 0..1, \"seed\": n}")
+    if not isinstance(run, dict):
+        raise fail("run", f'expected {{"steps": n, "steps_per_frame": n}}, found {found(run)}')
+    _unknown(run, RUN_FIELDS, "run", fail)
+    steps = whole(run.get("steps", 0), "run.steps", fail, 0, MAX_STEPS)
+    per_frame = whole(run.get("steps_per_frame", 1), "run.steps_per_frame", fail, 1,
+                      MAX_STEPS_PER_FRAME)
+    inputs = _inputs(d.get("inputs", []), inputs_of, fail)
+    start = _start(d.get("start"), dataset, made, size, fail)
     stop = check_stop(d.get("stop"), "stop", fail)
     return Scene(
         title=_str(d, "title", source, where, ""), network=net, build=build, dataset=dataset,
         rule=rule, stop=stop,
-        plots=plots, steps=steps, steps_per_frame=max(1, per_frame), inputs=tuple(inputs),
+        plots=plots, steps=steps, steps_per_frame=per_frame, inputs=inputs,
         start=start, notes=_str(d, "notes", source, where, ""),
     )
+
+
+def _inputs(inputs: Any, names: tuple[str, ...], fail: Callable) -> tuple[dict, ...]:
+    """The per-step input clamps: a list of {input neuron's name: number}."""
+    if not isinstance(inputs, list) or len(inputs) > MAX_INPUT_STEPS:
+        raise fail("inputs", f"expected a list of at most {MAX_INPUT_STEPS:,} "
+                             f"{{input name: value}} objects, found {found(inputs)}")
+    out = []
+    for t, clamp in enumerate(inputs):
+        if not isinstance(clamp, dict):
+            raise fail(f"inputs[{t}]", f"expected an object {{input name: value}}, found {found(clamp)}")
+        for name, value in clamp.items():
+            if name not in names:
+                raise fail(f"inputs[{t}]", f"{found(name)} is not an input neuron")
+            problem = number_problem(value)
+            if problem:
+                raise fail(f"inputs[{t}].{name}", problem)
+        out.append({name: float(value) for name, value in clamp.items()})
+    return tuple(out)
+
+
+def _start(start: Any, dataset: Any, made: Dataset | None, size: int, fail: Callable) -> dict | None:
+    """A Hopfield start, checked against the patterns it picks from and the network it sets."""
+    if start is None:
+        return None
+    if not isinstance(start, dict):
+        raise fail("start", f'expected {{"pattern": index, "noise": 0..1, "seed": n}}, '
+                            f"found {found(start)}")
+    _unknown(start, START_FIELDS, "start", fail)
+    noise = number(start.get("noise", 0.0), "start.noise", fail, 0, 1)
+    seed = whole(start.get("seed", 0), "start.seed", fail, 0, MAX_SEED)
+    if dataset is None:
+        raise fail("start", "a start state picks one of the dataset's patterns: the scene has no "
+                            "dataset")
+    if "pattern" not in start:
+        raise fail("start.pattern", "missing: the index of the dataset's pattern to start from")
+    if made is None:  # a generator's patterns (checked, so they can be made)
+        made = make_dataset(dataset)
+    if len(made) == 0:
+        raise fail("start", "the dataset has no patterns to start from")
+    pattern = whole(start["pattern"], "start.pattern", fail, 0, len(made) - 1)
+    if made.n_features != size:
+        raise fail("start.pattern", f"a pattern has {made.n_features} values but the network has "
+                                    f"{size} neurons (a start state sets them all)")
+    return {"pattern": pattern, "noise": noise, "seed": seed}
 
 
 def lesson_from_dict(data: Any, source: str, lesson_id: str) -> Lesson:
     if not isinstance(data, dict) or data.get("format") != LESSON_FORMAT:
         raise LessonFileError(f"{source}: not an nnsim lesson (format should be {LESSON_FORMAT!r})")
-    if data.get("version") != LESSON_VERSION:
-        raise _fail(source, "version", f"unknown version {data.get('version')!r}")
+    if data.get("version") != LESSON_VERSION or isinstance(data.get("version"), bool):
+        raise _fail(source, "version", f"unknown version {found(data.get('version'))}")
+
+    def fail(at: str, problem: str) -> LessonFileError:
+        return _fail(source, at, problem)
+
+    _unknown(data, LESSON_FIELDS, "", fail)
     scenes = data.get("scenes")
-    if not isinstance(scenes, list) or not scenes:
-        raise _fail(source, "scenes", "expected a non-empty list of scenes")
+    if not isinstance(scenes, list) or not 1 <= len(scenes) <= MAX_SCENES:
+        raise fail("scenes", f"expected a non-empty list of at most {MAX_SCENES} scenes, "
+                             f"found {found(scenes) if not isinstance(scenes, list) else len(scenes)}")
     try_this = data.get("try", [])
     if not isinstance(try_this, list) or not all(isinstance(t, str) for t in try_this):
-        raise _fail(source, "try", "expected a list of strings")
-    number = data.get("number", 0)
-    if isinstance(number, bool) or not isinstance(number, int):
-        raise _fail(source, "number", f"expected a whole number, found {number!r}")
+        raise fail("try", "expected a list of strings")
+    number_ = whole(data.get("number", 0), "number", fail, 0, MAX_NUMBER)
+    budget = _Budget(source)
     return Lesson(
-        id=lesson_id, number=number, title=_str(data, "title", source, "lesson"),
+        id=lesson_id, number=number_, title=_str(data, "title", source, "lesson"),
         summary=_str(data, "summary", source, "lesson", ""),
         explanation=_str(data, "explanation", source, "lesson", ""),
         formula=_str(data, "formula", source, "lesson", ""), try_this=tuple(try_this),
-        scenes=tuple(_scene(s, source, f"scenes[{i}]") for i, s in enumerate(scenes)),
+        scenes=tuple(_scene(s, source, f"scenes[{i}]", budget) for i, s in enumerate(scenes)),
     )
 
 
 def load_lesson(path: str | os.PathLike) -> Lesson:
+    """The lesson in the file at `path`, checked (LessonFileError naming the file and field);
+    only a regular file of at most MAX_LESSON_BYTES is read, so a device, a FIFO or a folder is
+    refused at once."""
     path = Path(path)
+    text = read_limited(path, MAX_LESSON_BYTES, LessonFileError)
     try:
-        text = path.read_bytes()
-    except OSError as exc:
-        raise LessonFileError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    lesson = lesson_from_dict(parse_json(text, str(path)), str(path), path.stem)
+        data = parse_json(text, str(path))
+    except LessonFileError:
+        raise
+    except NetworkFileError as exc:
+        raise LessonFileError(str(exc)) from None
+    lesson = lesson_from_dict(data, str(path), path.stem)
     return Lesson(**{**lesson.__dict__, "path": path})
+
+
+def lesson_number(path: str | os.PathLike) -> int:
+    """The number a lesson file gives itself, read without checking the rest of the file (to
+    order the lessons before loading them); 0 for a file that cannot say (loading reports it)."""
+    try:
+        number_ = parse_json(read_limited(path, MAX_LESSON_BYTES, LessonFileError), str(path))
+        number_ = number_.get("number", 0) if isinstance(number_, dict) else 0
+    except NetworkFileError:  # LessonFileError too
+        return 0
+    return number_ if isinstance(number_, int) and not isinstance(number_, bool) \
+        and 0 <= number_ <= MAX_NUMBER else 0
 
 
 def lesson_paths(directory: Path | None = None) -> list[Path]:

@@ -26,11 +26,79 @@ from .datasets import Dataset
 
 PLOTS = ("decision", "curve", "weights", "energy", "loss", "activation", "hopfield", "matrix")
 STOP_KEYS = ("epochs", "target_loss", "until_converged")
+MAX_EPOCHS = 10_000_000  # the stop conditions' epoch limit (as the Rule panel's box)
+MAX_TARGET_LOSS = 1e6
 DEFAULT_STOP = {"epochs": 1000, "target_loss": None, "until_converged": True}
 DATASET_SOURCES = ("generated", "lesson", "csv", "drawn")
 DEFAULT_DATASET = {"generator": "truth_table", "params": {"gate": "and", "bipolar": False}}
 
 Fail = Callable[[str, str], Exception]
+
+
+def found(value: Any) -> str:
+    """A JSON value in a message, kept short: 'abc', 12, a 400-digit number, a list, an object."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        if abs(value) < 10**20:
+            return str(value)
+        digits = int(abs(value).bit_length() * math.log10(2)) + 1  # str() refuses > 4300 digits
+        digits -= abs(value) < 10 ** (digits - 1)
+        return f"a number of {digits} digits"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, str):
+        return repr(value) if len(value) <= 40 else repr(value[:37] + "...")
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, Mapping):
+        return "an object"
+    return type(value).__name__
+
+
+def _bound(x: float) -> str:
+    return f"{int(x):,}" if float(x).is_integer() and abs(x) < 1e15 else f"{x:g}"
+
+
+def number_problem(value: Any, whole: bool = False, minimum: float | None = None,
+                   maximum: float | None = None) -> str:
+    """Why a JSON value is not a finite number (a whole one if `whole`) from `minimum` to
+    `maximum`; "" when it is.  Safe for any value: an integer too large for a float (400 digits)
+    is compared, never converted, so it gives this message, not an OverflowError."""
+    what = "a whole number" if whole else "a number"
+    if minimum is not None and maximum is not None:
+        what += f" from {_bound(minimum)} to {_bound(maximum)}"
+    elif minimum is not None:
+        what += f" >= {_bound(minimum)}"
+    elif maximum is not None:
+        what += f" <= {_bound(maximum)}"
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return f"expected {what}, found {found(value)}"
+    if isinstance(value, float) and not (math.isfinite(value) and (not whole or value.is_integer())):
+        return f"expected {what}, found {found(value)}"
+    if abs(value) > 1e308:
+        return f"expected {what}, found {found(value)} (too large for a double)"
+    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+        return f"expected {what}, found {found(value)}"
+    return ""
+
+
+def whole(value: Any, where: str, fail: Fail, minimum: int, maximum: int) -> int:
+    """A whole number within [minimum, maximum] (200.0 is 200), else fail(where, why)."""
+    problem = number_problem(value, True, minimum, maximum)
+    if problem:
+        raise fail(where, problem)
+    return int(value)
+
+
+def number(value: Any, where: str, fail: Fail, minimum: float, maximum: float) -> float:
+    """A finite number within [minimum, maximum], else fail(where, why)."""
+    problem = number_problem(value, False, minimum, maximum)
+    if problem:
+        raise fail(where, problem)
+    return float(value)
 
 
 @dataclass(frozen=True)
@@ -57,7 +125,7 @@ def make_dataset(spec: Mapping | None) -> Dataset | None:
                        name=str(spec.get("name", "")))
     from .datasets import GENERATORS
 
-    return GENERATORS[spec["generator"]](**dict(spec.get("params", {})))
+    return GENERATORS[spec["generator"]](**dict(spec.get("params") or {}))
 
 
 def dataset_to_json(spec: Mapping | None) -> dict | None:
@@ -83,7 +151,8 @@ def _unknown(d: Mapping, allowed: tuple[str, ...], where: str, fail: Fail) -> No
 
 def check_dataset(spec: Any, where: str, fail: Fail, make: bool = True) -> Dataset | None:
     """Validate a dataset spec; returns the Dataset it makes (make=False: a generator's
-    parameters are checked by name only and nothing is generated; returns None)."""
+    parameters are checked, each against its declaration and together, and nothing is
+    generated; returns None).  Points given inline are always read (they are in the file)."""
     if spec is None:
         return None
     if not isinstance(spec, dict) or not ("X" in spec or "generator" in spec):
@@ -94,13 +163,14 @@ def check_dataset(spec: Any, where: str, fail: Fail, make: bool = True) -> Datas
 
         _unknown(spec, ("generator", "params"), where, fail)
         name = spec["generator"]
-        if name not in GENERATORS:
-            raise fail(f"{where}.generator", f"unknown generator {name!r}; expected one of "
+        if not isinstance(name, str) or name not in GENERATORS:
+            raise fail(f"{where}.generator", f"unknown generator {found(name)}; expected one of "
                                              f"{', '.join(GENERATORS)}")
         params = spec.get("params", {})
         if not isinstance(params, dict):
             raise fail(f"{where}.params", "expected an object of parameter values")
-        declared = {p.name: p for p in GENERATORS[name].params}
+        generator = GENERATORS[name]
+        declared = {p.name: p for p in generator.params}
         for key, value in params.items():
             if key not in declared:
                 raise fail(f"{where}.params.{key}", f"generator {name!r} has no such parameter; "
@@ -108,40 +178,76 @@ def check_dataset(spec: Any, where: str, fail: Fail, make: bool = True) -> Datas
             problem = _param_problem(declared[key], value)
             if problem:
                 raise fail(f"{where}.params.{key}", problem)
+        together = generator.problem(params)
+        if together:
+            raise fail(f"{where}.params.{together[0]}", together[1])
         if not make:
             return None
         try:
-            return GENERATORS[name](**params)
-        except (TypeError, ValueError) as exc:
+            return generator(**params)
+        except (TypeError, ValueError, OverflowError) as exc:
             raise fail(f"{where}.params", str(exc)) from None
     _unknown(spec, ("X", "y", "name", "source"), where, fail)
     if not isinstance(spec.get("name", ""), str):
         raise fail(f"{where}.name", "expected a string")
     if spec.get("source", "drawn") not in DATASET_SOURCES:
         raise fail(f"{where}.source", f"expected one of {', '.join(DATASET_SOURCES)}")
+    X = _table(spec["X"], f"{where}.X", fail)
+    y = spec.get("y")
+    y = None if y is None else _table(y, f"{where}.y", fail)
     try:
-        X = np.array(spec["X"], dtype=float)
-        y = spec.get("y")
-        return Dataset(X if X.size else X.reshape(0, 2),
-                       None if y is None else np.array(y, dtype=float), name=spec.get("name", ""))
+        return Dataset(X if X.size else X.reshape(0, 2), y, name=spec.get("name", ""))
     except (TypeError, ValueError) as exc:
         raise fail(where, f"the points cannot be read: {exc}") from None
 
 
+def _table(value: Any, where: str, fail: Fail) -> np.ndarray:
+    """A list of numbers, or of equally long lists of numbers, as an array (1-D or 2-D)."""
+    if not isinstance(value, list):
+        raise fail(where, f"expected a list of numbers or of rows of numbers, found {found(value)}")
+    try:
+        array = np.array(value)
+    except (ValueError, TypeError, RecursionError):
+        array = None  # rows of different lengths, or nested too deeply
+    if array is not None and array.ndim <= 2 and array.dtype.kind in "if" and not _holds_bool(value):
+        if array.dtype.kind == "f" and not np.all(np.isfinite(array)):
+            raise fail(where, "expected finite numbers")  # cannot come from JSON, but from code
+        return array.astype(float)
+    # Say where: the first value that is not a number, else the first row out of shape.
+    rows = value if all(isinstance(r, list) for r in value) else None
+    for i, row in enumerate(value):
+        cells = row if rows is not None else [row]
+        for j, cell in enumerate(cells):
+            problem = number_problem(cell)
+            if problem:
+                at = f"{where}[{i}][{j}]" if rows is not None else f"{where}[{i}]"
+                raise fail(at, problem)
+    if rows is not None and value:
+        width = len(value[0])
+        for i, row in enumerate(value):
+            if len(row) != width:
+                raise fail(f"{where}[{i}]", f"expected a row of {width} numbers like the first, "
+                                            f"found {len(row)}")
+    raise fail(where, "expected a list of numbers or of rows of numbers")
+
+
+def _holds_bool(value: list) -> bool:
+    for row in value:
+        if isinstance(row, bool) or (isinstance(row, list) and any(isinstance(c, bool) for c in row)):
+            return True
+    return False
+
+
 def _param_problem(p: Any, value: Any) -> str:
-    """Why a generator parameter's value does not fit its declaration ("" when it does)."""
+    """Why a parameter's value does not fit its declaration (a generator's GeneratorParam or a
+    rule's Param: type, minimum, maximum, choices); "" when it does."""
     if p.type in (bool, str):
         if not isinstance(value, p.type) or (p.choices and value not in p.choices):
             choices = f"one of {', '.join(p.choices)}" if p.choices else \
                 ("true or false" if p.type is bool else "a string")
-            return f"expected {choices}, found {value!r}"
+            return f"expected {choices}, found {found(value)}"
         return ""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) \
-            or (p.type is int and value != int(value)) or not math.isfinite(value):
-        return f"expected {'a whole number' if p.type is int else 'a number'}, found {value!r}"
-    if (p.minimum is not None and value < p.minimum) or (p.maximum is not None and value > p.maximum):
-        return f"expected a value from {p.minimum} to {p.maximum}, found {value}"
-    return ""
+    return number_problem(value, p.type is int, p.minimum, p.maximum)
 
 
 def check_rule(spec: Any, where: str, fail: Fail) -> None:
@@ -155,10 +261,19 @@ def check_rule(spec: Any, where: str, fail: Fail) -> None:
     _unknown(spec, ("name", "params"), where, fail)
     name = spec["name"]
     if name not in RULES:
-        raise fail(f"{where}.name", f"unknown rule {name!r}; expected one of {', '.join(RULES)}")
+        raise fail(f"{where}.name", f"unknown rule {found(name)}; expected one of {', '.join(RULES)}")
+    params = spec.get("params", {})
+    declared = {p.name: p for p in RULES[name].parameters}
+    for key, value in params.items():
+        if key not in declared:
+            raise fail(f"{where}.params.{key}", f"rule {name!r} has no such parameter; its "
+                                                f"parameters are {', '.join(declared)}")
+        problem = _param_problem(declared[key], value)
+        if problem:
+            raise fail(f"{where}.params.{key}", problem)
     try:
-        RULES[name](**spec.get("params", {}))
-    except (TypeError, ValueError) as exc:
+        RULES[name](**params)
+    except (TypeError, ValueError, OverflowError) as exc:
         raise fail(f"{where}.params", str(exc)) from None
 
 
@@ -167,22 +282,24 @@ def check_stop(spec: Any, where: str, fail: Fail) -> dict | None:
         return None
     if not isinstance(spec, dict) or not set(spec) <= set(STOP_KEYS):
         raise fail(where, f"expected an object with keys among {', '.join(STOP_KEYS)}")
-    epochs = spec.get("epochs", DEFAULT_STOP["epochs"])
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-        raise fail(f"{where}.epochs", f"expected a whole number >= 1, found {epochs!r}")
+    out = dict(spec)
+    if "epochs" in spec:
+        out["epochs"] = whole(spec["epochs"], f"{where}.epochs", fail, 1, MAX_EPOCHS)
     loss = spec.get("target_loss")
-    if loss is not None and (isinstance(loss, bool) or not isinstance(loss, (int, float))
-                             or not math.isfinite(loss) or loss < 0):
-        raise fail(f"{where}.target_loss", f"expected a number >= 0 or null, found {loss!r}")
+    if loss is not None:
+        if number_problem(loss, False, 0, MAX_TARGET_LOSS):
+            raise fail(f"{where}.target_loss", f"expected a number from 0 to {_bound(MAX_TARGET_LOSS)} "
+                                               f"or null, found {found(loss)}")
     if not isinstance(spec.get("until_converged", True), bool):
-        raise fail(f"{where}.until_converged", "expected true or false")
-    return dict(spec)
+        raise fail(f"{where}.until_converged",
+                   f"expected true or false, found {found(spec['until_converged'])}")
+    return out
 
 
 def check_plots(spec: Any, where: str, fail: Fail) -> tuple[str, ...]:
-    if not isinstance(spec, list) or any(p not in PLOTS for p in spec):
+    if not isinstance(spec, list) or not all(isinstance(p, str) and p in PLOTS for p in spec):
         raise fail(where, f"expected a list of {', '.join(PLOTS)}")
-    return tuple(spec)
+    return tuple(dict.fromkeys(spec))
 
 
 def check_display(spec: Any, where: str, fail: Fail) -> bool:

@@ -6,8 +6,13 @@ from nnsim.engine.lessons import lesson_from_dict, lessons_dir
 
 
 def test_a_lesson_whose_network_cannot_be_built_says_so_and_keeps_the_document(window, monkeypatch):
+    from nnsim.engine import Network
+
+    def refusing(*args, **kwargs):  # arguments are checked at load: a builder failing anyway
+        raise ValueError("no room")
+
     data = json.loads((lessons_dir() / "06-hopfield.json").read_text())
-    data["scenes"][0]["network"] = {"builder": "hopfield", "n": -3}
+    monkeypatch.setattr(Network, "hopfield", refusing)
     lesson = lesson_from_dict(data, "broken.json", "06-broken")
     shown = []
     monkeypatch.setattr(window, "show_error", lambda title, text, *a, **k: shown.append((title, text)))

@@ -59,6 +59,119 @@ def test_bad_lesson_files_are_refused_naming_the_field():
             lesson_from_dict(data, "lesson.json", "x")
 
 
+# ---------------------------------------------------------------------- checked at load (issue 12)
+def hopfield_scene(**changes) -> dict:
+    data = json.loads((lessons_dir() / "06-hopfield.json").read_text())
+    data["scenes"][0].update(changes)
+    return data
+
+
+NAMED_CASES = [  # the issue's cases: (scene fields, the error's field and words)
+    ({"network": {"builder": "hopfield", "n": 3000}},
+     r"scenes\[0\].network.n: expected a whole number from 1 to 387, found 3000"),
+    ({"network": {"builder": "hopfield", "n": 100000}},
+     r"scenes\[0\].network.n: expected a whole number from 1 to 387, found 100000"),
+    ({"network": {"builder": "layered", "sizes": [2, 1e9]}},
+     r"scenes\[0\].network.sizes\[1\]: expected a whole number from 1 to 3,000, found 1000000000.0"),
+    ({"run": [12]}, r"scenes\[0\].run: expected \{\"steps\": n, \"steps_per_frame\": n\}, found a list"),
+    ({"run": "fast"}, r"scenes\[0\].run: expected .*, found 'fast'"),
+    ({"start": {"pattern": 0, "noise": "abc"}},
+     r"scenes\[0\].start.noise: expected a number from 0 to 1, found 'abc'"),
+    ({"start": {"pattern": 0, "noise": [1]}},
+     r"scenes\[0\].start.noise: expected a number from 0 to 1, found a list"),
+    ({"dataset": {"generator": "moons", "params": {"n": "many"}}},
+     r"scenes\[0\].dataset.params.n: expected a whole number from 4 to 100,000, found 'many'"),
+    ({"dataset": {"generator": "moons", "params": {"n": int("9" * 400)}}},
+     r"scenes\[0\].dataset.params.n: .*found a number of 400 digits \(too large"),
+    ({"network": {"builder": "hopfield", "n": int("9" * 400)}}, r"scenes\[0\].network.n: .*400 digits"),
+    ({"start": {"pattern": 3, "noise": 0.2}}, r"scenes\[0\].start.pattern: .*from 0 to 2, found 3"),
+    ({"start": {"pattern": 0, "noise": 0.2, "seed": -1}}, r"scenes\[0\].start.seed: "),
+    ({"start": {"pattern": 0, "flips": 3}}, r"scenes\[0\].start.flips: unknown field"),
+    ({"network": {"builder": "hopfield", "n": 63}},
+     r"scenes\[0\].start.pattern: a pattern has 64 values but the network has 63 neurons"),
+    ({"dataset": None}, r"scenes\[0\].start: a start state picks one of the dataset's patterns"),
+    ({"dataset": {"generator": "patterns", "params": {"names": "AB?"}}},
+     r"scenes\[0\].dataset.params.names: no 8x8 bitmap named '\?'"),
+    ({"dataset": {"generator": "pulse", "params": {"t1": 1.0, "t2": 0.0}}},
+     r"scenes\[0\].dataset.params.t2: the pulse must not end"),
+    ({"rule": {"name": "hopfield", "params": {"method": int("9" * 400)}}},
+     r"scenes\[0\].rule.params.method: expected one of hebbian, .*400 digits"),
+    ({"rule": {"name": "perceptron", "params": {"learning_rate": int("9" * 400)}}},
+     r"scenes\[0\].rule.params.learning_rate: expected a number from 0 to 10, found a number of"),
+    ({"stop": {"epochs": 10**30}}, r"scenes\[0\].stop.epochs: .*from 1 to 10,000,000"),
+    ({"stop": {"target_loss": -1}}, r"scenes\[0\].stop.target_loss: .*from 0 to 1,000,000 or null"),
+    ({"run": {"steps": 5, "speed": 2}}, r"scenes\[0\].run.speed: unknown field"),
+    ({"run": {"steps_per_frame": 10**6}}, r"scenes\[0\].run.steps_per_frame: .*from 1 to 10,000"),
+    ({"inputs": [{"s0": 1}]}, r"scenes\[0\].inputs\[0\]: 's0' is not an input neuron"),
+    ({"network": {"builder": "layered", "sizes": [64, 1]}, "inputs": [{"x1": "on"}]},
+     r"scenes\[0\].inputs\[0\].x1: expected a number, found 'on'"),
+    ({"colour": "red"}, r"scenes\[0\].colour: unknown field"),
+    ({"network": {"builder": "layered", "sizes": [2, 1], "activations": "swish"}},
+     r"scenes\[0\].network.activations: unknown activation 'swish'"),
+    ({"network": {"builder": "rbf", "n_inputs": 2, "n_centers": 3, "beta": 0}},
+     r"scenes\[0\].network.beta: expected a number above 0"),
+]
+
+
+@pytest.mark.parametrize("changes, words", NAMED_CASES)
+def test_every_field_is_checked_at_load_naming_the_file_and_field(tmp_path, changes, words):
+    from nnsim.engine.lessons import load_lesson
+
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(hopfield_scene(**changes)))
+    with pytest.raises(LessonFileError, match=f"^{path}: {words}"):
+        load_lesson(path)
+
+
+def test_the_issue_cases_are_refused_before_anything_is_built(monkeypatch):
+    """Refused at load, not when the scene opens: no builder or generator is ever called."""
+    from nnsim.engine import datasets
+
+    called = []
+    for name in ("hopfield", "layered", "rbf"):
+        monkeypatch.setattr(Network, name, lambda *a, _n=name, **k: called.append(_n))
+    monkeypatch.setattr(datasets.Generator, "__call__", lambda *a, **k: called.append("generator"))
+    for changes, _words in NAMED_CASES:
+        with pytest.raises(LessonFileError):
+            lesson_from_dict(hopfield_scene(**changes), "bad.json", "x")
+    assert called == []
+
+
+def test_a_valid_scene_is_normalised_and_opens():
+    data = hopfield_scene(run={"steps": 12.0, "steps_per_frame": 3},
+                          start={"pattern": 1.0, "noise": 0, "seed": 3},
+                          network={"builder": "hopfield", "n": 64.0})
+    scene = lesson_from_dict(data, "ok.json", "x").scenes[0]
+    assert (scene.steps, scene.steps_per_frame) == (12, 3)
+    assert scene.start == {"pattern": 1, "noise": 0.0, "seed": 3}
+    assert len(scene.network.neurons) == 64
+    np.testing.assert_array_equal(scene.start_state(), scene.make_dataset().X[1])  # no noise
+
+
+def test_the_setup_of_a_network_file_is_checked_the_same_way_raising_network_file_error(tmp_path):
+    from nnsim.engine.fileformat import NetworkFileError, load_document
+
+    base = json.loads((lessons_dir() / "05-perceptron-learning.json").read_text())["scenes"][0]
+    huge = int("9" * 400)
+    for setup, words in [
+        ({"dataset": {"generator": "moons", "params": {"n": huge}}}, "dataset.params.n: "),
+        ({"rule": {"name": "perceptron", "params": {"learning_rate": huge}}},
+         "rule.params.learning_rate: "),
+        ({"stop": {"epochs": huge}}, "stop.epochs: "),
+        ({"stop": {"target_loss": huge}}, "stop.target_loss: "),
+        ({"dataset": {"X": [[0, huge]]}}, "dataset.X[0][1]: "),
+        ({"dataset": {"X": [[0, True]]}}, "dataset.X[0][1]: expected a number, found true"),
+        ({"dataset": {"generator": "circle", "params": {"radius": 0.05}}},
+         "dataset.params.radius: expected a number from 0.1 to 1"),
+    ]:
+        path = tmp_path / "net.json"
+        path.write_text(json.dumps({**base["network"], **setup}))
+        with pytest.raises(NetworkFileError) as info:
+            load_document(path)
+        assert not isinstance(info.value, LessonFileError)
+        assert str(info.value).startswith(f"{path}: {words}"), str(info.value)
+
+
 def test_01_the_perceptron_gives_g_of_minus_6():
     net = scene("1").network
     assert net.evaluate({})["y"] == pytest.approx(0.002, abs=5e-4)  # inputs stored as (-1, 2)
