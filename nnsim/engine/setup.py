@@ -15,6 +15,7 @@ Every check raises the caller's error (via `fail(where, problem)`) naming the fi
 """
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -232,10 +233,11 @@ def _table(value: Any, where: str, fail: Fail) -> np.ndarray:
 
 
 def _holds_bool(value: list) -> bool:
-    for row in value:
-        if isinstance(row, bool) or (isinstance(row, list) and any(isinstance(c, bool) for c in row)):
-            return True
-    return False
+    """Whether a list of numbers or of rows of numbers holds true or false (NumPy would read
+    them as 1 and 0)."""
+    if value and isinstance(value[0], list):
+        return bool in set(map(type, itertools.chain.from_iterable(value)))
+    return bool in set(map(type, value))
 
 
 def _param_problem(p: Any, value: Any) -> str:
