@@ -22,7 +22,7 @@ from .safe_read import MIB, UnreadableFile, read_bytes_limited
 MAX_FILE_BYTES = 32 * MIB
 MAX_LINES = 1_000_000  # lines of the file, blank ones included
 MAX_COLUMNS = 1_000
-MAX_CELLS = 5_000_000  # data rows x columns: a 40 MB array
+MAX_CELLS = 1_000_000  # rows x columns: a saved document holding them (~20 MB, compact) still loads
 MAX_CELL_CHARS = 131_072  # Python's csv field limit (its default, which nnsim never raises)
 MAX_COMMAS = 2 * MAX_COLUMNS  # in one row's lines, checked before csv splits them into cells
 

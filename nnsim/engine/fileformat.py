@@ -20,7 +20,7 @@ import os
 import re
 from typing import Any
 
-from .atomic_write import atomic_file, write_json_atomic, write_text_atomic  # noqa: F401 (re-exported)
+from .atomic_write import SaveError, atomic_file, write_json_atomic, write_text_atomic  # noqa: F401 (re-exported)
 from .network import KINDS, ROLES, Network
 from .safe_read import MIB, read_limited
 from .setup import SETUP_FIELDS, Setup, setup_from_dict, setup_to_dict
@@ -31,8 +31,8 @@ FORMAT_VERSION = 2
 READABLE_VERSIONS = (1, 2)
 NETWORK_FIELDS = ("format", "version", "name", "neurons", "synapses")
 MAX_NEURONS = 50_000
-MAX_SYNAPSES = 150_000  # about what a 16 MB file from nnsim holds
-MAX_FILE_BYTES = 16 * MIB
+MAX_SYNAPSES = 150_000  # with 50,000 neurons, about 18 MB as nnsim writes it (compact)
+MAX_FILE_BYTES = 24 * MIB
 MAX_CONTAINERS = 1_000_000  # JSON arrays and objects: each costs ~60-230 bytes once parsed
 MAX_ID = 2**53 - 1  # the largest integer every JSON reader keeps exactly
 MAX_NAME_CHARS = 1_000  # a neuron's or a network's name
@@ -306,7 +306,20 @@ def load_document(path: str | os.PathLike) -> tuple[Network, Setup]:
 
 
 def save_document(net: Network, setup: Setup, path: str | os.PathLike) -> None:
-    write_json_atomic(document_to_dict(net, setup), path)
+    _save_json(document_to_dict(net, setup), path)
+
+
+def _save_json(data: dict, path: str | os.PathLike) -> None:
+    """Save what load can read back: indented while it fits in MAX_FILE_BYTES, compact when only
+    that fits, and refused (SaveError, the old file untouched) when even that is too large."""
+    text = json.dumps(data, indent=1, allow_nan=False) + "\n"
+    if len(text) > MAX_FILE_BYTES:
+        text = json.dumps(data, separators=(",", ":"), allow_nan=False) + "\n"
+    if len(text.encode("utf-8")) > MAX_FILE_BYTES:
+        raise SaveError(path, f"the document needs {len(text) / MIB:.0f} MB, more than the "
+                              f"{MAX_FILE_BYTES // MIB} MB a network file may hold; remove data "
+                              "points or neurons, or export the weights instead")
+    write_text_atomic(text, path)
 
 
 def _read(path: str | os.PathLike) -> Any:
@@ -322,4 +335,4 @@ def _read(path: str | os.PathLike) -> Any:
 
 
 def save_network(net: Network, path: str | os.PathLike) -> None:
-    write_json_atomic(network_to_dict(net), path)
+    _save_json(network_to_dict(net), path)

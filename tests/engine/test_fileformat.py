@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nnsim.engine import ACTIVATIONS, Network, NetworkFileError
+from nnsim.engine import fileformat as ff
 from nnsim.engine.fileformat import MAX_NEURONS, network_from_dict, network_to_dict
 
 finite = st.floats(allow_nan=False, allow_infinity=False, width=64, min_value=-1e300,
@@ -376,3 +377,28 @@ def test_unknown_or_invalid_setup_fields_are_named(tmp_path, change, words):
         load_document(path)
     assert str(info.value).startswith(str(path))
     assert words in str(info.value)
+
+
+def test_a_document_too_large_for_its_format_is_written_compact_or_refused(tmp_path, monkeypatch):
+    """What nnsim saves, it can load: indented while it fits in MAX_FILE_BYTES, compact when only
+    that fits, and otherwise refused with the file named and the old file untouched."""
+    net = Network("big")
+    for i in range(40):
+        net.add_neuron(f"n{i}", role="input" if i < 20 else "output", x=i * 1.5, y=-i * 2.25)
+    for i in range(20):
+        net.connect(f"n{i}", f"n{20 + i}", 0.123456789 * i)
+    path = tmp_path / "big.json"
+    indented = len(json.dumps(ff.network_to_dict(net), indent=1)) + 1
+    compact = len(json.dumps(ff.network_to_dict(net), separators=(",", ":"))) + 1
+    assert compact < indented - 1000
+    monkeypatch.setattr(ff, "MAX_FILE_BYTES", indented - 1)
+    ff.save_network(net, path)
+    assert path.stat().st_size == compact and "\n " not in path.read_text()
+    assert len(ff.load_network(path).synapses) == 20
+    monkeypatch.setattr(ff, "MAX_FILE_BYTES", compact - 1)
+    path.write_text("the user's old file")
+    with pytest.raises(ff.SaveError) as err:
+        ff.save_network(net, path)
+    assert str(path) in str(err.value) and "MB a network file may hold" in str(err.value)
+    assert path.read_text() == "the user's old file"
+    assert [p.name for p in tmp_path.iterdir()] == ["big.json"]  # no temporary file left

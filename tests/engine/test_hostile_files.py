@@ -18,8 +18,8 @@ import numpy as np
 import pytest
 
 from nnsim.engine import Network
-from nnsim.engine.data_csv import MAX_CELL_CHARS, MAX_COLUMNS, MAX_LINES
-from nnsim.engine.fileformat import MAX_NEURONS, MAX_SYNAPSES, network_to_dict
+from nnsim.engine.data_csv import MAX_CELL_CHARS, MAX_CELLS, MAX_COLUMNS, MAX_LINES
+from nnsim.engine.fileformat import MAX_FILE_BYTES, MAX_NEURONS, MAX_SYNAPSES, network_to_dict
 from tests.bounded import run_each
 
 CPU_LIMIT = 2.0
@@ -328,7 +328,8 @@ def test_lying_and_hostile_weights_files_raise_weights_file_error(tmp_path):
 # ---------------------------------------------------------------------- files at the caps
 def test_files_at_the_caps_load_within_the_limits(tmp_path):
     """The largest files the caps allow: a network of 50,000 neurons and 150,000 synapses, CSVs
-    of 1,000,000 short lines, of 1,000 columns, of blank rows, of quoted cells."""
+    of 1,000,000 numbers in short lines, of 1,000 columns, of 1,000,000 lines mostly blank, of
+    quoted cells."""
     rng = np.random.default_rng(0)
     n_in = 500
     neurons = [{"id": i, "name": f"n{i}", "role": "input" if i < n_in else "hidden"}
@@ -338,13 +339,13 @@ def test_files_at_the_caps_load_within_the_limits(tmp_path):
     net = tmp_path / "max.json"
     net.write_text(json.dumps({"format": "nnsim-network", "version": 2, "neurons": neurons,
                                "synapses": synapses}, separators=(",", ":")))
-    assert net.stat().st_size < 16 * 1024 * 1024
+    assert net.stat().st_size < MAX_FILE_BYTES
     check("nnsim.engine.fileformat:load_document", [net])
     csvs = {
-        "short.csv": "0,1\n" * (MAX_LINES - 1),
-        "wide.csv": ("0," * (MAX_COLUMNS - 1) + "1\n") * 5_000,
+        "short.csv": "0,1\n" * (MAX_CELLS // 2),
+        "wide.csv": ("0," * (MAX_COLUMNS - 1) + "1\n") * (MAX_CELLS // MAX_COLUMNS),
         "blank.csv": "1,2\n" + ",,,,,,,,,,,,,,,,,,,,\n" * (MAX_LINES - 2),
-        "quoted.csv": '"1.25","2","3","4","5"\n' * (MAX_LINES - 1),
+        "quoted.csv": '"1.25","2","3","4","5"\n' * (MAX_CELLS // 5),
     }
     paths = []
     for name, text in csvs.items():
