@@ -102,7 +102,7 @@ def bench_weights(app, points: int = 100_000, synapses: int = 8) -> None:
 
     from nnsim.app.plots import WeightsPlot
 
-    plot = WeightsPlot()
+    plot = WeightsPlot(max_points=points)  # (a live run keeps 50,000 at most)
     plot.resize(800, 500)
     plot.show()
     syn = tuple((f"x{k}", "y") for k in range(synapses))

@@ -35,7 +35,10 @@ class EnergyPlot(PlotPanel):
         energy = history.get("energy")
         if energy is not None and len(energy):
             y = np.asarray(energy, dtype=float)
-            self._show("history", np.arange(len(y), dtype=float), y)
+            epochs = (getattr(snapshot, "history_epochs", None) or {}).get("energy")
+            x = (np.asarray(epochs, dtype=float) - 1.0 if epochs is not None and len(epochs) == len(y)
+                 else np.arange(len(y), dtype=float))  # sweeps from 0 (older ones as envelopes)
+            self._show("history", x, y)
         elif "energy" in metrics:
             step = float(getattr(snapshot, "step", len(self.series)))
             if self.series.last_x is not None and step < self.series.last_x:

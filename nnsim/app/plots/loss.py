@@ -4,9 +4,11 @@ axis (red), the accuracy on the right axis (blue, 0 to 1), sharing the epoch axi
 One plot area stays readable in a small dock (two stacked plots each got a third of it, and
 their axis labels overprinted).  The key is a one-line legend above the plot, never over the
 curves; validation (dashed, training solid) joins it when there is any.  Curves come straight
-from the snapshot's history arrays (complete even when frames were dropped); keys that are
-missing are simply not drawn.  Rules without a loss (the perceptron) show their misclassified
-count on the left axis instead: on XOR it never reaches 0.
+from the snapshot's history arrays (complete even when frames were dropped), each value at its
+epoch (`snapshot.history_epochs`; over a long run the engine keeps the older epochs as min/max
+envelopes, so the whole run shows, with its peaks, in bounded memory); keys that are missing are
+simply not drawn.  Rules without a loss (the perceptron) show their misclassified count on the
+left axis instead: on XOR it never reaches 0.
 """
 from __future__ import annotations
 
@@ -119,9 +121,12 @@ class LossPlot(PlotPanel):
     # ------------------------------------------------------------------ updating
     def update_snapshot(self, snapshot: Any) -> None:
         history = getattr(snapshot, "history", None) or {}
+        epochs_of = getattr(snapshot, "history_epochs", None) or {}
         # Histories grow once an epoch; between epochs there is nothing new to draw (redrawing
         # would re-lay the axes every frame).
-        shape = tuple((key, len(values)) for key, values in history.items())
+        x_of = {key: _epochs(epochs_of.get(key), len(values)) for key, values in history.items()}
+        shape = tuple((key, len(values), x_of[key][-1] if len(values) else 0)
+                      for key, values in history.items())
         if shape == self._drawn and shape:
             return
         self._drawn = shape
@@ -136,15 +141,14 @@ class LossPlot(PlotPanel):
                 curve.setData([], [])
                 continue
             y = np.asarray(values, dtype=float)
-            x = np.arange(1, len(y) + 1, dtype=float)  # epoch k ends after k passes
-            curve.setData(x, y, skipFiniteCheck=bool(np.isfinite(y).all()))
+            curve.setData(x_of[key], y, skipFiniteCheck=bool(np.isfinite(y).all()))
         self._show_legend(any(len(history.get(k, ())) for k in ("val_loss", "val_accuracy")))
-        epochs = max((n for _, n in shape), default=0)
+        epochs = int(max((last for _, _, last in shape), default=0))
         self.empty_hint.setVisible(epochs == 0)
         if epochs:
             self.epoch_axis.fit([1, epochs])
         self._calm_y(history.get("errors" if top == "errors" else "loss"))
-        self.set_status(self._status_text(history))
+        self.set_status(self._status_text(history, x_of))
 
     def _place_hint(self, *_args) -> None:
         view = self.loss_plot.getViewBox()
@@ -165,7 +169,7 @@ class LossPlot(PlotPanel):
         self.loss_axis.fit(y)
 
     @staticmethod
-    def _status_text(history) -> str:
+    def _status_text(history, x_of) -> str:
         parts = []
         for key, label, kind in (("loss", "loss", "value"), ("errors", "errors", "count"),
                                  ("val_loss", "val", "value"),
@@ -178,7 +182,8 @@ class LossPlot(PlotPanel):
                 parts.append(f"{label} {text}")
         if not parts:
             return ""
-        epochs = max(len(history.get(k, ())) for k in ("loss", "accuracy", "val_loss", "val_accuracy"))
+        epochs = max(int(x_of[k][-1]) for k in ("loss", "accuracy", "val_loss", "val_accuracy", "errors")
+                     if len(history.get(k, ())))
         return f"epoch {epochs} · " + " · ".join(parts)
 
     def set_log_scale(self, on: bool) -> None:
@@ -206,18 +211,32 @@ class LossPlot(PlotPanel):
         self.empty_hint.show()
 
     def export_csv(self, path) -> None:
-        """One row per epoch: the epoch, then every history drawn (loss, validation loss,
-        accuracy, validation accuracy, misclassified)."""
+        """One row per epoch drawn: the epoch, then every history drawn (loss, validation loss,
+        accuracy, validation accuracy, misclassified); blank where a history has no value at
+        that epoch (over a long run older epochs are min/max envelopes)."""
         names = {"loss": "loss", "val_loss": "val_loss", "accuracy": "accuracy",
                  "val_accuracy": "val_accuracy", "errors": "misclassified"}
         columns = []
         for key, curve in self.curves.items():
-            _, y = curve.getOriginalDataset()
+            x, y = curve.getOriginalDataset()
             if y is not None and len(y):
-                columns.append((names[key], y))
-        epochs = max((len(y) for _, y in columns), default=0)
+                columns.append((names[key], np.asarray(x), np.asarray(y)))
+        epochs = np.unique(np.concatenate([x for _, x, _ in columns])) if columns else np.empty(0)
+        cells = []
+        for _, x, y in columns:
+            column = np.full(len(epochs), "", dtype=object)
+            column[np.searchsorted(epochs, x)] = [f"{v:.6g}" for v in y]
+            cells.append(column)
         with open(path, "w", newline="") as f:
             writer = csv.writer(f)
-            writer.writerow(["epoch"] + [name for name, _ in columns])
-            for k in range(epochs):
-                writer.writerow([k + 1] + [f"{y[k]:.6g}" if k < len(y) else "" for _, y in columns])
+            writer.writerow(["epoch"] + [name for name, _, _ in columns])
+            for k, epoch in enumerate(epochs):
+                writer.writerow([int(epoch)] + [column[k] for column in cells])
+
+
+def _epochs(epochs, n: int) -> np.ndarray:
+    """The epoch of each of n history values: as the snapshot gives them, or 1..n (a history
+    without epochs, or epochs that do not match its values)."""
+    if epochs is not None and len(epochs) == n:
+        return np.asarray(epochs, dtype=float)
+    return np.arange(1, n + 1, dtype=float)  # epoch k ends after k passes

@@ -27,7 +27,7 @@ NORM_COLOR = (38, 50, 56)
 class WeightsPlot(PlotPanel):
     title = "Weights"
 
-    def __init__(self, parent=None, max_points: int = 200_000, x_key: str = "step") -> None:
+    def __init__(self, parent=None, max_points: int = 50_000, x_key: str = "step") -> None:
         """x_key: "step" (each snapshot's step count) or "epoch"."""
         super().__init__(parent)
         self.max_points = max_points
