@@ -96,7 +96,7 @@ def main(argv=None) -> int:
         try:
             lesson = find_lesson(args.lesson).id
         except LessonFileError as exc:
-            return fail(str(exc))
+            return fail(f"--lesson: {exc}")  # every argument's error names the argument
     network = None
     if args.file:
         from nnsim.engine.fileformat import NetworkFileError, load_document
