@@ -357,6 +357,17 @@ def test_special_files_raise_lesson_file_error_at_once(tmp_path):
         assert r["cpu"] < 0.5 and r["peak_mb"] < 50
 
 
+def test_ordering_the_lessons_reads_special_files_safely(tmp_path):
+    """The app orders lessons by the number in their files before loading them."""
+    paths = special_files(tmp_path)
+    results = run_each("nnsim.engine.lessons:lesson_number", paths, memory_mb=MEMORY_MB, timeout=120)
+    assert [r["error"] for r in results] == [None] * len(paths)
+    assert max(r["cpu"] for r in results) < 0.5
+    from nnsim.engine.lessons import lesson_number
+
+    assert [lesson_number(p) for p in sorted(lessons_dir().glob("*.json"))] == list(range(1, 18))
+
+
 def test_a_lesson_that_is_not_json_or_not_text_is_a_lesson_file_error(tmp_path):
     for name, content in [("binary.json", b"\xff\xfe\x00garbage"), ("half.json", b'{"format": '),
                           ("nan.json", b'{"format": "nnsim-lesson", "version": NaN}')]:
