@@ -27,17 +27,30 @@ _CHILD = textwrap.dedent("""
     memory_mb = int(sys.argv[2])
     args = json.loads(sys.stdin.read())
 
-    def vm_bytes():
+    def status_kib(field):
         for line in open("/proc/self/status"):
-            if line.startswith("VmSize:"):
-                return int(line.split()[1]) * 1024
+            if line.startswith(field):
+                return int(line.split()[1])
         return 0
+
+    def vm_bytes():
+        return status_kib("VmSize:") * 1024
+
+    def reset_peak():
+        # ru_maxrss starts at the forking parent's size (pytest's), so it hides growth below
+        # that; VmHWM, reset through clear_refs, is this process's own peak from now on
+        try:
+            with open("/proc/self/clear_refs", "w") as f:
+                f.write("5")
+        except OSError:
+            pass
 
     limit = vm_bytes() + memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     for arg in args:
+        reset_peak()
+        rss0 = status_kib("VmRSS:")
         before = resource.getrusage(resource.RUSAGE_SELF)
-        peak0 = before.ru_maxrss
         error = message = None
         try:
             fn(*arg) if isinstance(arg, list) else fn(arg)
@@ -46,7 +59,7 @@ _CHILD = textwrap.dedent("""
         after = resource.getrusage(resource.RUSAGE_SELF)
         cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
         print(json.dumps({"arg": str(arg)[:200], "error": error, "message": message,
-                          "cpu": cpu, "peak_mb": (after.ru_maxrss - peak0) / 1024}), flush=True)
+                          "cpu": cpu, "peak_mb": (status_kib("VmHWM:") - rss0) / 1024}), flush=True)
 """)
 
 
