@@ -223,3 +223,34 @@ def test_every_plot_key_has_a_clear_test():
     tested = {DecisionPlot, CurvePlot, LossPlot, WeightsPlot, EnergyPlot, ActivationPlot,
               HopfieldView, WeightMatrixPlot}
     assert set(PLOTS.values()) == tested
+
+
+def test_a_failed_export_keeps_the_users_file_and_says_why(qtbot, tmp_path, monkeypatch):
+    """Plot exports are atomic: a read-only target is refused naming it, and an exporter that
+    fails part-way leaves the old file as it was (it used to be written in place)."""
+    from nnsim.app.plots.loss import LossPlot
+    from nnsim.engine.atomic_write import SaveError
+
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    target = tmp_path / "loss.csv"
+    target.write_text("the user's old export\n")
+    target.chmod(0o444)
+    with pytest.raises(SaveError) as err:
+        plot.export(target)
+    assert str(target) in str(err.value) and "read-only" in str(err.value)
+    target.chmod(0o644)
+
+    def half_written(path):
+        with open(path, "w") as f:
+            f.write("epoch,lo")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(plot, "export_csv", half_written)
+    with pytest.raises(OSError):
+        plot.export(target)
+    assert target.read_text() == "the user's old export\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["loss.csv"]
+    monkeypatch.undo()
+    plot.export(target)
+    assert target.read_text().splitlines()[0] == "epoch"

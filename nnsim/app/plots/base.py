@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QSizePolicy,
     QStackedLayout,
     QToolButton,
@@ -30,6 +31,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnsim.engine.atomic_write import SaveError, atomic_file
+
+from ..dialogs import plain_message
 from ..live_label import LiveLabel
 from . import style
 
@@ -164,11 +168,25 @@ class PlotPanel(QWidget):
 
     # ------------------------------------------------------------------ export
     def export(self, path: str | os.PathLike) -> Path:
-        """Write the plot to `path`; the extension chooses: .png, .svg or .csv."""
-        import pyqtgraph.exporters as exporters  # here, not at start-up: ~5 ms
-
+        """Write the plot to `path`; the extension chooses: .png, .svg or .csv.  The exporters
+        write into a private folder and the result replaces `path` atomically (atomic_file:
+        through a symlink, never over a folder or a read-only file, SaveError naming `path`),
+        so a failed export leaves the user's old file as it was."""
         path = Path(path)
         ext = path.suffix.lower()
+        if ext not in (".png", ".svg", ".csv"):
+            raise ValueError(f"cannot export to {path.name!r}: use a .png, .svg or .csv file")
+        with tempfile.TemporaryDirectory(prefix="nnsim-export-") as tmp:
+            part = Path(tmp) / f"plot{ext}"
+            self._export_to(part, ext)
+            data = part.read_bytes()
+        with atomic_file(path, "wb") as fh:
+            fh.write(data)
+        return path
+
+    def _export_to(self, path: Path, ext: str) -> None:
+        import pyqtgraph.exporters as exporters  # here, not at start-up: ~5 ms
+
         if ext == ".png":
             exporter = exporters.ImageExporter(self.graphics.scene())
             exporter.parameters()["antialias"] = True
@@ -180,11 +198,10 @@ class PlotPanel(QWidget):
                 # pyqtgraph 0.14 cannot parse the closepath ("Z") that Qt 6.12 writes into SVG
                 # paths; Qt's own generator renders the same scene to a valid SVG.
                 self._export_svg_with_qt(path)
-        elif ext == ".csv":
-            self.export_csv(path)
         else:
-            raise ValueError(f"cannot export to {path.name!r}: use a .png, .svg or .csv file")
-        return path
+            self.export_csv(path)
+        if not path.is_file():  # Qt's image writer reports failure only by writing nothing
+            raise SaveError(path, "the image could not be written")
 
     def _export_svg_with_qt(self, path: Path) -> None:
         """The view as drawn on screen, through Qt's SVG generator."""
@@ -244,7 +261,12 @@ class PlotPanel(QWidget):
         if path:
             if not Path(path).suffix:
                 path += "." + chosen.split("*.")[-1].rstrip(")")
-            self.export(path)
+            try:
+                self.export(path)
+            except (OSError, ValueError) as exc:  # the user's old file is untouched
+                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else plain_message(exc)
+                QMessageBox.warning(self, f"Export {self.title}", f"{path}: {reason}",
+                                    QMessageBox.StandardButton.Ok)
 
 
 def write_matrix_csv(path: Path, matrix: np.ndarray, header: list[str] | None = None) -> None:
