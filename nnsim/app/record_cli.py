@@ -16,10 +16,13 @@ leaves no file (video.py writes a temporary file and renames it only once it is 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
+import signal
 import sys
 import tempfile
+import threading
 import time
 
 from nnsim.engine.fileformat import NetworkFileError, load_network
@@ -157,6 +160,10 @@ def main(argv) -> int:
         progress.end()
         print(f"nnsim record: {one_line(exc)}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # Ctrl+C: the encode was cancelled (Recorder.close), no file
+        progress.end()
+        print("nnsim record: interrupted: nothing was written", file=sys.stderr)
+        return 130
     print(f"nnsim record: wrote {path} ({frames} frames in {seconds:.1f} s, "
           f"{frames / max(seconds, 1e-9):.0f} frames/s)")
     return 0
@@ -230,7 +237,8 @@ def close(window) -> None:
 
 def record(lesson: Lesson | None, scene: Scene, args, out,
            progress=None) -> tuple[str, int, float]:
-    """Returns (path, frames, seconds spent recording and encoding, start-up excluded)."""
+    """Returns (path, frames, seconds spent recording and encoding, start-up excluded).
+    Ctrl+C raises KeyboardInterrupt between frames (the encode is cancelled, no file)."""
     from PySide6.QtCore import qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
 
@@ -242,23 +250,45 @@ def record(lesson: Lesson | None, scene: Scene, args, out,
             sys.stderr.write(message + "\n")
 
     previous = qInstallMessageHandler(on_qt_message)
-    try:
-        window, advance = prepare(lesson, scene, args)
+    with _interrupt_between_frames() as interrupted:
         try:
-            target = _target(window, args.target)
-            frames = max(1, round(args.seconds * args.fps))
-            # Offscreen, the window's own painting is the frame: copy it rather than paint twice.
-            offscreen = QApplication.platformName() == "offscreen"
-            start = time.perf_counter()
-            path = str(record_headless(target, advance, frames, out, fps=args.fps,
-                                       size=args.size if target is window else None,
-                                       progress=progress,
-                                       from_backing_store=offscreen and target is window))
-            return path, frames, time.perf_counter() - start
+            window, advance = prepare(lesson, scene, args)
+            try:
+                def checked(i: int) -> None:
+                    if interrupted():
+                        raise KeyboardInterrupt
+                    advance(i)
+
+                target = _target(window, args.target)
+                frames = max(1, round(args.seconds * args.fps))
+                # Offscreen, the window's own painting is the frame: copy it, not paint twice.
+                offscreen = QApplication.platformName() == "offscreen"
+                start = time.perf_counter()
+                path = str(record_headless(target, checked, frames, out, fps=args.fps,
+                                           size=args.size if target is window else None,
+                                           progress=progress,
+                                           from_backing_store=offscreen and target is window))
+                return path, frames, time.perf_counter() - start
+            finally:
+                close(window)
         finally:
-            close(window)
+            qInstallMessageHandler(previous)
+
+
+@contextlib.contextmanager
+def _interrupt_between_frames():
+    """Ctrl+C only sets a flag, read between frames (yields a function returning it): a
+    KeyboardInterrupt raised inside a Qt call (a paint, an event filter) can crash PySide
+    (a segmentation fault, and the temporary file left behind)."""
+    caught = []
+    if threading.current_thread() is not threading.main_thread():
+        yield lambda: False
+        return
+    previous = signal.signal(signal.SIGINT, lambda *_: caught.append(True))
+    try:
+        yield lambda: bool(caught)
     finally:
-        qInstallMessageHandler(previous)
+        signal.signal(signal.SIGINT, previous)
 
 
 def _target(window, name: str):

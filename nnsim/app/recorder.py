@@ -252,9 +252,12 @@ class Recorder(QObject):
         return all(t.wait() if msecs < 0 else t.wait(msecs) for t in list(self._threads))
 
     def close(self) -> None:
-        """Stop recording, cancel encodes and wait for their threads (call before quitting)."""
-        self.stop()
+        """Cancel encodes, stop recording and wait for the threads (call before quitting, or
+        when a recording is abandoned).  Cancelled first: the end of the frames, reaching a
+        streaming encoder before the cancel, would finish the file (a cut-short video under the
+        name asked for)."""
         self.cancel()
+        self.stop()
         self.wait()
 
 

@@ -226,3 +226,35 @@ def test_an_encoder_failing_at_the_end_exits_2_in_one_line_and_leaves_no_file(tm
         f"nnsim record: cannot record {out}: the MP4 encoder (ffmpeg) failed: Error writing "
         "trailer: No space left on device"]
     assert os.listdir(out.parent) == []
+
+
+def test_ctrl_c_while_recording_exits_130_in_one_line_and_leaves_no_file(tmp_path):
+    """Ctrl+C once frames are being encoded: the encode is cancelled (not finished under the
+    name asked for with the frames so far), one line, exit 130.  It used to crash PySide now
+    and then (a KeyboardInterrupt inside a Qt call: segmentation fault, temporary file left)."""
+    import signal
+    import time
+
+    out = tmp_path / "long.mp4"
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    child = subprocess.Popen(
+        [sys.executable, str(ROOT / "main.py"), "record", "--lesson", "hopfield", "--out",
+         str(out), "--seconds", "60", "--fps", "30", "--size", "320x240"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        deadline = time.monotonic() + 120  # until the encoder's temporary file is there
+        while not os.listdir(tmp_path) and child.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert os.listdir(tmp_path), "the recording never started"
+        child.send_signal(signal.SIGINT)
+        stdout, stderr = child.communicate(timeout=120)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    assert child.returncode == 130, stderr
+    assert stdout == "" and stderr.strip().splitlines() == [
+        "nnsim record: interrupted: nothing was written"]
+    assert os.listdir(tmp_path) == []

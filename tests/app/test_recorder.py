@@ -245,6 +245,29 @@ def test_headless_record_reports_a_failed_encode_in_one_line(plot, tmp_path, mon
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("stop", [KeyboardInterrupt, RuntimeError])
+def test_a_recording_abandoned_midway_leaves_no_file(plot, tmp_path, monkeypatch, stop):
+    """Ctrl+C (or an error) while `record` captures: the encode is cancelled, not finished
+    with the frames so far under the name asked for.  Here the GUI thread is slow between
+    ending the frames and cancelling (it waits up to 2 s for the encoder to end first)."""
+    real_cancel = Recorder.cancel
+
+    def slow_cancel(self):
+        for thread in list(self._threads):
+            thread.ended.wait(2)
+        real_cancel(self)
+
+    monkeypatch.setattr(Recorder, "cancel", slow_cancel)
+
+    def advance(i):
+        if i == 5:
+            raise stop()
+
+    with pytest.raises(stop):
+        rec.record_headless(plot, advance, 100, tmp_path / "cut.mp4", size=(160, 100))
+    assert list(tmp_path.iterdir()) == []
+
+
 # ---------------------------------------------------------------------- errors
 BAD_PATHS = [
     ("demo.avi", "unknown video format '.avi': use .gif or .mp4"),
