@@ -74,7 +74,11 @@ MAX_RBF_BETA = 1e6  # as the RBF rule's beta
 LESSON_FIELDS = ("format", "version", "number", "title", "summary", "explanation", "formula",
                  "try", "scenes")
 SCENE_FIELDS = ("title", "network", "dataset", "rule", "plots", "run", "inputs", "start", "stop",
-                "notes")
+                "notes", "claim", "figures")
+# The live key figures a scene's caption may show, from each snapshot (see Scene.figures);
+# "output:NAME" shows neuron NAME's output (e.g. "output:memory" for a latch's state).
+FIGURES = ("step", "epoch", "loss", "accuracy", "val_accuracy", "errors", "weight_norm", "energy")
+MAX_CLAIM_CHARS = 300
 RUN_FIELDS = ("steps", "steps_per_frame")
 START_FIELDS = ("pattern", "noise", "seed")
 
@@ -106,11 +110,14 @@ class Scene:
     start: dict | None = None  # Hopfield start: {"pattern": i, "noise": fraction, "seed": n}
     stop: dict | None = None  # stop conditions for Train, e.g. {"epochs": 10}
     notes: str = ""
+    claim: str = ""  # the scene's claim in one sentence, for the caption strip
+    figures: tuple[str, ...] = ()  # live key figures for the caption: FIGURES or "output:NAME"
 
     def __init__(self, title: str, network: Network | None = None, dataset: dict | None = None,
                  rule: dict | None = None, plots: tuple[str, ...] = (), steps: int = 0,
                  steps_per_frame: int = 1, inputs: tuple[dict, ...] = (),
                  start: dict | None = None, stop: dict | None = None, notes: str = "", *,
+                 claim: str = "", figures: tuple[str, ...] = (),
                  build: Callable[[], Network] | None = None) -> None:
         """`network`, or `build()` making it when it is first needed."""
         if (network is None) == (build is None):
@@ -119,6 +126,7 @@ class Scene:
                             ("plots", plots), ("steps", steps),
                             ("steps_per_frame", steps_per_frame), ("inputs", inputs),
                             ("start", start), ("stop", stop), ("notes", notes),
+                            ("claim", claim), ("figures", tuple(figures)),
                             ("_network", network), ("_build", build)):
             object.__setattr__(self, name, value)
 
@@ -394,12 +402,35 @@ def _scene(d: Any, source: str, where: str, budget: _Budget | None = None) -> Sc
     inputs = _inputs(d.get("inputs", []), inputs_of, fail)
     start = _start(d.get("start"), dataset, made, size, fail)
     stop = check_stop(d.get("stop"), "stop", fail)
+    claim = _str(d, "claim", source, where, "")
+    if len(claim) > MAX_CLAIM_CHARS:
+        raise fail("claim", f"{len(claim):,} characters; a claim is one sentence of at most "
+                            f"{MAX_CLAIM_CHARS}")
+    figures = _figures(d.get("figures", []), net.names if net is not None else None, fail)
     return Scene(
         title=_str(d, "title", source, where, ""), network=net, build=build, dataset=dataset,
         rule=rule, stop=stop,
         plots=plots, steps=steps, steps_per_frame=per_frame, inputs=inputs,
-        start=start, notes=_str(d, "notes", source, where, ""),
+        start=start, notes=_str(d, "notes", source, where, ""), claim=claim, figures=figures,
     )
+
+
+def _figures(spec: Any, names: list[str] | None, fail: Callable) -> tuple[str, ...]:
+    """The caption's live figures: names from FIGURES, or "output:NAME" of a neuron of the
+    scene (checked when the network is in the file; a builder's names are known once built)."""
+    if not isinstance(spec, list) or len(spec) > 6:
+        raise fail("figures", f"expected a list of at most 6 of {', '.join(FIGURES)} or "
+                              f"\"output:NAME\", found {found(spec)}")
+    for k, figure in enumerate(spec):
+        if not isinstance(figure, str):
+            raise fail(f"figures[{k}]", f"expected a string, found {found(figure)}")
+        if figure.startswith("output:"):
+            if names is not None and figure[7:] not in names:
+                raise fail(f"figures[{k}]", f"{figure[7:]!r} is not a neuron of this scene")
+        elif figure not in FIGURES:
+            raise fail(f"figures[{k}]", f"{figure!r} is not one of {', '.join(FIGURES)} or "
+                                        f"\"output:NAME\"")
+    return tuple(spec)
 
 
 def _inputs(inputs: Any, names: tuple[str, ...], fail: Callable) -> tuple[dict, ...]:
@@ -536,7 +567,8 @@ def lesson_to_dict(lesson_meta: dict, scenes: list[dict]) -> dict:
 def scene_to_dict(title: str, net: Network, dataset: dict | None = None, rule: dict | None = None,
                   plots: list[str] | None = None, steps: int = 0, steps_per_frame: int = 1,
                   inputs: list[dict] | None = None, start: dict | None = None,
-                  notes: str = "", stop: dict | None = None) -> dict:
+                  notes: str = "", stop: dict | None = None, claim: str = "",
+                  figures: list[str] | None = None) -> dict:
     from .fileformat import network_to_dict
 
     scene: dict[str, Any] = {"title": title, "network": network_to_dict(net)}
@@ -554,6 +586,10 @@ def scene_to_dict(title: str, net: Network, dataset: dict | None = None, rule: d
         scene["stop"] = stop
     if notes:
         scene["notes"] = notes
+    if claim:
+        scene["claim"] = claim
+    if figures:
+        scene["figures"] = list(figures)
     return scene
 
 

@@ -397,3 +397,31 @@ def test_17_hebb_fails_where_backprop_succeeds_on_the_same_network():
     start = np.linalg.norm([s.weight for s in hebb.network.synapses])
     assert hebb_trainer.history.weight_norm[-1] > 10 * start
     assert accuracy(trained(backprop).network(), data) > 0.95
+
+
+def test_a_scenes_claim_and_caption_figures_are_read_and_checked(tmp_path):
+    """Scenes carry their claim (one sentence) and the live figures their caption shows."""
+    import json
+
+    from nnsim.engine.lessons import LessonFileError, load_lesson, lessons_dir
+
+    data = json.loads((lessons_dir() / "03-loops-remember.json").read_text())
+    scene = data["scenes"][0]
+    scene["claim"] = "A loop keeps the memory on after the set pulse has gone."
+    scene["figures"] = ["step", "output:memory"]
+    path = tmp_path / "03-loops.json"
+    path.write_text(json.dumps(data))
+    loaded = load_lesson(path).scenes[0]
+    assert loaded.claim.startswith("A loop keeps") and loaded.figures == ("step", "output:memory")
+    for figures, words in ((["output:nobody"], "'nobody' is not a neuron"),
+                           (["speed"], "'speed' is not one of step, epoch"),
+                           ("energy", "expected a list"), ([3], "expected a string")):
+        scene["figures"] = figures
+        path.write_text(json.dumps(data))
+        with pytest.raises(LessonFileError, match=words):
+            load_lesson(path)
+    scene["figures"] = []
+    scene["claim"] = "x" * 301
+    path.write_text(json.dumps(data))
+    with pytest.raises(LessonFileError, match="scenes\\[0\\].claim: 301 characters"):
+        load_lesson(path)
