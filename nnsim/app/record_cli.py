@@ -173,8 +173,9 @@ def prepare(lesson: Lesson | None, scene: Scene, args):
     """The window for a recording, drawn offscreen at args.size, and `advance(i)`, which steps
     the simulation to frame i and draws it.  Nothing but `advance` changes what the window
     shows: no engine is started (its replies would arrive whenever its process got to them),
-    the status bar works synchronously (status.StatusBar.synchronous), and what the window
-    would do a moment later is done now (MainWindow.settle).  Returns (window, advance)."""
+    nothing is autosaved, the status bar works synchronously (status.StatusBar.synchronous),
+    and what the window would do a moment later is done now (MainWindow.settle), after the
+    recorded widget (--target) is chosen and shown.  Returns (window, advance, target)."""
     from PySide6.QtWidgets import QApplication
 
     from nnsim.app.document import Document
@@ -194,6 +195,10 @@ def prepare(lesson: Lesson | None, scene: Scene, args):
             window.learning.open_scene(lesson, args.scene)
         else:
             window.set_document(Document(scene.network.copy(), os.path.abspath(args.file)))
+        target = _target(window, args.target)  # a plot raised now lays out before settle()
+        # No autosave: its timer and its writer thread (and a failure's status message) would
+        # come whenever they came, and a recording is no work to lose.
+        window.recovery.stop()
         window.show()
         app.processEvents()
         window.settle()  # the same frames on a busy machine as on an idle one
@@ -220,7 +225,7 @@ def prepare(lesson: Lesson | None, scene: Scene, args):
         # and the window's other listeners (the speed box's labels), as from the engine
         window.engine.snapshot_ready.emit(snapshot, 0.0)
 
-    return window, advance
+    return window, advance, target
 
 
 def close(window) -> None:
@@ -252,14 +257,13 @@ def record(lesson: Lesson | None, scene: Scene, args, out,
     previous = qInstallMessageHandler(on_qt_message)
     with _interrupt_between_frames() as interrupted:
         try:
-            window, advance = prepare(lesson, scene, args)
+            window, advance, target = prepare(lesson, scene, args)
             try:
                 def checked(i: int) -> None:
                     if interrupted():
                         raise KeyboardInterrupt
                     advance(i)
 
-                target = _target(window, args.target)
                 frames = max(1, round(args.seconds * args.fps))
                 # Offscreen, the window's own painting is the frame: copy it, not paint twice.
                 offscreen = QApplication.platformName() == "offscreen"

@@ -74,7 +74,8 @@ def test_the_same_command_twice_under_load_gives_identical_frames(tmp_path):
     assert len(set(runs[0])) > 1  # the network settles: the frames show it happening
 
 
-def test_nothing_but_the_simulation_can_change_a_recorded_frame(qapp, tmp_path):
+@pytest.mark.parametrize("target", ["window", "loss"])
+def test_nothing_but_the_simulation_can_change_a_recorded_frame(qapp, tmp_path, target):
     """What the recording waits for: after prepare() no engine was started, the status bar's
     rule list is final, no timer is running in the window and no pool thread is busy, and
     stepping frames starts none of them (a timer firing or a reply arriving between frames
@@ -88,10 +89,12 @@ def test_nothing_but_the_simulation_can_change_a_recorded_frame(qapp, tmp_path):
                 if isinstance(t, QTimer) and t.isActive()]
 
     args = record_cli.parse_args(["--lesson", "hopfield", "--out", str(tmp_path / "x.gif"),
-                                  "--size", "480x320"])
+                                  "--size", "480x320", "--target", target])
     lesson, scene = record_cli._scene(args)
-    window, advance = record_cli.prepare(lesson, scene, args)
+    window, advance, widget = record_cli.prepare(lesson, scene, args)
     try:
+        assert widget is (window if target == "window" else window.learning.plots[target])
+        assert widget.isVisible()
         assert window.engine.engine_pid() is None and not window.engine.is_alive()
         assert window.status.rules.text() == "rules: Hopfield storage"
         assert active_timers(window) == []
