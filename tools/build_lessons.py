@@ -94,17 +94,26 @@ def gate_data(gate: str) -> dict:
 def l01():
     net = one_unit("The perceptron: y = g(1 + 3 x1 - 2 x2)", "sigmoid", (3.0, -2.0), bias=1.0,
                    values=[-1.0, 2.0])
+    # The lecture's input as the one data point: the decision plot widens to show it, marked
+    # with its z and y (class 0: y is far below 0.5).
+    point = {"X": [[-1.0, 2.0]], "y": [0.0], "name": "the input (-1, 2)"}
     lesson(1, "perceptron-forward", "The perceptron's forward pass",
            "One unit: a weighted sum, a bias and a non-linearity.",
            "A perceptron adds its weighted inputs to a bias w0 and squashes the sum with an "
            "activation g. With w0 = 1 and W = [3, -2] the unit computes g(1 + 3 x1 - 2 x2). For the "
-           "input (-1, 2): g(1 - 3 - 4) = g(-6) = 0.002. The set of inputs where 1 + 3 x1 - 2 x2 = 0 "
-           "is a straight line: the unit's decision boundary.",
+           "input (-1, 2): z = 1 - 3 - 4 = -6 and g(-6) = 0.00247, about 0.002. The set of inputs "
+           "where 1 + 3 x1 - 2 x2 = 0 is a straight line: the unit's decision boundary; (-1, 2) "
+           "lies far on its low side (ringed on the decision plot).",
            "y = g(w0 + X^T W) = g(1 + 3 x1 - 2 x2)",
            ["Click x1 and x2 (or edit their values in the inspector) and watch y change.",
             "Double-click the weight 3.0 and make it -3: the line on the decision plot turns.",
             "Change the unit from sigmoid to threshold: the soft edge becomes a hard one."],
-           [scene_to_dict("y = g(1 + 3 x1 - 2 x2)", net, plots=["decision", "activation"])])
+           [scene_to_dict("y = g(1 + 3 x1 - 2 x2)", net, point, plots=["decision", "activation"],
+                          steps=150, steps_per_frame=1,
+                          claim="With w0 = 1 and weights 3 and -2, the input (-1, 2) gives "
+                                "z = 1 - 3 - 4 = -6 and y = g(-6) = 0.00247, about 0.002: far on "
+                                "the low side of the line 1 + 3 x1 - 2 x2 = 0.",
+                          figures=["output:y"])])
 
 
 # ---------------------------------------------------------------------- 2
@@ -335,36 +344,60 @@ def l09():
 # ---------------------------------------------------------------------- 10
 def l10():
     scenes = [
-        scene_to_dict("A square: four half-planes ANDed", polygon_network(
-            np.array([[0.5, -0.5], [0.5, 0.5], [-0.5, 0.5], [-0.5, -0.5]]), "Square"),
-            {"generator": "square", "params": {"n": 300, "half_side": 0.5, "seed": 0}},
-            plots=["decision"]),
-        scene_to_dict("A pentagon", polygon_network(regular_polygon(5, 0.7, rotation=math.pi / 2),
-                                                    "Pentagon"),
-                      {"generator": "polygon", "params": {"n": 300, "sides": 5, "radius": 0.7,
-                                                          "seed": 0}}, plots=["decision"]),
-        scene_to_dict("A hexagon", polygon_network(regular_polygon(6, 0.7, rotation=math.pi / 2),
-                                                   "Hexagon"),
-                      {"generator": "polygon", "params": {"n": 300, "sides": 6, "radius": 0.7,
-                                                          "seed": 0}}, plots=["decision"]),
+        shape("A square: four half-planes ANDed", square, "Square", 4,
+              "Four threshold units each fire on one side of a line; a unit with threshold 3.5 "
+              "fires only when all four do: the square between the four lines."),
+        shape("A pentagon", regular_polygon(5, 0.7, rotation=math.pi / 2), "Pentagon", 5,
+              "Five half-planes ANDed (threshold 4.5) make a pentagon: the intersection of "
+              "half-planes is always a convex region."),
+        shape("A hexagon", regular_polygon(6, 0.7, rotation=math.pi / 2), "Hexagon", 6,
+              "Six half-planes ANDed (threshold 5.5) make a hexagon."),
+        scene_to_dict("A circle from 6, 12 and 24 half-planes", circles_network((6, 12, 24), 0.6),
+                      plots=["decision"], figures=["output:6 lines", "output:12 lines",
+                                                   "output:24 lines"],
+                      claim="Side by side: 6, 12 and 24 tangent lines ANDed around a circle of "
+                            "radius 0.6; the more lines, the closer the polygon is to the circle.",
+                      **static),
     ]
-    for k in (6, 12, 24):
-        # Tangent lines of the circle: the polygon's inscribed circle is the target circle.
-        net = polygon_network(regular_polygon(k, 0.6 / math.cos(math.pi / k)), f"Circle, {k} lines")
-        scenes.append(scene_to_dict(f"A circle from {k} half-planes", net,
-                                    {"generator": "circle", "params": {"n": 400, "radius": 0.6,
-                                                                       "seed": 0}},
-                                    plots=["decision"]))
     lesson(10, "decision-regions", "Composing decision regions from half-planes",
            "Each threshold unit is a half-plane; AND them and you get a convex region.",
            "A threshold unit on two inputs fires on one side of a line. A second-layer unit with "
            "threshold N - 1/2 fires only when all N first-layer units fire: the intersection of their "
            "half-planes, a convex polygon. Four lines make a square, five a pentagon, six a hexagon; "
-           "with more and more lines the polygon approaches a circle, to arbitrary precision.",
+           "with more and more lines the polygon approaches a circle, to arbitrary precision: the "
+           "last scene draws 6, 12 and 24 lines side by side.",
            "y = [ sum_{i=1..N} h_i(x) > N - 1/2 ],  h_i(x) = [ w_i . x + b_i > 0 ]",
            ["Turn on 'unit lines' on the decision plot to see each hidden unit's line.",
-            "Step through the circle scenes: 6, 12 and 24 lines.",
+            "Open the last scene: 6, 12 and 24 lines side by side.",
+def circles_network(counts: tuple[int, ...], radius: float) -> Network:
+    """One circle-like polygon of k tangent half-planes per count, each ANDed into its own
+    output named "k lines": the decision plot draws the outputs side by side."""
+    net = Network("A circle from " + ", ".join(str(k) for k in counts) + " half-planes")
+    inputs(net, ["x1", "x2"])
+    total = sum(counts) + 2 * (len(counts) - 1)  # a gap of two places between the groups
+    place = 0
+    for k in counts:
+        vertices = regular_polygon(k, radius / math.cos(math.pi / k))
+        names = half_plane_units(net, f"c{k}.", vertices, 1, scale=4.0)
+        ys = []
+        for i, name in enumerate(names):  # one column, the groups one under the other
+            y = 0.45 * DY * (place + i - (total - 1) / 2)
+            net.set_position(name, DX, y)
+            ys.append(y)
+        place += k + 2
+        and_unit(net, f"{k} lines", names, 2 * DX, float(np.mean(ys)), role="output")
+    return net
+
+
             "Drag a hidden unit's weight and watch its edge of the polygon move."],
+    static = {"steps": 150, "steps_per_frame": 1}  # 5 s at 30 fps: time to look
+
+    def shape(title, vertices, name, n, claim):
+        # No data points: the region the network computes is the picture.
+        return scene_to_dict(title, polygon_network(vertices, name), plots=["decision"],
+                             claim=claim, figures=["output:y"], **static)
+
+    square = np.array([[0.5, -0.5], [0.5, 0.5], [-0.5, 0.5], [-0.5, -0.5]])
            scenes)
 
 

@@ -31,7 +31,11 @@ def extent_for(data: Dataset | None, margin: float = 0.2) -> tuple[float, float,
     if data is None or len(data) == 0 or data.n_features != 2:
         return DEFAULT_EXTENT
     lo, hi = data.X.min(axis=0), data.X.max(axis=0)
-    pad = margin * max(float(np.max(hi - lo)), 1e-6)
+    if float(np.max(hi - lo)) < 1e-6:  # one point (lesson 1's input): the default view, grown to
+        x0, x1, y0, y1 = DEFAULT_EXTENT  # show it with a margin
+        return (min(x0, float(lo[0]) - 0.5), max(x1, float(hi[0]) + 0.5),
+                min(y0, float(lo[1]) - 0.5), max(y1, float(hi[1]) + 0.5))
+    pad = margin * float(np.max(hi - lo))
     return (float(lo[0] - pad), float(hi[0] + pad), float(lo[1] - pad), float(hi[1] + pad))
 
 

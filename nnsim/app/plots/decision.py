@@ -61,6 +61,17 @@ class DecisionPlot(PlotPanel):
         for item in (self.lines, self.normals, self.contour, self.scatter):
             self.plot.addItem(item)
         self.labels: list[pg.TextItem] = []
+        # The network's current input, marked with its z and y while no rule runs and the data
+        # are few (lesson 1's (-1, 2) with z = -6, y = 0.00247).
+        self.probe = pg.ScatterPlotItem(size=22, symbol="o", brush=pg.mkBrush(None),
+                                        pen=style.pen(style.INK, 2.0))
+        self.probe_label = pg.TextItem(color=style.INK, anchor=(0.0, 1.1),
+                                       fill=pg.mkBrush(255, 255, 255, 215))
+        self.plot.addItem(self.probe)
+        self.plot.addItem(self.probe_label)
+        self.probe_text = ""
+        self._hide_probe()
+        self.tiles = Tiles(self)
         self._legend()
 
         self.show_unit_lines = True
@@ -81,6 +92,7 @@ class DecisionPlot(PlotPanel):
         self.levels: tuple[float, float] = (0.0, 1.0)
         self._auto_levels = True
         self._negative: set[str] = set()  # maps (output or neuron) seen below zero
+        self._targets: tuple[float, float] | None = None  # the data's target range, when 1-D
         self._extent: tuple[float, ...] | None = None
         self._shape: tuple[int, ...] | None = None
         self._rgba = False
@@ -90,6 +102,7 @@ class DecisionPlot(PlotPanel):
         self.drawn: list[tuple[float, float, int]] = []
         self._lines: list = []
         self._decision: Any = None
+        self._snapshot: Any = None
         self.set_status("")
         self.graphics.setToolTip("Left click adds a point of class 1, right click one of class 0")
 
@@ -117,7 +130,46 @@ class DecisionPlot(PlotPanel):
         if decision is None:
             return
         self._decision = decision
+        self._snapshot = snapshot
         self._redraw_last()
+        self._draw_probe(snapshot)
+
+    def _hide_probe(self) -> None:
+        self.probe.setData([], [])
+        self.probe_label.setVisible(False)
+        self.probe_text = ""
+
+    def _draw_probe(self, snapshot: Any) -> None:
+        """Mark the input the network shows (its input neurons' values) with z and y of its
+        first output, while it is not learning and the data are few (else it is clutter)."""
+        if getattr(snapshot, "rule", "") or not 0 < len(self.data_X) <= FEW_POINTS \
+                or self.tiles.active:
+            self._hide_probe()
+            return
+        try:
+            net = snapshot.network
+            names = list(snapshot.names)
+            x = [float(snapshot.outputs[names.index(n)]) for n in net.inputs]
+            out = net.outputs[0]
+            z = float(snapshot.net_inputs[names.index(out)])
+            y = float(snapshot.outputs[names.index(out)])
+        except (AttributeError, ValueError, IndexError, TypeError):
+            self._hide_probe()
+            return
+        if len(x) != 2:
+            self._hide_probe()
+            return
+        self.probe.setData([x[0]], [x[1]])
+        self.probe_text = (f"x = ({format_value(x[0])}, {format_value(x[1])})\n"
+                           f"{_sum_text(net, out, x)}{format_value(z)}\n"
+                           f"{out} = g({format_value(z)}) = {format_value(y)}")
+        self.probe_label.setText(self.probe_text)
+        x_min, x_max, y_min, y_max = self._extent or (-1.5, 1.5, -1.5, 1.5)
+        right = x[0] > (x_min + x_max) / 2  # the label on the side with room
+        high = x[1] > (y_min + y_max) / 2
+        self.probe_label.setAnchor((1.0 if right else 0.0, -0.15 if high else 1.15))
+        self.probe_label.setPos(x[0], x[1])
+        self.probe_label.setVisible(True)
 
     def _redraw_last(self) -> None:
         decision = self._decision
@@ -163,6 +215,9 @@ class DecisionPlot(PlotPanel):
             grid = grid[:, :, 0]
         self.grid = grid
         extent = tuple(float(v) for v in extent)
+        names = self._output_names(grid)
+        if self.tiles.show_maps(names and (grid, extent, names)):
+            return  # independent outputs, each its own map, side by side
         ny, nx = grid.shape[:2]
         xs = np.linspace(extent[0], extent[1], nx)
         ys = np.linspace(extent[2], extent[3], ny)
@@ -177,6 +232,22 @@ class DecisionPlot(PlotPanel):
         self._lines = list(lines or [])
         self._draw_lines(self._lines)
 
+    def _output_names(self, grid: np.ndarray) -> tuple[str, ...] | None:
+        """The output names when `grid` holds several independent outputs (not class
+        probabilities summing to 1) and the output map is shown: each gets a map of its own."""
+        if grid.ndim != 3 or self.neuron_box.currentText() != "output":
+            return None
+        k = grid.shape[2]
+        if not 2 <= k <= MAX_TILES:
+            return None
+        if float(grid.min()) >= -1e-6 and np.allclose(grid.sum(axis=2), 1.0, atol=1e-3):
+            return None  # probabilities: one map coloured by the winner
+        try:
+            names = tuple(self._snapshot.network.outputs)
+        except AttributeError:
+            names = ()
+        return names if len(names) == k else tuple(f"output {i + 1}" for i in range(k))
+
     def _show_output(self, grid: np.ndarray) -> None:
         data = np.ascontiguousarray(np.clip(grid, -F32_MAX, F32_MAX), dtype=np.float32)
         if self._auto_levels:  # a tanh or sign unit's middle is 0; stays once seen (no flicker)
@@ -185,6 +256,10 @@ class DecisionPlot(PlotPanel):
             if negative and key not in self._negative:
                 self._negative.add(key)
             self.levels = (-1.0, 1.0) if key in self._negative else (0.0, 1.0)
+            if key == "output" and self._targets is not None:
+                # the data say what the output aims at: 0..1 targets have their middle at 0.5
+                # even when a linear output dips below zero (lesson 15's RBF fit)
+                self.levels = (0.0, 1.0) if self._targets[0] >= 0 else (-1.0, 1.0)
         if self._rgba:
             self.image.setLookupTable(self.lut)
             self._rgba = False
@@ -291,6 +366,9 @@ class DecisionPlot(PlotPanel):
         X = np.asarray(X, dtype=float).reshape(-1, 2) if len(X) else np.empty((0, 2))
         self.data_X = X
         self.data_labels = class_labels(y, len(X))
+        t = None if y is None else np.asarray(y, dtype=float)
+        self._targets = ((float(t.min()), float(t.max())) if t is not None and len(X) and t.size
+                         and (t.ndim == 1 or t.shape[-1] == 1) else None)
         self._draw_points()
 
     def drawn_points(self) -> tuple[np.ndarray, np.ndarray]:
@@ -353,6 +431,7 @@ class DecisionPlot(PlotPanel):
         self.image.clear()
         self.contour.setData([], [])
         self._decision = None
+        self._snapshot = None
         self._negative.clear()
         self._extent = self._shape = None
         self._lines = []
@@ -361,6 +440,9 @@ class DecisionPlot(PlotPanel):
         self.neuron_box.setCurrentIndex(0)
         self.data_X = np.empty((0, 2))
         self.data_labels = np.empty(0, dtype=int)
+        self._targets = None
+        self._hide_probe()
+        self.tiles.show_maps(None)
         had_points = bool(self.drawn)
         self.drawn.clear()
         self._draw_points()
@@ -375,6 +457,109 @@ class DecisionPlot(PlotPanel):
             write_matrix_csv(path, np.argmax(self.grid, axis=2), ["winning class per grid cell"])
         else:
             write_matrix_csv(path, self.grid)
+
+
+def _sum_text(net, out: str, x: list[float]) -> str:
+    """"z = 1 + 3·(−1) − 2·2 = " for an output fed by the two inputs alone, else "z = "."""
+    try:
+        neuron = net.neuron(out)
+        incoming = {net.neuron(s.source).name: s.weight for s in net.incoming(out)
+                    if s.kind == "excitatory"}
+        if sorted(incoming) != sorted(net.inputs) or len(incoming) != len(net.incoming(out)):
+            return "z = "
+    except (AttributeError, KeyError, ValueError):
+        return "z = "
+    text = format_value(neuron.bias)
+    for name, value in zip(net.inputs, x):
+        w = incoming[name]
+        v = format_value(value)
+        text += f" {'-' if w < 0 else '+'} {format_value(abs(w))}·{f'({v})' if value < 0 else v}"
+    return f"z = {text} = "
+
+
+MAX_TILES = 4  # independent outputs drawn side by side; more share one map coloured by the winner
+
+
+class Tiles:
+    """Several independent outputs (lesson 10's circles from 6, 12 and 24 lines) as small
+    maps side by side, two to a row, each titled with its output's name, with its 0.5 contour;
+    they take the main plot's place while shown."""
+
+    def __init__(self, owner: DecisionPlot) -> None:
+        self.owner = owner
+        self.layout = None  # made on first use
+        self.items: list[tuple[pg.PlotItem, pg.ImageItem, pg.PlotCurveItem]] = []
+        self.active = False
+        self.names: tuple[str, ...] = ()
+
+    def show_maps(self, maps) -> bool:
+        """maps: (grid (ny, nx, k), extent, names) to show, or None/() to give the place back."""
+        ci = self.owner.graphics.ci
+        if not maps:
+            if self.active:
+                ci.removeItem(self.layout)
+                ci.addItem(self.owner.plot, row=0, col=0)
+                self.owner.plot.show()
+                self.owner.legend.show()
+                self.active = False
+            return False
+        grid, extent, names = maps
+        if not self.active:
+            ci.removeItem(self.owner.plot)
+            self.owner.plot.hide()
+            self.owner.legend.hide()  # no data, no unit lines: the titles say what each map is
+            if self.layout is None:
+                self.layout = pg.GraphicsLayout()
+            ci.addItem(self.layout, row=0, col=0)
+            self.active = True
+        if names != self.names:
+            self._build(names)
+        x_min, x_max, y_min, y_max = extent
+        ny, nx = grid.shape[:2]
+        xs, ys = np.linspace(x_min, x_max, nx), np.linspace(y_min, y_max, ny)
+        dx, dy = (x_max - x_min) / max(nx - 1, 1), (y_max - y_min) / max(ny - 1, 1)
+        # One view for all, around where any output is on (so the shapes compare at one scale)
+        rows, cols = np.nonzero((grid >= 0.5).any(axis=2))
+        if len(rows):
+            cx = (xs[cols.min()] + xs[cols.max()]) / 2
+            cy = (ys[rows.min()] + ys[rows.max()]) / 2
+            half = 0.65 * max(xs[cols.max()] - xs[cols.min()], ys[rows.max()] - ys[rows.min()],
+                              4 * dx)
+            view = ((cx - half, cx + half), (cy - half, cy + half))
+        else:
+            view = ((x_min, x_max), (y_min, y_max))
+        for k, (plot, image, contour) in enumerate(self.items):
+            data = np.ascontiguousarray(np.clip(grid[:, :, k], -F32_MAX, F32_MAX), dtype=np.float32)
+            image.setImage(data, autoLevels=False, levels=(0.0, 1.0))
+            image.setRect(QRectF(x_min - dx / 2, y_min - dy / 2, dx * nx, dy * ny))
+            plot.setRange(xRange=view[0], yRange=view[1], padding=0.0)
+            contour.setData(*contour_segments(data, xs, ys, 0.5), connect="pairs",
+                            skipFiniteCheck=True)
+        self.owner.set_status(f"{len(names)} outputs side by side · blue 0 · orange 1")
+        return True
+
+    def _build(self, names: tuple[str, ...]) -> None:
+        self.layout.clear()
+        self.items = []
+        for k, name in enumerate(names):
+            columns = 3 if len(names) <= 3 else 2
+            plot = self.layout.addPlot(row=k // columns, col=k % columns, title=name)
+            plot.setAspectLocked(True)
+            plot.setMenuEnabled(False)
+            plot.setMouseEnabled(False, False)
+            plot.hideButtons()
+            plot.titleLabel.setText(name, color=style.INK, size=f"{style.FONT_PT}pt")
+            style.style_plot(plot, grid=False)
+            plot.hideAxis("left")
+            plot.hideAxis("bottom")
+            image = pg.ImageItem(axisOrder="row-major")
+            image.setLookupTable(self.owner.lut)
+            image.setZValue(-10)
+            contour = pg.PlotCurveItem(connect="pairs", pen=style.pen(CONTOUR_COLOR, 2.0))
+            plot.addItem(image)
+            plot.addItem(contour)
+            self.items.append((plot, image, contour))
+        self.names = names
 
 
 def marker_style(n: int) -> tuple[float, float, float]:

@@ -1,0 +1,153 @@
+"""Lessons 1 and 7-17 show their claims (issue 13): each scene is opened as a recording opens it
+(record_cli.prepare: the real MainWindow offscreen at 1280x720, the simulation in lockstep with
+the frames), played to a point of its scripted run, painted, and checked on what is DRAWN: the
+numbers of the claim in visible text (canvas labels, plot titles, text items, status lines),
+the claim's plot on screen and at least 150 px tall, no empty plot shown; and the claim's
+numbers against an independent NumPy reference where there is one."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nnsim.engine.lessons import find_lesson
+
+SIZE = (1280, 720)
+FPS = 30  # the recorder's default
+
+
+@pytest.fixture
+def play(qapp):
+    """play(lesson, scene, step=None): the window after the scene's scripted run (or `step`
+    steps of it), painted; closed after the test."""
+    from nnsim.app.record_cli import close, parse_args, prepare
+
+    opened = []
+
+    def play(lesson_id, index: int, step: int | None = None):
+        lesson = find_lesson(lesson_id)
+        scene = lesson.scenes[index]
+        steps = scene.steps if step is None else step
+        args = parse_args(["--lesson", lesson.id, "--scene", str(index), "--out", "unused.gif",
+                           "--size", "{}x{}".format(*SIZE), "--steps-per-frame",
+                           str(max(steps, 1))])
+        made = prepare(lesson, scene, args)  # (window, advance[, recorded widget])
+        window, advance = made[0], made[1]
+        opened.append(window)
+        advance(0)
+        if steps:
+            advance(1)
+        window.repaint()
+        qapp.processEvents()
+        window.view.viewport().repaint()  # the canvas lays its labels out as it paints
+        return window
+
+    yield play
+    for window in opened:
+        close(window)
+
+
+def plot_of(window, key):
+    plot = window.learning.plots[key]
+    assert not window.learning.plot_docks[key].isHidden(), f"the {key} plot is not shown"
+    assert plot.isVisible() and plot.height() >= 150, (key, plot.height())
+    return plot
+
+
+def shown_plots(window):
+    return [k for k, d in window.learning.plot_docks.items() if not d.isHidden()]
+
+
+def canvas_texts(window) -> list[str]:
+    return [text for _kind, _i, text, _rect in window.view.canvas.overlay.shown_labels()]
+
+
+def visible_text_items(plot) -> list[str]:
+    """The text of every visible pyqtgraph TextItem and plot title in the plot."""
+    import pyqtgraph as pg
+
+    out = []
+    for item in plot.graphics.scene().items():
+        if isinstance(item, pg.TextItem) and item.isVisible() and item.opacity() > 0:
+            if item.mapRectToScene(item.boundingRect()).intersects(
+                    plot.graphics.scene().sceneRect()):
+                out.append(item.toPlainText())
+        elif isinstance(item, pg.LabelItem) and item.isVisible():
+            out.append(item.text)
+    return out
+
+
+def paced(scene) -> float:
+    return scene.steps / scene.steps_per_frame / FPS
+
+
+# ---------------------------------------------------------------------- lesson 1
+def test_lesson_1_marks_the_input_and_shows_z_and_y(play):
+    lesson = find_lesson("perceptron-forward")
+    scene = lesson.scenes[0]
+    assert 3 <= paced(scene) <= 15
+    assert "0.00247" in scene.claim and "output:y" in scene.figures
+    assert "= 0.002." not in lesson.explanation  # 0.00247 is about 0.002, not equal to it
+    w = play("perceptron-forward", 0)
+    assert sorted(shown_plots(w)) == ["activation", "decision"]
+    decision = plot_of(w, "decision")
+    # (-1, 2) lies inside the map (the range was widened) and is ringed and labelled
+    x0, x1, y0, y1 = decision._extent
+    assert x0 < -1 < x1 and y0 < 2 < y1
+    xs, ys = decision.probe.getData()
+    assert (float(xs[0]), float(ys[0])) == (-1.0, 2.0)
+    label = decision.probe_label
+    assert label.isVisible()
+    text = label.toPlainText()
+    assert "x = (-1, 2)" in text and "z = 1 - 3·(-1)" not in text
+    assert "1 + 3·(-1) - 2·2 = -6" in text and "0.00247" in text
+    # the label lies inside the plot's view, not cut off at its edge
+    view = decision.plot.getViewBox()
+    inside = view.mapRectToScene(view.boundingRect())
+    assert inside.contains(label.mapRectToScene(label.boundingRect()))
+    # the canvas shows the weights 3 and -2, w0 = 1 (b=1) and y = 0.00247
+    texts = canvas_texts(w)
+    for needed in ("3", "-2", "b=1", "0.00247", "-1", "2"):
+        assert needed in texts, (needed, texts)
+    activation = plot_of(w, "activation")
+    assert "z = -6 → y = 0.00247" in activation.status.text()
+    # independent reference: the logistic function at -6
+    assert abs(1 / (1 + np.exp(6.0)) - 0.0024726) < 1e-7
+
+
+# ---------------------------------------------------------------------- lesson 10
+@pytest.mark.parametrize("index", [0, 1, 2])
+def test_lesson_10_shapes_are_not_hidden_by_points(play, index):
+    scene = find_lesson("decision-regions").scenes[index]
+    assert scene.dataset is None and scene.claim and 3 <= paced(scene) <= 15
+    w = play("decision-regions", index)
+    assert shown_plots(w) == ["decision"]
+    decision = plot_of(w, "decision")
+    assert len(decision.scatter.data) == 0  # no points over the shape
+    inside = float(decision.grid[decision.grid.shape[0] // 2, decision.grid.shape[1] // 2])
+    assert inside == 1.0 and float(decision.grid[0, 0]) == 0.0
+
+
+def test_lesson_10_draws_6_12_and_24_line_circles_side_by_side(play):
+    scene = find_lesson("decision-regions").scenes[3]
+    assert 3 <= paced(scene) <= 15
+    w = play("decision-regions", 3)
+    decision = plot_of(w, "decision")
+    tiles = decision.tiles
+    assert tiles.active and tiles.names == ("6 lines", "12 lines", "24 lines")
+    titles = [plot.titleLabel.text for plot, _, _ in tiles.items]
+    assert titles == ["6 lines", "12 lines", "24 lines"]
+    boxes = [plot.sceneBoundingRect() for plot, _, _ in tiles.items]
+    assert all(b.width() >= 90 and b.height() >= 90 for b in boxes), boxes
+    assert boxes[0].right() <= boxes[1].left() and boxes[1].right() <= boxes[2].left()  # a row
+    # Each map is its polygon: the area inside approaches the circle's (pi r^2, r = 0.6) as the
+    # lines grow: independent reference, the area of the regular k-gon around the circle
+    assert decision._extent == (-1.5, 1.5, -1.5, 1.5)  # no data: the default view
+    errors = []
+    for k, (_, image, _) in zip((6, 12, 24), tiles.items):
+        grid = image.image
+        cell = (3.0 / (grid.shape[1] - 1)) * (3.0 / (grid.shape[0] - 1))
+        area = float((grid >= 0.5).sum()) * cell
+        polygon = k * 0.6 ** 2 * np.tan(np.pi / k)
+        assert abs(area - polygon) < 0.04, (k, area, polygon)
+        errors.append(polygon - np.pi * 0.36)
+    assert errors[0] > errors[1] > errors[2] > 0
