@@ -342,7 +342,35 @@ def l09():
 
 
 # ---------------------------------------------------------------------- 10
+def circles_network(counts: tuple[int, ...], radius: float) -> Network:
+    """One circle-like polygon of k tangent half-planes per count, each ANDed into its own
+    output named "k lines": the decision plot draws the outputs side by side."""
+    net = Network("A circle from " + ", ".join(str(k) for k in counts) + " half-planes")
+    inputs(net, ["x1", "x2"])
+    total = sum(counts) + 2 * (len(counts) - 1)  # a gap of two places between the groups
+    place = 0
+    for k in counts:
+        vertices = regular_polygon(k, radius / math.cos(math.pi / k))
+        names = half_plane_units(net, f"c{k}.", vertices, 1, scale=4.0)
+        ys = []
+        for i, name in enumerate(names):  # one column, the groups one under the other
+            y = 0.45 * DY * (place + i - (total - 1) / 2)
+            net.set_position(name, DX, y)
+            ys.append(y)
+        place += k + 2
+        and_unit(net, f"{k} lines", names, 2 * DX, float(np.mean(ys)), role="output")
+    return net
+
+
 def l10():
+    static = {"steps": 150, "steps_per_frame": 1}  # 5 s at 30 fps: time to look
+
+    def shape(title, vertices, name, n, claim):
+        # No data points: the region the network computes is the picture.
+        return scene_to_dict(title, polygon_network(vertices, name), plots=["decision"],
+                             claim=claim, figures=["output:y"], **static)
+
+    square = np.array([[0.5, -0.5], [0.5, 0.5], [-0.5, 0.5], [-0.5, -0.5]])
     scenes = [
         shape("A square: four half-planes ANDed", square, "Square", 4,
               "Four threshold units each fire on one side of a line; a unit with threshold 3.5 "
@@ -369,35 +397,7 @@ def l10():
            "y = [ sum_{i=1..N} h_i(x) > N - 1/2 ],  h_i(x) = [ w_i . x + b_i > 0 ]",
            ["Turn on 'unit lines' on the decision plot to see each hidden unit's line.",
             "Open the last scene: 6, 12 and 24 lines side by side.",
-def circles_network(counts: tuple[int, ...], radius: float) -> Network:
-    """One circle-like polygon of k tangent half-planes per count, each ANDed into its own
-    output named "k lines": the decision plot draws the outputs side by side."""
-    net = Network("A circle from " + ", ".join(str(k) for k in counts) + " half-planes")
-    inputs(net, ["x1", "x2"])
-    total = sum(counts) + 2 * (len(counts) - 1)  # a gap of two places between the groups
-    place = 0
-    for k in counts:
-        vertices = regular_polygon(k, radius / math.cos(math.pi / k))
-        names = half_plane_units(net, f"c{k}.", vertices, 1, scale=4.0)
-        ys = []
-        for i, name in enumerate(names):  # one column, the groups one under the other
-            y = 0.45 * DY * (place + i - (total - 1) / 2)
-            net.set_position(name, DX, y)
-            ys.append(y)
-        place += k + 2
-        and_unit(net, f"{k} lines", names, 2 * DX, float(np.mean(ys)), role="output")
-    return net
-
-
             "Drag a hidden unit's weight and watch its edge of the polygon move."],
-    static = {"steps": 150, "steps_per_frame": 1}  # 5 s at 30 fps: time to look
-
-    def shape(title, vertices, name, n, claim):
-        # No data points: the region the network computes is the picture.
-        return scene_to_dict(title, polygon_network(vertices, name), plots=["decision"],
-                             claim=claim, figures=["output:y"], **static)
-
-    square = np.array([[0.5, -0.5], [0.5, 0.5], [-0.5, 0.5], [-0.5, -0.5]])
            scenes)
 
 
