@@ -349,7 +349,12 @@ def test_any_run_arrives_whole_whatever_happens_between_frames(operations):
     child.close()
 
 
-def test_step_while_running_is_ignored_and_the_loop_does_not_spin():
+def test_step_while_running_is_ignored_and_the_loop_does_not_spin(monkeypatch):
+    # the loop's clock stands still: a thread descheduled for a frame's time on a loaded
+    # machine would otherwise find the next frame already due (a wait of 0)
+    from types import SimpleNamespace
+
+    monkeypatch.setattr(runner, "time", SimpleNamespace(perf_counter=lambda: 1000.0))
     conn, loop = hand_driven_loop()
     loop._do_speed(1)
     loop._do_play()
