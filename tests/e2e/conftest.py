@@ -30,8 +30,10 @@ def xvfb():
     if missing:
         pytest.skip(f"{' and '.join(missing)} not installed (apt-get install xvfb xdotool)")
     number = _free_display()
+    # -noreset: Xvfb otherwise resets when its last client leaves, and an app started next
+    # (the reopen in test_first_hour) found no display while it did ("could not connect")
     server = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", "1400x900x24", "-nolisten",
-                               "tcp"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                               "tcp", "-noreset"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     display = f":{number}"
     deadline = time.monotonic() + 10
     while not Path(f"/tmp/.X11-unix/X{number}").exists():

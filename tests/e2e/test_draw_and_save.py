@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-from desktop import Desktop, find_canvas, wait_for_json, wait_title
+from desktop import Desktop, Screen, find_canvas, wait_for_json, wait_title
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -16,20 +15,22 @@ pytestmark = pytest.mark.e2e
 
 
 def test_draw_two_neurons_a_synapse_and_save(app_env, artifacts, tmp_path):
-    desk = Desktop(app_env)
+    probe = tmp_path / "probe.json"  # what the window shows, to wait on (no fixed sleeps)
+    desk = Desktop({**app_env, "NNSIM_PROBE_FILE": str(probe)})
+    screen = Screen(probe)
     log = open(artifacts / "app.log", "w")
-    app = subprocess.Popen([sys.executable, str(ROOT / "main.py")], env=app_env, cwd=tmp_path,
+    app = subprocess.Popen([sys.executable, str(ROOT / "main.py")], env=desk.env, cwd=tmp_path,
                            stdout=log, stderr=subprocess.STDOUT)
     saved = tmp_path / "drawn.json"
     try:
-        window = desk.wait_window("nnsim")
-        time.sleep(1.0)  # let the first layout settle
+        window = desk.wait_window("nnsim", timeout=60)
+        screen.wait(lambda s: s["canvas"]["rect"][2] > 200 and s["plots"], "the window laid out", 60)
         desk.screenshot(artifacts / "start.png")
         x, y, width, height = find_canvas(artifacts / "start.png")
         desk.click(x + 12, y + 12)  # an empty corner of the canvas: focus, nothing selected
         desk.key("ctrl+n")  # a new, empty network whatever the app opened on
         wait_title(desk, window, "Untitled")
-        time.sleep(0.5)
+        screen.wait(lambda s: not s["canvas"]["neurons"] and s["plots"], "an empty canvas")
         desk.screenshot(artifacts / "empty.png")
         x, y, width, height = find_canvas(artifacts / "empty.png")
         a = (x + width * 3 // 10, y + height * 2 // 5)
@@ -37,14 +38,15 @@ def test_draw_two_neurons_a_synapse_and_save(app_env, artifacts, tmp_path):
         desk.key("n")  # the neuron tool
         desk.click(*a)
         desk.click(*b)
+        screen.wait(lambda s: len(s["canvas"]["neurons"]) == 2, "two neurons")
         desk.key("c")  # the synapse tool
         desk.drag(a, b)
+        screen.wait(lambda s: len(Screen.labels(s, "weights")) == 1, "a synapse's weight label")
         desk.screenshot(artifacts / "drawn.png")
         desk.key("ctrl+s")
-        desk.wait_window("Save network")
+        desk.wait_window("Save network", focused=True)
         desk.key("ctrl+a")
         desk.xdotool("type", "--delay", "15", str(saved))
-        time.sleep(0.3)
         desk.key("Return")
         data = wait_for_json(saved)
         desk.screenshot(artifacts / "saved.png")

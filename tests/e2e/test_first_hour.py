@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -23,7 +22,8 @@ pytestmark = pytest.mark.e2e
 
 
 class App:
-    """One run of the app: its process, its window, what it shows."""
+    """One run of the app: its process, its window, what it shows.  No fixed sleeps: see
+    desktop.py."""
 
     def __init__(self, env: dict, artifacts: Path, tmp_path: Path, name: str, *args: str) -> None:
         self.probe = tmp_path / f"{name}.probe.json"
@@ -43,12 +43,12 @@ class App:
         self.desk.click(*Screen.centre(control))
 
     def choose(self, combo: dict, item: str) -> None:
-        """Open a combo box and pick an item by typing its text, as a keyboard user does."""
-        self.click(combo)
-        time.sleep(0.4)
+        """Open a combo box and pick an item by typing its text, as a keyboard user does: the
+        list is on screen before the keys go, and gone before the next gesture."""
+        popup = self.desk.popup(*Screen.centre(combo))
         self.desk.xdotool("type", "--delay", "40", item)
-        time.sleep(0.3)
         self.desk.key("Return")
+        self.desk.wait_gone(popup)
 
     def type_into(self, field: dict, text: str) -> None:
         self.click(field)
@@ -126,9 +126,7 @@ def test_the_first_hour(app_env, artifacts, tmp_path):
         for source, weight in ((x1, "3"), (x2, "-2")):
             middle = ((source[0] + out[0]) / 2, (source[1] + out[1]) / 2)
             label = app.label("weights", middle, "the weight labels")
-            app.desk.xdotool("mousemove", "--sync", *map(str, label["at"]))
-            app.desk.xdotool("click", "--repeat", "2", "--delay", "80", "1")
-            time.sleep(0.4)
+            app.desk.double_click(*label["at"])  # the inline editor takes the keys that follow
             app.desk.key("ctrl+a")
             app.desk.xdotool("type", "--delay", "30", "--", weight)
             app.desk.key("Return")
@@ -184,10 +182,9 @@ def test_the_first_hour(app_env, artifacts, tmp_path):
 
         # ---------------------------------------------------------- save, then lesson 7
         app.desk.key("ctrl+s")
-        app.desk.wait_window("Save")
+        app.desk.wait_window("Save", focused=True)
         app.desk.key("ctrl+a")
         app.desk.xdotool("type", "--delay", "15", str(saved))
-        time.sleep(0.3)
         app.desk.key("Return")
         wait_title(app.desk, app.window, saved.name)
 
