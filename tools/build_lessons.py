@@ -296,24 +296,36 @@ def l08():
         x, y = column(1, j, 3)
         net.add_neuron(act, role="output", activation=act, x=x, y=y)
         net.connect("z", act, 1.0)
-    soft = one_unit("The soft perceptron", "sigmoid", (0.1, -0.1))
+    # Starts facing the wrong way: the delta rule turns the soft boundary round, step by step.
+    soft = one_unit("The soft perceptron", "sigmoid", (-1.0, 1.0))
     lesson(8, "activation-functions", "Activation functions and the soft perceptron",
            "Sigmoid, tanh and ReLU, their derivatives, and a perceptron with a soft threshold.",
            "The activation g squashes the weighted sum. Sigmoid: g(z) = 1/(1 + e^-z), "
            "g' = g(1 - g). Tanh: g' = 1 - g^2. ReLU: g = max(0, z), g' = 1 for z > 0, else 0. "
-           "Replacing the threshold by a sigmoid gives the 'soft' perceptron, whose output is "
-           "differentiable, so it can be trained by gradient descent on the squared error "
-           "(the delta rule).",
+           "The first scene draws the three side by side, each with its derivative (dashed) and "
+           "the current z = 0.5 marked. Replacing the threshold by a sigmoid gives the 'soft' "
+           "perceptron, whose output is differentiable, so it can be trained by gradient descent "
+           "on the squared error (the delta rule): the second scene starts facing the wrong way "
+           "and turns round.",
            "sigmoid' = g (1 - g);  tanh' = 1 - g^2;  relu' = [z > 0]",
-           ["Select each unit: the activation plot shows g, g' and the current z.",
-            "Change the input z and watch the three outputs.",
+           ["Change the input z (inspector) and watch the three dots move along their curves.",
+            "Find where each derivative is largest: sigmoid 0.25 and tanh 1 at z = 0; ReLU is 1 "
+            "for every z > 0.",
             "Train the soft perceptron: its boundary is a soft version of the perceptron's line."],
-           [scene_to_dict("sigmoid, tanh, ReLU", net, plots=["activation"]),
+           [scene_to_dict("sigmoid, tanh, ReLU", net, plots=["activation"], steps=150,
+                          steps_per_frame=1, figures=["output:sigmoid", "output:tanh", "output:relu"],
+                          claim="At z = 0.5: sigmoid 0.622 (slope g(1 - g) = 0.235), tanh 0.462 "
+                                "(slope 1 - g^2 = 0.786), ReLU 0.5 (slope 1); each drawn with its "
+                                "derivative."),
             scene_to_dict("The soft perceptron (delta rule)", soft,
                           {"generator": "linear_clouds", "params": {"n": 100, "noise": 0.4,
                                                                     "seed": 0}},
-                          {"name": "delta", "params": {"learning_rate": 0.5}},
-                          ["decision", "loss"], steps=2000, steps_per_frame=20)])
+                          {"name": "delta", "params": {"learning_rate": 0.02}},
+                          ["decision", "loss"], steps=2000, steps_per_frame=10,
+                          figures=["epoch", "loss", "accuracy"],
+                          claim="The delta rule moves the sigmoid unit's weights down the squared "
+                                "error: its soft boundary turns round to separate the two clouds "
+                                "and the accuracy climbs to 100%.")])
 
 
 # ---------------------------------------------------------------------- 9

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from PySide6.QtCore import QRectF
 
 from nnsim.engine.lessons import find_lesson
 
@@ -74,6 +75,17 @@ def visible_text_items(plot) -> list[str]:
         elif isinstance(item, pg.LabelItem) and item.isVisible():
             out.append(item.text)
     return out
+
+
+def legend_covers_nothing(window) -> None:
+    """The canvas legend (or its folded tab) overlaps no neuron and no shown label."""
+    view = window.view
+    legend = view.legend_rect
+    assert not legend.isEmpty()
+    for x0, y0, x1, y1 in view.neuron_boxes().tolist():
+        assert not legend.intersects(QRectF(x0, y0, x1 - x0, y1 - y0)), "a neuron is covered"
+    for kind, _i, text, rect in view.canvas.overlay.shown_labels():
+        assert not legend.intersects(rect), f"the {kind} label {text!r} is covered"
 
 
 def paced(scene) -> float:
@@ -151,3 +163,46 @@ def test_lesson_10_draws_6_12_and_24_line_circles_side_by_side(play):
         assert abs(area - polygon) < 0.04, (k, area, polygon)
         errors.append(polygon - np.pi * 0.36)
     assert errors[0] > errors[1] > errors[2] > 0
+
+
+# ---------------------------------------------------------------------- lesson 8
+def test_lesson_8_draws_sigmoid_tanh_and_relu_with_their_derivatives_side_by_side(play):
+    scene = find_lesson("activation-functions").scenes[0]
+    assert 3 <= paced(scene) <= 15 and scene.rule is None
+    w = play("activation-functions", 0)
+    assert shown_plots(w) == ["activation"]
+    plot = plot_of(w, "activation")
+    assert plot.gallery == ("sigmoid", "tanh", "relu")
+    titles = [p.plot.titleLabel.text for p in plot.panels]
+    for title, numbers in zip(titles, (("0.622", "0.235"), ("0.462", "0.786"), ("0.5", "f′ = 1"))):
+        assert all(n in title for n in numbers), (title, numbers)
+    boxes = [p.plot.sceneBoundingRect() for p in plot.panels]
+    assert boxes[0].right() <= boxes[1].left() and boxes[1].right() <= boxes[2].left()
+    assert all(b.width() >= 120 and b.height() >= 100 for b in boxes), boxes
+    # the curves drawn are the functions and their derivatives (independent NumPy reference)
+    z, y = plot.panels[0].curve.getData()
+    _, dy = plot.panels[0].derivative.getData()
+    s = 1 / (1 + np.exp(-z))
+    assert np.allclose(y, s, atol=1e-9) and np.allclose(dy, s * (1 - s), atol=1e-9)
+    z, dy = plot.panels[1].derivative.getData()
+    assert np.allclose(dy, 1 - np.tanh(z) ** 2, atol=1e-9)
+    z, dy = plot.panels[2].derivative.getData()
+    assert np.allclose(dy[np.abs(z) > 1e-9], (z[np.abs(z) > 1e-9] > 0).astype(float))
+    for p, z0 in zip(plot.panels, (0.5, 0.5, 0.5)):  # the current z marked on every panel
+        assert p.z_line.value() == z0 and p.dot.data["x"][0] == z0
+    legend_covers_nothing(w)  # the ReLU unit is not under the canvas legend
+    assert "relu" in canvas_texts(w) and "0.5" in canvas_texts(w)
+
+
+def test_lesson_8_soft_perceptron_turns_round_while_watched(play):
+    scene = find_lesson("activation-functions").scenes[1]
+    assert 3 <= paced(scene) <= 15
+    early = play("activation-functions", 1, step=100)
+    loss = plot_of(early, "loss")
+    assert float(loss.curves["accuracy"].getData()[1][-1]) < 0.9  # one epoch: still wrong
+    w = play("activation-functions", 1)
+    assert sorted(shown_plots(w)) == ["decision", "loss"]
+    loss = plot_of(w, "loss")
+    acc = loss.curves["accuracy"].getData()[1]
+    assert len(acc) == 20 and float(acc[-1]) == 1.0
+    assert "acc 100%" in loss.status.text()
