@@ -509,23 +509,36 @@ def pulse_network(edges: list[float], heights: list[float], title: str, scale: f
 
 
 def l13():
+    static = {"steps": 150, "steps_per_frame": 1}  # 5 s at 30 fps: time to look
     pulse = pulse_network([-0.5, 0.5], [1.0], "A square pulse from T1 = -0.5 to T2 = 0.5")
     scenes = [scene_to_dict("The 3-unit square pulse", pulse,
                             {"generator": "pulse", "params": {"n": 200, "t1": -0.5, "t2": 0.5,
-                                                              "seed": 0}}, plots=["curve"])]
+                                                              "seed": 0}}, plots=["curve"],
+                            figures=["output:y"],
+                            claim="A step up at T1 = -0.5 (weight +1) plus a step down at "
+                                  "T2 = 0.5 (weight -1), summed by a linear unit: a square pulse, "
+                                  "1 between -0.5 and 0.5 and 0 elsewhere, from 3 units.",
+                            **static)]
     for k in (6, 24):
         edges = np.linspace(0.0, 2 * math.pi, k + 1)
         heights = np.sin((edges[:-1] + edges[1:]) / 2)
         net = pulse_network(edges.tolist(), heights.tolist(), f"sin(x) from {k} pulses",
                             scale=0.5 if k > 10 else 1.0)
+        worst = float(np.max(np.abs(np.sin(np.linspace(0, 2 * math.pi, 4001))
+                                    - net.evaluate(np.linspace(0, 2 * math.pi, 4001)[:, None])[:, 0])))
         scenes.append(scene_to_dict(f"{k} pulses follow sin(x)", net,
                                     {"generator": "sine", "params": {"n": 400, "seed": 0}},
-                                    plots=["curve"]))
+                                    plots=["curve"], figures=["output:y"],
+                                    claim=f"{k} pulses of width 2 pi / {k}, each scaled by sin at "
+                                          f"its middle, summed: the staircase follows sin(x) "
+                                          f"within {worst:.2f} everywhere on [0, 2 pi].",
+                                    **static))
     lesson(13, "universal-approximation-1d", "Universal approximation in one dimension",
            "Two threshold units and a summing output make a square pulse; many pulses make any curve.",
            "A unit that fires for x > T1 minus a unit that fires for x > T2 is 1 only between T1 and "
-           "T2: a square pulse, from 3 units. Scale each pulse by the height of a target function and "
-           "sum many of them: the network follows the curve, and narrower pulses follow it more "
+           "T2: a square pulse, from 3 units (the first scene draws the two steps, dashed, and "
+           "their difference). Scale each pulse by the height of a target function and sum many "
+           "of them: the network follows the curve, and narrower pulses follow it more "
            "accurately, to arbitrary precision.",
            "y(x) = sum_i h_i ( [x > T_i] - [x > T_{i+1}] )",
            ["Move T1 and T2 (the thresholds of the two units) in the inspector.",

@@ -206,3 +206,38 @@ def test_lesson_8_soft_perceptron_turns_round_while_watched(play):
     acc = loss.curves["accuracy"].getData()[1]
     assert len(acc) == 20 and float(acc[-1]) == 1.0
     assert "acc 100%" in loss.status.text()
+
+
+# ---------------------------------------------------------------------- lesson 13
+def test_lesson_13_draws_the_two_steps_subtracted_into_the_pulse(play):
+    scene = find_lesson("universal-approximation-1d").scenes[0]
+    assert 3 <= paced(scene) <= 15 and scene.rule is None
+    w = play("universal-approximation-1d", 0)
+    assert shown_plots(w) == ["curve"]
+    curve = plot_of(w, "curve")
+    assert curve.part_names == ["p1.up × 1", "p1.down × -1"]
+    labels = [label.text for _sample, label in curve.legend.items]
+    assert "p1.up × 1" in labels and "p1.down × -1" in labels
+    x, up = curve.parts[0].getData()
+    _, down = curve.parts[1].getData()
+    _, y = curve.curve.getData()
+    away = (np.abs(x + 0.5) > 0.02) & (np.abs(x - 0.5) > 0.02)  # off the two edges
+    assert np.array_equal(up[away], (x[away] > -0.5).astype(float))  # NumPy's own steps
+    assert np.array_equal(down[away], -(x[away] > 0.5).astype(float))
+    assert np.allclose(y, up + down)  # the pulse is their sum
+    assert np.array_equal(y[away], ((x[away] > -0.5) & (x[away] < 0.5)).astype(float))
+
+
+@pytest.mark.parametrize("index, pulses", [(1, 6), (2, 24)])
+def test_lesson_13_pulses_follow_the_sine(play, index, pulses):
+    scene = find_lesson("universal-approximation-1d").scenes[index]
+    assert 3 <= paced(scene) <= 15
+    w = play("universal-approximation-1d", index)
+    curve = plot_of(w, "curve")
+    assert curve.part_names == []  # many units: the sum alone
+    x, y = curve.curve.getData()
+    inside = (x >= 0) & (x <= 2 * np.pi)
+    worst = float(np.max(np.abs(y[inside] - np.sin(x[inside]))))
+    claimed = float(scene.claim.split("within ")[1].split()[0])
+    assert worst <= claimed + 0.01
+    assert worst <= 2 * np.sin(np.pi / pulses) + 0.01  # half a pulse's rise, at most
