@@ -403,15 +403,15 @@ class Network:
 
     def energy(self, state) -> float:
         """Hopfield energy E(s) = -1/2 s^T W s - b^T s of a state in neuron order."""
-        from .dynamics import energy
+        from .dynamics import energy, weights_of
 
-        return energy(self.weight_matrix(), self.bias_vector(), state)
+        return energy(weights_of(self), self.bias_vector(), state)
 
     def settle(self, state, mode: str = "async", seed: int | None = 0, max_sweeps: int = 50):
         """Hopfield settling of sign units; returns a SettleResult (.states, .energies)."""
-        from .dynamics import settle
+        from .dynamics import settle, weights_of
 
-        return settle(self.weight_matrix(), self.bias_vector(), state, mode=mode, seed=seed,
+        return settle(weights_of(self), self.bias_vector(), state, mode=mode, seed=seed,
                       max_sweeps=max_sweeps)
 
     # ------------------------------------------------------------------ copies and files

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from .datasets import as_dataset
-from .dynamics import RecurrentStepper, async_sweep, energy
+from .dynamics import RecurrentStepper, async_sweep, energy, weights_of
 from .network import Network
 from .regions import (
     DecisionMap,
@@ -107,6 +107,7 @@ class Simulation:
         self._static = None  # (weights, biases) while no trainer changes them
         self._view: LearnedView | None = None  # rebuilt for each trainer
         self._extent_cache: tuple = (None, None)
+        self._energy_cache: tuple = (None, -1, None)  # (network, revision, weights or None)
 
     def _trainer_seed(self) -> int:
         seq = np.random.SeedSequence([self.seed, self._generation])
@@ -328,8 +329,8 @@ class Simulation:
         """One asynchronous sweep in a seeded random order: the energy never increases."""
         stepper = self._stepper
         s = state.copy()
-        field = s @ stepper.weights + stepper.biases
-        async_sweep(stepper.weights, stepper.biases, s, self._rng.permutation(len(s)), field)
+        field = stepper.field(s)  # synapses only for a large net: no n x n matrix
+        async_sweep(stepper.rows, stepper.biases, s, self._rng.permutation(len(s)), field)
         self._state = (s, field)
 
     # ------------------------------------------------------------------ observing
@@ -408,14 +409,25 @@ class Simulation:
                       if decision and self.map_resolution else None),
             curve=curve)
 
+    def _symmetric_weights(self, net: Network):
+        """net's weights (dense, or its synapses only for a large net: dynamics.weights_of) when
+        it is symmetric, else None; kept while the published network is the same (it serves every
+        snapshot of one state), so a large net is not walked again for each frame."""
+        kept, revision, weights = self._energy_cache
+        if kept is not net or revision != net.revision:
+            weights = weights_of(net) if net.is_symmetric else None
+            self._energy_cache = (net, net.revision, weights)
+        return weights
+
     def _snapshot_of(self, net: Network, decision: bool) -> Snapshot:
         outputs, net_inputs = self._values(net)
         history = self._history()
         metrics = {key: float(values[-1]) for key, values in history.items()}
-        if self._recurrent and net.is_symmetric and len(net):
+        weights = self._symmetric_weights(net) if self._recurrent and len(net) else None
+        if weights is not None:
             state = self._state[0]
             with np.errstate(all="ignore"):
-                metrics["energy"] = energy(net.weight_matrix(), net.bias_vector(), state)
+                metrics["energy"] = energy(weights, net.bias_vector(), state)
         metrics["steps"] = float(self.steps)
         if self._trainer is not None or self._static is None:
             static = (frozen([s.weight for s in net.synapses]), frozen(net.bias_vector()))
