@@ -452,42 +452,69 @@ def xor_block(net: Network, a: str, b: str, name: str, k: int, y: float, role="h
     net.connect(f"{name}.nand", name, 1.0)
 
 
-def l12():
-    n = 4
+def parity_networks(n: int) -> tuple[Network, Network, dict]:
+    """(a deep tree of XORs, one wide layer of odd-pattern detectors, the 2^n rows) for n bits."""
     names = [f"x{i + 1}" for i in range(n)]
     rows = np.array(list(itertools.product([0.0, 1.0], repeat=n)))
-    data = {"X": rows.tolist(), "y": (rows.sum(axis=1) % 2).tolist(), "name": "4-bit parity"}
-    deep = Network("4-bit parity: a deep tree of XORs")
+    data = {"X": rows.tolist(), "y": (rows.sum(axis=1) % 2).tolist(), "name": f"{n}-bit parity"}
+    deep = Network(f"{n}-bit parity: a deep tree of XORs")
     inputs(deep, names)
-    xor_block(deep, "x1", "x2", "x1^x2", 1, -1.5 * DY)
-    xor_block(deep, "x3", "x4", "x3^x4", 1, 1.5 * DY)
-    xor_block(deep, "x1^x2", "x3^x4", "parity", 3, 0.0, role="output")
-    shallow = Network("4-bit parity: one wide hidden layer")
+    level, k, spread = names, 1, 1.5 * DY * n / 4
+    while len(level) > 1:  # pair up neighbours, log2(n) levels of XOR blocks
+        pairs = [level[i:i + 2] for i in range(0, len(level), 2)]
+        last = len(pairs) == 1
+        nxt = []
+        for j, (a, b) in enumerate(pairs):
+            name = "parity" if last else f"{a}^{b}" if k == 1 else f"xor{k}.{j + 1}"
+            y = 0.0 if last else spread * (2 * j - (len(pairs) - 1)) / max(len(pairs) - 1, 1)
+            xor_block(deep, a, b, name, k, y, role="output" if last else "hidden")
+            nxt.append(name)
+        level, k, spread = nxt, k + 2, spread / 2
+    shallow = Network(f"{n}-bit parity: one wide hidden layer")
     inputs(shallow, names)
     odd = [r for r in rows if r.sum() % 2 == 1]
+    gap = DY if len(odd) <= 8 else 14.0  # 128 detectors for n = 8: a tall, dense column
     for j, r in enumerate(odd):
         unit = "detect " + "".join(str(int(v)) for v in r)
-        x, y = column(1, j, len(odd))
-        shallow.add_neuron(unit, activation="step", x=x, y=y)
+        shallow.add_neuron(unit, activation="step", x=DX, y=gap * (j - (len(odd) - 1) / 2))
         shallow.set_threshold(unit, r.sum() - 0.5)
         for name, v in zip(names, r):
             shallow.connect(name, unit, 1.0 if v else -1.0)
     shallow.add_neuron("parity", role="output", activation="step", bias=-0.5, x=2 * DX, y=0.0)
     for r in odd:
         shallow.connect("detect " + "".join(str(int(v)) for v in r), "parity", 1.0)
+    return deep, shallow, data
+
+
+def l12():
+    static = {"steps": 150, "steps_per_frame": 1}  # 5 s at 30 fps: time to look
+    scenes = []
+    for n in (4, 8):
+        deep, shallow, data = parity_networks(n)
+        for net, kind in ((deep, "deep tree of XORs"), (shallow, "one wide layer")):
+            units = sum(nr.role != "input" for nr in net.neurons)
+            title = f"n = {n}, {kind}: {units} units, {net.parameter_count:,} connections"
+            other = shallow if net is deep else deep
+            other_units = sum(nr.role != "input" for nr in other.neurons)
+            claim = (f"{n}-bit parity, {kind}: {units} units and {net.parameter_count:,} "
+                     f"connections, depth {net.depth}, against {other_units} units and "
+                     f"{other.parameter_count:,} connections for the "
+                     f"{'wide layer' if net is deep else 'deep tree'}.")
+            scenes.append(scene_to_dict(title, net, data, figures=["output:parity"], claim=claim,
+                                        **static))
     lesson(12, "depth-vs-width", "Depth versus width: parity",
-           "A deep tree of XORs needs far fewer connections than one wide layer.",
-           f"The parity of n bits is a tree of XORs, log2(n) XORs deep. Each XOR costs 3 threshold "
-           f"units and 6 connections, so the deep network grows linearly with n. A network with one "
-           f"hidden layer needs a detector for every odd pattern: 2^(n-1) units. For n = 4: "
-           f"{deep.parameter_count} connections deep against {shallow.parameter_count} shallow; for "
-           f"n = 8 it would be 42 against 1,152. Deeper networks can need far fewer neurons.",
+           "A deep tree of XORs needs far fewer units and connections than one wide layer.",
+           "The parity of n bits is a tree of XORs, log2(n) XORs deep. Each XOR costs 3 threshold "
+           "units and 6 connections, so the deep network grows linearly with n: 3 (n - 1) units. A "
+           "network with one hidden layer needs a detector for every odd pattern: 2^(n-1) units "
+           "plus the output. For n = 4 the two happen to have 9 units each (18 connections deep "
+           "against 40); for n = 8 it is 21 units and 42 connections deep against 129 units and "
+           "1,152 connections wide. Deeper networks can need far fewer neurons.",
            "parity(x1..xn) = XOR(XOR(x1, x2), XOR(x3, x4)) ...",
-           ["Compare 'connections' in the status bar between the two scenes.",
-            "Click the inputs: both networks agree on all 16 cases.",
-            "Compare depth: 4 for the tree, 2 for the wide layer."],
-           [scene_to_dict("Deep: a tree of XORs", deep, data),
-            scene_to_dict("Shallow: one detector per odd pattern", shallow, data)])
+           ["Compare 'connections' in the status bar between the scenes.",
+            "Click the inputs: the networks agree on every case.",
+            "Compare depth: 2 log2(n) for the tree, 2 for the wide layer."],
+           scenes)
 
 
 # ---------------------------------------------------------------------- 13

@@ -241,3 +241,29 @@ def test_lesson_13_pulses_follow_the_sine(play, index, pulses):
     claimed = float(scene.claim.split("within ")[1].split()[0])
     assert worst <= claimed + 0.01
     assert worst <= 2 * np.sin(np.pi / pulses) + 0.01  # half a pulse's rise, at most
+
+
+# ---------------------------------------------------------------------- lesson 12
+@pytest.mark.parametrize("index, n, deep", [(0, 4, True), (1, 4, False), (2, 8, True), (3, 8, False)])
+def test_lesson_12_counts_units_and_connections_at_n_4_and_8(play, index, n, deep):
+    import itertools
+
+    scene = find_lesson("depth-vs-width").scenes[index]
+    assert 3 <= paced(scene) <= 15
+    net = scene.network
+    # independent counts: a tree of n - 1 XORs of 3 units and 6 connections each; one detector
+    # per odd pattern (2^(n-1)) of n connections each, plus the output fed by all of them
+    units, connections = (3 * (n - 1), 6 * (n - 1)) if deep else \
+        (2 ** (n - 1) + 1, 2 ** (n - 1) * (n + 1))
+    assert sum(nr.role != "input" for nr in net.neurons) == units
+    assert net.parameter_count == connections
+    if n == 8:
+        assert (units, connections) == ((21, 42) if deep else (129, 1152))
+    rows = np.array(list(itertools.product([0.0, 1.0], repeat=n)))
+    assert np.array_equal(net.evaluate(rows)[:, 0] > 0.5, rows.sum(axis=1) % 2 == 1)
+    w = play("depth-vs-width", index)
+    assert shown_plots(w) == []  # no plot at all: the counts are the claim
+    status = " ".join(label.text() for label in w.status.findChildren(type(w.status.rules)))
+    assert f"{connections:,} connections" in status
+    assert f"{units} units, {connections:,} connections" in w.windowTitle()
+    assert f"{units} units and {connections:,} connections" in scene.claim

@@ -243,7 +243,7 @@ def test_11_or_of_two_polygons_needs_depth_three():
 
 
 def test_12_parity_deep_tree_has_fewer_connections_than_the_wide_layer():
-    deep, shallow = find_lesson("12").scenes
+    deep, shallow, deep8, wide8 = find_lesson("12").scenes
     rows = np.array(list(itertools.product([0.0, 1.0], repeat=4)))
     parity = rows.sum(axis=1) % 2
     for s in (deep, shallow):
@@ -251,6 +251,11 @@ def test_12_parity_deep_tree_has_fewer_connections_than_the_wide_layer():
     assert deep.network.parameter_count == 18 and shallow.network.parameter_count == 40
     assert shallow.network.parameter_count > deep.network.parameter_count
     assert deep.network.depth == 4 and shallow.network.depth == 2
+    rows = np.array(list(itertools.product([0.0, 1.0], repeat=8)))
+    for s in (deep8, wide8):
+        np.testing.assert_array_equal(s.network.evaluate(rows)[:, 0], rows.sum(axis=1) % 2)
+    assert deep8.network.parameter_count == 42 and wide8.network.parameter_count == 1152
+    assert deep8.network.depth == 6 and wide8.network.depth == 2
 
 
 def test_13_the_pulse_is_one_only_between_t1_and_t2_and_narrow_pulses_fit_better():
