@@ -267,3 +267,49 @@ def test_lesson_12_counts_units_and_connections_at_n_4_and_8(play, index, n, dee
     assert f"{connections:,} connections" in status
     assert f"{units} units, {connections:,} connections" in w.windowTitle()
     assert f"{units} units and {connections:,} connections" in scene.claim
+
+
+# ---------------------------------------------------------------------- lesson 9
+def straightness(decision) -> float:
+    """The contour's largest distance from its best straight line (SVD fit)."""
+    x, y = decision.contour.getData()
+    p = np.column_stack([x, y])
+    assert len(p) > 10, "no boundary drawn"
+    centred = p - p.mean(axis=0)
+    normal = np.linalg.svd(centred, full_matrices=False)[2][-1]
+    return float(np.max(np.abs(centred @ normal)))
+
+
+def test_lesson_9_linear_network_is_straight_then_fades_to_one_half(play):
+    scene = find_lesson("why-nonlinearity").scenes[0]
+    assert 3 <= paced(scene) <= 15
+    early = play("why-nonlinearity", 0, step=30)
+    decision = plot_of(early, "decision")
+    assert float(decision.grid.min()) < 0.1 and float(decision.grid.max()) > 0.9  # a sharp edge
+    assert straightness(decision) < 0.02
+    w = play("why-nonlinearity", 0)
+    assert sorted(shown_plots(w)) == ["decision", "loss"]
+    decision = plot_of(w, "decision")
+    lo, hi = float(decision.grid.min()), float(decision.grid.max())
+    assert 0.45 < lo <= hi < 0.55  # about 0.5 everywhere
+    status = decision.status.text()
+    assert status.startswith("output 0.") and "to 0.5" in status, status
+    assert straightness(decision) < 0.02  # still a straight line
+    loss = plot_of(w, "loss")
+    _, losses = loss.curves["loss"].getData()
+    assert abs(float(losses[-1]) - np.log(2)) < 0.005  # cross-entropy of 0.5 everywhere
+    _, acc = loss.curves["accuracy"].getData()
+    assert 0.25 <= float(acc[-1]) <= 0.75
+
+
+def test_lesson_9_relu_network_bends_and_learns(play):
+    scene = find_lesson("why-nonlinearity").scenes[1]
+    assert 3 <= paced(scene) <= 15 and scene.rule == find_lesson("why-nonlinearity").scenes[0].rule
+    early = play("why-nonlinearity", 1, step=30)
+    assert float(plot_of(early, "loss").curves["accuracy"].getData()[1][-1]) < 0.9
+    w = play("why-nonlinearity", 1)
+    decision = plot_of(w, "decision")
+    assert straightness(decision) > 0.3  # bent
+    loss = plot_of(w, "loss")
+    assert float(loss.curves["accuracy"].getData()[1][-1]) == 1.0
+    assert "acc 100%" in loss.status.text()

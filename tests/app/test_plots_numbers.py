@@ -65,7 +65,7 @@ def test_energy_matrix_curve_decision_hopfield_status(qtbot):
     decision = make(qtbot, DecisionPlot)
     decision.update_snapshot(SimpleNamespace(decision=SimpleNamespace(
         grid=np.full((4, 4), -0.5, np.float32), extent=(-1, 1, -1, 1), lines=[], neuron_grids={})))
-    assert decision.status.text() == "blue -1 · white 0 · orange 1"
+    assert decision.status.text() == "output -0.5 everywhere · blue -1 · white 0 · orange 1"
 
     hopfield = make(qtbot, HopfieldView)
     pattern = np.array([1.0] * 16)

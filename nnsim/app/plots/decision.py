@@ -265,8 +265,11 @@ class DecisionPlot(PlotPanel):
             self._rgba = False
         self.image.setImage(data, autoLevels=False, levels=self.levels)
         lo, hi = self.levels
-        self.set_status(f"blue {format_value(lo)} · white {format_value((lo + hi) / 2)} · "
-                        f"orange {format_value(hi)}")
+        # the output's own range first: "0.49 to 0.5" says "about 0.5 everywhere" (lesson 9)
+        low, high = format_value(float(data.min())), format_value(float(data.max()))
+        span = f"{low} everywhere" if low == high else f"{low} to {high}"
+        self.set_status(f"output {span} · blue {format_value(lo)} · "
+                        f"white {format_value((lo + hi) / 2)} · orange {format_value(hi)}")
 
     def _show_classes(self, probs: np.ndarray) -> None:
         """Colour by the winning class, paler where the network is less sure."""
