@@ -143,7 +143,7 @@ class DocumentBinding:
             plot.set_network(net)
         if key == "activation" and self._tracked:
             plot.track(self._tracked)
-        if key in ("decision", "curve", "hopfield"):
+        if key in ("decision", "curve", "hopfield", "surface"):
             self._show_data_on_plots(only=key)
         from nnsim.app.plots.applicability import plot_unavailable_reason
 
@@ -212,6 +212,10 @@ class DocumentBinding:
                 curve.set_dataset(data.X[:, 0], data.targets[:, 0])
             else:
                 curve.set_dataset(np.empty(0), np.empty(0))
+        surface = built.get("surface") if only in (None, "surface") else None
+        if surface is not None:  # regression targets over the plane: its RMS error
+            fits = data is not None and data.y is not None and data.n_features == 2 and len(data)
+            surface.set_dataset(data.X if fits else None, data.targets if fits else None)
         if hopfield is not None:
             if data is not None and data.y is None and len(data) \
                     and np.all(np.isin(data.X[:1000], (-1.0, 1.0))):

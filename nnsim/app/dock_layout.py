@@ -24,7 +24,7 @@ RIGHT = Qt.DockWidgetArea.RightDockWidgetArea
 BOTTOM = Qt.DockWidgetArea.BottomDockWidgetArea
 HORIZONTAL, VERTICAL = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
 
-SQUARE_PLOTS = ("decision", "hopfield")  # planes and pixel grids: drawn square, in the right column
+SQUARE_PLOTS = ("decision", "hopfield", "surface")  # planes, pixel grids, 3-D: the right column
 
 
 @dataclass(frozen=True)

@@ -227,3 +227,68 @@ def cylinder(n: int = 400, noise: float = 0.0, seed: int | None = 0, radius: flo
     X = rng.uniform(-1.0, 1.0, (n, 2))
     y = np.where(np.hypot(X[:, 0], X[:, 1]) < radius, float(height), 0.0)
     return _targets(X, y, noise, rng, "cylinder")
+
+
+# ---------------------------------------------------------------------- issue 13's new lessons
+def figure_radius(theta: np.ndarray) -> np.ndarray:
+    """The boundary of the "arbitrary figure": its distance from the origin at angle theta (a
+    bean-like shape, not convex)."""
+    theta = np.asarray(theta, dtype=float)
+    return 0.62 + 0.18 * np.sin(2 * theta + 0.5) + 0.12 * np.cos(3 * theta)
+
+
+def inside_figure(points: np.ndarray) -> np.ndarray:
+    """True for the points (m, 2) inside the arbitrary figure."""
+    p = np.asarray(points, dtype=float)
+    return np.hypot(p[:, 0], p[:, 1]) < figure_radius(np.arctan2(p[:, 1], p[:, 0]))
+
+
+def figure(n: int = 300, noise: float = 0.0, seed: int | None = 0) -> Dataset:
+    """Label 1 inside the lecture's "arbitrary figure" (inside_figure), 0 outside, in [-1, 1]^2:
+    a shape that no one polygon fits, approximated by many small circles."""
+    return _region(n, noise, seed, inside_figure, 1.0, "an arbitrary figure")
+
+
+def hills_function(points: np.ndarray) -> np.ndarray:
+    """Two smooth hills over the plane (heights 1 and 0.6): the surface the towers approximate."""
+    p = np.asarray(points, dtype=float)
+    x, y = p[:, 0], p[:, 1]
+    return (np.exp(-((x + 0.35) ** 2 + (y - 0.2) ** 2) / 0.18)
+            + 0.6 * np.exp(-((x - 0.45) ** 2 + (y + 0.35) ** 2) / 0.08))
+
+
+def hills(n: int = 400, noise: float = 0.0, seed: int | None = 0) -> Dataset:
+    """y = hills_function(x) at n points uniform in [-1, 1]^2."""
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(-1.0, 1.0, (n, 2))
+    return _targets(X, hills_function(X), noise, rng, "two hills")
+
+
+def overlap_params(noise: float, separation: float, spread: float) -> tuple[tuple[float, float], ...]:
+    """(mean, std) of class 0 and class 1 of `overlap`."""
+    return (-separation / 2, noise), (separation / 2, noise * spread)
+
+
+def overlap_posterior(x: np.ndarray, noise: float = 0.8, separation: float = 2.0,
+                      spread: float = 1.0) -> np.ndarray:
+    """P(class 1 | x) for `overlap`'s classes (equal priors), from their normal densities."""
+    x = np.asarray(x, dtype=float)
+    (m0, s0), (m1, s1) = overlap_params(noise, separation, spread)
+    # log densities, compared in a stable way: p1 / (p0 + p1) = sigmoid(log p1 - log p0)
+    log0 = -0.5 * ((x - m0) / s0) ** 2 - math.log(s0)
+    log1 = -0.5 * ((x - m1) / s1) ** 2 - math.log(s1)
+    d = np.clip(log1 - log0, -700, 700)
+    return 1.0 / (1.0 + np.exp(-d))
+
+
+def overlap(n: int = 400, noise: float = 0.8, seed: int | None = 0, separation: float = 2.0,
+            spread: float = 1.0) -> Dataset:
+    """Two overlapping classes on a line, equally many: class 0 ~ N(-separation/2, noise^2),
+    class 1 ~ N(separation/2, (noise * spread)^2).  No boundary separates them; the best any
+    model can say is P(class 1 | x) (overlap_posterior), which a sigmoid output learns."""
+    rng = np.random.default_rng(seed)
+    y = (np.arange(n) % 2).astype(float)
+    (m0, s0), (m1, s1) = overlap_params(noise, separation, spread)
+    x = np.where(y == 1, rng.normal(m1, s1, n), rng.normal(m0, s0, n))
+    order = np.argsort(x, kind="stable")
+    return Dataset(x[order, None], y[order], name="overlapping classes")
