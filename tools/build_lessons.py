@@ -117,9 +117,17 @@ def l01():
 
 
 # ---------------------------------------------------------------------- 2
+HOLD = 24  # steps each input pattern of a walk-through is held (0.8 s at 30 fps)
+
+
+def walk(names: list[str], patterns: list[tuple[int, ...]]) -> list[dict]:
+    """An input schedule: each pattern of values for `names` held HOLD steps."""
+    return [dict(zip(names, map(float, p))) for p in patterns for _ in range(HOLD)]
+
+
 def l02():
     net = Network("McCulloch-Pitts gates")
-    inputs(net, ["a", "b", "veto"], [1.0, 1.0, 0.0])
+    inputs(net, ["a", "b", "veto"])
     gates = [("AND", (1, 1), 1.5), ("OR", (1, 1), 0.5), ("NAND", (-1, -1), -1.5),
              ("NOT a", (-1, None), -0.5), ("a OR b unless veto", (1, 1), 0.5)]
     for j, (name, (wa, wb), threshold) in enumerate(gates):
@@ -130,18 +138,32 @@ def l02():
         if wb is not None:
             net.connect("b", name, float(wb))
     net.connect("veto", "a OR b unless veto", 1.0, kind="inhibitory")
+    # The truth table walked through in time (the raster is the table, one column per step):
+    # a and b through 00, 01, 10, 11 with the veto silent; then the veto fires under 11, 01 and
+    # 10, and the last unit stays silent whatever a and b do; then it stops and 11 fires again.
+    schedule = walk(["a", "b", "veto"], [(0, 0, 0), (0, 1, 0), (1, 0, 0), (1, 1, 0),
+                                         (1, 1, 1), (0, 1, 1), (1, 0, 1), (1, 1, 0)])
     lesson(2, "mcculloch-pitts", "McCulloch-Pitts threshold units",
            "All-or-none units compute Boolean logic; an inhibitory synapse is an absolute veto.",
            "A McCulloch-Pitts unit fires (outputs 1) when the weighted sum of its inputs exceeds its "
            "threshold T. With the right weights and thresholds single units compute AND, OR, NAND and "
            "NOT, so networks of them compute any Boolean proposition. An inhibitory synapse is "
            "different: any activity on it absolutely prevents the unit from firing at that time, "
-           "regardless of the other inputs.",
+           "regardless of the other inputs. The raster below is the truth table in time: one row "
+           "per neuron, one column per step, a mark where the neuron fires. The inputs walk "
+           "through 00, 01, 10 and 11; then 'veto' fires, and 'a OR b unless veto' stays silent "
+           "under 11, 01 and 10 until the veto stops.",
            "y = 1 if sum_i w_i x_i > T (and no inhibitory input fires), else 0",
-           ["Click the inputs a and b to walk through the truth tables.",
+           ["Click the inputs a and b to walk through the truth tables yourself.",
             "Switch 'veto' on: the last unit stays silent whatever a and b do.",
             "Select the AND unit and lower its threshold to 0.5: it becomes an OR."],
-           [scene_to_dict("AND, OR, NAND, NOT and a veto", net)])
+           [scene_to_dict("AND, OR, NAND, NOT and a veto", net, plots=["raster"],
+                          steps=len(schedule), steps_per_frame=1, inputs=schedule,
+                          claim="Each unit fires exactly on its rows of the truth table (AND only "
+                                "for 11, NAND except for 11); while veto fires, 'a OR b unless "
+                                "veto' stays silent even for 11: an inhibitory synapse is an "
+                                "absolute veto.",
+                          figures=["step", "output:veto", "output:a OR b unless veto"])])
 
 
 # ---------------------------------------------------------------------- 3
@@ -153,20 +175,29 @@ def l03():
     net.connect("set", "memory", 1.0)
     net.connect("memory", "memory", 1.0)
     net.connect("reset", "memory", 1.0, kind="inhibitory")
-    quiet = {"set": 0, "reset": 0}
-    schedule = ([quiet] * 2 + [{"set": 1, "reset": 0}] + [quiet] * 5 + [{"set": 0, "reset": 1}]
-                + [quiet] * 3)
+    quiet, pulse_set, pulse_reset = {"set": 0, "reset": 0}, {"set": 1, "reset": 0}, \
+        {"set": 0, "reset": 1}
+    # Slow enough to watch (4.5 s at 30 fps): quiet, a 3-step set pulse, 70 steps of memory
+    # after set has gone, a 3-step reset pulse, quiet again.
+    schedule = [quiet] * 20 + [pulse_set] * 3 + [quiet] * 70 + [pulse_reset] * 3 + [quiet] * 40
+    on, off = 21, 20 + 3 + 70 + 1  # the steps at which memory turns on and off (snapshot steps)
     lesson(3, "loops-remember", "Loops remember",
            "A unit that excites itself keeps firing after its input has gone: a memory.",
            "Networks with loops can remember (Kubie, 1930: closed loops in the nervous system explain "
-           "memory). Here one threshold unit excites itself. A single pulse on 'set' makes it fire; "
+           "memory). Here one threshold unit excites itself. A short pulse on 'set' makes it fire; "
            "from then on its own output keeps it above threshold, step after step, until a pulse on "
-           "the inhibitory 'reset' synapse vetoes it.",
+           "the inhibitory 'reset' synapse vetoes it. The raster shows it over time: one row per "
+           "neuron, time running left to right.",
            "memory(t) = 1 if set(t) + memory(t-1) > 0.5 and reset(t) = 0",
            ["Press Step repeatedly: the memory turns on with the set pulse and stays on.",
             "Click 'set' on and off yourself while the simulation runs.",
             "Delete the self-loop: the memory forgets as soon as 'set' goes back to 0."],
-           [scene_to_dict("Set and reset pulses", net, steps=len(schedule), inputs=schedule)])
+           [scene_to_dict("Set and reset pulses", net, plots=["raster"], steps=len(schedule),
+                          steps_per_frame=1, inputs=schedule,
+                          claim=f"A 3-step pulse on set turns memory on at step {on}; its loop "
+                                f"keeps it on after set has gone, {off - on} steps in all, until "
+                                f"reset fires at step {off} and turns it off.",
+                          figures=["step", "output:memory"])])
 
 
 # ---------------------------------------------------------------------- 4
@@ -180,41 +211,69 @@ def l04():
            "Cells that fire together wire together, and without competition they never stop.",
            "Hebb's rule strengthens a synapse whenever its input x_i and the unit's output y are "
            "active together: w_i <- w_i + eta x_i y. Stronger connections enforce themselves: there is "
-           "no competition and no reduction, so the weights grow without bound. Oja's rule adds a "
-           "decay term, w <- w + eta y (x - y w), which keeps the weight vector at unit length: it "
-           "settles on the data's first principal component.",
+           "no competition and no reduction, so the weights grow without bound, by the same factor "
+           "every few steps: exponential growth, a straight climb once the weights plot turns to a "
+           "log axis. Oja's rule adds a decay term, w <- w + eta y (x - y w), which keeps the "
+           "weight vector at unit length: it settles on the data's first principal component.",
            "Hebb: w_i <- w_i + eta x_i y      Oja: w <- w + eta y (x - y w)",
-           ["Play the Hebb scene and switch the weights plot to a log scale: a straight line means "
-            "exponential growth.",
+           ["Play the Hebb scene: once ||w|| has grown a thousand-fold the weights plot turns to a "
+            "log axis, where exponential growth is a straight line.",
             "Play the Oja scene: the weights settle at about (0.71, 0.71), unit length.",
             "Lower the learning rate: Hebb's blow-up is delayed, not prevented."],
            [scene_to_dict("Hebb: the weights grow without bound", hebb_net("Hebb"), data,
                           {"name": "hebb", "params": {"learning_rate": 0.01}},
-                          ["weights"], steps=2000, steps_per_frame=10),
+                          ["weights"], steps=2000, steps_per_frame=10,
+                          claim="Hebb's rule feeds on itself: ||w|| doubles about every 33 steps, "
+                                "a straight climb on the log axis, from 0.316 to about 4e+17 in "
+                                "2,000 steps, and it never stops.",
+                          figures=["step", "weight_norm"]),
             scene_to_dict("Oja: bounded, the first principal component", hebb_net("Oja"), data,
                           {"name": "oja", "params": {"learning_rate": 0.01}},
-                          ["weights"], steps=2000, steps_per_frame=10)])
+                          ["weights"], steps=2000, steps_per_frame=10,
+                          claim="Oja's decay term holds ||w|| at 1: both weights settle near 0.7 "
+                                "(1/sqrt(2) = 0.707 each), the data's first principal direction.",
+                          figures=["step", "weight_norm"])])
 
 
 # ---------------------------------------------------------------------- 5
-def perceptron_net(title: str) -> Network:
-    return one_unit(title, "step", (0.0, 0.0))
+# Starting lines chosen so that the process is seen (AND and OR take 30 and 35 epochs, 4 and
+# 4.7 s at 30 fps, their accuracy only ever rising) and no corner ends on the final line (the
+# nearest is 0.23 and 0.35 from it); XOR from a line that gets 3 of its 4 corners right.
+# tests/app/test_lesson_claims_b.py checks these figures.
+PERCEPTRON_STARTS = {"and": (-1.75, 1.25, 2.0), "or": (-2.0, -1.0, 1.25), "xor": (-2.0, 2.0, -1.75)}
+
+
+def perceptron_net(title: str, start: tuple[float, float, float] = (0.0, 0.0, 0.0)) -> Network:
+    w1, w2, bias = start
+    return one_unit(title, "step", (w1, w2), bias=bias)
 
 
 def l05():
-    rule = {"name": "perceptron", "params": {"learning_rate": 0.5}}
+    rule = {"name": "perceptron", "params": {"learning_rate": 0.1}}
+    claims = {
+        "and": "From a wrong line (2 of 4 corners right) the rule moves it, one wrong answer at a "
+               "time, until all 4 are right (100%) after 30 epochs: AND is linearly separable, so "
+               "the perceptron converges, and stops.",
+        "or": "OR is linearly separable too: from 1 of 4 corners right the line moves until all 4 "
+              "are right (100%) after 35 epochs, and the run stops as converged.",
+        "xor": "No line separates XOR: the line never stops moving, and at each epoch's end it "
+               "gets 2 or 3 of the 4 corners right (50% or 75%), never all 4, never none."}
     lesson(5, "perceptron-learning", "Rosenblatt's perceptron learns, except XOR",
            "The perceptron rule converges on linearly separable data and never on XOR.",
            "Rosenblatt's learning rule nudges the weights whenever the unit answers wrongly: "
            "W <- W + eta (d - y) x. For linearly separable classes it provably converges: AND and OR "
-           "are learned in a few epochs. XOR has no separating line, so the perceptron's line keeps "
-           "hunting for a solution that does not exist (Minsky and Papert, 1969).",
+           "are learned from a wrong start in a few dozen epochs of four samples each. XOR "
+           "has no separating line, so the perceptron's line keeps hunting for a solution that "
+           "does not exist (Minsky and Papert, 1969). The accuracy plotted is that of the line at "
+           "the end of each epoch, on all four corners.",
            "W <- W + eta (d(x) - y(x)) x",
            ["Play AND and OR: the errors drop to 0 and the run stops as converged.",
             "Play XOR: the line never stops moving and the errors never reach 0.",
             "Add a hidden layer (lesson 7) to solve XOR."],
-           [scene_to_dict(f"{g.upper()}", perceptron_net(f"Perceptron learning {g.upper()}"),
-                          gate_data(g), rule, ["decision", "weights", "loss"], steps=4 * 50)
+           [scene_to_dict(f"{g.upper()}", perceptron_net(f"Perceptron learning {g.upper()}",
+                                                         PERCEPTRON_STARTS[g]),
+                          gate_data(g), rule, ["decision", "weights", "loss"], steps=4 * 60,
+                          claim=claims[g], figures=["epoch", "accuracy", "errors"])
             for g in ("and", "or", "xor")])
 
 

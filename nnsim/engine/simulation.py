@@ -291,6 +291,9 @@ class Simulation:
                 self._ff_cache = None
             elif self._recurrent:
                 self._recurrent_step(self.steps + done)
+            elif self.steps + done < len(self._schedule):  # a feed-forward net's scheduled inputs
+                self._apply_schedule(self.steps + done)  # (then the user's clicks hold again)
+                self._ff_cache = None
             done += 1
         self.steps += done
         return done
@@ -338,6 +341,9 @@ class Simulation:
         """Outputs and net inputs for the clamped inputs, in network order."""
         compiled = net.compile()
         x = compiled.input_values[None, :]
+        if self._schedule:  # the inputs as scheduled (the network's own until a step applies them)
+            index, values = self._stepper.index, self._stepper.initial_inputs
+            x = np.array([[values[index[name]] for name in compiled.input_names]])
         with np.errstate(all="ignore"):
             a, z = compiled.forward_full(x)
         columns = [compiled.column[nr.id] for nr in net.neurons]

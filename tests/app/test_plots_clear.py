@@ -17,6 +17,7 @@ from nnsim.app.plots import (
     EnergyPlot,
     HopfieldView,
     LossPlot,
+    RasterPlot,
     WeightMatrixPlot,
     WeightsPlot,
 )
@@ -219,9 +220,18 @@ def test_matrix_clear_forgets_the_matrix_and_the_layers(make):
     assert plot.layer_box.count() == 1 and plot.matrix.size == 0
 
 
+def test_raster_clear_forgets_the_neurons_and_the_steps(make):
+    plot = make(RasterPlot)
+    for step in (1, 2, 3):
+        plot.update_snapshot(full_snapshot(step))
+    assert plot.names == ("x1", "x2", "h", "y") and coloured_pixels(plot) > 100
+    check_cleared(plot)
+    assert plot.names == () and len(plot.steps) == 0
+
+
 def test_every_plot_key_has_a_clear_test():
     tested = {DecisionPlot, CurvePlot, LossPlot, WeightsPlot, EnergyPlot, ActivationPlot,
-              HopfieldView, WeightMatrixPlot}
+              HopfieldView, WeightMatrixPlot, RasterPlot}
     assert set(PLOTS.values()) == tested
 
 

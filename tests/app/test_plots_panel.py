@@ -46,7 +46,7 @@ def test_curve_plot_draws_the_network_curve_over_the_targets(qtbot):
 
 def test_registry_titles_are_unique():
     titles = [cls.title for cls in PLOTS.values()]
-    assert len(set(titles)) == len(titles) == 8
+    assert len(set(titles)) == len(titles) == len(PLOTS)
     assert all(issubclass(cls, PlotPanel) for cls in PLOTS.values())
 
 
@@ -75,7 +75,7 @@ def test_every_plot_takes_a_full_snapshot_a_bare_one_and_exports(qtbot, tmp_path
 
 
 DRAWN_FROM_THE_FULL_SNAPSHOT = {"decision", "curve", "loss", "weights", "energy", "activation", "hopfield",
-                                "matrix"}
+                                "matrix", "raster"}
 
 
 def exports_show_what_is_plotted(key, plot, tmp_path) -> None:
@@ -105,6 +105,11 @@ def exports_show_what_is_plotted(key, plot, tmp_path) -> None:
         np.testing.assert_allclose(exported.csv_matrix(csv_path), plot.grid, rtol=1e-5, atol=1e-6)
     elif key == "hopfield":
         np.testing.assert_array_equal(exported.csv_matrix(csv_path), [[1, -1], [1, 1]])
+    elif key == "raster":  # one row per step: the step, then each neuron's output
+        assert exported.csv_rows(csv_path)[0] == ["step", *plot.names]
+        first, values = plot.columns()
+        np.testing.assert_array_equal(exported.csv_matrix(csv_path, 1, 0),
+                                      np.column_stack([first + np.arange(values.shape[1]), values.T]))
     elif key == "matrix":
         assert exported.csv_rows(csv_path)[0] == ["", *plot.cols]
         assert [row[0] for row in exported.csv_rows(csv_path)[1:]] == plot.rows

@@ -27,6 +27,7 @@ from .energy import EnergyPlot
 from .hopfield import HopfieldView
 from .loss import LossPlot
 from .panel import PlotsPanel
+from .raster import RasterPlot
 from .weight_matrix import WeightMatrixPlot
 from .weights import WeightsPlot
 
@@ -39,8 +40,9 @@ PLOTS: dict[str, type[PlotPanel]] = {
     "activation": ActivationPlot,
     "hopfield": HopfieldView,
     "matrix": WeightMatrixPlot,
+    "raster": RasterPlot,
 }
 
 __all__ = ["PLOTS", "ActivationPlot", "CurvePlot", "DecisionPlot", "EnergyPlot", "HopfieldView",
-           "LossPlot", "PlotPanel", "PlotsPanel", "WeightMatrixPlot", "WeightsPlot",
+           "LossPlot", "PlotPanel", "PlotsPanel", "RasterPlot", "WeightMatrixPlot", "WeightsPlot",
            "plot_unavailable_reason"]

@@ -16,7 +16,9 @@ The conditions follow what each plot really draws:
 - hopfield: the bitmap shows every neuron's +1/-1 state: sign units, none clamped as an input, in
   a recurrent network;
 - weights and matrix: at least one synapse;
-- activation: at least one neuron that is not an input.
+- activation: at least one neuron that is not an input;
+- raster: neurons that live in time: a network with loops, or McCulloch-Pitts threshold (step)
+  units whose inputs change step by step.
 """
 from __future__ import annotations
 
@@ -147,6 +149,19 @@ def _activation(network: Any, rule_name: str | None, dataset: Any) -> str | None
     return None
 
 
+def _raster(network: Any, rule_name: str | None, dataset: Any) -> str | None:
+    if not _neurons(network):
+        return ("The raster traces which neurons fire at each step: add neurons, or open lesson "
+                "3 for an example.")
+    if not _feedforward(network):
+        return None
+    if any(getattr(n, "role", "") != "input" and getattr(n, "activation", "") == "step"
+           for n in _neurons(network)):
+        return None
+    return ("The raster traces which neurons fire at each step: it needs a network with a loop "
+            "or threshold (step) units, as in lessons 2 and 3.")
+
+
 CHECKS = {
     "decision": _decision,
     "curve": _curve,
@@ -156,6 +171,7 @@ CHECKS = {
     "activation": _activation,
     "hopfield": _hopfield,
     "matrix": _matrix,
+    "raster": _raster,
 }
 
 

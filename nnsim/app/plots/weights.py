@@ -5,6 +5,9 @@ the curves.
 Each snapshot appends its weights at x = snapshot.step.  Long runs stay smooth: curves clip to
 the view and downsample by peaks, data lives in growing buffers (series.Series).  "log |w|" shows
 magnitudes on a log axis, where the Hebbian blow-up is a straight climb and Oja's rule a plateau.
+The axis turns logarithmic by itself once ‖w‖ has grown AUTO_LOG-fold (a linear axis then shows
+only the last few steps, the rest flat at zero), unless the user chose the scale; on it the status
+gives the growth as a doubling time.
 """
 from __future__ import annotations
 
@@ -22,6 +25,7 @@ from .series import Series
 MAX_CURVES = 32  # more curves are unreadable and slow: a large network shows a sample of them
 MAX_LEGEND = 8  # more names than this (colours repeat after ten) are left out of the key
 NORM_COLOR = (38, 50, 56)
+AUTO_LOG = 1000.0  # ‖w‖ grown this many times over its smallest value: a log axis reads it
 
 
 class WeightsPlot(PlotPanel):
@@ -58,6 +62,8 @@ class WeightsPlot(PlotPanel):
         self.series = Series(0, max_points=max_points)
         self.norms = Series(1, max_points=max_points)
         self.log_scale = False
+        self.scale_chosen = False  # the user toggled "log |w|": no automatic switch then
+        self._switching = False
         # Axes that move only when they must (steps grow and weights change every frame).
         self.x_axis = CalmAxis(self.weights_plot, "x", lead=1.0, floor=0.0, min_span=10)
         self.y_axis = CalmAxis(self.weights_plot, "y")
@@ -91,6 +97,13 @@ class WeightsPlot(PlotPanel):
         else:
             self.series.append(step, weights[self.shown])
             self.norms.append(step, [norm])
+        if not self.log_scale and not self.scale_chosen and self.norms.abs_hi > \
+                AUTO_LOG * self.norms.abs_lo and np.isfinite(self.norms.abs_hi):
+            self._switching = True  # not the user's choice: a later clear() undoes it
+            try:
+                self.set_log_scale(True)
+            finally:
+                self._switching = False
         if not self.window().isVisible() or not self.visibleRegion().isEmpty():
             self._redraw()  # behind another tab of a shown window: keep the data, draw on show
         self.set_status(self._status_text(int(step), weights, norm))
@@ -100,7 +113,21 @@ class WeightsPlot(PlotPanel):
             return f"{self.x_key} {step} · weights overflowed (the Hebbian blow-up)"
         sample = (f" · {len(self.shown)} of {len(self.synapses)} synapses drawn"
                   if len(self.shown) < len(self.synapses) else "")
-        return f"{self.x_key} {step} · ‖w‖ = {format_value(norm)}{sample}"
+        growth = self._doubling() if self.log_scale else None
+        doubling = f" · doubles every {format_value(growth)} {self.x_key}s" if growth else ""
+        return f"{self.x_key} {step} · ‖w‖ = {format_value(norm)}{doubling}{sample}"
+
+    def _doubling(self) -> float | None:
+        """How many steps ‖w‖ takes to double over the latter half of the history, while it
+        grows at least 4-fold there (exponential growth: a straight climb on the log axis)."""
+        x, y = self.norms.x, self.norms.y(0)
+        if len(x) < 4:
+            return None
+        k = len(x) // 2
+        a, b = float(y[k]), float(y[-1])
+        if not (np.isfinite(a) and np.isfinite(b)) or a <= 0 or b < 4 * a or x[-1] <= x[k]:
+            return None
+        return float((x[-1] - x[k]) * np.log(2.0) / np.log(b / a))
 
     def _show_unit_line(self, on: bool) -> None:
         """Oja's limit in the plot only while Oja's rule runs (a hidden line would still stretch
@@ -162,6 +189,8 @@ class WeightsPlot(PlotPanel):
 
     # ------------------------------------------------------------------ options
     def set_log_scale(self, on: bool) -> None:
+        if not self._switching:
+            self.scale_chosen = True  # the user's (or the program's explicit) choice stays
         self.log_scale = bool(on)
         if self.log_action.isChecked() != self.log_scale:
             self.log_action.setChecked(self.log_scale)  # re-enters once through toggled
@@ -176,6 +205,12 @@ class WeightsPlot(PlotPanel):
     def clear(self) -> None:
         """Forget the histories and the synapses (their curves and legend entries)."""
         super().clear()
+        if self.log_scale and not self.scale_chosen:  # an automatic log axis: the next run's own
+            self._switching = True
+            try:
+                self.set_log_scale(False)
+            finally:
+                self._switching = False
         self._show_unit_line(False)
         self._rebuild(())
         self._given = None

@@ -63,11 +63,17 @@ class PerceptronTrainer(_OneLayerTrainer):
             self._update(x, err)
 
     def _end_epoch(self) -> None:
-        self.history.errors.append(self.errors)
-        self.history.accuracy.append(1.0 - self.errors / len(self.X))
+        # The epoch's figures are those of the weights it ends with, on every sample (the
+        # mistakes made on the way were made by weights that have changed since): on XOR a
+        # single threshold unit always gets one to three of the four right, never none.
+        _, y = self.outputs(self.X)
+        wrong = int(np.sum(np.any(y != self.D, axis=1)))
+        self.history.errors.append(wrong)
+        self.history.accuracy.append(1.0 - wrong / len(self.X))
         self.history.weight_norm.append(self.weight_norm())
-        # An epoch without a mistake changed nothing: the next would be the same.
-        self.history.converged = self.errors == 0
+        # Weights that classify every sample make no mistake next epoch: nothing would change.
+        # (An epoch without a mistake changed nothing either, and then they classify all.)
+        self.history.converged = wrong == 0
         self.errors = 0
 
 
