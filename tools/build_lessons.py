@@ -771,8 +771,349 @@ def l17():
                           ["decision", "loss"], steps=1500, steps_per_frame=10)])
 
 
+# ---------------------------------------------------------------------- 18-22: issue 13's new
+# lessons (the lecture parts no lesson covered).  Numbered 18-22 for now; the lecture's order is
+# in each function's comment.
+STATIC = {"steps": 150, "steps_per_frame": 1}  # 5 s at 30 fps: time to look (and to turn)
+
+
+def z_network(sizes: list[int], activations: list[str], title: str, seed: int) -> Network:
+    """Fully connected layers named in the lecture's notation: inputs x1.., unit i of layer k
+    "z{k},{i}" (it computes z_{k,i} and passes on g(z_{k,i})), outputs y1..; Glorot weights."""
+    rng = np.random.default_rng(seed)
+    net = Network(title)
+    names = [[f"x{i + 1}" for i in range(sizes[0])]]
+    inputs(net, names[0])
+    last = len(sizes) - 1
+    for k in range(1, len(sizes)):
+        layer = [f"y{i + 1}" if k == last else f"z{k},{i + 1}" for i in range(sizes[k])]
+        limit = math.sqrt(6.0 / (sizes[k - 1] + sizes[k]))
+        for i, name in enumerate(layer):
+            x, y = column(k, i, sizes[k])
+            net.add_neuron(name, role="output" if k == last else "hidden",
+                           activation=activations[k - 1], x=x, y=y)
+            for source in names[-1]:
+                net.connect(source, name, float(rng.uniform(-limit, limit)))
+        names.append(layer)
+    return net
+
+
+# Lecture order: the 30-connection slide follows the XOR MLP (lesson 7); the layered notation
+# z_{k,i} and "deep means depth > 2" follow the perceptron example (after lesson 9).
+def l18():
+    data = {"generator": "blobs", "params": {"n": 150, "k": 3, "noise": 0.6, "seed": 0}}
+    rule = {"name": "backprop", "params": {"optimizer": "adam", "learning_rate": 0.03,
+                                           "loss": "categorical_crossentropy", "batch_size": 16}}
+    deep = z_network([2, 3, 4, 3], ["tanh", "tanh", "softmax"], "2-3-4-3: 30 connections, depth 3",
+                     seed=1)
+    shallow = z_network([2, 6, 3], ["tanh", "softmax"], "2-6-3: 30 connections, depth 2", seed=1)
+    assert deep.parameter_count == shallow.parameter_count == 30
+    assert (deep.depth, shallow.depth) == (3, 2)
+    lesson(18, "layered-notation", "Layers, connections and depth",
+           "A network's parameters are its connections; its depth is its longest path.",
+           "Number the layers k = 0 (the inputs) to K (the outputs). Unit i of layer k adds its "
+           "bias w0 to the outputs g(z_{k-1,j}) of the layer below, each times its weight: "
+           "z_{k,i} = w0 + sum_j w_{k,ij} g(z_{k-1,j}); the units here are named z{k},{i}. The "
+           "lecture counts a network's parameters as its connections, 'the number that really "
+           "matters in software or hardware': both networks here have 30 (the lecture's example "
+           "has 30 too; its layer sizes are not given, so these are ours). Depth is the length of "
+           "the longest path from a source to a sink: 3 for 2-3-4-3, 2 for 2-6-3. 'Deep' means "
+           "depth > 2, so only the first is deep.",
+           "z_{k,i} = w0_{k,i} + sum_{j=1..d_{k-1}} w_{k,ij} g(z_{k-1,j})",
+           ["Read the status bar: 30 connections in both scenes, depth 3 against depth 2.",
+            "Select unit z2,1: its four incoming weights are its w_{2,1j}.",
+            "Press Train: three softmax outputs y1, y2, y3 learn the three clouds."],
+           [scene_to_dict("Deep: 2-3-4-3, 30 connections, depth 3", deep, data, rule,
+                          ["decision", "loss"], steps=900, steps_per_frame=3,
+                          claim="Each unit computes z_{k,i} = w0 + sum_j w_{k,ij} g(z_{k-1,j}); "
+                                "this 2-3-4-3 network has 6 + 12 + 12 = 30 connections and depth "
+                                "3 > 2: it is deep.",
+                          figures=["epoch", "loss", "accuracy"]),
+            scene_to_dict("Shallow: 2-6-3, 30 connections, depth 2", shallow, data, rule,
+                          ["decision", "loss"], steps=900, steps_per_frame=3,
+                          claim="The same 30 connections (12 + 18) in one hidden layer: depth 2, "
+                                "not deep; the number of parameters does not say how deep a "
+                                "network is.",
+                          figures=["epoch", "loss", "accuracy"])])
+
+
+def disc_units(net: Network, prefix: str, centre, radius: float, k: int, layer: int,
+               y: float, spacing: float) -> list[str]:
+    """k threshold units whose lines are tangent to a circle (a ring of half-planes), placed in
+    one column around height y: together they fire inside the k-gon around the circle."""
+    vertices = regular_polygon(k, radius / math.cos(math.pi / k), centre)
+    names = half_plane_units(net, f"{prefix}.", vertices, layer, scale=8.0)
+    for i, name in enumerate(names):
+        net.set_position(name, DX * layer, y + spacing * (i - (k - 1) / 2))
+    return names
+
+
+def cover_with_circles(radius: float, k: int = 8, resolution: int = 161) -> tuple[np.ndarray, float]:
+    """Circles of `radius` (as k-gons) whose union fits the arbitrary figure: candidate centres
+    on a hexagonal grid, added greedily while one makes the union better.  Returns the centres
+    and the error: the area wrongly classified, as a fraction of the figure's area."""
+    from nnsim.engine.data_generators import inside_figure
+
+    xs = np.linspace(-1.0, 1.0, resolution)
+    gx, gy = np.meshgrid(xs, xs)
+    points = np.column_stack([gx.ravel(), gy.ravel()])
+    target = inside_figure(points)
+    step = 0.9 * radius
+    candidates = [(x + (step / 2) * (j % 2), y)
+                  for j, y in enumerate(np.arange(-1.0, 1.0 + 1e-9, step * math.sqrt(3) / 2))
+                  for x in np.arange(-1.0, 1.0 + 1e-9, step)]
+    angles = 2 * math.pi * np.arange(k) / k
+    normals = np.column_stack([np.cos(angles), np.sin(angles)])
+    masks = np.array([np.all((points - c) @ normals.T < radius, axis=1) for c in candidates])
+    union = np.zeros(len(points), dtype=bool)
+    chosen = []
+    while True:
+        new = masks & ~union
+        gain = (new & target).sum(axis=1) - (new & ~target).sum(axis=1)
+        best = int(np.argmax(gain))
+        if gain[best] <= 0:
+            break
+        union |= masks[best]
+        chosen.append(candidates[best])
+    return np.array(chosen), float((union != target).sum() / target.sum())
+
+
+def circles_figure_network(radius: float, k: int = 8) -> tuple[Network, int, float]:
+    centres, error = cover_with_circles(radius, k)
+    net = Network(f"{len(centres)} circles of radius {radius}")
+    inputs(net, ["x1", "x2"])
+    spacing = 0.3 * DY
+    height = len(centres) * (k + 2) * spacing
+    circles = []
+    for c, centre in enumerate(centres):
+        y = -height / 2 + (c + 0.5) * (k + 2) * spacing
+        units = disc_units(net, f"c{c + 1}", centre, radius, k, 1, y, spacing)
+        and_unit(net, f"circle {c + 1}", units, 2 * DX, y)
+        circles.append(f"circle {c + 1}")
+    net.add_neuron("in figure", role="output", activation="step", bias=-0.5, x=3 * DX, y=0.0)
+    for name in circles:
+        net.connect(name, "in figure", 1.0)
+    return net, len(centres), error
+
+
+# Lecture order: "Composing an arbitrary figure" follows the polygons (after lesson 10).
+def l19():
+    data = {"generator": "figure", "params": {"n": 400, "seed": 0}}
+    scenes, rows = [], []
+    for radius in (0.4, 0.22, 0.12):
+        net, count, error = circles_figure_network(radius)
+        rows.append(f"{count} circles of radius {radius}: {100 * error:.0f}% wrong")
+        scenes.append(scene_to_dict(
+            f"{count} circles of radius {radius}: {100 * error:.0f}% of the area wrong", net, data,
+            plots=["decision"],
+            claim=f"The OR of {count} circles of radius {radius}, each a ring of 8 half-planes, "
+                  f"covers the figure with {100 * error:.0f}% of its area wrong; more, smaller "
+                  f"circles fit it better.",
+            figures=["output:in figure"], **STATIC))
+    lesson(19, "arbitrary-figure", "An arbitrary figure from many circles",
+           "OR together enough small circles and any figure is covered, as precisely as wanted.",
+           "A ring of half-plane units ANDed together fires inside a circle (a polygon with many "
+           "sides). A third layer ORs the circles: the network fires inside any of them. To "
+           "compose an arbitrary figure, just fit in circles: more and smaller circles give a more "
+           "accurate approximation, to arbitrary precision. Here: " + "; ".join(rows) + " (the "
+           "area misclassified, as a share of the figure's area).",
+           "y = OR_c AND_i [ w_ci . x + b_ci > 0 ]",
+           ["Compare the three scenes: the error falls as the circles shrink.",
+            "Choose one 'circle' unit in the decision plot's list to see its disc.",
+            "Delete one circle unit: a hole opens in the figure."],
+           scenes)
+
+
+PARITY_PATTERN = "1011001110001101"  # the input bits shown on the canvas (the first n)
+
+
+def parity_counts(n: int) -> dict[str, int]:
+    """Units (not counting inputs), connections and depth of the tree of XORs and of one
+    hidden layer with a detector per odd pattern, for n-bit parity."""
+    return {"deep_units": 3 * (n - 1), "deep_connections": 6 * (n - 1),
+            "deep_depth": 2 * int(round(math.log2(n))), "levels": int(round(math.log2(n))),
+            "wide_units": 2 ** (n - 1) + 1, "wide_connections": n * 2 ** (n - 1) + 2 ** (n - 1),
+            "wide_depth": 2}
+
+
+def xor_tree(n: int) -> Network:
+    """n-bit parity as a balanced tree of log2(n) levels of XOR blocks (3 threshold units each)."""
+    net = Network(f"{n}-bit parity: a tree of XORs, log2({n}) = {int(math.log2(n))} levels")
+    names = [f"x{i + 1}" for i in range(n)]
+    inputs(net, names, [float(b) for b in PARITY_PATTERN[:n]])
+    for i, name in enumerate(names):  # inputs closer together for 16 of them
+        net.set_position(name, 0.0, 0.6 * DY * (i - (n - 1) / 2))
+    level, k = names, 1
+    while len(level) > 1:
+        nxt = []
+        for j in range(0, len(level), 2):
+            a, b = level[j], level[j + 1]
+            name = "parity" if len(level) == 2 else f"{a}^{b}".replace("x", "")
+            y = (net.neuron(a).y + net.neuron(b).y) / 2
+            xor_block(net, a, b, name, k, y, role="output" if name == "parity" else "hidden")
+            nxt.append(name)
+        level, k = nxt, k + 2
+    return net
+
+
+# Lecture order: "A polynomial of degree n requires a network of depth log2(n)" is on the
+# depth-versus-width slide (after lesson 12).
+def l20():
+    scenes, rows = [], []
+    for n in (2, 4, 8, 16):
+        c = parity_counts(n)
+        net = xor_tree(n)
+        assert (net.depth, net.parameter_count) == (c["deep_depth"], c["deep_connections"])
+        rows.append(f"n = {n}: {c['levels']} levels, depth {c['deep_depth']}, "
+                    f"{c['deep_units']} units, {c['deep_connections']} connections; one hidden "
+                    f"layer: {c['wide_units']:,} units, {c['wide_connections']:,} connections")
+        scenes.append(scene_to_dict(
+            f"n = {n}: depth {c['deep_depth']}, {c['deep_units']} units (one layer: "
+            f"{c['wide_units']:,})", net, plots=[],
+            claim=f"{n}-bit parity as a tree of XORs: log2({n}) = {c['levels']} levels, depth "
+                  f"{c['deep_depth']}, {c['deep_units']} units and {c['deep_connections']} "
+                  f"connections; one hidden layer needs {c['wide_units']:,} units and "
+                  f"{c['wide_connections']:,} connections.",
+            figures=["output:parity"], **STATIC))
+    lesson(20, "depth-log2-n", "Depth log2(n): parity of 2, 4, 8 and 16 bits",
+           "A tree of XORs is log2(n) levels deep and grows linearly; one hidden layer grows as 2^n.",
+           "Parity of n bits (the product of n signs: a polynomial of degree n) pairs its inputs "
+           "level by level: log2(n) levels of XOR. Each XOR is 3 threshold units in 2 layers and "
+           "6 connections, so the tree has depth 2 log2(n), 3(n - 1) units and 6(n - 1) "
+           "connections. With one hidden layer every odd pattern needs its own detector: "
+           "2^(n-1) + 1 units and (n + 1) 2^(n-1) connections. Side by side: " + "; ".join(rows)
+           + ". Deeper networks can need far fewer neurons.",
+           "depth = 2 log2(n),  units = 3 (n - 1)  vs  2^(n-1) + 1",
+           ["Step through n = 2, 4, 8, 16 and read depth and connections in the status bar.",
+            "Click input bits: the parity output flips with every click.",
+            "Lesson 12 builds the one-hidden-layer network for n = 4."],
+           scenes)
+
+
+def towers_network(radius: float, k: int = 12, resolution: int = 81) -> tuple[Network, int]:
+    """One hidden layer: k tangent half-planes per cylinder of `radius` (centres on a grid over
+    [-1, 1]^2), all summed by one linear output.  A ring's units sum to k inside its circle and
+    fall towards k/2 outside (the skirt); the heights are fitted by least squares to the two
+    hills, so the skirts are allowed for."""
+    from nnsim.engine.data_generators import hills_function
+
+    centres_1d = np.arange(-1 + radius, 1 - radius + 1e-9, 2 * radius)
+    centres = np.array([(x, y) for y in centres_1d for x in centres_1d])
+    xs = np.linspace(-1.0, 1.0, resolution)
+    gx, gy = np.meshgrid(xs, xs)
+    points = np.column_stack([gx.ravel(), gy.ravel()])
+    angles = 2 * math.pi * np.arange(k) / k
+    normals = np.column_stack([np.cos(angles), np.sin(angles)])
+    # each ring's value 2/k * (units firing) - 1: 1 inside, fading to 0 far outside
+    basis = np.column_stack([2 * np.mean((points - c) @ normals.T < radius, axis=1) - 1
+                             for c in centres] + [np.ones(len(points))])
+    heights, *_ = np.linalg.lstsq(basis, hills_function(points), rcond=None)
+    net = Network(f"{len(centres)} cylinders of radius {radius}, one hidden layer")
+    inputs(net, ["x1", "x2"])
+    units = len(centres) * k
+    spacing = min(DY, 24 * DY / units)
+    net.add_neuron("y", role="output", activation="linear", x=2 * DX,
+                   bias=float(heights[-1] - heights[:-1].sum()), y=0.0)
+    for c, centre in enumerate(centres):
+        names = disc_units(net, f"c{c + 1}", centre, radius, k, 1,
+                           spacing * (c * k + (k - 1) / 2 - (units - 1) / 2), spacing)
+        for name in names:
+            net.connect(name, "y", float(2 * heights[c] / k))
+    return net, len(centres)
+
+
+def cylinder_one_layer(k: int = 16, radius: float = 0.5) -> Network:
+    net = Network(f"A cylinder: {k} half-planes summed and thresholded")
+    inputs(net, ["x1", "x2"])
+    units = disc_units(net, "h", (0.0, 0.0), radius, k, 1, 0.0, 0.5 * DY)
+    and_unit(net, "y", units, 2 * DX, 0.0, role="output")
+    return net
+
+
+# Lecture order: "MLP as a continuous-valued function ... even with only one layer" is the
+# 2-D universal approximation slide (after lesson 14, before the RBF segue).
+def l21():
+    cylinder = {"generator": "cylinder", "params": {"n": 400, "radius": 0.5, "seed": 0}}
+    data = {"generator": "hills", "params": {"n": 400, "seed": 0}}
+    scenes = [scene_to_dict(
+        "One cylinder: 16 half-planes, one hidden layer", cylinder_one_layer(), cylinder,
+        plots=["surface"],
+        claim="One hidden layer of 16 half-plane units, summed and thresholded at 15.5 by the "
+              "output, makes a cylinder: output 1 over the disc of radius 0.5, 0 elsewhere.",
+        figures=["output:y"], **STATIC)]
+    rows = []
+    for radius in (0.5, 0.25, 0.125):
+        net, count = towers_network(radius)
+        rows.append(f"{count} cylinders of radius {radius} ({count * 12} hidden units)")
+        scenes.append(scene_to_dict(
+            f"{count} cylinders of radius {radius}, one hidden layer", net, data,
+            plots=["surface"],
+            claim=f"One hidden layer of {count * 12} units: {count} cylinders of radius {radius}, "
+                  f"scaled and summed by the output, approximate the two hills; thinner "
+                  f"cylinders approximate better (RMS error on the plot).",
+            figures=["output:y"], **STATIC))
+    lesson(21, "one-layer-towers", "One hidden layer in two dimensions: towers",
+           "Half-planes summed make cylinders; scaled, shifted cylinders make any surface.",
+           "Lines tangent to a circle, one threshold unit each, fire together only inside the "
+           "circle: summed and thresholded by the output they make a cylinder, with a single "
+           "hidden layer. Many rings in that one layer, each scaled by a height and summed by a "
+           "linear output, make a landscape of towers. Without a second layer the rings are not "
+           "thresholded one by one: each ring's sum falls off slowly outside its circle (a skirt), "
+           "so the heights are fitted by least squares. The thinner the cylinders, the closer the "
+           "towers follow the surface: " + ", ".join(rows) + ". The MLP is a universal "
+           "approximator, even with only one hidden layer.",
+           "y = sum_c h_c (2/k sum_{i in c} [ w_ci . x + b_ci > 0 ] - 1) + h_0",
+           ["Drag the surface plot to turn it.",
+            "Compare the RMS error on the surface plot in the three tower scenes.",
+            "Change one cylinder's output weights: its tower rises or sinks."],
+           scenes)
+
+
+# Lecture order: "NNets in AI: represent probability distributions ... MLPs can model both a
+# posteriori and a priori distributions" comes before associationism and McCulloch-Pitts,
+# right after the Keras example that opens the lecture.
+def l22():
+    rule = {"name": "backprop", "params": {"optimizer": "adam", "learning_rate": 0.03,
+                                           "loss": "binary_crossentropy", "batch_size": 32}}
+    from nnsim.engine.data_generators import overlap_posterior
+
+    scenes = []
+    for title, params, hidden, x, steps in (
+            ("Two overlapping classes", {"separation": 2.0, "spread": 1.0}, 3, 0.5, 1200),
+            ("A wide class around a narrow one", {"separation": 0.0, "spread": 2.5}, 4, 1.5, 1500)):
+        p = float(overlap_posterior(np.array([x]), 0.8, **params)[0])
+        net = z_network([1, hidden, 1], ["tanh", "sigmoid"], f"1-{hidden}-1, sigmoid output",
+                        seed=0)
+        net.rename_neuron("x1", "x")
+        net.set_value("x", x)
+        net.rename_neuron("y1", "y")
+        scenes.append(scene_to_dict(
+            title, net,
+            {"generator": "overlap", "params": {"n": 400, "noise": 0.8, "seed": 0, **params}},
+            rule, ["curve", "loss"], steps=steps, steps_per_frame=4,
+            claim=f"No boundary separates overlapping classes; trained with cross-entropy, the "
+                  f"sigmoid output becomes P(class 1 | x): at x = {x} it approaches {p:.2f}, the "
+                  f"posterior from the classes' densities.",
+            figures=["epoch", "loss", "output:y"]))
+    lesson(22, "probability", "MLPs as models of probability",
+           "On overlapping classes a sigmoid output learns P(class | x), not a hard boundary.",
+           "When classes overlap, the same x comes with either label, and the best any model can "
+           "say is how likely each is: the a posteriori probability P(class 1 | x) = p1(x) / "
+           "(p0(x) + p1(x)) for equally likely classes with densities p0 and p1. Trained with "
+           "binary cross-entropy, a network's sigmoid output converges to exactly that. With two "
+           "equal normal classes it is a sigmoid of x; when one class is wider it rises on both "
+           "sides, and a hidden layer is needed to follow it. Accuracy stops short of 100%: "
+           "about 89% is the best possible in the first scene.",
+           "y(x) = sigma(...) -> P(class 1 | x) = p1(x) / (p0(x) + p1(x))",
+           ["Press Train and watch the output value of y at x on the canvas.",
+            "Change x in the inspector: y reads the probability of class 1 there.",
+            "Compare the accuracy with 100%: overlapping classes cannot all be right."],
+           scenes)
+
+
 if __name__ == "__main__":
     OUT.mkdir(parents=True, exist_ok=True)
-    for build in (l01, l02, l03, l04, l05, l06, l07, l08, l09, l10, l11, l12, l13, l14, l15, l16, l17):
+    for build in (l01, l02, l03, l04, l05, l06, l07, l08, l09, l10, l11, l12, l13, l14, l15, l16, l17,
+                  l18, l19, l20, l21, l22):
         build()
     print(f"wrote {len(list(OUT.glob('*.json')))} lessons to {OUT}")

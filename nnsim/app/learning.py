@@ -25,7 +25,7 @@ ACCUMULATING = ("weights", "energy", "loss")  # plots that draw a history from e
 PLOT_TITLES = {"decision": "Decision regions", "curve": "Function fit", "loss": "Loss and accuracy",
                "weights": "Weights", "energy": "Energy", "activation": "Activation",
                "hopfield": "Hopfield state", "matrix": "Weight matrix",
-               "raster": "Raster (firing over time)"}
+               "raster": "Raster (firing over time)", "surface": "Output surface"}
 PANELS = ("rules", "data", "lessons", "plots")  # LearningDocks' contents, made by fill()
 # The least size of each dock's contents (at the default font), given to the empty docks of a
 # window painted before they are filled (fill=False), so that they are in their final places and

@@ -28,6 +28,7 @@ from .hopfield import HopfieldView
 from .loss import LossPlot
 from .panel import PlotsPanel
 from .raster import RasterPlot
+from .surface import SurfacePlot
 from .weight_matrix import WeightMatrixPlot
 from .weights import WeightsPlot
 
@@ -41,8 +42,9 @@ PLOTS: dict[str, type[PlotPanel]] = {
     "hopfield": HopfieldView,
     "matrix": WeightMatrixPlot,
     "raster": RasterPlot,
+    "surface": SurfacePlot,
 }
 
 __all__ = ["PLOTS", "ActivationPlot", "CurvePlot", "DecisionPlot", "EnergyPlot", "HopfieldView",
-           "LossPlot", "PlotPanel", "PlotsPanel", "RasterPlot", "WeightMatrixPlot", "WeightsPlot",
-           "plot_unavailable_reason"]
+           "LossPlot", "PlotPanel", "PlotsPanel", "RasterPlot", "SurfacePlot", "WeightMatrixPlot",
+           "WeightsPlot", "plot_unavailable_reason"]

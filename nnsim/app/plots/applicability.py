@@ -18,7 +18,8 @@ The conditions follow what each plot really draws:
 - weights and matrix: at least one synapse;
 - activation: at least one neuron that is not an input;
 - raster: neurons that live in time: a network with loops, or McCulloch-Pitts threshold (step)
-  units whose inputs change step by step.
+  units whose inputs change step by step;
+- surface: as the decision map (it draws the same map in 3-D).
 """
 from __future__ import annotations
 
@@ -162,6 +163,11 @@ def _raster(network: Any, rule_name: str | None, dataset: Any) -> str | None:
             "or threshold (step) units, as in lessons 2 and 3.")
 
 
+def _surface(network: Any, rule_name: str | None, dataset: Any) -> str | None:
+    reason = _decision(network, rule_name, dataset)  # the surface is the decision map in 3-D
+    return reason.replace("The decision map", "The output surface") if reason else None
+
+
 CHECKS = {
     "decision": _decision,
     "curve": _curve,
@@ -172,6 +178,7 @@ CHECKS = {
     "hopfield": _hopfield,
     "matrix": _matrix,
     "raster": _raster,
+    "surface": _surface,
 }
 
 
