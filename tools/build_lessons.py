@@ -686,33 +686,58 @@ def l14():
 
 # ---------------------------------------------------------------------- 15
 def l15():
-    one = Network.rbf(2, 1, 1, beta=8.0)
+    # beta = 4 ln 2: the bump is 0.5 at distance 0.5, the data cylinder's radius, so its 0.5
+    # contour is the cylinder's edge (the bump and the data at one scale).
+    beta = 4.0 * math.log(2.0)
+    one = Network.rbf(2, 1, 1, beta=beta)
     one.name = "One RBF unit, one bump"
     one.set_weight("x1", "c1", 0.0)
     one.set_weight("x2", "c1", 0.0)
     one.set_weight("c1", "y", 1.0)
     one.set_bias("y", 0.0)
-    fit = Network.rbf(2, 9, 1, beta=4.0)
-    fit.name = "RBF network fitted to a cylinder"
     data = {"generator": "cylinder", "params": {"n": 400, "radius": 0.5, "seed": 0}}
+
+    def fit(method, extra):
+        return {"name": "rbf", "params": {"n_centers": 9, "beta": 4.0, "centers": "kmeans",
+                                          "method": method, **extra}}
+
+    def nine(title):
+        net = Network.rbf(2, 9, 1, beta=4.0)
+        net.name = title
+        return net
+
     lesson(15, "rbf-networks", "RBF networks",
            "A unit whose output depends on the distance to a centre makes a bump with one unit.",
            "A radial basis unit responds to the distance of the input from its centre c (its "
            "incoming weights): y = exp(-beta ||x - c||^2), with a bandwidth beta. It is radially "
            "symmetric instead of linear, so a single unit composes a cylinder-like output: one unit "
-           "per 'cylinder', where linear perceptrons needed many. Fitting an RBF network is easy: "
-           "place the centres (k-means, a grid, data points), then solve for the output weights by "
-           "least squares.",
+           "per 'cylinder', where linear perceptrons needed many. With beta = 4 ln 2 = 2.77 the "
+           "bump is 0.5 at distance 0.5: its 0.5 contour is the edge of the data's cylinder of "
+           "radius 0.5. Fitting an RBF network is easy: place the centres (k-means, a grid, data "
+           "points), then find the output weights, step by step by gradient descent or at once by "
+           "least squares. The decision plot draws the 0.5 contour: the targets are 0 and 1.",
            "y = sum_j v_j exp(-beta ||x - c_j||^2) + v_0",
            ["Change beta of the single unit: the bump narrows or widens.",
-            "Train the second scene: 9 units fit the cylinder by least squares.",
+            "Train the second scene: 9 units fit the cylinder by gradient descent.",
             "Compare with lesson 14's 17 threshold units for one cylinder."],
-           [scene_to_dict("One unit, one bump", one, data, plots=["decision"]),
-            scene_to_dict("Fit a cylinder", fit, data,
-                          {"name": "rbf", "params": {"n_centers": 9, "beta": 4.0,
-                                                     "centers": "kmeans",
-                                                     "method": "least_squares"}},
-                          ["decision", "loss"], steps=1)])
+           [scene_to_dict("One unit, one bump", one, data, plots=["decision"], steps=150,
+                          steps_per_frame=1, figures=["output:y"],
+                          claim="One gaussian unit centred at 0 with beta = 4 ln 2 = 2.77: its "
+                                "output is 1 at the centre and 0.5 at distance 0.5, so its 0.5 "
+                                "contour is the edge of the data's cylinder of radius 0.5."),
+            scene_to_dict("Fit a cylinder by gradient descent", nine("9 RBF units, gradient fit"),
+                          data, fit("gradient", {"learning_rate": 0.2, "batch_size": 16}),
+                          ["decision", "loss"], steps=300, steps_per_frame=1,
+                          figures=["epoch", "loss"],
+                          claim="Nine gaussian units at k-means centres; gradient descent on the "
+                                "output weights brings the squared error down epoch by epoch and "
+                                "the 0.5 contour closes round the cylinder."),
+            scene_to_dict("The same fit by least squares, in one step",
+                          nine("9 RBF units, least squares"), data,
+                          fit("least_squares", {}), ["decision"], steps=150, steps_per_frame=1,
+                          figures=["loss"],
+                          claim="Least squares solves for the nine output weights at once: the "
+                                "best squared error these centres allow, in one step.")])
 
 
 # ---------------------------------------------------------------------- 16

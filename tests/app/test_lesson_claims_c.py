@@ -313,3 +313,45 @@ def test_lesson_9_relu_network_bends_and_learns(play):
     loss = plot_of(w, "loss")
     assert float(loss.curves["accuracy"].getData()[1][-1]) == 1.0
     assert "acc 100%" in loss.status.text()
+
+
+# ---------------------------------------------------------------------- lesson 15
+def test_lesson_15_one_bump_at_the_scale_of_the_data(play):
+    scene = find_lesson("rbf-networks").scenes[0]
+    assert 3 <= paced(scene) <= 15
+    w = play("rbf-networks", 0)
+    assert shown_plots(w) == ["decision"]
+    decision = plot_of(w, "decision")
+    assert decision.levels == (0.0, 1.0)
+    x, y = decision.contour.getData()
+    r = np.hypot(x, y)
+    # exp(-beta r^2) = 0.5 with beta = 4 ln 2 gives r = 0.5: the cylinder's radius
+    assert len(r) > 20 and abs(float(r.mean()) - 0.5) < 0.01 and float(np.ptp(r)) < 0.03
+    data = scene.make_dataset()
+    assert np.array_equal(np.hypot(*data.X.T) < 0.5, data.y.ravel() > 0.5)
+
+
+def test_lesson_15_fit_draws_the_half_contour_for_0_1_targets(play):
+    scene = find_lesson("rbf-networks").scenes[1]
+    assert 3 <= paced(scene) <= 15
+    w = play("rbf-networks", 1)
+    assert sorted(shown_plots(w)) == ["decision", "loss"]
+    decision = plot_of(w, "decision")
+    assert float(decision.grid.min()) < -0.05  # the linear output dips below zero...
+    assert decision.levels == (0.0, 1.0)  # ...and the map stays 0..1, the contour at 0.5
+    x, y = decision.contour.getData()
+    r = np.hypot(x, y)
+    assert len(r) > 20 and 0.35 < float(np.median(r)) < 0.65  # round the cylinder
+    loss = plot_of(w, "loss")
+    _, values = loss.curves["loss"].getData()
+    assert len(values) == 12 and values[0] > 2 * values[-1]
+    last = float(values[-1])
+    ls = play("rbf-networks", 2)
+    assert shown_plots(ls) == ["decision"]  # one step: no one-point loss plot
+    assert plot_of(ls, "decision").levels == (0.0, 1.0)
+    from nnsim.engine.simulation import Simulation
+
+    exact = find_lesson("rbf-networks").scenes[2]
+    sim = Simulation(exact.network, exact.make_dataset(), exact.make_rule(), seed=0)
+    sim.step(exact.steps)
+    assert sim.snapshot(decision=False).history["loss"][-1] <= last + 1e-9  # the best at once

@@ -380,14 +380,17 @@ def test_09_deep_linear_network_draws_a_line_nonlinear_bends_it():
 
 
 def test_15_one_rbf_unit_makes_a_bump_and_a_fitted_rbf_network_follows_the_cylinder():
-    one, fit = find_lesson("15").scenes
+    one, fit, exact = find_lesson("15").scenes
     assert len([n for n in one.network.neurons if n.activation == "gaussian"]) == 1
-    out = one.network.evaluate(np.array([[0.0, 0.0], [0.3, 0.0], [1.0, 1.0]]))[:, 0]
-    np.testing.assert_allclose(out, np.exp(-8.0 * np.array([0.0, 0.09, 2.0])))
-    net = trained(fit).network()
-    data = fit.make_dataset()
-    rmse = float(np.sqrt(np.mean((net.evaluate(data.X)[:, 0] - data.y) ** 2)))
-    assert rmse < 0.3 and rmse < 0.6 * float(np.std(data.y))
+    out = one.network.evaluate(np.array([[0.0, 0.0], [0.5, 0.0], [1.0, 1.0]]))[:, 0]
+    beta = 4 * np.log(2)  # 0.5 at distance 0.5, the cylinder's radius
+    np.testing.assert_allclose(out, np.exp(-beta * np.array([0.0, 0.25, 2.0])))
+    assert abs(out[1] - 0.5) < 1e-12
+    for s in (fit, exact):  # by gradient descent, and by least squares
+        net = trained(s).network()
+        data = s.make_dataset()
+        rmse = float(np.sqrt(np.mean((net.evaluate(data.X)[:, 0] - data.y) ** 2)))
+        assert rmse < 0.3 and rmse < 0.6 * float(np.std(data.y))
     units_14 = len([n for n in find_lesson("14").scenes[0].network.neurons if n.role != "input"])
     assert units_14 > 9 + 1  # lesson 14's one cylinder needs more units than this RBF network
 
