@@ -419,7 +419,7 @@ def test_a_scenes_claim_and_caption_figures_are_read_and_checked(tmp_path):
     """Scenes carry their claim (one sentence) and the live figures their caption shows."""
     import json
 
-    from nnsim.engine.lessons import LessonFileError, load_lesson, lessons_dir
+    from nnsim.engine.lessons import LessonFileError, lessons_dir, load_lesson
 
     data = json.loads((lessons_dir() / "03-loops-remember.json").read_text())
     scene = data["scenes"][0]
