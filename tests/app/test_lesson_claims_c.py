@@ -355,3 +355,54 @@ def test_lesson_15_fit_draws_the_half_contour_for_0_1_targets(play):
     sim = Simulation(exact.network, exact.make_dataset(), exact.make_rule(), seed=0)
     sim.step(exact.steps)
     assert sim.snapshot(decision=False).history["loss"][-1] <= last + 1e-9  # the best at once
+
+
+# ---------------------------------------------------------------------- lesson 17
+def label_texts(window) -> list[str]:
+    """Every visible label's text (QLabel and the app's LiveLabel)."""
+    from PySide6.QtWidgets import QLabel
+
+    from nnsim.app.live_label import LiveLabel
+
+    return [label.text() for kind in (QLabel, LiveLabel) for label in window.findChildren(kind)
+            if label.isVisible()]
+
+
+def test_lesson_17_hebb_stays_near_chance_while_its_weights_grow_steadily(play):
+    lesson = find_lesson("hebb-vs-backprop")
+    scene = lesson.scenes[0]
+    assert 3 <= paced(scene) <= 15
+    assert "explode" not in lesson.explanation + " ".join(lesson.try_this) + scene.claim
+    assert "grows steadily" in scene.claim and "accuracy" in scene.figures
+    w = play("hebb-vs-backprop", 0)
+    assert sorted(shown_plots(w)) == ["decision", "weights"]  # no loss plot: Hebb has none
+    weights = plot_of(w, "weights")
+    assert "‖w‖ = 41.8" in weights.status.text()
+    assert any("accuracy 50" in t for t in label_texts(w)), label_texts(w)
+    from nnsim.engine.simulation import Simulation
+
+    sim = Simulation(scene.network, scene.make_dataset(), scene.make_rule(), seed=0)
+    sim.step(scene.steps)
+    history = sim.snapshot(decision=False).history
+    acc, norm = np.asarray(history["accuracy"]), np.asarray(history["weight_norm"])
+    assert len(acc) == 10 and np.all(np.abs(acc - 0.5) <= 0.15)  # near chance every epoch
+    assert np.all(np.diff(norm) > 0) and np.corrcoef(np.arange(10), norm)[0, 1] > 0.99  # linear
+    # independent accuracy of the network as the window shows it, against the targets
+    data = scene.make_dataset()
+    net = sim.snapshot(decision=False).network
+    out = net.evaluate(data.X)[:, 0] > 0.5
+    assert abs(float(np.mean(out == (data.y.ravel() > 0.5))) - acc[-1]) < 1e-12
+
+
+def test_lesson_17_backprop_learns_on_the_same_network(play):
+    lesson = find_lesson("hebb-vs-backprop")
+    scene = lesson.scenes[1]
+    assert 3 <= paced(scene) <= 15
+    assert scene.network == lesson.scenes[0].network or \
+        scene.network.synapses == lesson.scenes[0].network.synapses
+    early = play("hebb-vs-backprop", 1, step=26)  # two epochs
+    assert float(plot_of(early, "loss").curves["accuracy"].getData()[1][-1]) < 1.0
+    w = play("hebb-vs-backprop", 1)
+    loss = plot_of(w, "loss")
+    _, acc = loss.curves["accuracy"].getData()
+    assert float(acc[-1]) == 1.0 and "acc 100%" in loss.status.text()

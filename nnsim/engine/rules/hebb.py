@@ -1,10 +1,12 @@
 """Hebb's rule ("cells that fire together wire together") and Oja's stabilised version.
 
-Both are unsupervised and present one sample per step, in dataset order.  Hebb's rule has no
-competition and no decay, so the weight norm grows without bound: the lecture's instability.  The
-trainer shows it honestly: it computes each update with floating-point warnings silenced, and when
-a value would leave the finite range (or pass LIMIT) it keeps the last finite weights and stops
-with history.diverged set.  No NaN reaches the network and no numpy warning escapes.
+Both are unsupervised and present one sample per step, in dataset order; on data with targets
+the output's accuracy is recorded each epoch all the same (the rule never uses the targets).
+Hebb's rule has no competition and no decay, so the weight norm grows without bound: the
+lecture's instability.  The trainer shows it honestly: it computes each update with
+floating-point warnings silenced, and when a value would leave the finite range (or pass LIMIT)
+it keeps the last finite weights and stops with history.diverged set.  No NaN reaches the
+network and no numpy warning escapes.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import numpy as np
 from ..network import Network
 from .arrays import LIMIT, ArrayTrainer, single_layer
 from .base import Applicability, Param, Rule
+from .losses import accuracy
 
 _ETA = Param("learning_rate", float, 0.01, "eta: how far each sample moves the weights",
              minimum=0.0, maximum=10.0, log_scale=True)
@@ -57,6 +60,14 @@ class _UnsupervisedTrainer(ArrayTrainer):
 
     def _end_epoch(self) -> None:
         self.history.weight_norm.append(self._safe_norm())
+        # The rule never sees targets; when the data have them, how well the output matches
+        # them is still measured (Hebb's accuracy stays near chance: lesson 17).
+        d = getattr(self.data, "y", None)
+        if d is not None and self.data.targets.shape[1] == len(self.compiled.output_names):
+            with np.errstate(all="ignore"):
+                y = self.compiled.forward(self.X)
+            if np.all(np.isfinite(y)):
+                self.history.accuracy.append(accuracy(y, self.data.targets))
 
 
 class HebbTrainer(_UnsupervisedTrainer):
