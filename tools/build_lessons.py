@@ -742,28 +742,49 @@ def l15():
 
 # ---------------------------------------------------------------------- 16
 def l16():
-    net = Network.layered([2, 16, 1], ["relu", "sigmoid"], seed=0)
-    net.name = "Dense(16, relu) -> Dense(1, sigmoid)"
+    def keras(title):
+        net = Network.layered([2, 16, 1], ["relu", "sigmoid"], seed=0)
+        net.name = title
+        return net
+
+    moons = {"generator": "moons", "params": {"n": 1000, "noise": 0.1, "seed": 0}}
+
+    def adam(rate):
+        return {"name": "backprop", "params": {"optimizer": "adam", "learning_rate": rate,
+                                               "loss": "binary_crossentropy", "batch_size": 32,
+                                               "validation_split": 0.2}}
+
+    # 800 training points in batches of 32: 25 steps an epoch.
     lesson(16, "keras-example", "The Keras example",
            "The lecture's TensorFlow snippet, drawn: Dense(16, relu) -> Dense(1, sigmoid) with Adam.",
            "The lecture asks a language model to 'write code in TensorFlow to train a neural "
            "network' and gets a two-layer classifier: 16 ReLU units and one sigmoid output, compiled "
            "with the Adam optimiser and binary cross-entropy, trained for 10 epochs in batches of 32 "
-           "with validation data. Here it is as a network you can see: watch the validation "
-           "accuracy climb epoch by epoch.",
+           "with validation data. Keras's Adam uses the learning rate 0.001 by default; on these "
+           "moons that reaches about 88% validation accuracy in 10 epochs, so the first scene uses "
+           "0.03 to finish within the snippet's 10 epochs (99%). The second scene keeps Keras's "
+           "default 0.001 and trains 80 epochs instead: the validation accuracy climbs from 86% to "
+           "95%.",
            "model = Sequential([Input((2,)), Dense(16, 'relu'), Dense(1, 'sigmoid')]); "
            "model.compile('adam', 'binary_crossentropy'); model.fit(x, y, epochs=10, batch_size=32)",
            ["Press Train: 10 epochs, loss and validation accuracy on the loss plot.",
             "Export the network as Keras or PyTorch code (File > Export).",
-            "Try the SGD optimiser at the same learning rate: slower."],
-           [scene_to_dict("Moons, 1,000 points", net,
-                          {"generator": "moons", "params": {"n": 1000, "noise": 0.1, "seed": 0}},
-                          {"name": "backprop", "params": {"optimizer": "adam", "learning_rate": 0.03,
-                                                          "loss": "binary_crossentropy",
-                                                          "batch_size": 32,
-                                                          "validation_split": 0.2}},
-                          ["decision", "loss"], steps=250, steps_per_frame=1,
-                          stop={"epochs": 10})])
+            "Open the second scene: Keras's default rate, eight times the epochs."],
+           [scene_to_dict("10 epochs at learning rate 0.03", keras("Dense(16, relu) -> "
+                                                                   "Dense(1, sigmoid)"),
+                          moons, adam(0.03), ["decision", "loss"], steps=250, steps_per_frame=1,
+                          stop={"epochs": 10}, figures=["epoch", "loss", "val_accuracy"],
+                          claim="The snippet's 10 epochs in batches of 32, with Adam at 0.03 "
+                                "instead of Keras's default 0.001 (which reaches only about 88% "
+                                "in 10 epochs): validation accuracy climbs from 92% to 99%."),
+            scene_to_dict("Keras's default rate 0.001, 80 epochs", keras("Dense(16, relu) -> "
+                                                                        "Dense(1, sigmoid), "
+                                                                        "Adam 0.001"),
+                          moons, adam(0.001), ["decision", "loss"], steps=2000,
+                          steps_per_frame=5, stop={"epochs": 80},
+                          figures=["epoch", "loss", "val_accuracy"],
+                          claim="With Keras's default learning rate 0.001 the same network needs "
+                                "about 80 epochs: validation accuracy climbs from 86% to 95%.")])
 
 
 # ---------------------------------------------------------------------- 17

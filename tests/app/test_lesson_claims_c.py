@@ -406,3 +406,28 @@ def test_lesson_17_backprop_learns_on_the_same_network(play):
     loss = plot_of(w, "loss")
     _, acc = loss.curves["accuracy"].getData()
     assert float(acc[-1]) == 1.0 and "acc 100%" in loss.status.text()
+
+
+# ---------------------------------------------------------------------- lesson 16
+@pytest.mark.parametrize("index, rate, epochs, first, last", [(0, 0.03, 10, 0.92, 0.99),
+                                                              (1, 0.001, 80, 0.86, 0.95)])
+def test_lesson_16_validation_accuracy_is_seen_climbing(play, index, rate, epochs, first, last):
+    lesson = find_lesson("keras-example")
+    scene = lesson.scenes[index]
+    assert 3 <= paced(scene) <= 15
+    assert scene.rule["params"]["learning_rate"] == rate and scene.stop == {"epochs": epochs}
+    assert "0.001" in lesson.explanation and "default" in lesson.explanation
+    assert f"{first:.0%}" in scene.claim and f"{last:.0%}" in scene.claim
+    w = play("keras-example", index)
+    loss = plot_of(w, "loss")
+    x, val = loss.curves["val_accuracy"].getData()
+    assert len(val) == epochs and x[-1] == epochs
+    assert abs(float(val[0]) - first) < 0.01 and abs(float(val[-1]) - last) < 0.01
+    assert f"val acc {last:.0%}" in loss.status.text()
+    # the climb fills a good part of the accuracy axis, not a sliver at its top
+    low, high = loss.accuracy_view.viewRange()[1]
+    assert (float(val[-1]) - float(val[0])) / (high - low) > 0.25, (low, high)
+    # the validation loss is inside the loss axis too
+    _, val_loss = loss.curves["val_loss"].getData()
+    bottom, top = loss.loss_plot.getViewBox().viewRange()[1]
+    assert bottom <= float(np.min(val_loss)) and float(np.max(val_loss)) <= top

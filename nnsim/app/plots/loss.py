@@ -1,5 +1,6 @@
 """Loss and accuracy per epoch, training and validation, in one plot area: the loss on the left
-axis (red), the accuracy on the right axis (blue, 0 to 1), sharing the epoch axis.
+axis (red), the accuracy on the right axis (blue, from a round tenth under the lowest accuracy
+to 1), sharing the epoch axis.
 
 One plot area stays readable in a small dock (two stacked plots each got a third of it, and
 their axis labels overprinted).  The key is a one-line legend above the plot, never over the
@@ -68,6 +69,7 @@ class LossPlot(PlotPanel):
             "errors": self.loss_plot.plot(pen=style.pen(LOSS_COLOR, 2)),  # axis label names it
         }
         self._top = "loss"  # what the left axis shows: "loss" or "errors"
+        self._accuracy_floor = 1.0  # the accuracy axis' lower end, lowered as runs need
         self._legend_key: tuple = ()
         self._show_legend(False)
         self._drawn: tuple = ()  # (key, length) of the histories last drawn
@@ -147,8 +149,29 @@ class LossPlot(PlotPanel):
         self.empty_hint.setVisible(epochs == 0)
         if epochs:
             self.epoch_axis.fit([1, epochs])
-        self._calm_y(history.get("errors" if top == "errors" else "loss"))
+        if top == "errors":
+            self._calm_y(history.get("errors"))
+        else:  # the validation loss too: it may fall below the training loss (lesson 16)
+            parts = [np.asarray(history[k], dtype=float) for k in ("loss", "val_loss")
+                     if len(history.get(k, ()))]
+            self._calm_y(np.concatenate(parts) if parts else None)
+        self._fit_accuracy(history)
         self.set_status(self._status_text(history, x_of))
+
+    def _fit_accuracy(self, history) -> None:
+        """The accuracy axis from a round tenth under the lowest accuracy to 1 (0.8 to 1 for a
+        run that stays above 0.8, so a climb from 86% to 95% is seen); it only ever widens
+        during a run, so the curves do not jump."""
+        values = [np.asarray(history[k], dtype=float) for k in ("accuracy", "val_accuracy")
+                  if len(history.get(k, ()))]
+        if not values:
+            return
+        low = float(min(np.nanmin(v) for v in values))
+        floor = max(0.0, np.floor((low - 0.02) * 10) / 10) if np.isfinite(low) else 0.0
+        if floor < self._accuracy_floor:
+            self._accuracy_floor = floor
+            pad = 0.03 * (1.0 - floor)
+            self.accuracy_view.setYRange(floor - pad, 1.0 + pad, padding=0)
 
     def _place_hint(self, *_args) -> None:
         view = self.loss_plot.getViewBox()
@@ -200,6 +223,8 @@ class LossPlot(PlotPanel):
         super().clear()
         self._drawn = ()
         self._last_y = None
+        self._accuracy_floor = 1.0
+        self.accuracy_view.setYRange(-0.03, 1.05, padding=0)
         if self._top != "loss":
             self._top = "loss"
             self._color_axis("left", LOSS_COLOR, "loss")
