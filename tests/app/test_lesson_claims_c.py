@@ -431,3 +431,50 @@ def test_lesson_16_validation_accuracy_is_seen_climbing(play, index, rate, epoch
     _, val_loss = loss.curves["val_loss"].getData()
     bottom, top = loss.loss_plot.getViewBox().viewRange()[1]
     assert bottom <= float(np.min(val_loss)) and float(np.max(val_loss)) <= top
+
+
+# ---------------------------------------------------------------------- lesson 7
+def unit_line_labels(decision):
+    return [(label.toPlainText(), label.mapRectToScene(label.boundingRect()))
+            for label in decision.labels if label.isVisible()]
+
+
+def test_lesson_7_hand_set_xor_shows_its_four_cases(play):
+    scene = find_lesson("mlp-xor").scenes[0]
+    assert 3 <= paced(scene) <= 15 and scene.claim
+    w = play("mlp-xor", 0)
+    assert shown_plots(w) == ["decision"]
+    decision = plot_of(w, "decision")
+    net = scene.network
+    cases = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], float)
+    assert np.array_equal(net.evaluate(cases)[:, 0], [0, 1, 1, 0])  # XOR, by NumPy's logic
+    assert np.array_equal(np.logical_xor(cases[:, 0], cases[:, 1]), [0, 1, 1, 0])
+    assert net.parameter_count == 6
+    texts = canvas_texts(w)
+    for needed in ("OR", "NAND", "T=0.5", "T=-1.5", "T=1.5"):
+        assert needed in texts, (needed, texts)
+    assert decision.probe_label.isVisible() and "x = (1, 0)" in decision.probe_label.toPlainText()
+    legend_covers_nothing(w)
+
+
+def test_lesson_7_backprop_labels_do_not_overlap(play):
+    scene = find_lesson("mlp-xor").scenes[1]
+    assert 3 <= paced(scene) <= 15
+    early = play("mlp-xor", 1, step=20)
+    assert float(plot_of(early, "loss").curves["accuracy"].getData()[1][-1]) < 1.0
+    w = play("mlp-xor", 1)
+    decision = plot_of(w, "decision")
+    labels = unit_line_labels(decision)
+    assert len(labels) >= 3
+    view = decision.plot.getViewBox()
+    inside = view.mapRectToScene(view.boundingRect())
+    for i, (text, rect) in enumerate(labels):
+        assert inside.contains(rect), f"{text} is cut off"
+        for other, rect2 in labels[i + 1:]:
+            assert not rect.intersects(rect2), f"{text} overlaps {other}"
+    rects = [rect for _k, _i, _t, rect in w.view.canvas.overlay.shown_labels()]
+    for i, a in enumerate(rects):
+        assert not any(a.intersects(b) for b in rects[i + 1:])
+    legend_covers_nothing(w)
+    loss = plot_of(w, "loss")
+    assert float(loss.curves["accuracy"].getData()[1][-1]) == 1.0

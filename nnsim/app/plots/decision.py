@@ -325,10 +325,30 @@ class DecisionPlot(PlotPanel):
             label = pg.TextItem(color=LINE_COLOR, anchor=(0.5, 1.0))
             self.plot.addItem(label)
             self.labels.append(label)
+        placed: list[tuple[float, float, float, float]] = []  # label boxes in pixels
+        try:
+            px, py = self.plot.getViewBox().viewPixelSize()
+        except (ZeroDivisionError, ValueError):
+            px = py = 0.0
+        px, py = (px, py) if px > 0 and py > 0 else (1e-2, 1e-2)
         for label, (name, _, _, (p, q)) in zip(self.labels, shown):
             label.setText(name)
-            label.setPos(p[0] + 0.12 * (q[0] - p[0]), p[1] + 0.12 * (q[1] - p[1]))
-            label.setVisible(True)
+            width, height = 7.5 * len(name) + 8, 19.0  # the text's box on screen, with margin
+            at = None
+            for t in LABEL_PLACES:  # along the line, the first place clear of the others
+                x, y = p[0] + t * (q[0] - p[0]), p[1] + t * (q[1] - p[1])
+                box = (x / px - width / 2, -y / py - height, x / px + width / 2, -y / py)
+                x0, x1, y0, y1 = self._extent  # and inside the map
+                if box[0] < x0 / px or box[2] > x1 / px or box[1] < -y1 / py:
+                    continue
+                if not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3]
+                           for b in placed):
+                    at = (x, y)
+                    placed.append(box)
+                    break
+            label.setVisible(at is not None)  # no room anywhere on its line: left out
+            if at is not None:
+                label.setPos(*at)
         for label in self.labels[len(shown):]:
             label.setVisible(False)
 
@@ -479,6 +499,8 @@ def _sum_text(net, out: str, x: list[float]) -> str:
         text += f" {'-' if w < 0 else '+'} {format_value(abs(w))}·{f'({v})' if value < 0 else v}"
     return f"z = {text} = "
 
+
+LABEL_PLACES = (0.12, 0.88, 0.3, 0.7, 0.5, 0.2, 0.8, 0.4, 0.6)  # where a line's name may go
 
 MAX_TILES = 4  # independent outputs drawn side by side; more share one map coloured by the winner
 
