@@ -282,17 +282,27 @@ def l06():
     few = ["A", "C", "X"]
     many = ["A", "B", "C", "D", "E", "F", "G", "H", "K", "X"]
 
-    def scene(title, letters, noise, steps):
+    def scene(title, letters, noise, sweeps, claim):
+        # One unit updated per step (recall_units = 1): recall is seen update by update, the
+        # energy plotted after each; `sweeps` sweeps of the 64 units after the storage steps.
         patterns = bitmap_patterns(letters, size=8)
         return scene_to_dict(title, Network.hopfield(64),
                              {"X": patterns.tolist(), "name": "letters " + " ".join(letters)},
-                             {"name": "hopfield", "params": {"method": "hebbian"}},
-                             ["hopfield", "energy"], steps=steps,
-                             start={"pattern": 0, "noise": noise, "seed": 3})
+                             {"name": "hopfield", "params": {"method": "hebbian", "recall_units": 1}},
+                             ["hopfield", "energy"], steps=len(letters) + 64 * sweeps,
+                             steps_per_frame=1, start={"pattern": 0, "noise": noise, "seed": 3},
+                             claim=claim, figures=["step", "energy"])
 
     # Builder networks keep the file small: the weights come from storing the patterns.
-    scenes = [scene("Recall A from 20% noise", few, 0.2, 12),
-              scene("Too many letters: spurious states", many, 0.2, 20)]
+    # The figures are measured here (tests/app/test_lesson_claims_b.py checks them).
+    scenes = [scene("Recall A from 20% noise", few, 0.2, 2,
+                    "From A with 13 of its 64 pixels flipped (20% noise), each unit update lowers "
+                    "the energy or leaves it: E falls from -11.6 to -33.6 within one sweep, and "
+                    "the state is A again, 0 of 64 pixels off."),
+              scene("Too many letters: spurious states", many, 0.2, 3,
+                    "With 10 letters stored in 64 units, the same slide downhill (E from -30.2 to "
+                    "-132) ends in a spurious minimum: 18 pixels from A, and 4 from K, the "
+                    "nearest letter, matching none.")]
     for s in scenes:
         s["network"] = {"builder": "hopfield", "n": 64}
     lesson(6, "hopfield", "Hopfield networks: memories at the bottom of an energy landscape",
@@ -300,12 +310,14 @@ def l06():
            "A Hopfield network is a loop of sign units with symmetric weights. Storing patterns with "
            "the Hebbian prescription W = 1/N sum_p p p^T makes each pattern a minimum of the energy "
            "E(s) = -1/2 s^T W s. Updating one unit at a time never increases E, so a noisy start "
-           "slides downhill into the nearest stored memory: a content-addressable memory. Store too "
-           "many patterns (more than about 0.14 N for random ones, fewer for similar letters) and "
-           "spurious minima appear that match no stored pattern.",
+           "slides downhill into the nearest stored memory: a content-addressable memory. Here each "
+           "step updates one unit (the pixels outlined in orange just flipped), and the energy "
+           "plot has a point after every update. Store too many patterns (more than about 0.14 N "
+           "for random ones, fewer for similar letters) and spurious minima appear that match no "
+           "stored pattern.",
            "E(s) = -1/2 s^T W s - b^T s;   s_i <- sign(sum_j w_ji s_j + b_i)",
-           ["Press Step to watch recall sweep by sweep while the energy falls.",
-            "Click pixels to flip them, or add more noise, and recall again.",
+           ["Press Step to update one unit at a time while the energy falls.",
+            "Click pixels to flip them, or press Noise 20%, and recall again.",
             "Open the second scene: with ten letters stored, recall ends in a mixture."],
            scenes)
 

@@ -429,6 +429,8 @@ class LearningDocks(DocumentBinding, QObject):
             start = scene.start_state() if scene.start else None
             if start is not None:
                 self.engine.set_state(start)
+                if "hopfield" in scene.plots:  # its Noise button adds as much as the scene did
+                    self.plots["hopfield"].set_noise(float(scene.start.get("noise", 0.1)))
             window.run.set_speed(scene.steps_per_frame)  # the speed box shows it too
         finally:
             self._binding = binding

@@ -73,6 +73,7 @@ class Simulation:
         self._dynamics_revision = -1
         self._log.reset()
         self._stopped = ""  # set when recurrent values leave the finite range
+        self._order, self._order_at = None, 0  # a Hopfield sweep's order, and how far it got
         self._state = None
 
     def _compile(self) -> None:
@@ -329,11 +330,22 @@ class Simulation:
                 values[index[name]] = float(value)
 
     def _hopfield_sweep(self, state: np.ndarray) -> None:
-        """One asynchronous sweep in a seeded random order: the energy never increases."""
+        """One asynchronous sweep in a seeded random order: the energy never increases.  With
+        the Hopfield rule's recall_units = k (0 < k < n), a step updates only the next k units
+        of the sweep's order (k = 1: recall seen update by update, the energy at each)."""
         stepper = self._stepper
         s = state.copy()
         field = stepper.field(s)  # synapses only for a large net: no n x n matrix
-        async_sweep(stepper.rows, stepper.biases, s, self._rng.permutation(len(s)), field)
+        n = len(s)
+        k = int((getattr(self.rule, "params", None) or {}).get("recall_units", 0) or 0)
+        if 0 < k < n:
+            if self._order is None or len(self._order) != n or self._order_at >= n:
+                self._order, self._order_at = self._rng.permutation(n), 0
+            order = self._order[self._order_at:self._order_at + k]
+            self._order_at += len(order)
+        else:
+            order = self._rng.permutation(n)
+        async_sweep(stepper.rows, stepper.biases, s, order, field)
         self._state = (s, field)
 
     # ------------------------------------------------------------------ observing

@@ -285,3 +285,117 @@ def test_perceptron_on_xor_never_gets_all_four_wrong_from_any_start():
     history = rules.Perceptron(0.1).train(net, (X, [0, 1, 1, 0]), epochs=60)
     assert min(history.accuracy) >= 0.25 and max(history.accuracy) <= 0.75
     assert history.accuracy[0] == 0.25  # the end-of-epoch line: AND (mistakes on the way: 4)
+
+
+# ---------------------------------------------------------------------- lesson 6
+def hopfield_reference(scene, seed: int = 0):
+    """Hebbian storage and asynchronous recall in plain NumPy, in the simulation's order (a
+    seeded permutation per sweep): the energy after each unit update, and the final state."""
+    X = scene.make_dataset().X
+    p, n = X.shape
+    W = X.T @ X / n
+    np.fill_diagonal(W, 0.0)
+    s = scene.start_state().astype(float)
+    rng = np.random.default_rng(seed)
+    energies = [-0.5 * s @ W @ s]
+    updates = scene.steps - p
+    while len(energies) <= updates:
+        for i in rng.permutation(n):
+            s[i] = 1.0 if W[i] @ s >= 0 else -1.0
+            energies.append(-0.5 * s @ W @ s)
+            if len(energies) > updates:
+                break
+    return X, np.array(energies), s
+
+
+@pytest.mark.parametrize("index", [0, 1])
+def test_lesson_6_energy_falls_unit_by_unit_during_recall(play, index):
+    lesson = find_lesson("hopfield")
+    scene = lesson.scenes[index]
+    assert 3 <= paced(scene) <= 15 and scene.steps_per_frame == 1
+    assert scene.rule["params"]["recall_units"] == 1 and "energy" in scene.figures
+    X, reference, final = hopfield_reference(scene)
+    stored = len(X)
+    w = play("hopfield", index)
+    assert shown_plots(w) == ["energy", "hopfield"]
+    energy = plot_of(w, "energy")
+    x, y = energy.curve.getData()
+    # one point per unit update from the end of storage on: the recall, not the storage steps
+    np.testing.assert_array_equal(x, np.arange(stored, scene.steps + 1))
+    np.testing.assert_allclose(y, reference, atol=1e-9)
+    assert np.all(np.diff(y) <= 1e-12) and y[-1] < y[0]  # never rises
+    first, last = f"{y[0]:.3g}", f"{y[-1]:.3g}"
+    assert energy.status.text() == f"E = {last} at step {scene.steps} · down from {first} " \
+                                   f"at step {stored}"
+    assert first in scene.claim and last in scene.claim
+    # the recall is spread over seconds: the last unit flip comes after a second of updates
+    flips = np.flatnonzero(np.diff(reference) < 0)
+    assert (flips[-1] - flips[0]) / FPS >= 1.0
+    hopfield = plot_of(w, "hopfield")
+    np.testing.assert_array_equal(hopfield.state, final)  # the state drawn
+    drawn = hopfield.image.image.ravel()[:64]
+    np.testing.assert_array_equal(drawn, final)
+    off = [int(np.sum(p != final)) for p in X]
+    nearest = int(np.argmin(off))
+    names = "ACX" if index == 0 else "ABCDEFGHKX"
+    assert hopfield.pattern_names == list(names)
+    assert hopfield.status.text().startswith(f"closest: {names[nearest]} · {off[nearest]} of 64 "
+                                             "pixels off")
+    assert f"{off[nearest]} from {names[nearest]}" in scene.claim or off[nearest] == 0
+    assert hopfield.noise_action.text() == "Noise 20%"  # the scene's noise, not 10%
+    flipped = int(np.sum(scene.start_state() != X[0]))
+    assert flipped == 13 and (index == 1 or "13 of its 64 pixels" in scene.claim)
+    if index == 1:
+        assert off[0] == 18 and "18 pixels from A" in scene.claim and min(off) > 0  # spurious
+    # a large state image: the bitmap is drawn at least 220 px on a side at 1280x720
+    rect = hopfield.image.mapRectToScene(hopfield.image.boundingRect())
+    top_left = hopfield.graphics.mapFromScene(rect.topLeft())
+    bottom_right = hopfield.graphics.mapFromScene(rect.bottomRight())
+    assert min(bottom_right.x() - top_left.x(), bottom_right.y() - top_left.y()) >= 220
+    assert hopfield.gallery_beside  # the thumbnails beside the bitmap, not under it
+
+
+def test_lesson_6_draws_nothing_while_the_patterns_are_stored(play):
+    w = play("hopfield", 0, step=2)  # two of three letters stored
+    energy = plot_of(w, "energy")
+    assert energy.curve.getData()[0] is None or len(energy.curve.getData()[0]) == 0
+    assert energy.status.text().startswith("storing the patterns")
+
+
+def test_hopfield_noise_button_follows_the_scene_and_resets(qtbot):
+    from nnsim.app.plots import HopfieldView
+
+    view = HopfieldView()
+    qtbot.addWidget(view)
+    assert view.noise_action.text() == "Noise 10%"
+    view.set_noise(0.2)
+    view.set_state(np.ones(100))
+    view.noise_action.trigger()
+    assert view.noise_action.text() == "Noise 20%" and int(np.sum(view.state < 0)) == 20
+    view.clear()
+    assert view.noise_action.text() == "Noise 10%"
+
+
+def test_recall_units_steps_a_sweep_unit_by_unit_in_the_engine():
+    """recall_units = 1: each step updates one unit, in the sweep's seeded order (the energy
+    after each step is the reference's after each update); 64 such steps make exactly the
+    sweep that one step makes without it."""
+    from nnsim.engine.simulation import Simulation
+
+    scene = find_lesson("hopfield").scenes[0]
+    data = scene.make_dataset()
+    _, reference, _ = hopfield_reference(scene, seed=5)
+    states = []
+    for units, steps in ((0, 1), (1, 64)):
+        rule = scene.make_rule()
+        rule.set_params(recall_units=units)
+        sim = Simulation(scene.network, data, rule, seed=5)
+        sim.set_state(scene.start_state())
+        sim.step(len(data.X))
+        energies = []
+        for _ in range(steps):
+            sim.step(1)
+            energies.append(sim.snapshot().metrics["energy"])
+        states.append(np.array(sim.snapshot().outputs))
+    np.testing.assert_allclose(energies, reference[1:65], atol=1e-9)
+    np.testing.assert_array_equal(states[0], states[1])

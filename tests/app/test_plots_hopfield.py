@@ -78,7 +78,7 @@ def test_gallery_loads_a_stored_pattern(view, qtbot):
     with qtbot.waitSignal(view.state_edited):
         view.thumbnails[1].click()
     np.testing.assert_array_equal(view.state, patterns[1])
-    assert "closest stored pattern B: overlap 1" in view.status.text()
+    assert view.status.text().startswith("closest: B · 0 of 64 pixels off")
 
 
 def test_recall_is_animated_by_successive_snapshots(view):

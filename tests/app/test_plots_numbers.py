@@ -51,7 +51,7 @@ def test_activation_status(qtbot):
 def test_energy_matrix_curve_decision_hopfield_status(qtbot):
     energy = make(qtbot, EnergyPlot)
     energy.update_snapshot(SimpleNamespace(history={"energy": np.array([-10.0, -1234.5])}))
-    assert energy.status.text() == "E = -1230 at sweep 1"
+    assert energy.status.text() == "E = -1230 at sweep 1 · down from -10 at sweep 0"
 
     matrix = make(qtbot, WeightMatrixPlot)
     matrix.set_matrix(np.array([[12345.0, -1.0]]))
@@ -71,6 +71,6 @@ def test_energy_matrix_curve_decision_hopfield_status(qtbot):
     pattern = np.array([1.0] * 16)
     hopfield.set_patterns(pattern[None, :], ["A"])
     state = pattern.copy()
-    state[0] = -1  # overlap 14/16 = 0.875
+    state[0] = -1  # one pixel off (overlap 14/16 = 0.875)
     hopfield.set_state(state)
-    assert hopfield.status.text().endswith("closest stored pattern A: overlap 0.875")
+    assert hopfield.status.text() == "closest: A · 1 of 16 pixels off"

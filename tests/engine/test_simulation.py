@@ -271,7 +271,9 @@ def test_hopfield_stores_then_recalls_sweep_by_sweep_with_falling_energy():
 
     scene = find_lesson("hopfield").scenes[0]
     data = scene.make_dataset()
-    sim = Simulation(scene.network, data, scene.make_rule(), seed=0)
+    rule = scene.make_rule()
+    rule.set_params(recall_units=0)  # a whole sweep per step (the lesson shows one unit a step)
+    sim = Simulation(scene.network, data, rule, seed=0)
     start = scene.start_state()
     sim.set_state(start)
     sim.step(len(data.X))  # store every pattern, one per step

@@ -1,7 +1,12 @@
 """Energy over time for Hopfield and symmetric recurrent networks: it only ever slides downhill.
 
-The engine's history["energy"] (one value per sweep) is drawn when present: it is complete even
-when the GUI dropped frames.  Otherwise each snapshot's metrics["energy"] is appended at its step.
+A Hopfield run draws each snapshot's metrics["energy"] (the energy of the state it shows) at its
+step, so with one unit updated per step (the Hopfield rule's recall_units = 1) the curve has a
+point per unit update during recall, and it never rises; while the rule is still storing its
+patterns (epoch 0) the weights are half made and nothing is drawn (the storage history, the
+stored patterns' mean energy per epoch, is not the recall's energy).  Otherwise the engine's
+history["energy"] is drawn when present (complete even when the GUI dropped frames), else each
+snapshot's metrics["energy"] at its step.
 """
 from __future__ import annotations
 
@@ -33,7 +38,11 @@ class EnergyPlot(PlotPanel):
         history = getattr(snapshot, "history", None) or {}
         metrics = getattr(snapshot, "metrics", None) or {}
         energy = history.get("energy")
-        if energy is not None and len(energy):
+        hopfield = getattr(snapshot, "rule", "") == "hopfield"
+        if hopfield and getattr(snapshot, "epoch", 1) < 1:
+            self.set_status("storing the patterns: recall starts once they are stored")
+            return
+        if energy is not None and len(energy) and not (hopfield and "energy" in metrics):
             y = np.asarray(energy, dtype=float)
             epochs = (getattr(snapshot, "history_epochs", None) or {}).get("energy")
             x = (np.asarray(epochs, dtype=float) - 1.0 if epochs is not None and len(epochs) == len(y)
@@ -41,8 +50,9 @@ class EnergyPlot(PlotPanel):
             self._show("history", x, y)
         elif "energy" in metrics:
             step = float(getattr(snapshot, "step", len(self.series)))
-            if self.series.last_x is not None and step < self.series.last_x:
-                self.series.clear()  # reset
+            if self.source != "metrics" or (self.series.last_x is not None
+                                            and step < self.series.last_x):
+                self.series.clear()  # reset, or the first state after storage
             if self.series.last_x == step:
                 self.series.replace_last([metrics["energy"]])
             else:
@@ -60,6 +70,8 @@ class EnergyPlot(PlotPanel):
         self.curve.setData(x, y, skipFiniteCheck=finite)
         if len(x) and np.isfinite(y[-1]):
             self.marker.setData([x[-1]], [y[-1]])
+        if len(x) < 3:  # a new curve: fit it now, not at a paint that may come after a grab
+            self.plot.getViewBox().updateAutoRange()
 
     def _status_text(self, snapshot: Any) -> str:
         x, y = self.curve.getOriginalDataset()
@@ -67,6 +79,8 @@ class EnergyPlot(PlotPanel):
             return ""
         where = "sweep" if self.source == "history" else "step"
         text = f"E = {format_value(y[-1])} at {where} {int(x[-1])}"
+        if len(y) > 1 and y[-1] < y[0]:
+            text += f" · down from {format_value(y[0])} at {where} {int(x[0])}"
         if getattr(snapshot, "done", False):
             text += " · settled in a minimum"
         return text

@@ -14,11 +14,10 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QImage, QPixmap
-from PySide6.QtWidgets import QGridLayout, QScrollArea, QToolButton, QWidget
+from PySide6.QtWidgets import QBoxLayout, QGridLayout, QScrollArea, QToolButton, QWidget
 
-from nnsim.engine.datasets import flip
+from nnsim.engine.datasets import bitmap_patterns, flip, pattern_names
 
-from ..numbers import format_value
 from .base import PlotPanel, write_matrix_csv
 from .clickview import ClickViewBox, PassiveScatter
 
@@ -28,6 +27,8 @@ PADDING = (205, 208, 212)
 CHANGED = (230, 116, 20)
 THUMB, MIN_THUMB = 40, 24  # gallery thumbnail sizes, px
 GALLERY_SPACING = 2
+QWIDGETSIZE_MAX = (1 << 24) - 1  # Qt's largest widget size: no maximum
+DEFAULT_NOISE = 0.1  # the Noise button's fraction, until a lesson scene sets its own
 
 
 def _lut() -> np.ndarray:
@@ -35,6 +36,24 @@ def _lut() -> np.ndarray:
     lut = np.empty((256, 3), dtype=np.uint8)
     lut[:86], lut[86:170], lut[170:] = PAPER, PADDING, INK
     return lut
+
+
+def _known_names(patterns: np.ndarray) -> list[str]:
+    """Each pattern's bitmap name (datasets.bitmap_patterns, 8x8 or 16x16) if it is one, else
+    '#k' (k from 1)."""
+    names = [f"#{k + 1}" for k in range(len(patterns))]
+    side = math.isqrt(patterns.shape[1]) if patterns.ndim == 2 and patterns.size else 0
+    if side in (8, 16) and side * side == patterns.shape[1]:
+        try:
+            known = pattern_names(side)
+            table = bitmap_patterns(known, size=side)
+        except (ValueError, OSError):  # the bitmaps could not be read: numbers it is
+            return names
+        for k, pattern in enumerate(patterns):
+            same = np.flatnonzero(np.all(table == pattern, axis=1))
+            if len(same):
+                names[k] = known[int(same[0])]
+    return names
 
 
 def grid_shape(n: int) -> tuple[int, int]:
@@ -66,10 +85,13 @@ class HopfieldView(PlotPanel):
                                           pen=pg.mkPen(*CHANGED, width=2.5))
         self.plot.addItem(self.changed)
         self.view.clicked.connect(self._on_click)
-        self.add_action("Noise 10%", lambda: self.add_noise(0.1), "Flip a random tenth of the units")
+        self.noise = DEFAULT_NOISE
+        self.noise_action = self.add_action("", lambda: self.add_noise(self.noise))
+        self.set_noise(DEFAULT_NOISE)
 
-        # The stored patterns: thumbnails that wrap onto rows as the plot narrows (two rows show,
-        # more scroll vertically; never sideways).
+        # The stored patterns: thumbnails beside the bitmap when the panel is wider than tall
+        # (the bitmap then takes the panel's whole height), else under it, wrapping onto rows
+        # as the plot narrows (two rows show, more scroll vertically; never sideways).
         self.gallery = QWidget()
         self._gallery_layout = QGridLayout(self.gallery)
         self._gallery_layout.setContentsMargins(4, 2, 4, 2)
@@ -82,8 +104,16 @@ class HopfieldView(PlotPanel):
         scroll.setFixedHeight(64)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         self._gallery_columns = 0
-        self.content_layout.addWidget(scroll)
+        self.body = QWidget(self.content)
+        self._body_layout = QBoxLayout(QBoxLayout.Direction.TopToBottom, self.body)
+        self._body_layout.setContentsMargins(0, 0, 0, 0)
+        self._body_layout.setSpacing(0)
+        self.content_layout.replaceWidget(self.graphics, self.body)
+        self.content_layout.setStretchFactor(self.body, 1)
+        self._body_layout.addWidget(self.graphics, 1)
+        self._body_layout.addWidget(scroll)
         self.gallery_scroll = scroll
+        self.gallery_beside = False  # thumbnails in a column right of the bitmap
         scroll.setVisible(False)
 
         self.state = np.zeros(0)
@@ -137,6 +167,14 @@ class HopfieldView(PlotPanel):
         self.cell_lines.setData(np.array(xs, float), np.array(ys, float), connect="pairs")
         self.plot.setRange(xRange=(0, cols), yRange=(0, rows), padding=0.02)
 
+    def set_noise(self, fraction: float) -> None:
+        """The fraction of units the Noise button flips (a lesson scene's own noise), and its
+        label, e.g. 'Noise 20%'."""
+        self.noise = min(max(float(fraction), 0.0), 1.0)
+        percent = f"{100 * self.noise:.0f}"
+        self.noise_action.setText(f"Noise {percent}%")
+        self.noise_action.setToolTip(f"Flip a random {percent}% of the units")
+
     def add_noise(self, fraction: float, seed: int | None = None) -> np.ndarray:
         """Flip round(fraction * N) random units (engine's datasets.flip) and announce it."""
         if not self.state.size:
@@ -177,10 +215,11 @@ class HopfieldView(PlotPanel):
 
     # ------------------------------------------------------------------ the gallery
     def set_patterns(self, patterns, names=None) -> None:
-        """Stored patterns (P, N) shown as thumbnails; clicking one loads it as the state."""
+        """Stored patterns (P, N) shown as thumbnails; clicking one loads it as the state.
+        Without names, a pattern that is one of the engine's letter or digit bitmaps is named
+        by it ('A'), any other by its place ('#3')."""
         self.patterns = np.atleast_2d(np.asarray(patterns, dtype=float))
-        self.pattern_names = list(names) if names is not None else \
-            [f"#{k + 1}" for k in range(len(self.patterns))]
+        self.pattern_names = list(names) if names is not None else _known_names(self.patterns)
         for button in self.thumbnails:
             self._gallery_layout.removeWidget(button)
             button.deleteLater()
@@ -200,10 +239,33 @@ class HopfieldView(PlotPanel):
             self.set_status(self._status_text())
 
     def _place_thumbnails(self) -> None:
-        """As many thumbnails a row as the width holds (smaller ones, down to 24 px, before a
-        second row), the scroll area as tall as two rows at most."""
+        """Beside the bitmap (a panel wider than tall, by more than the thumbnails' column):
+        one or two columns of thumbnails, as many rows as the height holds (more scroll up and
+        down).  Under it: as many thumbnails a row as the width holds (smaller ones, down to
+        24 px, before a second row), the scroll area as tall as two rows at most."""
         n = len(self.thumbnails)
         if not n:
+            return
+        cell = THUMB + GALLERY_SPACING + 6
+        beside = self.width() - self.body.height() >= 2 * cell + 24
+        if beside != self.gallery_beside:
+            self.gallery_beside = beside
+            self._gallery_columns = 0
+            self._body_layout.setDirection(QBoxLayout.Direction.LeftToRight if beside
+                                           else QBoxLayout.Direction.TopToBottom)
+            self.gallery_scroll.setMinimumSize(0, 0)
+            self.gallery_scroll.setMaximumSize(QWIDGETSIZE_MAX, QWIDGETSIZE_MAX)
+        if beside:
+            rows = max(1, (self.body.height() - 4) // cell)
+            columns = 1 if n <= rows else 2
+            if columns == self._gallery_columns and self.thumbnails[0].iconSize().width() == THUMB:
+                return
+            self._gallery_columns = columns
+            for k, button in enumerate(self.thumbnails):
+                button.setIconSize(QSize(THUMB, THUMB))
+                self._gallery_layout.addWidget(button, k // columns, k % columns)
+            bar = 16 if n > rows * columns else 0
+            self.gallery_scroll.setFixedWidth(columns * cell + 8 + bar)
             return
         width = max(self.gallery_scroll.viewport().width(), self.width()) - 8 - 16  # margins, bar
         size = THUMB
@@ -239,20 +301,25 @@ class HopfieldView(PlotPanel):
                                               Qt.TransformationMode.FastTransformation))
 
     def _status_text(self) -> str:
-        text = f"{self.state.size} units"
-        if self._step is not None:
-            text = f"step {self._step} · " + text
+        """'closest: A · 2 of 64 pixels off · step 40' with stored patterns (the figure recall
+        is about first: the status is cut at the right when the panel is narrow), else
+        'step 40 · 64 units'."""
+        step = f"step {self._step}" if self._step is not None else ""
         if self.patterns.size and self.patterns.shape[1] == self.state.size:
             overlaps = self.patterns @ self.state / self.state.size
             k = int(np.argmax(np.abs(overlaps)))
-            which = self.pattern_names[k] + (" (inverted)" if overlaps[k] < 0 else "")
-            text += f" · closest stored pattern {which}: overlap {format_value(abs(overlaps[k]))}"
-        return text
+            inverted = overlaps[k] < 0
+            which = self.pattern_names[k] + (" (inverted)" if inverted else "")
+            off = int(np.sum((self.patterns[k] * (-1 if inverted else 1)) != self.state))
+            text = f"closest: {which} · {off} of {self.state.size} pixels off"
+            return text + (f" · {step}" if step else "")
+        return (f"{step} · " if step else "") + f"{self.state.size} units"
 
     # ------------------------------------------------------------------ clear and export
     def clear(self) -> None:
         """Forget the state, the stored patterns (the gallery), the layout and the neurons."""
         super().clear()
+        self.set_noise(DEFAULT_NOISE)
         self.state = np.zeros(0)
         self._step = None
         self.shape = None

@@ -6,7 +6,9 @@ Three prescriptions for the symmetric weights W (zero diagonal) from patterns xi
   h_ij = sum_{k != i, j} w_ik xi_k, so correlated and more numerous patterns stay stable.
 - pseudoinverse: the projection onto the span of the patterns, W = pinv(xi) xi; every stored
   pattern is a fixed point for P < N (linearly independent patterns), diagonal then zeroed.
-Recall is the network's settle (dynamics.settle); one unit of work stores one pattern.
+Recall is the network's settle (dynamics.settle); one unit of work stores one pattern.  Once the
+patterns are stored a Simulation runs the recall, one sweep per step, or `recall_units` units per
+step where that parameter is set (1: unit by unit, as a lesson shows the energy falling).
 """
 from __future__ import annotations
 
@@ -164,6 +166,9 @@ class HopfieldStore(Rule):
     parameters = (
         Param("method", str, "hebbian", "how the weights are computed from the patterns",
               choices=METHODS),
+        Param("recall_units", int, 0, "recall: units updated per step (0: all of them, one "
+              "sweep per step; 1: recall unit by unit, the energy after each update)",
+              minimum=0, maximum=1_000_000),
     )
     supervised = False
     trainer_class = HopfieldTrainer
