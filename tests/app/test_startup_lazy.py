@@ -40,7 +40,7 @@ def test_start_up_makes_only_the_plots_on_screen(qtbot, tmp_path, monkeypatch):
     titles = [a.text() for a in w.recording.target_menu.actions()]
     assert titles == ["Whole Window", "Canvas", "Decision regions", "Function fit",
                       "Loss and accuracy", "Weights", "Energy", "Activation", "Hopfield state",
-                      "Weight matrix", "Raster (firing over time)"]
+                      "Weight matrix", "Raster (firing over time)", "Output surface"]
     w.document.undo_stack.setClean()
     w.close()
 
