@@ -507,10 +507,15 @@ def l10():
 
 
 # ---------------------------------------------------------------------- 11
+UNION_SCALE = 0.85
+
+
 def l11():
     net = Network("OR of two polygons")
     inputs(net, ["x1", "x2"])
-    a, b = UNION_POLYGONS
+    # The generator's two polygons, 0.85 times as large: both inside the plot's default view
+    # (no data points over them).
+    a, b = (UNION_SCALE * p for p in UNION_POLYGONS)
     ua = half_plane_units(net, "a", a, 1, scale=4.0, y_offset=-3.2 * DY)
     ub = half_plane_units(net, "b", b, 1, scale=4.0, y_offset=2.8 * DY)
     and_unit(net, "in A", ua, 2 * DX, -DY)
@@ -528,9 +533,11 @@ def l11():
            ["Turn on 'unit lines' to see the nine edges.",
             "Delete the OR unit's synapse from 'in B': one polygon disappears.",
             "Check the status bar: depth 3."],
-           [scene_to_dict("OR of a pentagon and a square", net,
-                          {"generator": "polygon_union", "params": {"n": 400, "seed": 0}},
-                          plots=["decision"])])
+           [scene_to_dict("OR of a pentagon and a square", net, plots=["decision"], steps=150,
+                          steps_per_frame=1, figures=["output:in A", "output:in B", "output:y"],
+                          claim="Nine half-planes, two ANDs ('in A' of five edges, 'in B' of "
+                                "four) and an OR: the output is 1 in either polygon, two separate "
+                                "regions, so the network needs depth 3.")])
 
 
 # ---------------------------------------------------------------------- 12

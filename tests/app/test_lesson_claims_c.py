@@ -153,7 +153,7 @@ def test_lesson_10_draws_6_12_and_24_line_circles_side_by_side(play):
     assert boxes[0].right() <= boxes[1].left() and boxes[1].right() <= boxes[2].left()  # a row
     # Each map is its polygon: the area inside approaches the circle's (pi r^2, r = 0.6) as the
     # lines grow: independent reference, the area of the regular k-gon around the circle
-    assert decision._extent == (-1.5, 1.5, -1.5, 1.5)  # no data: the default view
+    assert tuple(decision._decision.extent) == (-1.5, 1.5, -1.5, 1.5)  # no data: the default view
     errors = []
     for k, (_, image, _) in zip((6, 12, 24), tiles.items):
         grid = image.image
@@ -478,3 +478,42 @@ def test_lesson_7_backprop_labels_do_not_overlap(play):
     legend_covers_nothing(w)
     loss = plot_of(w, "loss")
     assert float(loss.curves["accuracy"].getData()[1][-1]) == 1.0
+
+
+# ---------------------------------------------------------------------- lesson 11
+def test_lesson_11_both_polygons_visible_and_labels_readable(play):
+    from nnsim.engine.datasets import UNION_POLYGONS
+
+    scene = find_lesson("need-for-depth").scenes[0]
+    assert 3 <= paced(scene) <= 15 and scene.dataset is None
+    w = play("need-for-depth", 0)
+    assert shown_plots(w) == ["decision"]
+    decision = plot_of(w, "decision")
+    grid = decision.grid
+    assert grid[0].max() == grid[-1].max() == grid[:, 0].max() == grid[:, -1].max() == 0  # none cut
+    x0, x1, y0, y1 = decision._extent
+    ny, nx = grid.shape
+
+    def at(x, y):
+        return grid[round((y - y0) / (y1 - y0) * (ny - 1)), round((x - x0) / (x1 - x0) * (nx - 1))]
+
+    a, b = (0.85 * p for p in UNION_POLYGONS)
+    ca, cb = a.mean(axis=0), b.mean(axis=0)
+    assert at(*ca) == 1 and at(*cb) == 1 and at(*(ca + cb) / 2) == 0  # two separate regions
+    inside = float((grid >= 0.5).mean()) * (x1 - x0) * (y1 - y0)
+
+    def area(p):  # shoelace, independent of the network
+        x, y = p[:, 0], p[:, 1]
+        return 0.5 * abs(float(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1))))
+
+    assert abs(inside - (area(a) + area(b))) < 0.05
+    legend = [label.text for _sample, label in decision.legend.items]
+    assert legend == ["boundary", "unit lines"]  # no class key without points
+    texts = canvas_texts(w)
+    for needed in ("in A", "in B", "y", "T=4.5", "T=3.5", "T=0.5"):
+        assert needed in texts, (needed, texts)
+    rects = [rect for _k, _i, _t, rect in w.view.canvas.overlay.shown_labels()]
+    for i, r in enumerate(rects):
+        assert not any(r.intersects(o) for o in rects[i + 1:])
+    legend_covers_nothing(w)
+    assert scene.network.depth == 3

@@ -106,8 +106,9 @@ class DecisionPlot(PlotPanel):
         self.set_status("")
         self.graphics.setToolTip("Left click adds a point of class 1, right click one of class 0")
 
-    def _legend(self, classes: int = 2) -> None:
-        """A legend row under the plot, so it never hides data."""
+    def _legend(self, classes: int = 2, points: bool = True) -> None:
+        """A legend row under the plot, so it never hides data; the classes only while there
+        are points to tell apart."""
         if not hasattr(self, "legend"):
             self.legend = pg.LegendItem(colCount=2, labelTextColor=style.INK,
                                         labelTextSize=f"{style.FONT_PT}pt")
@@ -117,7 +118,8 @@ class DecisionPlot(PlotPanel):
         self.legend.clear()
         self.legend.setColumnCount(max(2, (classes + 2 + 1) // 2))
         self._legend_classes = classes
-        for label in [1, 0] + list(range(2, classes)):
+        self._legend_points = points
+        for label in ([1, 0] + list(range(2, classes))) if points else []:
             sample = pg.ScatterPlotItem(symbol="o", size=9, brush=pg.mkBrush(*style.class_color(label)),
                                         pen=pg.mkPen("w"))
             self.legend.addItem(sample, f"class {label}")
@@ -437,8 +439,8 @@ class DecisionPlot(PlotPanel):
         X = np.concatenate([self.data_X, X])
         labels = np.concatenate([self.data_labels, labels]).astype(int)
         classes = int(labels.max(initial=1)) + 1
-        if classes != self._legend_classes:
-            self._legend(classes)
+        if (classes, len(X) > 0) != (self._legend_classes, self._legend_points):
+            self._legend(classes, len(X) > 0)
         size, alpha, outline = marker_style(len(X))
         brushes = [pg.mkBrush(*style.class_color(c), int(round(255 * alpha))) for c in range(classes)]
         pen = pg.mkPen(255, 255, 255, int(round(230 * outline)), width=1.2) if outline > 0.05 \
