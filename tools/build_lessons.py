@@ -701,13 +701,18 @@ def l14():
            "sum them to compose arbitrary functions, more precisely as the cylinders get thinner. "
            "But each cylinder costs N + 1 units; an RBF unit (next lesson) does it with one.",
            "y(x) = sum_c h_c [ sum_{i=1..N} [ w_ci . x + b_ci > 0 ] > N - 1/2 ]",
-           ["Compare the output map with the target cylinder of radius 0.5.",
+           ["Turn on 'unit lines': the 16 tangent lines around the disc of radius 0.5.",
             "Open the second scene: two cylinders of different heights.",
             "Count the units in the status bar, then compare with lesson 15."],
-           [scene_to_dict("One cylinder", one,
-                          {"generator": "cylinder", "params": {"n": 400, "radius": 0.5, "seed": 0}},
-                          plots=["decision"]),
-            scene_to_dict("Two cylinders", two, None, plots=["decision"])])
+           [scene_to_dict("One cylinder", one, plots=["decision"], steps=150, steps_per_frame=1,
+                          figures=["output:disc", "output:y"],
+                          claim="16 threshold units tangent to a circle of radius 0.5, ANDed by "
+                                "one unit: the output is 1 on a 16-sided disc, a cylinder of "
+                                "height 1, from 17 units."),
+            scene_to_dict("Two cylinders", two, None, plots=["decision"], steps=150,
+                          steps_per_frame=1, figures=["output:left", "output:right", "output:y"],
+                          claim="Two cylinders of 12 lines each, scaled by heights 1 and 0.6 and "
+                                "summed by a linear output: a surface with two steps.")])
 
 
 # ---------------------------------------------------------------------- 15

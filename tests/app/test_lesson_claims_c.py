@@ -517,3 +517,24 @@ def test_lesson_11_both_polygons_visible_and_labels_readable(play):
         assert not any(r.intersects(o) for o in rects[i + 1:])
     legend_covers_nothing(w)
     assert scene.network.depth == 3
+
+
+# ---------------------------------------------------------------------- lesson 14
+def test_lesson_14_cylinders_from_half_planes(play):
+    lesson = find_lesson("universal-approximation-2d")
+    for index in (0, 1):
+        scene = lesson.scenes[index]
+        assert 3 <= paced(scene) <= 15 and scene.claim and scene.dataset is None
+    w = play("universal-approximation-2d", 0)
+    assert shown_plots(w) == ["decision"]
+    grid = plot_of(w, "decision").grid
+    x0, x1, y0, y1 = plot_of(w, "decision")._decision.extent
+    area = float((grid >= 0.5).mean()) * (x1 - x0) * (y1 - y0)
+    polygon = 16 * 0.5 ** 2 * np.tan(np.pi / 16)  # the 16-gon around the circle of radius 0.5
+    assert abs(area - polygon) < 0.02 and polygon - np.pi * 0.25 < 0.02
+    assert sum(n.role != "input" for n in lesson.scenes[0].network.neurons) == 18  # 16 + AND + y
+    w = play("universal-approximation-2d", 1)
+    grid = plot_of(w, "decision").grid
+    heights = np.unique(grid.astype(float))
+    assert np.allclose(heights, [0.0, 0.6, 1.0], atol=1e-6)  # two cylinders, heights 1 and 0.6, summed
+    assert "1 and 0.6" in lesson.scenes[1].claim
