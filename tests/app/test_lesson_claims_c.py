@@ -122,6 +122,7 @@ def test_lesson_1_marks_the_input_and_shows_z_and_y(play):
         assert needed in texts, (needed, texts)
     activation = plot_of(w, "activation")
     assert "z = -6 → y = 0.00247" in activation.status.text()
+    legend_covers_nothing(w)
     # independent reference: the logistic function at -6
     assert abs(1 / (1 + np.exp(6.0)) - 0.0024726) < 1e-7
 
@@ -538,3 +539,30 @@ def test_lesson_14_cylinders_from_half_planes(play):
     heights = np.unique(grid.astype(float))
     assert np.allclose(heights, [0.0, 0.6, 1.0], atol=1e-6)  # two cylinders, heights 1 and 0.6, summed
     assert "1 and 0.6" in lesson.scenes[1].claim
+
+
+# ---------------------------------------------------------------------- every scene of 1, 7-17
+MINE = ["perceptron-forward", "mlp-xor", "activation-functions", "why-nonlinearity",
+        "decision-regions", "need-for-depth", "depth-vs-width", "universal-approximation-1d",
+        "universal-approximation-2d", "rbf-networks", "keras-example", "hebb-vs-backprop"]
+
+
+@pytest.mark.parametrize("lesson_id", MINE)
+def test_every_scene_has_a_claim_figures_and_3_to_15_seconds(lesson_id):
+    from nnsim.engine.lessons import FIGURES
+
+    for scene in find_lesson(lesson_id).scenes:
+        assert scene.claim and len(scene.claim) <= 300, scene.title
+        assert scene.figures and all(f in FIGURES or f.startswith("output:") for f in scene.figures)
+        outputs = {n.name for n in scene.network.neurons}
+        assert all(f.split(":", 1)[1] in outputs for f in scene.figures if f.startswith("output:"))
+        assert 3 <= paced(scene) <= 15, (scene.title, paced(scene))
+
+
+@pytest.mark.parametrize("lesson_id, index", [("activation-functions", 0),
+                                              ("universal-approximation-1d", 0),
+                                              ("universal-approximation-1d", 2)])
+def test_no_learning_rule_panel_where_nothing_learns(play, lesson_id, index):
+    w = play(lesson_id, index)
+    assert w.learning.rules.current_name() in ("", None, "none")
+    assert not any("Hebb's rule" in t and "w_i" in t for t in label_texts(w))
