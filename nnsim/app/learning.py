@@ -423,7 +423,9 @@ class LearningDocks(DocumentBinding, QObject):
                       plots=tuple(scene.plots))  # exactly the scene's plots
         binding, self._binding = self._binding, True  # the lesson's layout is not an edit
         try:
-            window.set_document(Document(net, setup=setup))  # binds the panels, plots, engine
+            document = Document(net, setup=setup)
+            window.caption.set_scene(lesson, index, net, document)  # before the layout is made
+            window.set_document(document)  # binds the panels, plots, engine
             window.setWindowTitle(f"{lesson.number}. {lesson.title} — {scene.title}[*] — nnsim")
             self.engine.set_schedule(list(scene.inputs))
             start = scene.start_state() if scene.start else None

@@ -109,6 +109,10 @@ class MainWindow(WindowDialogs, QMainWindow):
         self.set_document(document or Document())
         self._build_menus()
         self._build_toolbars()
+        from nnsim.app.caption import install as install_caption
+
+        self.caption_bar = install_caption(self)  # a lesson scene's title, claim and figures
+        self.caption = self.caption_bar.caption
         from nnsim.app.learning import LearningDocks
 
         self.learning = LearningDocks(self, fill=fill_docks)
@@ -155,6 +159,8 @@ class MainWindow(WindowDialogs, QMainWindow):
         if self.document is not None:
             self.recovery.discard()  # the previous document was saved or given up on purpose
         self.document = document
+        if hasattr(self, "caption"):
+            self.caption.document_shown(document)  # a lesson scene's, or none (cleared)
         if self.view is None:
             self.view = NetworkView(document)
             self.view.setObjectName("canvas")
@@ -207,6 +213,7 @@ class MainWindow(WindowDialogs, QMainWindow):
         try:
             self.view.apply_snapshot(snapshot)
             self.learning.update_snapshot(snapshot)
+            self.caption.update_snapshot(snapshot)
             self.recording.capture()  # while recording: this frame, before the worker steps on
             note = snapshot.message or ("finished: more steps change nothing"
                                         if snapshot.done else "")
@@ -439,6 +446,7 @@ class MainWindow(WindowDialogs, QMainWindow):
             self.move(frame.topLeft())
         if isinstance(state, QByteArray):
             self.restoreState(state)
+            self.caption_bar.own_line()
         if hasattr(self, "learning"):
             self.learning.lay_out()  # the last session's plots belonged to its document
 
