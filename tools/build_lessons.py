@@ -492,7 +492,7 @@ def l10():
                             "radius 0.6; the more lines, the closer the polygon is to the circle.",
                       **static),
     ]
-    lesson(10, "decision-regions", "Composing decision regions from half-planes",
+    lesson(11, "decision-regions", "Composing decision regions from half-planes",
            "Each threshold unit is a half-plane; AND them and you get a convex region.",
            "A threshold unit on two inputs fires on one side of a line. A second-layer unit with "
            "threshold N - 1/2 fires only when all N first-layer units fire: the intersection of their "
@@ -523,7 +523,7 @@ def l11():
     net.add_neuron("y", role="output", activation="step", bias=-0.5, x=3 * DX, y=0.0)
     net.connect("in A", "y", 1.0)
     net.connect("in B", "y", 1.0)
-    lesson(11, "need-for-depth", "The need for depth: the OR of two polygons",
+    lesson(13, "need-for-depth", "The need for depth: the OR of two polygons",
            "Two separate regions need a third layer: half-planes, then ANDs, then an OR.",
            "One hidden layer of threshold units ANDed together gives one convex region. To fire in "
            "either of two separate polygons the network needs a third layer: the first layer draws "
@@ -602,7 +602,7 @@ def l12():
                      f"{'wide layer' if net is deep else 'deep tree'}.")
             scenes.append(scene_to_dict(title, net, data, figures=["output:parity"], claim=claim,
                                         **static))
-    lesson(12, "depth-vs-width", "Depth versus width: parity",
+    lesson(14, "depth-vs-width", "Depth versus width: parity",
            "A deep tree of XORs needs far fewer units and connections than one wide layer.",
            "The parity of n bits is a tree of XORs, log2(n) XORs deep. Each XOR costs 3 threshold "
            "units and 6 connections, so the deep network grows linearly with n: 3 (n - 1) units. A "
@@ -660,7 +660,7 @@ def l13():
                                           f"its middle, summed: the staircase follows sin(x) "
                                           f"within {worst:.2f} everywhere on [0, 2 pi].",
                                     **static))
-    lesson(13, "universal-approximation-1d", "Universal approximation in one dimension",
+    lesson(16, "universal-approximation-1d", "Universal approximation in one dimension",
            "Two threshold units and a summing output make a square pulse; many pulses make any curve.",
            "A unit that fires for x > T1 minus a unit that fires for x > T2 is 1 only between T1 and "
            "T2: a square pulse, from 3 units (the first scene draws the two steps, dashed, and "
@@ -694,7 +694,7 @@ def l14():
     two.add_neuron("y", role="output", activation="linear", x=3 * DX, y=0.0)
     cylinder_units(two, "left", (-0.45, 0.2), 0.35, 12, 1.0, 1, -6.5 * DY)
     cylinder_units(two, "right", (0.5, -0.3), 0.3, 12, 0.6, 1, 6.5 * DY)
-    lesson(14, "universal-approximation-2d", "Universal approximation in two dimensions",
+    lesson(17, "universal-approximation-2d", "Universal approximation in two dimensions",
            "Many half-planes make a cylinder; sums of scaled, shifted cylinders make any surface.",
            "In two dimensions a 'pulse' is a cylinder: N threshold units whose lines are tangent to a "
            "circle, ANDed together, fire inside (almost) a disc. Scale each cylinder by a height and "
@@ -703,7 +703,7 @@ def l14():
            "y(x) = sum_c h_c [ sum_{i=1..N} [ w_ci . x + b_ci > 0 ] > N - 1/2 ]",
            ["Turn on 'unit lines': the 16 tangent lines around the disc of radius 0.5.",
             "Open the second scene: two cylinders of different heights.",
-            "Count the units in the status bar, then compare with lesson 15."],
+            "Count the units in the status bar, then compare with lesson 19."],
            [scene_to_dict("One cylinder", one, plots=["decision"], steps=150, steps_per_frame=1,
                           figures=["output:disc", "output:y"],
                           claim="16 threshold units tangent to a circle of radius 0.5, ANDed by "
@@ -737,7 +737,7 @@ def l15():
         net.name = title
         return net
 
-    lesson(15, "rbf-networks", "RBF networks",
+    lesson(19, "rbf-networks", "RBF networks",
            "A unit whose output depends on the distance to a centre makes a bump with one unit.",
            "A radial basis unit responds to the distance of the input from its centre c (its "
            "incoming weights): y = exp(-beta ||x - c||^2), with a bandwidth beta. It is radially "
@@ -750,7 +750,7 @@ def l15():
            "y = sum_j v_j exp(-beta ||x - c_j||^2) + v_0",
            ["Change beta of the single unit: the bump narrows or widens.",
             "Train the second scene: 9 units fit the cylinder by gradient descent.",
-            "Compare with lesson 14's 17 threshold units for one cylinder."],
+            "Compare with lesson 17's 17 threshold units for one cylinder."],
            [scene_to_dict("One unit, one bump", one, data, plots=["decision"], steps=150,
                           steps_per_frame=1, figures=["output:y"],
                           claim="One gaussian unit centred at 0 with beta = 4 ln 2 = 2.77: its "
@@ -786,7 +786,7 @@ def l16():
                                                "validation_split": 0.2}}
 
     # 800 training points in batches of 32: 25 steps an epoch.
-    lesson(16, "keras-example", "The Keras example",
+    lesson(20, "keras-example", "The Keras example",
            "The lecture's TensorFlow snippet, drawn: Dense(16, relu) -> Dense(1, sigmoid) with Adam.",
            "The lecture asks a language model to 'write code in TensorFlow to train a neural "
            "network' and gets a two-layer classifier: 16 ReLU units and one sigmoid output, compiled "
@@ -827,7 +827,7 @@ def l17():
         n.name = title
         return n
 
-    lesson(17, "hebb-vs-backprop", "Hebb against backprop: why backprop won",
+    lesson(22, "hebb-vs-backprop", "Hebb against backprop: why backprop won",
            "On the same network and data, Hebb's rule has no error signal; backprop does.",
            "Hebb's rule only strengthens what is already active: it never looks at the desired "
            "output, so it cannot learn a task: its accuracy stays near chance (it is measured "
@@ -894,7 +894,7 @@ def l18():
     shallow = z_network([2, 6, 3], ["tanh", "softmax"], "2-6-3: 30 connections, depth 2", seed=1)
     assert deep.parameter_count == shallow.parameter_count == 30
     assert (deep.depth, shallow.depth) == (3, 2)
-    lesson(18, "layered-notation", "Layers, connections and depth",
+    lesson(10, "layered-notation", "Layers, connections and depth",
            "A network's parameters are its connections; its depth is its longest path.",
            "Number the layers k = 0 (the inputs) to K (the outputs). Unit i of layer k adds its "
            "bias w0 to the outputs g(z_{k-1,j}) of the layer below, each times its weight: "
@@ -981,7 +981,7 @@ def circles_figure_network(radius: float, k: int = 8) -> tuple[Network, int, flo
     return net, len(centres), error
 
 
-# Lecture order: "Composing an arbitrary figure" follows the polygons (after lesson 10).
+# Lecture order: "Composing an arbitrary figure" follows the polygons (after lesson 11).
 def l19():
     data = {"generator": "figure", "params": {"n": 400, "seed": 0}}
     scenes, rows = [], []
@@ -995,7 +995,7 @@ def l19():
                   f"covers the figure with {100 * error:.0f}% of its area wrong; more, smaller "
                   f"circles fit it better.",
             figures=["output:in figure"], **STATIC))
-    lesson(19, "arbitrary-figure", "An arbitrary figure from many circles",
+    lesson(12, "arbitrary-figure", "An arbitrary figure from many circles",
            "OR together enough small circles and any figure is covered, as precisely as wanted.",
            "A ring of half-plane units ANDed together fires inside a circle (a polygon with many "
            "sides). A third layer ORs the circles: the network fires inside any of them. To "
@@ -1042,7 +1042,7 @@ def xor_tree(n: int) -> Network:
 
 
 # Lecture order: "A polynomial of degree n requires a network of depth log2(n)" is on the
-# depth-versus-width slide (after lesson 12).
+# depth-versus-width slide (after lesson 14).
 def l20():
     scenes, rows = [], []
     for n in (2, 4, 8, 16):
@@ -1060,7 +1060,7 @@ def l20():
                   f"connections; one hidden layer needs {c['wide_units']:,} units and "
                   f"{c['wide_connections']:,} connections.",
             figures=["output:parity"], **STATIC))
-    lesson(20, "depth-log2-n", "Depth log2(n): parity of 2, 4, 8 and 16 bits",
+    lesson(15, "depth-log2-n", "Depth log2(n): parity of 2, 4, 8 and 16 bits",
            "A tree of XORs is log2(n) levels deep and grows linearly; one hidden layer grows as 2^n.",
            "Parity of n bits (the product of n signs: a polynomial of degree n) pairs its inputs "
            "level by level: log2(n) levels of XOR. Each XOR is 3 threshold units in 2 layers and "
@@ -1071,7 +1071,7 @@ def l20():
            "depth = 2 log2(n),  units = 3 (n - 1)  vs  2^(n-1) + 1",
            ["Step through n = 2, 4, 8, 16 and read depth and connections in the status bar.",
             "Click input bits: the parity output flips with every click.",
-            "Lesson 12 builds the one-hidden-layer network for n = 4."],
+            "Lesson 14 builds the one-hidden-layer network for n = 4."],
            scenes)
 
 
@@ -1116,7 +1116,7 @@ def cylinder_one_layer(k: int = 16, radius: float = 0.5) -> Network:
 
 
 # Lecture order: "MLP as a continuous-valued function ... even with only one layer" is the
-# 2-D universal approximation slide (after lesson 14, before the RBF segue).
+# 2-D universal approximation slide (after lesson 17, before the RBF segue).
 def l21():
     cylinder = {"generator": "cylinder", "params": {"n": 400, "radius": 0.5, "seed": 0}}
     data = {"generator": "hills", "params": {"n": 400, "seed": 0}}
@@ -1137,7 +1137,7 @@ def l21():
                   f"scaled and summed by the output, approximate the two hills; thinner "
                   f"cylinders approximate better (RMS error on the plot).",
             figures=["output:y"], **STATIC))
-    lesson(21, "one-layer-towers", "One hidden layer in two dimensions: towers",
+    lesson(18, "one-layer-towers", "One hidden layer in two dimensions: towers",
            "Half-planes summed make cylinders; scaled, shifted cylinders make any surface.",
            "Lines tangent to a circle, one threshold unit each, fire together only inside the "
            "circle: summed and thresholded by the output they make a cylinder, with a single "
@@ -1180,7 +1180,7 @@ def l22():
                   f"sigmoid output becomes P(class 1 | x): at x = {x} it approaches {p:.2f}, the "
                   f"posterior from the classes' densities.",
             figures=["epoch", "loss", "output:y"]))
-    lesson(22, "probability", "MLPs as models of probability",
+    lesson(21, "probability", "MLPs as models of probability",
            "On overlapping classes a sigmoid output learns P(class | x), not a hard boundary.",
            "When classes overlap, the same x comes with either label, and the best any model can "
            "say is how likely each is: the a posteriori probability P(class 1 | x) = p1(x) / "

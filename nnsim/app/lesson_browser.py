@@ -70,7 +70,7 @@ class WrapButton(QPushButton):
 
 
 class LessonCombo(QComboBox):
-    """Picks a lesson from the full titles in its list, but shows only "Lesson 5 of 17": the
+    """Picks a lesson from the full titles in its list, but shows only "Lesson 5 of 22": the
     title is the heading right below, and a long one would be cut in a narrow dock."""
 
     def paintEvent(self, _event) -> None:  # noqa: N802 - Qt's name
@@ -112,7 +112,7 @@ class LessonBrowser(QWidget):
 
         self.combo = LessonCombo()
         self.combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
-        self.combo.setMinimumContentsLength(len("Lesson 17 of 17"))
+        self.combo.setMinimumContentsLength(len("Lesson 22 of 22"))
         self.combo.setToolTip("Choose a lesson")
         for lesson in self.lessons:
             self.combo.addItem(f"{lesson.number}. {lesson.title}")

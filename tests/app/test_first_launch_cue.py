@@ -125,7 +125,7 @@ def test_the_cue_never_covers_a_neuron(qtbot):
     window.resize(1280, 800)
     window.show()
     qtbot.waitExposed(window)
-    window.learning.open_lesson(15)
+    window.learning.open_lesson(19)  # the Keras example
     qtbot.wait(50)
     cue, view = window.run_cue, window.view
     assert cue.isVisible()

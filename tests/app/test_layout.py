@@ -139,7 +139,7 @@ def test_a_file_opens_with_its_own_plots_not_the_last_sessions(qtbot):
     first = MainWindow()
     qtbot.addWidget(first)
     first.show()
-    first.learning.open_lesson(12)  # lesson 13: the function fit alone
+    first.learning.open_lesson(15)  # lesson 16: the function fit alone
     qtbot.wait(50)
     first.document.undo_stack.setClean()
     first.close()  # saves the window's state

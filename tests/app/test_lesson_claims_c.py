@@ -1,4 +1,5 @@
-"""Lessons 1 and 7-17 show their claims (issue 13): each scene is opened as a recording opens it
+"""Lessons 1, 7-9, 11, 13, 14, 16, 17, 19, 20 and 22 show their claims (issue 13): each scene
+is opened as a recording opens it
 (record_cli.prepare: the real MainWindow offscreen at 1280x720, the simulation in lockstep with
 the frames), played to a point of its scripted run, painted, and checked on what is DRAWN: the
 numbers of the claim in visible text (canvas labels, plot titles, text items, status lines),
@@ -129,7 +130,7 @@ def test_lesson_1_marks_the_input_and_shows_z_and_y(play):
 
 # ---------------------------------------------------------------------- lesson 10
 @pytest.mark.parametrize("index", [0, 1, 2])
-def test_lesson_10_shapes_are_not_hidden_by_points(play, index):
+def test_lesson_11_shapes_are_not_hidden_by_points(play, index):
     scene = find_lesson("decision-regions").scenes[index]
     assert scene.dataset is None and scene.claim and 3 <= paced(scene) <= 15
     w = play("decision-regions", index)
@@ -140,7 +141,7 @@ def test_lesson_10_shapes_are_not_hidden_by_points(play, index):
     assert inside == 1.0 and float(decision.grid[0, 0]) == 0.0
 
 
-def test_lesson_10_draws_6_12_and_24_line_circles_side_by_side(play):
+def test_lesson_11_draws_6_12_and_24_line_circles_side_by_side(play):
     scene = find_lesson("decision-regions").scenes[3]
     assert 3 <= paced(scene) <= 15
     w = play("decision-regions", 3)
@@ -210,7 +211,7 @@ def test_lesson_8_soft_perceptron_turns_round_while_watched(play):
 
 
 # ---------------------------------------------------------------------- lesson 13
-def test_lesson_13_draws_the_two_steps_subtracted_into_the_pulse(play):
+def test_lesson_16_draws_the_two_steps_subtracted_into_the_pulse(play):
     scene = find_lesson("universal-approximation-1d").scenes[0]
     assert 3 <= paced(scene) <= 15 and scene.rule is None
     w = play("universal-approximation-1d", 0)
@@ -230,7 +231,7 @@ def test_lesson_13_draws_the_two_steps_subtracted_into_the_pulse(play):
 
 
 @pytest.mark.parametrize("index, pulses", [(1, 6), (2, 24)])
-def test_lesson_13_pulses_follow_the_sine(play, index, pulses):
+def test_lesson_16_pulses_follow_the_sine(play, index, pulses):
     scene = find_lesson("universal-approximation-1d").scenes[index]
     assert 3 <= paced(scene) <= 15
     w = play("universal-approximation-1d", index)
@@ -246,7 +247,7 @@ def test_lesson_13_pulses_follow_the_sine(play, index, pulses):
 
 # ---------------------------------------------------------------------- lesson 12
 @pytest.mark.parametrize("index, n, deep", [(0, 4, True), (1, 4, False), (2, 8, True), (3, 8, False)])
-def test_lesson_12_counts_units_and_connections_at_n_4_and_8(play, index, n, deep):
+def test_lesson_14_counts_units_and_connections_at_n_4_and_8(play, index, n, deep):
     import itertools
 
     scene = find_lesson("depth-vs-width").scenes[index]
@@ -317,7 +318,7 @@ def test_lesson_9_relu_network_bends_and_learns(play):
 
 
 # ---------------------------------------------------------------------- lesson 15
-def test_lesson_15_one_bump_at_the_scale_of_the_data(play):
+def test_lesson_19_one_bump_at_the_scale_of_the_data(play):
     scene = find_lesson("rbf-networks").scenes[0]
     assert 3 <= paced(scene) <= 15
     w = play("rbf-networks", 0)
@@ -332,7 +333,7 @@ def test_lesson_15_one_bump_at_the_scale_of_the_data(play):
     assert np.array_equal(np.hypot(*data.X.T) < 0.5, data.y.ravel() > 0.5)
 
 
-def test_lesson_15_fit_draws_the_half_contour_for_0_1_targets(play):
+def test_lesson_19_fit_draws_the_half_contour_for_0_1_targets(play):
     scene = find_lesson("rbf-networks").scenes[1]
     assert 3 <= paced(scene) <= 15
     w = play("rbf-networks", 1)
@@ -369,7 +370,7 @@ def label_texts(window) -> list[str]:
             if label.isVisible()]
 
 
-def test_lesson_17_hebb_stays_near_chance_while_its_weights_grow_steadily(play):
+def test_lesson_22_hebb_stays_near_chance_while_its_weights_grow_steadily(play):
     lesson = find_lesson("hebb-vs-backprop")
     scene = lesson.scenes[0]
     assert 3 <= paced(scene) <= 15
@@ -395,7 +396,7 @@ def test_lesson_17_hebb_stays_near_chance_while_its_weights_grow_steadily(play):
     assert abs(float(np.mean(out == (data.y.ravel() > 0.5))) - acc[-1]) < 1e-12
 
 
-def test_lesson_17_backprop_learns_on_the_same_network(play):
+def test_lesson_22_backprop_learns_on_the_same_network(play):
     lesson = find_lesson("hebb-vs-backprop")
     scene = lesson.scenes[1]
     assert 3 <= paced(scene) <= 15
@@ -412,7 +413,7 @@ def test_lesson_17_backprop_learns_on_the_same_network(play):
 # ---------------------------------------------------------------------- lesson 16
 @pytest.mark.parametrize("index, rate, epochs, first, last", [(0, 0.03, 10, 0.92, 0.99),
                                                               (1, 0.001, 80, 0.86, 0.95)])
-def test_lesson_16_validation_accuracy_is_seen_climbing(play, index, rate, epochs, first, last):
+def test_lesson_20_validation_accuracy_is_seen_climbing(play, index, rate, epochs, first, last):
     lesson = find_lesson("keras-example")
     scene = lesson.scenes[index]
     assert 3 <= paced(scene) <= 15
@@ -482,7 +483,7 @@ def test_lesson_7_backprop_labels_do_not_overlap(play):
 
 
 # ---------------------------------------------------------------------- lesson 11
-def test_lesson_11_both_polygons_visible_and_labels_readable(play):
+def test_lesson_13_both_polygons_visible_and_labels_readable(play):
     from nnsim.engine.datasets import UNION_POLYGONS
 
     scene = find_lesson("need-for-depth").scenes[0]
@@ -521,7 +522,7 @@ def test_lesson_11_both_polygons_visible_and_labels_readable(play):
 
 
 # ---------------------------------------------------------------------- lesson 14
-def test_lesson_14_cylinders_from_half_planes(play):
+def test_lesson_17_cylinders_from_half_planes(play):
     lesson = find_lesson("universal-approximation-2d")
     for index in (0, 1):
         scene = lesson.scenes[index]

@@ -1,4 +1,4 @@
-"""Issue 13's new lessons (18-22 for now), opened in the real window at 1280x720 offscreen: the
+"""Issue 13's new lessons (10, 12, 15, 18 and 21), opened in the real window at 1280x720 offscreen: the
 numbers of each scene's claim are in visible text, the claim's plot is on view, at least 150 px
 tall and has drawn something."""
 import math

@@ -69,7 +69,7 @@ def test_lesson_6_recalls_the_letter_in_the_app(window, qtbot):
     np.testing.assert_array_equal(view.state, target)  # the Hopfield view shows the recalled A
 
 
-def test_lesson_16_keras_example_reaches_95_percent_in_the_app(window, qtbot):
+def test_lesson_20_keras_example_reaches_95_percent_in_the_app(window, qtbot):
     lesson = find_lesson("keras-example")
     got = snapshots(window)
     window.learning.open_scene(lesson, 0)

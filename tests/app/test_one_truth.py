@@ -160,19 +160,19 @@ def test_lesson_7_then_3_leaves_no_xor_points_on_the_decision_plot(window):
     assert window.learning.data.dataset() is None and window.document.dataset is None
 
 
-def test_lesson_16_then_6_leaves_no_moons(window):
-    open_lesson(window, "16")
+def test_lesson_20_then_6_leaves_no_moons(window):
+    open_lesson(window, "keras-example")
     assert decision_points(window) == 1000
     open_lesson(window, "6")
     assert decision_points(window) == 0
     assert window.learning.plots["decision"].is_unavailable  # a Hopfield net has no plane
 
 
-def test_lesson_13_then_15_leaves_no_targets_on_the_function_fit(window):
-    open_lesson(window, "13")
+def test_lesson_16_then_15_leaves_no_targets_on_the_function_fit(window):
+    open_lesson(window, "universal-approximation-1d")
     curve = window.learning.plots["curve"]
     assert len(curve.targets.getData()[0]) == 200
-    open_lesson(window, "15")
+    open_lesson(window, "rbf-networks")
     x, _ = curve.targets.getData()
     assert x is None or len(x) == 0
 
@@ -247,7 +247,7 @@ def test_a_problem_only_the_trainer_knows_is_said_inline_not_in_a_dialog(window,
 
 
 def test_a_new_document_starts_every_rule_from_its_defaults(window):
-    open_lesson(window, "16")  # backprop with the lesson's own values and 10 epochs
+    open_lesson(window, "keras-example")  # backprop with the lesson's own values and 10 epochs
     rules = window.learning.rules
     assert rules.current_panel().stop_conditions()["epochs"] == 10
     window.files.new_document()

@@ -49,7 +49,7 @@ def test_a_plot_made_later_shows_the_document_as_it_is(window, qtbot):
     from nnsim.app.plots import plot_unavailable_reason
 
     learning = window.learning
-    assert learning.open_lesson("13")  # 1-D function fit: curve and loss
+    assert learning.open_lesson("universal-approximation-1d")  # 1-D function fit: curve and loss
     assert learning.open_lesson("1")
     doc = window.document
     # The data of lesson 13 are gone; lesson 1 has none: a function fit made now shows nothing.
@@ -64,7 +64,7 @@ def test_a_plot_made_later_shows_the_document_as_it_is(window, qtbot):
 
 def test_a_plot_shown_after_start_up_draws_the_data_and_the_latest_snapshot(window, qtbot):
     learning = window.learning
-    assert learning.open_lesson("13")
+    assert learning.open_lesson("universal-approximation-1d")
     got = []
     window.engine.snapshot_ready.connect(lambda snap, _rate: got.append(snap))
     window.engine.step()
@@ -238,7 +238,7 @@ def test_the_menus_filled_after_the_first_paint_read_as_in_a_window_made_at_once
     assert entries(later.lessons_menu) == entries(at_once.lessons_menu)
     assert entries(later.file_menu) == entries(at_once.file_menu)
     numbers = [int(t.split(".")[0]) for t in entries(later.lessons_menu) if t[:1].isdigit()]
-    assert numbers == list(range(1, 18))
+    assert numbers == list(range(1, 23))
     files = entries(later.file_menu)
     assert files.index("&Export") + 1 == files.index("Save Screenshot…")
     export = next(a for a in later.file_menu.actions() if a.text() == "&Export")
@@ -254,7 +254,7 @@ def test_a_file_opened_at_start_up_shows_its_plots_docks_at_the_first_paint(tmp_
     from nnsim.engine.lessons import find_lesson
     from nnsim.engine.setup import DEFAULT_STOP, Setup
 
-    scene = find_lesson("13").scenes[0]
+    scene = find_lesson("universal-approximation-1d").scenes[0]
     path = tmp_path / "fit.json"
     save_document(scene.network, Setup(dataset=scene.dataset, rule=scene.rule,
                                        stop=dict(DEFAULT_STOP),

@@ -200,10 +200,10 @@ def test_the_first_hour(app_env, artifacts, tmp_path):
         screen.wait(lambda s: not s["running"], "the run to pause")
 
         # a lesson with other data: nothing of XOR remains on any plot
-        app.choose(screen.control("lesson box", kind="combo", tooltip="Choose a lesson"), "13.")
+        app.choose(screen.control("lesson box", kind="combo", tooltip="Choose a lesson"), "16.")
         state = screen.wait(lambda s: "curve" in s["plots"] and s["frame"]["step"] == 0,
-                            "lesson 13's function fit")
-        app.shot("lesson13")
+                            "lesson 16's function fit")
+        app.shot("lesson16")
         assert set(state["plots"]) == {"curve"}, state["plots"]
         assert state["plots"]["curve"]["markers"] != 4
         app.desk.key("ctrl+q")

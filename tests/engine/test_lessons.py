@@ -20,9 +20,9 @@ def grid(lo=-1.0, hi=1.0, n=201):
     return np.stack(np.meshgrid(axis, axis), axis=-1).reshape(-1, 2)
 
 
-def test_seventeen_lessons_in_the_lectures_order():
+def test_twenty_two_lessons_in_the_lectures_order():
     lessons = list_lessons()
-    assert [lesson.number for lesson in lessons] == list(range(1, 18))
+    assert [lesson.number for lesson in lessons] == list(range(1, 23))
     for lesson in lessons:
         assert lesson.title and lesson.explanation and lesson.formula
         assert 2 <= len(lesson.try_this) <= 3, lesson.id
@@ -209,7 +209,7 @@ def region_accuracy(s) -> float:
     return float(np.mean((s.network.evaluate(data.X)[:, 0] > 0.5) == (data.y > 0.5)))
 
 
-def test_10_half_planes_compose_polygons_and_approach_a_circle():
+def test_11_half_planes_compose_polygons_and_approach_a_circle():
     from nnsim.engine.setup import make_dataset
 
     lesson = find_lesson("decision-regions")
@@ -232,8 +232,8 @@ def test_10_half_planes_compose_polygons_and_approach_a_circle():
     assert errors[-1] < 0.005  # 24 lines: within half a percent of the plane
 
 
-def test_11_or_of_two_polygons_needs_depth_three():
-    s = scene("11")
+def test_13_or_of_two_polygons_needs_depth_three():
+    s = scene("need-for-depth")
     assert s.network.depth == 3
     points = grid(-1.6, 1.6, 241)
     a, b = (0.85 * p for p in UNION_POLYGONS)  # the lesson draws them 0.85 times as large
@@ -242,8 +242,8 @@ def test_11_or_of_two_polygons_needs_depth_three():
     assert np.mean(out == truth) > 0.999
 
 
-def test_12_parity_deep_tree_has_fewer_connections_than_the_wide_layer():
-    deep, shallow, deep8, wide8 = find_lesson("12").scenes
+def test_14_parity_deep_tree_has_fewer_connections_than_the_wide_layer():
+    deep, shallow, deep8, wide8 = find_lesson("depth-vs-width").scenes
     rows = np.array(list(itertools.product([0.0, 1.0], repeat=4)))
     parity = rows.sum(axis=1) % 2
     for s in (deep, shallow):
@@ -258,8 +258,8 @@ def test_12_parity_deep_tree_has_fewer_connections_than_the_wide_layer():
     assert deep8.network.depth == 6 and wide8.network.depth == 2
 
 
-def test_13_the_pulse_is_one_only_between_t1_and_t2_and_narrow_pulses_fit_better():
-    pulse, coarse, fine = find_lesson("13").scenes
+def test_16_the_pulse_is_one_only_between_t1_and_t2_and_narrow_pulses_fit_better():
+    pulse, coarse, fine = find_lesson("universal-approximation-1d").scenes
     x = np.linspace(-2, 2, 4001)[:, None]
     y = pulse.network.evaluate(x)[:, 0]
     inside = (x[:, 0] > -0.5) & (x[:, 0] <= 0.5)
@@ -272,8 +272,8 @@ def test_13_the_pulse_is_one_only_between_t1_and_t2_and_narrow_pulses_fit_better
     assert rmse[1] < rmse[0] / 3 and rmse[1] < 0.1
 
 
-def test_14_a_cylinder_from_half_planes():
-    one, two = find_lesson("14").scenes
+def test_17_a_cylinder_from_half_planes():
+    one, two = find_lesson("universal-approximation-2d").scenes
     points = grid(-1, 1, 201)
     r = np.hypot(points[:, 0], points[:, 1])
     y = one.network.evaluate(points)[:, 0]
@@ -379,8 +379,8 @@ def test_09_deep_linear_network_draws_a_line_nonlinear_bends_it():
     assert accuracy(trained(bent).network(), data) > 0.95
 
 
-def test_15_one_rbf_unit_makes_a_bump_and_a_fitted_rbf_network_follows_the_cylinder():
-    one, fit, exact = find_lesson("15").scenes
+def test_19_one_rbf_unit_makes_a_bump_and_a_fitted_rbf_network_follows_the_cylinder():
+    one, fit, exact = find_lesson("rbf-networks").scenes
     assert len([n for n in one.network.neurons if n.activation == "gaussian"]) == 1
     out = one.network.evaluate(np.array([[0.0, 0.0], [0.5, 0.0], [1.0, 1.0]]))[:, 0]
     beta = 4 * np.log(2)  # 0.5 at distance 0.5, the cylinder's radius
@@ -391,12 +391,13 @@ def test_15_one_rbf_unit_makes_a_bump_and_a_fitted_rbf_network_follows_the_cylin
         data = s.make_dataset()
         rmse = float(np.sqrt(np.mean((net.evaluate(data.X)[:, 0] - data.y) ** 2)))
         assert rmse < 0.3 and rmse < 0.6 * float(np.std(data.y))
-    units_14 = len([n for n in find_lesson("14").scenes[0].network.neurons if n.role != "input"])
-    assert units_14 > 9 + 1  # lesson 14's one cylinder needs more units than this RBF network
+    cylinder = find_lesson("universal-approximation-2d").scenes[0].network
+    units_17 = len([n for n in cylinder.neurons if n.role != "input"])
+    assert units_17 > 9 + 1  # lesson 17's one cylinder needs more units than this RBF network
 
 
-def test_16_the_keras_example_reaches_95_percent_validation_accuracy():
-    s = find_lesson("16").scenes[0]
+def test_20_the_keras_example_reaches_95_percent_validation_accuracy():
+    s = find_lesson("keras-example").scenes[0]
     assert [n.activation for n in s.network.neurons if n.role != "input"] == ["relu"] * 16 + ["sigmoid"]
     assert s.rule["params"]["batch_size"] == 32 and s.rule["params"]["optimizer"] == "adam"
     history = trained(s).history
@@ -404,8 +405,8 @@ def test_16_the_keras_example_reaches_95_percent_validation_accuracy():
     assert len(history.val_accuracy) == 10 and history.val_accuracy[-1] >= 0.95
 
 
-def test_17_hebb_fails_where_backprop_succeeds_on_the_same_network():
-    hebb, backprop = find_lesson("17").scenes
+def test_22_hebb_fails_where_backprop_succeeds_on_the_same_network():
+    hebb, backprop = find_lesson("hebb-vs-backprop").scenes
     assert hebb.network.synapses == backprop.network.synapses  # the same starting weights
     data = hebb.make_dataset()
     hebb_trainer = trained(hebb)
