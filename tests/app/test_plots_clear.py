@@ -18,6 +18,7 @@ from nnsim.app.plots import (
     HopfieldView,
     LossPlot,
     RasterPlot,
+    SurfacePlot,
     WeightMatrixPlot,
     WeightsPlot,
 )
@@ -229,9 +230,20 @@ def test_raster_clear_forgets_the_neurons_and_the_steps(make):
     assert plot.names == () and len(plot.steps) == 0
 
 
+def test_surface_clear_forgets_the_grid_the_targets_and_the_error(make):
+    plot = make(SurfacePlot)
+    plot.set_dataset(np.array([[0.0, 0.0], [0.5, -0.5]]), np.array([0.5, 0.2]))
+    for step in (1, 2):
+        plot.update_snapshot(full_snapshot(step))
+    assert plot.grid.shape == (20, 20) and plot.error is not None and coloured_pixels(plot) > 100
+    check_cleared(plot)
+    assert plot.grid is None and plot.targets is None and plot.error is None
+    assert not plot.item.polygons
+
+
 def test_every_plot_key_has_a_clear_test():
     tested = {DecisionPlot, CurvePlot, LossPlot, WeightsPlot, EnergyPlot, ActivationPlot,
-              HopfieldView, WeightMatrixPlot, RasterPlot}
+              HopfieldView, WeightMatrixPlot, RasterPlot, SurfacePlot}
     assert set(PLOTS.values()) == tested
 
 
