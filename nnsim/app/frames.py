@@ -29,8 +29,9 @@ def image_to_array(image: QImage) -> np.ndarray:
 
 
 def grab_frame(widget: QWidget, size: tuple[int, int] | None = None,
-               from_backing_store: bool = False) -> np.ndarray:
+               from_backing_store: bool = False, caption=None) -> np.ndarray:
     """The widget as it looks now, (h, w, 3) uint8; scaled to exactly `size` = (w, h) if given.
+    `caption` (a caption.Caption): drawn above the widget, as wide as it, while it has a scene.
 
     from_backing_store: for a top-level window on the offscreen platform, copy what the window
     has already painted (its posted paint events must have been processed) instead of painting
@@ -39,6 +40,10 @@ def grab_frame(widget: QWidget, size: tuple[int, int] | None = None,
         image = widget.screen().grabWindow(widget.winId()).toImage()
     else:
         image = widget.grab().toImage()
+    if caption is not None and caption.active:
+        from .caption import stack_caption
+
+        image = stack_caption(caption, image)
     if size is not None and (image.width(), image.height()) != tuple(size):
         image = image.scaled(int(size[0]), int(size[1]), Qt.AspectRatioMode.IgnoreAspectRatio,
                              Qt.TransformationMode.SmoothTransformation)

@@ -1,8 +1,15 @@
 """`python main.py record`: a lesson (or a network file) played headless and recorded to GIF/MP4.
 
-    python main.py record --lesson NAME --out demo.mp4 --seconds S --fps F
+    python main.py record --lesson NAME --out demo.mp4 [--seconds S] [--fps F]
                           [--size WxH] [--steps-per-frame K] [--seed N] [--scene I]
+                          [--target window|canvas|PLOT] [--no-caption]
     python main.py record network.json --out demo.gif ...
+
+Without --seconds a lesson scene is recorded for its whole scripted run (its steps, K a frame,
+so steps / K frames after the first), then held for HOLD_SECONDS so the end can be read; a scene
+without a scripted run, or a network file, for DEFAULT_SECONDS.  The caption strip (the lesson's
+title, the scene's claim, its live figures) is in every frame unless --no-caption; a plot or the
+canvas (--target) is recorded alone at --size, the caption above it.
 
 The window is drawn offscreen at the given size; the simulation runs in this thread in lockstep
 with the frames (K steps, then one frame), and nothing else reaches a frame: no engine process is
@@ -29,6 +36,8 @@ from nnsim.engine.fileformat import NetworkFileError, load_network
 from nnsim.engine.lessons import Lesson, LessonFileError, Scene, find_lesson
 
 MAX_STEPS_PER_FRAME = 1_000_000  # more is hours of simulation per second of video
+DEFAULT_SECONDS = 5.0  # a recording of what has no scripted run
+HOLD_SECONDS = 1.0  # the last frame of a scripted run, held so that its end can be read
 
 
 class UsageError(ValueError):
@@ -48,14 +57,23 @@ def parse_args(argv) -> argparse.Namespace:
     p.add_argument("--lesson", metavar="NAME", help="lesson number, file name or slug")
     p.add_argument("--scene", type=int, default=0, help="which scene of the lesson (from 0)")
     p.add_argument("--out", required=True, help="output file: .gif or .mp4")
-    p.add_argument("--seconds", type=float, default=5.0, help="length of the video")
-    p.add_argument("--fps", type=float, default=30.0, help="frames per second")
-    p.add_argument("--size", default="1280x720", help="frame size WxH (default 1280x720)")
+    p.add_argument("--seconds", type=float, default=None,
+                   help="length of the video (default: a lesson scene's whole scripted run, "
+                        f"steps / steps-per-frame frames, then a {HOLD_SECONDS:g} s hold on its "
+                        f"last frame; {DEFAULT_SECONDS:g} s for a scene without one or a network "
+                        "file)")
+    p.add_argument("--fps", type=float, default=30.0, help="frames per second (default 30)")
+    p.add_argument("--size", default="1280x720",
+                   help="frame size WxH (default 1280x720); a plot or the canvas (--target) is "
+                        "drawn at this size")
     p.add_argument("--steps-per-frame", type=int, default=None,
                    help="simulation steps between frames (default: the lesson's)")
     p.add_argument("--seed", type=int, default=0, help="random seed of the simulation")
     p.add_argument("--target", default="window",
                    help="what to record: window, canvas, or a plot (decision, loss, weights, ...)")
+    p.add_argument("--no-caption", action="store_true",
+                   help="leave out the caption strip (the lesson's title, the scene's claim and "
+                        "its live figures)")
     args = p.parse_args(argv)
     if (args.file is None) == (args.lesson is None):
         raise UsageError("give either --lesson NAME or a network FILE")
@@ -63,7 +81,7 @@ def parse_args(argv) -> argparse.Namespace:
     if not match or not (16 <= int(match[1]) <= 7680 and 16 <= int(match[2]) <= 4320):
         raise UsageError(f"--size: expected WxH between 16x16 and 7680x4320, got {args.size!r}")
     args.size = (int(match[1]), int(match[2]))
-    if not 0 < args.seconds <= 3600:
+    if args.seconds is not None and not 0 < args.seconds <= 3600:
         raise UsageError(f"--seconds: expected more than 0 and at most 3600, got {args.seconds:g}")
     if not 1 <= args.fps <= 120:
         raise UsageError(f"--fps: expected 1 to 120 frames per second, got {args.fps:g}")
@@ -169,13 +187,34 @@ def main(argv) -> int:
     return 0
 
 
+def run_frames(scene: Scene, per_frame: int | None = None) -> int:
+    """Frames that show a scene's scripted run after its first frame: steps / steps per frame
+    (a last, shorter stride included)."""
+    per_frame = per_frame or scene.steps_per_frame
+    return -(-scene.steps // max(per_frame, 1))
+
+
+def frame_count(scene: Scene, args) -> int:
+    """How many frames the recording has: --seconds at --fps, or else the scene's first frame,
+    its scripted run and a hold of HOLD_SECONDS (DEFAULT_SECONDS without a scripted run)."""
+    if args.seconds is not None:
+        return max(1, round(args.seconds * args.fps))
+    run = run_frames(scene, args.steps_per_frame) if scene.steps > 0 else 0
+    if run == 0:
+        return max(1, round(DEFAULT_SECONDS * args.fps))
+    return 1 + run + round(HOLD_SECONDS * args.fps)
+
+
 def prepare(lesson: Lesson | None, scene: Scene, args):
     """The window for a recording, drawn offscreen at args.size, and `advance(i)`, which steps
-    the simulation to frame i and draws it.  Nothing but `advance` changes what the window
+    the simulation to frame i and draws it (without --seconds, no further than the scene's
+    scripted run: the last frames hold its end).  Nothing but `advance` changes what the window
     shows: no engine is started (its replies would arrive whenever its process got to them),
     nothing is autosaved, the status bar works synchronously (status.StatusBar.synchronous),
     and what the window would do a moment later is done now (MainWindow.settle), after the
-    recorded widget (--target) is chosen and shown.  Returns (window, advance, target)."""
+    recorded widget (--target) is chosen and shown.  A plot or the canvas is recorded in a
+    CaptionedFrame of exactly args.size (the caption above it unless args.no_caption).
+    Returns (window, advance, target)."""
     from PySide6.QtWidgets import QApplication
 
     from nnsim.app.document import Document
@@ -195,7 +234,17 @@ def prepare(lesson: Lesson | None, scene: Scene, args):
             window.learning.open_scene(lesson, args.scene)
         else:
             window.set_document(Document(scene.network.copy(), os.path.abspath(args.file)))
-        target = _target(window, args.target)  # a plot raised now lays out before settle()
+        if getattr(args, "no_caption", False):
+            window.caption_bar.set_wanted(False, remember=False)
+        target = _target(window, args.target)  # chosen before settle(): laid out by then
+        if target is not window:  # recorded alone, at the frame's size, captioned
+            from nnsim.app.caption import CaptionedFrame
+
+            target = CaptionedFrame(target, window.caption,
+                                    caption_shown=not getattr(args, "no_caption", False))
+            target.resize(*args.size)
+            target.show()
+            window.recorded_frames = [target]
         # No autosave: its timer and its writer thread (and a failure's status message) would
         # come whenever they came, and a recording is no work to lose.
         window.recovery.stop()
@@ -214,13 +263,19 @@ def prepare(lesson: Lesson | None, scene: Scene, args):
         close(window)
         raise
     per_frame = args.steps_per_frame or scene.steps_per_frame
+    # Without --seconds the run stops where the scene's script ends (its last frame is held).
+    last = scene.steps if getattr(args, "seconds", None) is None and scene.steps > 0 else None
 
     def advance(i: int) -> None:
         if i:
-            sim.step(per_frame)
+            stride = per_frame if last is None else min(per_frame, last - sim.steps)
+            if stride <= 0:
+                return  # held: the frame is the one drawn last
+            sim.step(stride)
         snapshot = sim.snapshot()
         window.view.apply_snapshot(snapshot)
         window.learning.update_snapshot(snapshot)
+        window.caption.update_snapshot(snapshot)
         window.status.show_simulation(snapshot.step, snapshot.epoch, 0.0, False, snapshot.message)
         # and the window's other listeners (the speed box's labels), as from the engine
         window.engine.snapshot_ready.emit(snapshot, 0.0)
@@ -233,8 +288,12 @@ def close(window) -> None:
     half-destroyed window)."""
     from PySide6.QtCore import QCoreApplication, QEvent
 
+    for frame in getattr(window, "recorded_frames", []):  # plots recorded alone
+        frame.close()
+        frame.deleteLater()
     window.engine.stop()
     window.document.undo_stack.setClean()  # nothing to ask about: this was a recording
+    window.confirm_discard = lambda: "discard"  # whatever changed (a modal box would hang)
     window.close()
     window.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
@@ -264,14 +323,13 @@ def record(lesson: Lesson | None, scene: Scene, args, out,
                         raise KeyboardInterrupt
                     advance(i)
 
-                frames = max(1, round(args.seconds * args.fps))
+                frames = frame_count(scene, args)
                 # Offscreen, the window's own painting is the frame: copy it, not paint twice.
                 offscreen = QApplication.platformName() == "offscreen"
                 start = time.perf_counter()
                 path = str(record_headless(target, checked, frames, out, fps=args.fps,
-                                           size=args.size if target is window else None,
-                                           progress=progress,
-                                           from_backing_store=offscreen and target is window))
+                                           size=args.size, progress=progress,
+                                           from_backing_store=offscreen))
                 return path, frames, time.perf_counter() - start
             finally:
                 close(window)
@@ -301,5 +359,4 @@ def _target(window, name: str):
     if name == "canvas":
         return window.view
     _check_target(name)
-    window.learning.raise_plots([name])
-    return window.learning.plots[name]
+    return window.learning.plots[name]  # made now; recorded out of its dock (CaptionedFrame)

@@ -98,6 +98,7 @@ class Recorder(QObject):
         self._target: QWidget | None = None
         self._fps = 30.0
         self._size: tuple[int, int] | None = None
+        self._caption = None  # drawn above each frame (a recorded plot or canvas)
         self._frames = FrameStore()
         self._frames.close()
         self._queue: queue.Queue | None = None  # frames for the streaming encoder
@@ -134,9 +135,10 @@ class Recorder(QObject):
 
     # ------------------------------------------------------------------ recording
     def start(self, target: QWidget, fps: float = 30, size: tuple[int, int] | None = None,
-              path: str | os.PathLike | None = None) -> None:
+              path: str | os.PathLike | None = None, caption=None) -> None:
         """Begin recording `target`.  `size` = (w, h) scales every frame to exactly that size;
-        without it the first frame's size is kept (later frames are scaled to it)."""
+        without it the first frame's size is kept (later frames are scaled to it).  `caption`
+        (caption.Caption): drawn above the target in every frame (size includes it)."""
         if self.is_recording:
             raise RuntimeError("already recording: stop() first")
         if path is not None:
@@ -148,6 +150,7 @@ class Recorder(QObject):
             if min(size) < 2:
                 raise ValueError(f"a video must be at least 2x2 pixels, not {size[0]}x{size[1]}")
         self._target, self._fps, self._size = target, float(fps), size
+        self._caption = caption
         self._frames = FrameStore()
         if path is not None:
             self._queue = queue.Queue(maxsize=16)  # bounded: a slow encoder slows capture down
@@ -160,7 +163,7 @@ class Recorder(QObject):
         if self._target is None:
             return 0
         try:
-            frame = grab_frame(self._target, self._size, self.from_backing_store)
+            frame = grab_frame(self._target, self._size, self.from_backing_store, self._caption)
         except RuntimeError:  # the C++ widget is gone (its window was closed)
             self.stop()
             self.failed.emit("recording stopped: the recorded widget was closed")

@@ -80,13 +80,28 @@ class RecordingControls(QObject):
     def start(self) -> None:
         if self.recorder.is_recording or self.recorder.is_saving:
             return
-        size = self.target().size()
-        even = (size.width() // 2 * 2, size.height() // 2 * 2)  # MP4 wants even sides
-        self.recorder.start(self.target(), fps=30, size=even)
+        target = self.target()
+        caption = self.caption_for(target)
+        width, height = target.width(), target.height()
+        if caption is not None:
+            from nnsim.app.caption import lay_out
+
+            height += lay_out(caption, width).height
+        even = (width // 2 * 2, height // 2 * 2)  # MP4 wants even sides
+        self.recorder.start(target, fps=30, size=even, caption=caption)
         self.window.engine.set_lockstep(True)
         self.window.engine.request_snapshot()  # the first frame: the state as it is now
         self._show_time(0, 0.0)
         self.indicator.show()
+
+    def caption_for(self, target):
+        """The caption to draw above a recorded plot or canvas: the window's, while it shows
+        one (the whole window has the strip in it already)."""
+        window = self.window
+        bar = getattr(window, "caption_bar", None)
+        if target is window or bar is None or not bar.wanted or not window.caption.active:
+            return None
+        return window.caption
 
     def capture(self) -> None:
         """Called by the window after it has drawn a snapshot."""

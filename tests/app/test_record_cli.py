@@ -93,7 +93,10 @@ def test_nothing_but_the_simulation_can_change_a_recorded_frame(qapp, tmp_path, 
     lesson, scene = record_cli._scene(args)
     window, advance, widget = record_cli.prepare(lesson, scene, args)
     try:
-        assert widget is (window if target == "window" else window.learning.plots[target])
+        if target == "window":
+            assert widget is window
+        else:  # the plot alone, at the frame's size, in a CaptionedFrame
+            assert widget.target is window.learning.plots[target]
         assert widget.isVisible()
         assert window.engine.engine_pid() is None and not window.engine.is_alive()
         assert window.status.rules.text() == "rules: Hopfield storage"
@@ -261,3 +264,111 @@ def test_ctrl_c_while_recording_exits_130_in_one_line_and_leaves_no_file(tmp_pat
     assert stdout == "" and stderr.strip().splitlines() == [
         "nnsim record: interrupted: nothing was written"]
     assert os.listdir(tmp_path) == []
+
+
+# ---------------------------------------------------------------------- issue 13
+def prepared(tmp_path, *extra):
+    from nnsim.app import record_cli
+
+    args = record_cli.parse_args(["--out", str(tmp_path / "x.mp4"), *extra])
+    lesson, scene = record_cli._scene(args)
+    window, advance, target = record_cli.prepare(lesson, scene, args)
+    return record_cli, args, scene, window, advance, target
+
+
+def test_a_plot_target_is_drawn_at_the_frame_size_with_the_caption_above(qapp, tmp_path):
+    """--target decision --size 1280x720: the plot itself is 1280 wide and fills the frame under
+    the caption (it came out at 299x198, scaled, before)."""
+    from nnsim.app.frames import grab_frame
+
+    record_cli, args, scene, window, advance, target = prepared(
+        tmp_path, "--lesson", "1", "--target", "decision", "--size", "1280x720")
+    try:
+        advance(0)
+        qapp.sendPostedEvents()
+        plot, strip = target.target, target.strip
+        assert target.size().width() == 1280 and target.size().height() == 720
+        assert strip.isVisible() and strip.height() == strip.heightForWidth(1280)
+        assert plot.width() == 1280 and plot.height() == 720 - strip.height()
+        assert plot.graphics.width() >= 1200 and plot.graphics.height() >= 500
+        frame = grab_frame(target, args.size)
+        assert frame.shape == (720, 1280, 3)
+        # the caption as the frame shows it: its text is the scene's claim, its pixels the strip's
+        assert strip.shown_claim() == window.caption.claim == " ".join(scene.claim.split())
+        top = grab_frame(strip)
+        np.testing.assert_array_equal(frame[:strip.height()], top)
+    finally:
+        record_cli.close(window)
+
+
+@pytest.mark.parametrize("target", ["window", "canvas"])
+def test_no_caption_leaves_the_strip_out_of_the_frame(qapp, tmp_path, target):
+    from nnsim.app.caption import BACKGROUND
+    from nnsim.app.frames import grab_frame
+
+    def strip_rows(frame) -> int:  # rows painted all in the strip's background colour
+        colour = [BACKGROUND.red(), BACKGROUND.green(), BACKGROUND.blue()]
+        return int((np.abs(frame[:, 100:-100].astype(int) - colour).sum(axis=2) < 8).all(axis=1).sum())
+
+    frames = {}
+    for caption in (True, False):
+        extra = [] if caption else ["--no-caption"]
+        record_cli, args, scene, window, advance, widget = prepared(
+            tmp_path, "--lesson", "6", "--target", target, "--size", "1280x720", *extra)
+        try:
+            advance(0)
+            qapp.sendPostedEvents()
+            strip = window.caption_bar.strip if target == "window" else widget.strip
+            assert strip.isVisible() == caption
+            frames[caption] = grab_frame(widget, args.size, from_backing_store=True)
+            if caption:
+                origin = strip.mapTo(widget, strip.rect().topLeft())
+                assert 0 <= origin.y() and origin.y() + strip.height() <= 720
+                assert strip.shown_claim() == " ".join(scene.claim.split())
+        finally:
+            record_cli.close(window)
+    assert strip_rows(frames[True]) >= 8  # the strip's margins, above and below its lines
+    assert strip_rows(frames[False]) == 0
+    assert frames[False].shape == frames[True].shape == (720, 1280, 3)
+
+
+def test_without_seconds_a_scene_records_its_scripted_run_and_holds_the_end(qapp, tmp_path):
+    record_cli, args, scene, window, advance, target = prepared(
+        tmp_path, "--lesson", "3", "--fps", "30", "--size", "640x400", "--steps-per-frame", "7")
+    try:
+        run = -(-scene.steps // 7)
+        n = record_cli.frame_count(scene, args)
+        assert n == 1 + run + round(record_cli.HOLD_SECONDS * 30)
+        steps = []
+        for i in range(n):
+            advance(i)
+            steps.append(window.learning._latest.step)
+        assert steps[:run + 1] == [min(7 * i, scene.steps) for i in range(run + 1)]
+        assert steps[run:] == [scene.steps] * (n - run)  # the hold: no step past the script
+    finally:
+        record_cli.close(window)
+    seconds = record_cli.parse_args(["--lesson", "3", "--out", "x.gif", "--seconds", "2",
+                                     "--fps", "10"])
+    assert record_cli.frame_count(scene, seconds) == 20
+    static = type(scene)("static", network=scene.network)  # no scripted run
+    assert record_cli.frame_count(static, args) == record_cli.DEFAULT_SECONDS * 30
+
+
+def test_help_documents_pacing_and_no_caption():
+    result = record("--help")
+    assert result.returncode == 0
+    text = " ".join(result.stdout.split())
+    assert "--no-caption" in text and "default: a lesson scene's whole scripted run" in text
+    assert "steps / steps-per-frame frames" in text and "hold" in text
+
+
+def test_a_lesson_records_its_whole_run_by_default(tmp_path):
+    """End to end: no --seconds, MP4 (every frame kept): 1 + steps / K frames + the hold."""
+    from nnsim.engine.lessons import find_lesson
+
+    scene = find_lesson("3").scenes[0]
+    out = tmp_path / "latch.mp4"
+    result = record("--lesson", "3", "--out", str(out), "--fps", "10", "--size", "320x240",
+                    "--steps-per-frame", "10")
+    assert result.returncode == 0, result.stderr
+    assert len(frames_of(out)) == 1 + -(-scene.steps // 10) + 10

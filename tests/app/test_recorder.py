@@ -507,3 +507,21 @@ def test_an_error_without_words_is_still_a_sentence():
 
     assert one_line(OSError("disk full\nmore")) == "disk full"
     assert "Error" not in one_line(RuntimeError())  # never the class name
+
+
+def test_a_caption_is_drawn_above_the_grabbed_widget(recorder, label, qapp):
+    """A recorded plot or canvas gets the lesson's caption above it (issue 13), every frame."""
+    from nnsim.app.caption import Caption, caption_image
+    from nnsim.engine.lessons import find_lesson
+
+    caption = Caption()
+    assert grab_frame(label, caption=caption).shape == (91, 161, 3)  # no scene: no caption
+    caption.set_scene(find_lesson("hopfield"), 0)
+    header = rec.image_to_array(caption_image(caption, 161))
+    frame = grab_frame(label, caption=caption)
+    assert frame.shape == (91 + header.shape[0], 161, 3)
+    np.testing.assert_array_equal(frame[:header.shape[0]], header)
+    np.testing.assert_array_equal(frame[header.shape[0]:], grab_frame(label))
+    frames = record(recorder, label, qapp, n=3, caption=caption)
+    assert all(f.shape == frame.shape for f in frames)
+    np.testing.assert_array_equal(frames[0][:header.shape[0]], header)

@@ -102,3 +102,42 @@ def test_the_record_control_is_in_the_toolbar_and_simulation_menu(window):
     assert window.recording.record_action in window.simulation_menu.actions()
     texts = [a.text() for a in window.file_menu.actions()]
     assert "&Export" in texts and "Save Screenshot…" in texts and texts[-1].endswith("Quit")
+
+
+def test_recording_a_plot_of_a_lesson_puts_the_caption_above_it(window, qtbot, monkeypatch):
+    """Record What > a plot, in a lesson scene: each frame is the caption over the plot; with
+    View > Caption Strip off, the plot alone."""
+    import numpy as np
+
+    from nnsim.app.caption import caption_image, lay_out
+    from nnsim.app.frames import image_to_array
+    from nnsim.engine.lessons import find_lesson
+
+    window.resize(1280, 720)
+    assert window.learning.open_scene(find_lesson("hopfield"), 0)
+    qtbot.wait(50)
+    rec = window.recording
+    rec.target_name = "energy"
+    monkeypatch.setattr(rec, "ask_video_path", lambda: "")
+    monkeypatch.setattr(rec, "window_confirm", lambda q: True)  # discard after looking
+    shapes = {}
+    for on in (True, False):
+        window.caption_bar.action.setChecked(on)
+        plot = window.learning.plots["energy"]
+        rec.record_action.trigger()
+        window.engine.set_speed(1)
+        window.engine.play()
+        qtbot.waitUntil(lambda: rec.recorder.frame_count >= 2, timeout=15000)
+        window.engine.pause()
+        rec.record_action.trigger()
+        frame = rec.recorder.frames[0]
+        header = lay_out(window.caption, plot.width()).height if on else 0
+        assert frame.shape[:2] == ((plot.height() + header) // 2 * 2, plot.width() // 2 * 2)
+        if on:
+            title = lay_out(window.caption, plot.width()).title_rect
+            expected = image_to_array(caption_image(window.caption, plot.width()))
+            region = (slice(title.top(), title.bottom()), slice(title.left(), title.right()))
+            diff = np.abs(frame[region].astype(int) - expected[region].astype(int)).mean()
+            assert diff < 12  # the caption's title as drawn (a plot of odd size is scaled)
+        shapes[on] = frame.shape
+    assert shapes[True][0] > shapes[False][0] + 40
