@@ -31,3 +31,48 @@ def test_browser_survives_a_broken_lessons_folder(qtbot, tmp_path, monkeypatch):
     qtbot.addWidget(browser)
     assert browser.combo.count() == 0
     assert "01-bad.json" in browser.body.text()
+
+
+def test_scene_buttons_wrap_whole_words_and_never_widen_the_dock(qtbot):
+    """Issue 13: at 1280x720 (and 1920x1080) every lesson's scene buttons show their whole text,
+    wrapped between words inside the button, and the lessons column keeps its width."""
+    from PySide6.QtCore import QRect, Qt
+
+    from nnsim.app.dock_layout import sizes_for
+    from nnsim.app.lesson_browser import WrapButton
+    from nnsim.app.main_window import MainWindow
+
+    for width, height in ((1280, 720), (1920, 1080)):
+        window = MainWindow()
+        qtbot.addWidget(window)
+        window.resize(width, height)
+        window.show()
+        qtbot.waitExposed(window)
+        learning, dock = window.learning, window.learning.lessons_dock
+        browser = learning.lessons
+        widths, problems = set(), []
+        for lesson in browser.lessons:
+            assert learning.open_scene(lesson, 0)
+            qtbot.wait(20)
+            widths.add(dock.width())
+            for button in browser.scene_buttons.buttons():
+                assert isinstance(button, WrapButton) and button.isVisible()
+                where = f"lesson {lesson.number} at {width}x{height}: {button.full_text!r}"
+                metrics = button.fontMetrics()
+                inner = button.width() - 2 * WrapButton.PAD_X
+                longest = max(metrics.horizontalAdvance(w) for w in button.full_text.split())
+                if longest > inner:
+                    problems.append(f"{where}: a word is wider than the button ({inner} px)")
+                need = metrics.boundingRect(QRect(0, 0, inner, 10_000),
+                                            int(Qt.TextFlag.TextWordWrap), button.full_text)
+                if need.height() > button.height() - 2 * WrapButton.PAD_Y + 1:
+                    problems.append(f"{where}: needs {need.height()} px, has "
+                                    f"{button.height() - 2 * WrapButton.PAD_Y}")
+                right = button.mapTo(browser, button.rect().topRight()).x()
+                if right > browser.width():
+                    problems.append(f"{where}: right edge at {right} of {browser.width()} px")
+        assert len(widths) == 1, f"the lessons column changed width: {sorted(widths)}"
+        assert widths.pop() <= sizes_for(width, height).left + 20
+        window.document.undo_stack.setClean()
+        window.close()
+        assert not problems, "\n".join(problems)
