@@ -23,9 +23,8 @@ from PySide6.QtWidgets import QSizePolicy, QToolBar, QWidget
 
 from nnsim.app.numbers import format_value
 
-TITLE_PX = 16  # pixel sizes: read at 1280x720 in a recording as on screen
-CLAIM_PX = 16
-FIGURE_PX = 16
+TEXT_PX = 16  # pixel size at 1280 px wide and narrower: read at 1280x720 in a recording
+MAX_TEXT_PX = 22  # wider (1920x1080) the text grows with the width, up to this
 PAD_X, PAD_Y = 12, 6
 MAX_CLAIM_LINES = 4  # a claim of 300 characters fits in 4 lines from 998 px wide
 FIGURES_SHARE = 0.27  # of the width, for the figures column
@@ -39,13 +38,19 @@ SWITCHES = ("step", "sign")  # units whose output reads as on/off
 SETTINGS_KEY = "view/caption"
 
 
-def fonts() -> tuple[QFont, QFont, QFont]:
-    """(title, claim, figures) fonts."""
+def text_px(width: int) -> int:
+    """The caption's text size for a strip `width` pixels wide: 16 px up to 1280, then in
+    proportion (a 1920x1080 recording is projected as large as a 1280x720 one), at most 22."""
+    return int(min(max(TEXT_PX, width * TEXT_PX // 1280), MAX_TEXT_PX))
+
+
+def fonts(width: int = 1280) -> tuple[QFont, QFont, QFont]:
+    """(title, claim, figures) fonts for a strip `width` pixels wide."""
+    px = text_px(width)
     title, claim, figure = QFont(), QFont(), QFont()
-    title.setPixelSize(TITLE_PX)
+    for font in (title, claim, figure):
+        font.setPixelSize(px)
     title.setWeight(QFont.Weight.DemiBold)
-    claim.setPixelSize(CLAIM_PX)
-    figure.setPixelSize(FIGURE_PX)
     figure.setWeight(QFont.Weight.DemiBold)
     return title, claim, figure
 
@@ -228,7 +233,7 @@ class CaptionLayout:
 def lay_out(caption: Caption, width: int) -> CaptionLayout:
     """The caption laid out in `width` pixels: title and claim on the left, the figures in a
     column on the right (one a line).  The height depends on the texts and the width only."""
-    title_font, claim_font, figure_font = fonts()
+    title_font, claim_font, figure_font = fonts(width)
     tm, cm, fm = QFontMetrics(title_font), QFontMetrics(claim_font), QFontMetrics(figure_font)
     n_figures = len(caption.figure_keys)
     column = 0
@@ -257,7 +262,7 @@ def lay_out(caption: Caption, width: int) -> CaptionLayout:
 def paint_caption(painter: QPainter, layout: CaptionLayout, caption: Caption,
                   origin_y: int = 0) -> None:
     """Draw the caption as laid out, its top at `origin_y`."""
-    title_font, claim_font, figure_font = fonts()
+    title_font, claim_font, figure_font = fonts(layout.width)
     painter.save()
     painter.translate(0, origin_y)
     painter.fillRect(QRect(0, 0, layout.width, layout.height), BACKGROUND)

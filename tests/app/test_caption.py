@@ -118,14 +118,18 @@ def test_every_scene_caption_is_whole_at_1280_wide(qapp, lesson, index):
     without the lesson's subtitle), nothing elided; the figures column is as tall as needed."""
     caption = Caption()
     caption.set_scene(lesson, index)
-    layout = lay_out(caption, 1280)
-    assert " ".join(layout.claim_lines) == caption.claim
-    assert layout.title in (caption.title, caption.short_title)
-    assert ELLIPSIS not in layout.title
-    title_font, claim_font, _ = fonts()
-    assert title_font.pixelSize() >= 15 and claim_font.pixelSize() >= 15  # readable at 720p
-    for line in layout.claim_lines:
-        assert QFontMetrics(claim_font).horizontalAdvance(line) <= layout.claim_rects[0].width()
+    for width in (1280, 1920):
+        layout = lay_out(caption, width)
+        assert " ".join(layout.claim_lines) == caption.claim
+        assert layout.title in (caption.title, caption.short_title)
+        assert ELLIPSIS not in layout.title
+        title_font, claim_font, _ = fonts(width)
+        for line in layout.claim_lines:
+            assert (QFontMetrics(claim_font).horizontalAdvance(line)
+                    <= layout.claim_rects[0].width())
+    # readable when a recording is projected: 16 px at 1280x720, larger at 1920x1080
+    assert fonts(1280)[1].pixelSize() == 16 and fonts(1920)[1].pixelSize() == 22
+    assert lay_out(caption, 1920).title_rect.height() > lay_out(caption, 1280).title_rect.height()
 
 
 # ---------------------------------------------------------------------- in the window
@@ -200,7 +204,7 @@ def test_live_figures_repaint_without_relaying_out(window, qtbot):
     strip = window.caption_bar.strip
     window.caption.figure_keys = ("step", "output:memory")
     spy = LayoutRequests()
-    for widget in (window, window.caption_bar, strip):
+    for widget in (window.caption_bar, strip):  # (the window has other live widgets)
         widget.installEventFilter(spy)
     geometry = strip.geometry()
     names = window.document.network.names
