@@ -132,6 +132,11 @@ class Caption(QObject):
         self.short_title = " ".join(short.split())
         net = network if network is not None else scene.network
         self._units = {n.name: n.activation for n in net.neurons}
+        units = [n for n in net.neurons if n.role != "input"]
+        if units and all(n.activation in SWITCHES for n in units):
+            for n in net.neurons:  # a threshold network's inputs are signals: on or off too
+                if n.role == "input":
+                    self._units[n.name] = "input-switch"
         self.figure_keys = tuple(scene.figures)
         self._reset_figures()
         self._set_texts(" ".join(title.split()), " ".join((scene.claim or lesson.summary).split()))
@@ -194,7 +199,7 @@ class Caption(QObject):
                 return f"{name}: {dash}"
             value = snapshot.output(name)
             activation = self._units.get(name, "")
-            if activation in SWITCHES:
+            if activation in SWITCHES or (activation == "input-switch" and value in (0.0, 1.0)):
                 return f"{name}: {switch_text(value, activation)}"
             return f"{name} = {format_value(value)}"
         value = None if snapshot is None else snapshot.metrics.get(key)

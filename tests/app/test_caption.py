@@ -68,6 +68,21 @@ def test_figures_read_as_a_student_reads_them(qapp):
     assert caption.figures_text() == " · ".join(caption.figures)
 
 
+def test_a_threshold_networks_inputs_read_on_or_off(qapp):
+    net = Network()
+    net.add_neuron("veto", role="input")
+    net.add_neuron("x", role="input")
+    net.add_neuron("out", activation="step", bias=-0.5)
+    caption = Caption()
+    caption.set_scene(lesson_with(["output:veto", "output:x", "output:out"], network=net), 0)
+    caption.update_snapshot(snap(3, 0, ("veto", "x", "out"), [1, 0.5, 0]))
+    assert caption.figures == ["veto: on", "x = 0.5", "out: off"]
+    net.add_neuron("y", activation="sigmoid")  # not a threshold network: inputs are values
+    caption.set_scene(lesson_with(["output:veto"], network=net), 0)
+    caption.update_snapshot(snap(3, 0, ("veto", "x", "out", "y"), [1, 0.5, 0, 0.3]))
+    assert caption.figures == ["veto = 1"]
+
+
 def test_energy_says_falling_then_settled(qapp):
     caption = Caption()
     caption.set_scene(lesson_with(["energy"]), 0)
