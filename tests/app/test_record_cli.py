@@ -282,7 +282,7 @@ def test_a_plot_target_is_drawn_at_the_frame_size_with_the_caption_above(qapp, t
     from nnsim.app.frames import grab_frame
 
     record_cli, args, scene, window, advance, target = prepared(
-        tmp_path, "--lesson", "1", "--target", "decision", "--size", "1280x720")
+        tmp_path, "--lesson", "perceptron-forward", "--target", "decision", "--size", "1280x720")
     try:
         advance(0)
         qapp.sendPostedEvents()
@@ -314,7 +314,7 @@ def test_no_caption_leaves_the_strip_out_of_the_frame(qapp, tmp_path, target):
     for caption in (True, False):
         extra = [] if caption else ["--no-caption"]
         record_cli, args, scene, window, advance, widget = prepared(
-            tmp_path, "--lesson", "6", "--target", target, "--size", "1280x720", *extra)
+            tmp_path, "--lesson", "hopfield", "--target", target, "--size", "1280x720", *extra)
         try:
             advance(0)
             qapp.sendPostedEvents()
@@ -334,7 +334,7 @@ def test_no_caption_leaves_the_strip_out_of_the_frame(qapp, tmp_path, target):
 
 def test_without_seconds_a_scene_records_its_scripted_run_and_holds_the_end(qapp, tmp_path):
     record_cli, args, scene, window, advance, target = prepared(
-        tmp_path, "--lesson", "3", "--fps", "30", "--size", "640x400", "--steps-per-frame", "7")
+        tmp_path, "--lesson", "loops-remember", "--fps", "30", "--size", "640x400", "--steps-per-frame", "7")
     try:
         run = -(-scene.steps // 7)
         n = record_cli.frame_count(scene, args)
@@ -347,7 +347,7 @@ def test_without_seconds_a_scene_records_its_scripted_run_and_holds_the_end(qapp
         assert steps[run:] == [scene.steps] * (n - run)  # the hold: no step past the script
     finally:
         record_cli.close(window)
-    seconds = record_cli.parse_args(["--lesson", "3", "--out", "x.gif", "--seconds", "2",
+    seconds = record_cli.parse_args(["--lesson", "loops-remember", "--out", "x.gif", "--seconds", "2",
                                      "--fps", "10"])
     assert record_cli.frame_count(scene, seconds) == 20
     static = type(scene)("static", network=scene.network)  # no scripted run
@@ -366,9 +366,9 @@ def test_a_lesson_records_its_whole_run_by_default(tmp_path):
     """End to end: no --seconds, MP4 (every frame kept): 1 + steps / K frames + the hold."""
     from nnsim.engine.lessons import find_lesson
 
-    scene = find_lesson("3").scenes[0]
+    scene = find_lesson("loops-remember").scenes[0]
     out = tmp_path / "latch.mp4"
-    result = record("--lesson", "3", "--out", str(out), "--fps", "10", "--size", "320x240",
+    result = record("--lesson", "loops-remember", "--out", str(out), "--fps", "10", "--size", "320x240",
                     "--steps-per-frame", "10")
     assert result.returncode == 0, result.stderr
     assert len(frames_of(out)) == 1 + -(-scene.steps // 10) + 10
