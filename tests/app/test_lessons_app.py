@@ -102,7 +102,8 @@ def test_a_user_saves_their_own_scene_as_a_lesson_and_opens_it_again(window, tmp
     scene = mine.scenes[0]
     assert mine.title == "My XOR"
     assert scene.network.synapse("x1", "h1_1").weight == 2.5
-    assert scene.rule["name"] == "backprop" and scene.rule["params"]["learning_rate"] == 0.05
+    own = find_lesson("mlp-xor").scenes[1].rule["params"]["learning_rate"]
+    assert scene.rule["name"] == "backprop" and scene.rule["params"]["learning_rate"] == own
     assert len(scene.make_dataset()) == 4 and "decision" in scene.plots
     window.document.undo_stack.setClean()
     assert window.learning.open_scene(mine, 0)
