@@ -55,6 +55,8 @@ def plan(net: Network) -> Plan:
     if not net.inputs or not net.outputs:
         raise ValueError(f"cannot export {label}: it needs at least one input and one output")
     compiled = net.compile()
+    if not compiled.dense:
+        raise ValueError(f"cannot export {label} as code: {compiled.too_large('export as code')}")
     names = {n.id: n.name for n in net.neurons}
     column = {net.neuron(name).id: c for c, name in enumerate(net.inputs)}
     groups: list[Group] = []

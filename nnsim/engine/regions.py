@@ -1,9 +1,17 @@
 """What a network computes over its input space, for drawing: the decision map of a two-input
 network (its output over the plane, every neuron's own small map, and the first-layer units'
-lines w1*x1 + w2*x2 + b = 0) and the output curve of a one-input network."""
+lines w1*x1 + w2*x2 + b = 0) and the output curve of a one-input network.
+
+A map costs its points times what one point costs to pass through the network
+(CompiledNetwork.work_per_point): for a network as large as a file may hold (50,000 neurons), a
+200 x 200 map would be 40,000 x 50,000 activations (15 GB, minutes).  Maps and curves therefore
+take at most MAP_WORK (about half a CPU second): the side shrinks for large networks (never below
+MIN_MAP_RESOLUTION), and each neuron's own small map is drawn only for networks of at most
+MAX_NEURON_MAPS units.  Small networks keep the resolution asked for."""
 from __future__ import annotations
 
 import copy
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from types import MappingProxyType
@@ -16,6 +24,28 @@ from .network import Network
 
 DEFAULT_EXTENT = (-1.5, 1.5, -1.5, 1.5)
 F32_MAX = float(np.finfo(np.float32).max)
+MAP_WORK = 4_500_000_000  # per map or curve, in CompiledNetwork.work_per_point's units
+MIN_MAP_RESOLUTION = 8
+MAX_NEURON_MAPS = 1_000  # units with a small map of their own (32 x 32 float32: 4 KB each)
+CHUNK_BYTES = 64 * 2**20  # the float32 activations of one chunk of a map's points
+
+
+def affordable_points(compiled: CompiledNetwork, wanted: int, least: int = 1) -> int:
+    """`wanted` points, or as many as MAP_WORK pays for through this network (at least `least`)."""
+    return max(min(wanted, least), min(wanted, MAP_WORK // max(compiled.work_per_point, 1)))
+
+
+def map_resolution(compiled: CompiledNetwork, resolution: int) -> int:
+    """The side of a decision map: `resolution`, or less for a large network (see above)."""
+    return math.isqrt(affordable_points(compiled, resolution * resolution,
+                                        MIN_MAP_RESOLUTION * MIN_MAP_RESOLUTION))
+
+
+def neuron_map_resolution(compiled: CompiledNetwork, resolution: int) -> int:
+    """The side of each neuron's own map; 0 (none) beyond MAX_NEURON_MAPS units."""
+    if compiled.n_neurons - compiled.n_inputs > MAX_NEURON_MAPS:
+        return 0
+    return map_resolution(compiled, resolution)
 
 
 @dataclass(frozen=True, eq=False)
@@ -55,17 +85,26 @@ def line_spec(net: Network) -> tuple[tuple[str, int, int, int], ...]:
     inputs = net.inputs
     if len(inputs) != 2:
         return ()
-    ids = [net.neuron(name).id for name in inputs]
-    position = {s.key: k for k, s in enumerate(net.synapses)}
+    first, second = (net.neuron(name).id for name in inputs)
+    w1: dict[int, int] = {}  # unit -> index of its synapse from the first input
+    w2: dict[int, int] = {}
+    other: set[int] = set()  # units fed by anything else (or through a veto)
+    for k, s in enumerate(net.synapses):
+        if s.kind != "excitatory":
+            other.add(s.target)
+        elif s.source == first:
+            w1[s.target] = k
+        elif s.source == second:
+            w2[s.target] = k
+        else:
+            other.add(s.target)
     spec = []
     for index, neuron in enumerate(net.neurons):
-        incoming = net.incoming(neuron.id)
-        if neuron.role == "input" or neuron.activation == "gaussian" or not incoming:
+        nid = neuron.id
+        if (neuron.role == "input" or neuron.activation == "gaussian" or nid in other
+                or (nid not in w1 and nid not in w2)):
             continue
-        if any(s.source not in ids or s.kind != "excitatory" for s in incoming):
-            continue
-        w = {s.source: position[s.key] for s in incoming}
-        spec.append((neuron.name, w.get(ids[0], -1), w.get(ids[1], -1), index))
+        spec.append((neuron.name, w1.get(nid, -1), w2.get(nid, -1), index))
     return tuple(spec)
 
 
@@ -88,15 +127,18 @@ def decision_map(net: Network, extent=DEFAULT_EXTENT, resolution: int = 200,
     if len(net.inputs) != 2 or not net.outputs or not net.is_feedforward:
         return None
     compiled = net.compile()
+    resolution = map_resolution(compiled, resolution)
+    neuron_resolution = neuron_map_resolution(compiled, neuron_resolution)
     with np.errstate(all="ignore"):  # a diverging rule may feed huge weights: draw, don't warn
         out = compiled.forward(plane(extent, resolution))
-        small, _ = compiled.forward_full(plane(extent, neuron_resolution))
+        if neuron_resolution:
+            small, _ = compiled.forward_full(plane(extent, neuron_resolution))
     k = out.shape[1]
     grid = out.reshape(resolution, resolution, k)
     grid = grid[:, :, 0] if k == 1 else grid
     grids = {}
     for name, column in zip(compiled.names, range(compiled.n_neurons)):
-        if column >= compiled.n_inputs:
+        if column >= compiled.n_inputs and neuron_resolution:
             values = np.clip(np.nan_to_num(small[:, column]), -F32_MAX, F32_MAX)
             grids[name] = np.ascontiguousarray(
                 values.reshape(neuron_resolution, neuron_resolution), dtype=np.float32)
@@ -116,7 +158,7 @@ def curve_of(compiled: CompiledNetwork, x_range: tuple[float, float], n: int = 4
     """output_curve of a compiled network (None unless feed-forward with one input)."""
     if compiled.n_inputs != 1 or not compiled.output_names or not compiled.is_feedforward:
         return None
-    x = np.linspace(x_range[0], x_range[1], n)
+    x = np.linspace(x_range[0], x_range[1], affordable_points(compiled, n, 2))
     with np.errstate(all="ignore"):
         y = compiled.forward(x[:, None])[:, 0]
     return x, np.nan_to_num(y)
@@ -172,7 +214,7 @@ class MapEvaluator:
         self.spec = spec  # line_spec of the network
         self.neuron_resolution = neuron_resolution
         self.fast = compiled.is_feedforward and all(
-            layer.veto is None and all(g.activation in _UNITS32 for g in layer.groups)
+            layer.dense and layer.veto is None and all(g.activation in _UNITS32 for g in layer.groups)
             for layer in compiled.layers)
         self._planes: dict = {}
 
@@ -184,6 +226,15 @@ class MapEvaluator:
             self._planes[key] = np.ascontiguousarray(plane(extent, resolution).T,
                                                      dtype=np.float32)
         return self._planes[key]
+
+    def _outputs32(self, params, points: np.ndarray) -> np.ndarray:
+        """The outputs' rows of _forward32, computed in chunks of points: the activations of
+        every neuron at every point of a large map need not all be held at once."""
+        step = max(1, CHUNK_BYTES // (8 * self.compiled.n_neurons))
+        if points.shape[1] <= step:
+            return self._forward32(params, points)[self.compiled.output_cols]
+        return np.concatenate([self._forward32(params, points[:, i:i + step])[self.compiled.output_cols]
+                               for i in range(0, points.shape[1], step)], axis=1)
 
     def _forward32(self, params, points: np.ndarray) -> np.ndarray:
         """Every neuron's output, (n_neurons, n_points) float32, rows in compiled order."""
@@ -211,20 +262,21 @@ class MapEvaluator:
         c = self.compiled
         if c.n_inputs != 2 or not c.output_names or not c.is_feedforward:
             return None
-        r = self.neuron_resolution
+        resolution = map_resolution(c, resolution)
+        r = neuron_map_resolution(c, self.neuron_resolution)
         with np.errstate(all="ignore"):  # a diverging rule may feed huge weights: draw, don't warn
             if self.fast:
-                out = self._forward32(params, self._plane(extent, resolution))[c.output_cols]
-                small = self._forward32(params, self._plane(extent, r))
+                out = self._outputs32(params, self._plane(extent, resolution))
+                small = self._forward32(params, self._plane(extent, r)) if r else None
             else:
                 net = with_parameters(c, params)
                 out = net.forward(plane(extent, resolution)).T
-                small = net.forward_full(plane(extent, r))[0].T
+                small = net.forward_full(plane(extent, r))[0].T if r else None
         k = out.shape[0]
         grid = out[0].reshape(resolution, resolution) if k == 1 else \
             np.moveaxis(out.reshape(k, resolution, resolution), 0, -1)
         grids = {}
-        for column in range(c.n_inputs, c.n_neurons):
+        for column in range(c.n_inputs, c.n_neurons) if r else ():
             grids[c.names[column]] = _finite32(small[column].reshape(r, r))
         lines = () if weights is None else lines_from(self.spec, weights, biases)
         return DecisionMap(_finite32(grid), tuple(extent), lines, MappingProxyType(grids))

@@ -2,7 +2,8 @@
 
 The .npz holds plain numeric and string arrays only (no pickle), so anyone can read it with
 `np.load`.  Per-layer matrices ("layer1/weights" of shape (sources, targets), "layer1/biases")
-follow `CompiledNetwork`'s layers for feed-forward networks; the graph arrays ("neuron_names",
+follow `CompiledNetwork`'s layers for feed-forward networks whose layers fit as matrices
+(compiled.DENSE_MAX_WEIGHTS); the graph arrays ("neuron_names",
 "neuron_biases", "synapse_sources", "synapse_targets", "synapse_weights") describe any network,
 loops included, and are what `apply_weights` reads back.  Writes are atomic.
 
@@ -44,8 +45,8 @@ def weights_arrays(net: Network) -> dict[str, np.ndarray]:
         "synapse_weights": np.array([s.weight for s in syn], dtype=float),
     }
     if net.is_feedforward:
-        compiled = net.compile()
-        for k, layer in enumerate(compiled.layers, start=1):
+        compiled = net.compile()  # layers too large for matrices: the graph arrays only
+        for k, layer in enumerate(compiled.layers if compiled.dense else (), start=1):
             out[f"layer{k}/weights"] = layer.weights.copy()
             out[f"layer{k}/biases"] = layer.biases.copy()
             out[f"layer{k}/sources"] = np.array([names[i] for i in layer.source_ids], dtype=str)

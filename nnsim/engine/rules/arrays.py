@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..compiled import DENSE_MAX_WEIGHTS
 from ..datasets import Dataset
 from ..network import Network
 from .base import Applicability, Trainer
@@ -22,6 +23,8 @@ class ArrayTrainer(Trainer):
     def __init__(self, rule, net: Network, data: Dataset | None, seed: int | None) -> None:
         super().__init__(rule, net, data, seed)
         self.compiled = self.net.compile()
+        if not self.compiled.dense:  # applies_to refuses these (matrices_fit): never allocate
+            raise ValueError(self.compiled.too_large())
         # The compiled network is private to this trainer (compiled from its copy), so its
         # arrays can be the trainer's state.
         self.params = [(layer.weights, layer.biases) for layer in self.compiled.layers]
@@ -55,6 +58,24 @@ class ArrayTrainer(Trainer):
         return y
 
 
+def matrices_fit(net: Network) -> Applicability:
+    """Applies when the network's layers fit as the matrices these trainers learn on
+    (compiled.DENSE_MAX_WEIGHTS); else says which layer is too large, before anything is
+    allocated (a 25,000 x 25,000 layer would need 5 GB a matrix)."""
+    reason = net.compile().too_large() if net.is_feedforward else ""
+    return Applicability(False, reason) if reason else Applicability(True)
+
+
+def weight_matrix_fits(net: Network) -> Applicability:
+    """Applies when the n x n weight matrix of every neuron (what the Hopfield and RBF trainers
+    work on) has at most DENSE_MAX_WEIGHTS entries: 2,000 neurons."""
+    n = len(net)
+    if n * n > DENSE_MAX_WEIGHTS:
+        return Applicability(False, f"this network's {n:,} x {n:,} weight matrix is too large to "
+                                    f"train here (at most {DENSE_MAX_WEIGHTS:,} weights)")
+    return Applicability(True)
+
+
 def single_layer(net: Network, units: tuple[str, ...], need: str) -> Applicability:
     """Applies when every non-input neuron is an output unit of one of `units` fed only by the
     inputs.  `need` starts each reason, e.g. "the perceptron rule needs one layer of step units"."""
@@ -79,9 +100,10 @@ def single_layer(net: Network, units: tuple[str, ...], need: str) -> Applicabili
         return Applicability(False, f"{need}, all of one kind; this layer mixes "
                                     f"{' and '.join(kinds)} units")
     outputs = set(net.outputs)
+    fed = {s.target for s in net.synapses}
     for n in units_here:
-        if not net.incoming(n.id):
+        if n.id not in fed:
             return Applicability(False, f"{need}; {n.name!r} has no incoming synapses")
         if n.name not in outputs:
             return Applicability(False, f"{need}; {n.name!r} is not an output unit")
-    return Applicability(True)
+    return matrices_fit(net)

@@ -21,6 +21,7 @@ from ..datasets import Dataset, as_dataset
 from ..initializers import INITIALIZERS, initialize
 from ..network import Network
 from . import losses, optimizers
+from .arrays import matrices_fit
 from .base import Applicability, History, Param, Rule, Trainer
 from .gradients import Graph
 from .unit_ops import DIFFERENTIABLE
@@ -207,6 +208,9 @@ class Backprop(Rule):
                 return Applicability(False, f"{n.name!r} is a {n.activation} unit: its derivative "
                                             "is zero wherever it exists, so no gradient flows "
                                             "(use sigmoid, tanh, relu or linear units)")
+        fits = matrices_fit(net)
+        if not fits:
+            return fits
         return self._loss_applies(net)
 
     def _loss_applies(self, net: Network) -> Applicability:

@@ -122,6 +122,9 @@ class Graph:
         self.input_cols = compiled.input_cols
         self.output_cols = compiled.output_cols
         self.n_outputs = len(compiled.output_names)
+        if not compiled.dense:  # layers too large for matrices keep their synapses only
+            raise ValueError(compiled.too_large() or "the compiled network keeps its synapses "
+                                                     "only (dense=False): no matrices to train")
         sizes = [(L.weights.size, L.biases.size) for L in compiled.layers]
         total = sum(a + b for a, b in sizes)
         self.theta, self.grad, self.mask = np.zeros(total), np.zeros(total), np.ones(total)

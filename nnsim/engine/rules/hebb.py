@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..network import Network
-from .arrays import LIMIT, ArrayTrainer, single_layer
+from .arrays import LIMIT, ArrayTrainer, matrices_fit, single_layer
 from .base import Applicability, Param, Rule
 from .losses import accuracy
 
@@ -90,7 +90,7 @@ def _feedforward_with_synapses(net: Network) -> Applicability:
         return Applicability(False, "this Hebb trainer presents one sample at a time to a "
                                     "feed-forward network; this one has loops (store patterns "
                                     "in a Hopfield network with HopfieldStore)")
-    return Applicability(True)
+    return matrices_fit(net)
 
 
 class Hebb(Rule):

@@ -21,6 +21,7 @@ import numpy as np
 from ..datasets import Dataset, flip, random_patterns
 from ..dynamics import async_sweep
 from ..network import Network
+from .arrays import weight_matrix_fits
 from .base import Applicability, Param, Rule, Trainer
 
 METHODS = ("hebbian", "storkey", "pseudoinverse")
@@ -197,7 +198,7 @@ class HopfieldStore(Rule):
                                             "have no self-connections")
             return Applicability(False, f"synapse {a!r} -> {b!r} has no reverse; Hopfield "
                                         "connections are symmetric")
-        return Applicability(True)
+        return weight_matrix_fits(net)
 
     def trainer(self, net: Network, data: Any = None, seed: int | None = 0) -> Trainer:
         if isinstance(data, np.ndarray | list) and np.ndim(data) == 1:

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..datasets import Dataset
 from ..network import Network
-from .arrays import LIMIT
+from .arrays import LIMIT, weight_matrix_fits
 from .base import Applicability, Param, Rule, Trainer
 
 PLACEMENTS = ("kmeans", "grid", "data")
@@ -211,14 +211,19 @@ class RBFFit(Rule):
                                         f"network has {len(units)} gaussian units")
         if not net.is_feedforward:
             return Applicability(False, "an RBF network is feed-forward; this one has loops")
+        fits = weight_matrix_fits(net)
+        if not fits:
+            return fits
+        sources: dict[int, set[int]] = {}
+        for s in net.synapses:
+            sources.setdefault(s.target, set()).add(s.source)
         ids = {n.id for n in units}
         for s in net.synapses:
             if s.kind == "inhibitory":
                 return Applicability(False, f"synapse {net.neuron(s.source).name!r} -> "
                                             f"{net.neuron(s.target).name!r} is an inhibitory veto")
         for u in units:
-            src = {s.source for s in net.incoming(u.id)}
-            if src != inputs:
+            if sources.get(u.id, set()) != inputs:
                 return Applicability(False, f"gaussian unit {u.name!r} must receive every input "
                                             "and nothing else: its centre is a point in input space")
         for n in net.neurons:
@@ -227,7 +232,7 @@ class RBFFit(Rule):
             if n.activation != "linear":
                 return Applicability(False, f"neuron {n.name!r} is {n.activation}; an RBF network "
                                             "reads out through linear units")
-            if {s.source for s in net.incoming(n.id)} != ids:
+            if sources.get(n.id, set()) != ids:
                 return Applicability(False, f"output {n.name!r} must receive every gaussian unit "
                                             "and nothing else")
         return Applicability(True)
