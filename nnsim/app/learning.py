@@ -353,12 +353,15 @@ class LearningDocks(DocumentBinding, QObject):
 
     def fit_plots(self, net) -> None:
         """Per-document plot defaults: unit lines on the decision map only while they are few
-        enough to read."""
+        enough to read, and none where a first-layer unit is a linear hidden unit (its line
+        z = 0 bounds nothing: the network stays linear through it, lesson 9)."""
         if self.plots.is_built("decision"):
             from nnsim.engine.regions import first_layer_lines
 
-            self.plots["decision"].set_show_unit_lines(
-                len(first_layer_lines(net)) <= MAX_UNIT_LINES)
+            lines = first_layer_lines(net)
+            linear = any(net.neuron(name).role == "hidden" and net.neuron(name).activation == "linear"
+                         for name, *_ in lines)
+            self.plots["decision"].set_show_unit_lines(len(lines) <= MAX_UNIT_LINES and not linear)
 
     # ------------------------------------------------------------------ lessons
     def open_lesson(self, name_or_index) -> bool:

@@ -1,0 +1,64 @@
+"""Small gaps in what lessons draw (issue 13, found by the lesson helpers): each scene is opened
+as a recording opens it (record_cli.prepare: the real MainWindow offscreen at 1280x720, the
+simulation in lockstep with the frames), played, painted, and checked on what is DRAWN."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nnsim.engine.lessons import find_lesson
+
+SIZE = (1280, 720)
+
+
+@pytest.fixture
+def play(qapp):
+    """play(lesson, scene, step=None): the window after the scene's scripted run (or `step`
+    steps of it), painted; closed after the test."""
+    from nnsim.app.record_cli import close, parse_args, prepare
+
+    opened = []
+
+    def play(lesson_id, index: int, step: int | None = None):
+        lesson = find_lesson(lesson_id)
+        scene = lesson.scenes[index]
+        steps = scene.steps if step is None else step
+        args = parse_args(["--lesson", lesson.id, "--scene", str(index), "--out", "unused.gif",
+                           "--size", "{}x{}".format(*SIZE), "--steps-per-frame",
+                           str(max(steps, 1))])
+        made = prepare(lesson, scene, args)  # (window, advance[, recorded widget])
+        window, advance = made[0], made[1]
+        opened.append(window)
+        advance(0)
+        if steps:
+            advance(1)
+        window.repaint()
+        qapp.processEvents()
+        window.view.viewport().repaint()
+        return window
+
+    yield play
+    for window in opened:
+        close(window)
+
+
+def drawn_unit_lines(decision) -> tuple[int, list[str]]:
+    """(number of unit line segments drawn, names of the visible line labels)."""
+    x, _ = decision.lines.getData()
+    segments = 0 if x is None else len(x) // 2
+    return segments, [lab.toPlainText() for lab in decision.labels if lab.isVisible()]
+
+
+# ---------------------------------------------------------------------- lesson 9
+def test_lesson_9_linear_network_draws_no_unit_lines_and_relu_network_keeps_them(play):
+    w = play("why-nonlinearity", 0)
+    decision = w.learning.plots["decision"]
+    assert decision.isVisible()
+    segments, labels = drawn_unit_lines(decision)
+    assert segments == 0 and labels == [], (segments, labels)  # linear hidden units: no lines
+    assert not decision.show_unit_lines and not decision.lines_action.isChecked()
+    w2 = play("why-nonlinearity", 1)  # the same network with ReLU: its 8 hinge lines are drawn
+    decision = w2.learning.plots["decision"]
+    segments, labels = drawn_unit_lines(decision)
+    assert decision.show_unit_lines and segments >= 1
+
