@@ -62,3 +62,21 @@ def test_lesson_9_linear_network_draws_no_unit_lines_and_relu_network_keeps_them
     segments, labels = drawn_unit_lines(decision)
     assert decision.show_unit_lines and segments >= 1
 
+
+# ---------------------------------------------------------------------- lesson 5
+@pytest.mark.parametrize("index", [0, 1, 2])
+def test_lesson_5_ends_at_an_epochs_end_with_the_line_in_view(play, index):
+    """The scripted run ends at an epoch's end, and there the perceptron's line crosses the
+    plot (XOR's weights cycle: mid-epoch the line can leave the view, and the map is one
+    colour)."""
+    scene = find_lesson("perceptron-learning").scenes[index]
+    assert scene.steps % len(scene.make_dataset()) == 0, scene.steps  # whole epochs (a sample a step)
+    w = play("perceptron-learning", index)
+    decision = w.learning.plots["decision"]
+    assert decision.isVisible() and decision.height() >= 150
+    segments, labels = drawn_unit_lines(decision)
+    assert segments == 1, segments  # the unit's line w1 x1 + w2 x2 + b = 0 crosses the view
+    x, y = decision.contour.getData()
+    assert x is not None and len(x) > 0  # and so does the boundary
+    x0, x1, y0, y1 = decision._extent
+    assert np.all((x0 <= x) & (x <= x1)) and np.all((y0 <= y) & (y <= y1))
