@@ -80,3 +80,29 @@ def test_lesson_5_ends_at_an_epochs_end_with_the_line_in_view(play, index):
     assert x is not None and len(x) > 0  # and so does the boundary
     x0, x1, y0, y1 = decision._extent
     assert np.all((x0 <= x) & (x <= x1)) and np.all((y0 <= y) & (y <= y1))
+
+
+# ---------------------------------------------------------------------- lesson 19
+def key_entries(loss) -> list[str]:
+    return [label.text for _sample, label in loss.legend.items if label.isVisible()]
+
+
+def test_lesson_19_rbf_loss_key_lists_only_the_loss(play):
+    """RBF fitting has a loss but no accuracy: the key names only what is drawn."""
+    w = play("rbf-networks", 1)
+    loss = w.learning.plots["loss"]
+    assert loss.isVisible() and loss.height() >= 150
+    _, y = loss.curves["loss"].getData()
+    assert y is not None and len(y) >= 10  # the loss, epoch by epoch
+    assert loss.curves["accuracy"].getData()[0] is None or not len(loss.curves["accuracy"].getData()[0])
+    assert key_entries(loss) == ["loss"]
+    # a run with an accuracy (lesson 7's backprop) keeps both, and before the first epoch
+    # nothing is listed (nothing is drawn yet)
+    early = play("mlp-xor", 1, step=0)
+    assert key_entries(early.learning.plots["loss"]) == []
+    later = play("mlp-xor", 1)
+    assert key_entries(later.learning.plots["loss"]) == ["loss", "accuracy"]
+    # the empty key keeps its row: the plot area does not jump at the first epoch
+    tops = [p.learning.plots["loss"].loss_plot.getViewBox().sceneBoundingRect().top()
+            for p in (early, later)]
+    assert abs(tops[0] - tops[1]) <= 1, tops

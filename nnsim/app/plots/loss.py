@@ -71,7 +71,9 @@ class LossPlot(PlotPanel):
         self._top = "loss"  # what the left axis shows: "loss" or "errors"
         self._accuracy_floor = 1.0  # the accuracy axis' lower end, lowered as runs need
         self._legend_key: tuple = ()
-        self._show_legend(False)
+        self._show_legend(("loss", "accuracy"))  # measured once: the row keeps this height
+        self.legend.setMinimumHeight(self.legend.preferredHeight())  # when the key is empty
+        self._show_legend(())
         self._drawn: tuple = ()  # (key, length) of the histories last drawn
         # Axes that move only when they must.
         self.epoch_axis = CalmAxis(self.loss_plot, "x", lead=1.0, floor=0.5, min_span=10)
@@ -106,17 +108,21 @@ class LossPlot(PlotPanel):
         self.accuracy_view.setGeometry(view.sceneBoundingRect())
         self.accuracy_view.linkedViewChanged(view, self.accuracy_view.XAxis)
 
-    def _show_legend(self, validation: bool) -> None:
-        """The one-line key above the plot: what each colour and line style means."""
-        key = (self._top, validation)
+    def _show_legend(self, drawn) -> None:
+        """The one-line key above the plot: what each colour and line style drawn means, only
+        for curves that have data ("loss", "accuracy", "validation"; an RBF fit has no accuracy,
+        nothing before the first epoch)."""
+        key = (self._top, tuple(drawn))
         if key == self._legend_key:
             return
         self._legend_key = key
         self.legend.clear()
-        top = "misclassified" if self._top == "errors" else "loss"
-        self.legend.addItem(pg.PlotDataItem(pen=style.pen(LOSS_COLOR, 2)), top)
-        self.legend.addItem(pg.PlotDataItem(pen=style.pen(ACCURACY_COLOR, 2)), "accuracy")
-        if validation:
+        if "loss" in drawn:
+            top = "misclassified" if self._top == "errors" else "loss"
+            self.legend.addItem(pg.PlotDataItem(pen=style.pen(LOSS_COLOR, 2)), top)
+        if "accuracy" in drawn:
+            self.legend.addItem(pg.PlotDataItem(pen=style.pen(ACCURACY_COLOR, 2)), "accuracy")
+        if "validation" in drawn:
             self.legend.addItem(pg.PlotDataItem(pen=style.pen(style.INK, 2, dashed=True)),
                                 "validation")
 
@@ -144,7 +150,11 @@ class LossPlot(PlotPanel):
                 continue
             y = np.asarray(values, dtype=float)
             curve.setData(x_of[key], y, skipFiniteCheck=bool(np.isfinite(y).all()))
-        self._show_legend(any(len(history.get(k, ())) for k in ("val_loss", "val_accuracy")))
+        has = {k for k, v in history.items() if v is not None and len(v)}
+        self._show_legend([name for name, keys in (("loss", ("loss", "val_loss", top)),
+                                                   ("accuracy", ("accuracy", "val_accuracy")),
+                                                   ("validation", ("val_loss", "val_accuracy")))
+                           if has.intersection(keys)])
         epochs = int(max((last for _, _, last in shape), default=0))
         self.empty_hint.setVisible(epochs == 0)
         if epochs:
@@ -228,7 +238,7 @@ class LossPlot(PlotPanel):
         if self._top != "loss":
             self._top = "loss"
             self._color_axis("left", LOSS_COLOR, "loss")
-        self._show_legend(False)
+        self._show_legend(())
         self.epoch_axis.reset()
         self.loss_axis.reset()
         for curve in self.curves.values():
