@@ -282,7 +282,7 @@ class CompiledNetwork:
             self.layers.append(self._layer(by_id, lo, hi, src_cols, part, as_matrices))
             lo = hi
         self._row_bytes = 8 * self.n_neurons + max((L.row_bytes() for L in self.layers), default=0)
-        self._chunk_rows = max(1, CHUNK_BYTES // self._row_bytes)
+        self._chunk_rows = max(1, CHUNK_BYTES // max(self._row_bytes, 1))  # an empty network: 0
 
     def _layer(self, by_id, lo: int, hi: int, src_cols: np.ndarray, part, as_matrices: bool
                ) -> CompiledLayer:

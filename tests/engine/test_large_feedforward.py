@@ -489,3 +489,12 @@ def test_weights_files_and_exported_code_of_a_network_too_large_for_matrices():
         to_keras_code(big)
     small = weights_arrays(_two_layers(3, 4, 1))
     assert small["layer1/weights"].shape == (3, 4) and small["layer2/weights"].shape == (2, 1)
+
+
+def test_an_empty_network_compiles_and_simulates():
+    """File > New gives a network with no neurons: its chunk size must not divide by zero."""
+    from nnsim.engine.simulation import Simulation
+
+    net = Network()
+    assert CompiledNetwork(net).forward(np.zeros((3, 0))).shape == (3, 0)
+    assert Simulation(net).snapshot().names == ()
