@@ -10,13 +10,15 @@
 
 The left and right columns run the full height (the bottom row sits under the canvas only), so
 the square plot and the rule panel's Train button are on screen together.  Sizes are shares of
-the window, so a larger window gives room to the plots as well as to the canvas.
+the window, so a larger window gives room to the plots as well as to the canvas.  The height the
+docks share is the window's less the menu, tool and status bars and, while it is shown, the
+caption strip under the tool bars (nnsim.app.caption: 71-90 px at 1280x720).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QMainWindow
 
 LEFT = Qt.DockWidgetArea.LeftDockWidgetArea
@@ -25,6 +27,7 @@ BOTTOM = Qt.DockWidgetArea.BottomDockWidgetArea
 HORIZONTAL, VERTICAL = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
 
 SQUARE_PLOTS = ("decision", "hopfield", "surface")  # planes, pixel grids, 3-D: the right column
+BARS = 110  # the menu, tool and status bars (81 px), the right column's tab bar and separators
 
 
 @dataclass(frozen=True)
@@ -33,16 +36,51 @@ class Sizes:
     right: int   # the right column's width
     square: int  # the square plot's height
     bottom: int  # the bottom row's height
+    caption: int = 0  # the caption strip's height counted (0: not shown)
 
 
-def sizes_for(width: int, height: int) -> Sizes:
-    """Column widths and row heights as shares of the window, within readable bounds."""
+def sizes_for(width: int, height: int, caption: int = 0) -> Sizes:
+    """Column widths and row heights as shares of the window, within readable bounds;
+    `caption`: the height of the caption strip shown under the tool bars (0 when hidden)."""
     right = int(min(max(width * 0.28, 340), 560))
     left = int(min(max(width * 0.21, 250), 400))
-    usable = height - 110  # menu bar, tool bar and status bar
+    usable = height - BARS - caption
     square = int(min(right * 0.95, usable * 0.52))
     bottom = int(min(max(usable * 0.32, 215), 380))
-    return Sizes(left, right, square, bottom)
+    return Sizes(left, right, square, bottom, caption)
+
+
+def caption_height(window: QMainWindow) -> int:
+    """The caption strip's height at the window's width while it is shown (a lesson scene open
+    and View > Caption Strip on), else 0.  Asked of the strip, not of its bar's geometry, so it
+    is right before the window is first shown or laid out (a recording opens the scene first)."""
+    bar = getattr(window, "caption_bar", None)
+    if bar is None or bar.isHidden():
+        return 0
+    return bar.strip.heightForWidth(max(window.width(), 1))
+
+
+def window_sizes(window: QMainWindow) -> Sizes:
+    """sizes_for the window as it is, its caption strip counted."""
+    return sizes_for(window.width(), window.height(), caption_height(window))
+
+
+class _CaptionWatch(QObject):
+    """Shares planned again when the caption strip is shown or hidden (a scene opened or
+    closed, View > Caption Strip): the docks gain or lose its height."""
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
+        if event.type() in (QEvent.Type.Show, QEvent.Type.Hide):
+            learning = getattr(self.parent(), "learning", None)
+            if learning is not None:
+                QTimer.singleShot(0, learning, learning.refit)  # after the bar is laid out
+        return False
+
+
+def _watch_caption(window: QMainWindow) -> None:
+    bar = getattr(window, "caption_bar", None)
+    if bar is not None and window.findChild(_CaptionWatch) is None:
+        bar.installEventFilter(_CaptionWatch(window))
 
 
 def split_plots(keys) -> tuple[str | None, list[str]]:
@@ -79,7 +117,8 @@ def arrange(window: QMainWindow, lessons: QDockWidget, tabs: list[QDockWidget],
     for dock in placed_tabs[1:]:
         window.tabifyDockWidget(placed_tabs[0], dock)
         dock.show()
-    sizes = sizes_for(window.width(), window.height())
+    _watch_caption(window)
+    sizes = window_sizes(window)
     room = window.width() - _least(lessons, sizes.left) - _least(
         (column + placed_tabs or [lessons])[0], sizes.right) - 12
     row, used = [], 0
@@ -111,6 +150,10 @@ def _least(dock: QDockWidget, share: int) -> int:
 
 def apply_sizes(window: QMainWindow, sizes: Sizes, lessons: QDockWidget, tabs: list[QDockWidget],
                 column: list[QDockWidget], row: list[QDockWidget]) -> None:
+    """Give the docks their shares.  Sizes planned for another caption strip than the one shown
+    now (e.g. sizes_for(width, height) of a resized window) are planned again with it."""
+    if sizes.caption != caption_height(window):
+        sizes = window_sizes(window)
     docks, widths = [], []
     if lessons.isVisible() and not lessons.isFloating():
         docks.append(lessons)
@@ -122,7 +165,7 @@ def apply_sizes(window: QMainWindow, sizes: Sizes, lessons: QDockWidget, tabs: l
     if docks:
         window.resizeDocks(docks, widths, HORIZONTAL)
     if column and tabs:
-        rest = max(window.height() - 110 - sizes.square, 200)
+        rest = max(window.height() - BARS - sizes.caption - sizes.square, 200)
         window.resizeDocks([column[0], tabs[0]], [sizes.square, rest], VERTICAL)
     if row:
         window.resizeDocks([row[0]], [sizes.bottom], VERTICAL)
