@@ -13,6 +13,23 @@ from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 
+def elide_words(text: str, metrics, width: int) -> str:
+    """`text` if it fits in `width` pixels, else its longest run of whole words that fits with
+    " …" after it (a trailing "·", "→", "=" or "," dropped), never cut inside a word or a
+    number; "…" when not even the first word fits."""
+    if metrics.horizontalAdvance(text) <= width:
+        return text
+    words = text.split(" ")
+    for n in range(len(words) - 1, 0, -1):
+        head = words[:n]
+        while head and not any(c.isalnum() for c in head[-1]):
+            head.pop()  # a separator or an arrow left hanging
+        shown = " ".join(head).rstrip(",;:") + " …"
+        if head and metrics.horizontalAdvance(shown) <= width:
+            return shown
+    return "…"
+
+
 class LiveLabel(QWidget):
     """A one-line, elided, self-repainting label; `text()`/`setText()` as on a QLabel."""
 
@@ -23,6 +40,7 @@ class LiveLabel(QWidget):
         self._text = ""
         self._indent = indent
         self._min_chars = min_chars
+        self.elide_at_words = False  # True: shortened by whole words (elide_words), never mid-number
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.setText(text)
 
@@ -52,5 +70,13 @@ class LiveLabel(QWidget):
         painter = QPainter(self)
         painter.setPen(self.palette().color(self.foregroundRole()))
         rect = self.contentsRect().adjusted(self._indent, 0, 0, 0)
-        shown = self.fontMetrics().elidedText(self._text, Qt.TextElideMode.ElideRight, rect.width())
+        shown = self.shown_text(rect.width())
         painter.drawText(rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), shown)
+
+    def shown_text(self, width: int | None = None) -> str:
+        """The text as painted in `width` pixels (default: its own)."""
+        if width is None:
+            width = self.contentsRect().width() - self._indent
+        if self.elide_at_words:
+            return elide_words(self._text, self.fontMetrics(), width)
+        return self.fontMetrics().elidedText(self._text, Qt.TextElideMode.ElideRight, width)

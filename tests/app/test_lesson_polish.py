@@ -106,3 +106,31 @@ def test_lesson_19_rbf_loss_key_lists_only_the_loss(play):
     tops = [p.learning.plots["loss"].loss_plot.getViewBox().sceneBoundingRect().top()
             for p in (early, later)]
     assert abs(tops[0] - tops[1]) <= 1, tops
+
+
+# ---------------------------------------------------------------------- cut texts
+def whole_words_of(shown: str, full: str) -> bool:
+    """`shown` is `full`, or a run of its whole words followed by " …" (never a cut word or
+    number: the character after the run in `full` is a space or a separator)."""
+    if shown == full:
+        return True
+    head = shown.removesuffix(" …")
+    return (shown.endswith(" …") and len(head) > 0 and full.startswith(head)
+            and full[len(head)] in " ,;:")
+
+
+def test_activation_summaries_are_whole_or_shortened_by_whole_words(play):
+    w = play("activation-functions", 0)  # the gallery: sigmoid, tanh, ReLU
+    plot = w.learning.plots["activation"]
+    assert plot.isVisible()
+    text, shown = plot.status.text(), plot.status.shown_text()
+    assert shown == text, (shown, text)  # it fits at 1280x720, every number whole
+    for number in ("0.5", "0.622", "0.462"):
+        assert number in shown.split(), (number, shown)
+    for width in (60, 120, 200, 300):  # narrower: whole words dropped from the end
+        assert whole_words_of(plot.status.shown_text(width), text), plot.status.shown_text(width)
+    w1 = play("perceptron-forward", 0)  # one unit: its formula and numbers
+    status = w1.learning.plots["activation"].status
+    assert "z = -6 → y = 0.00247" in status.shown_text()
+    for width in (80, 160, 240, 320):
+        assert whole_words_of(status.shown_text(width), status.text()), status.shown_text(width)

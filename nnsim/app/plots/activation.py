@@ -33,6 +33,7 @@ class ActivationPlot(PlotPanel):
     def __init__(self, parent=None, z_range: float = 6.0) -> None:
         super().__init__(parent)
         self.z_range = z_range
+        self.status.elide_at_words = True  # narrow: whole words dropped, never a number cut
         self.legend = style.key_row(self.graphics)
         self.plot = self.add_plot(1, 0, left="output", bottom="net input z")
         self.graphics.ci.layout.setRowStretchFactor(1, 1)
@@ -111,7 +112,7 @@ class ActivationPlot(PlotPanel):
                     neuron = self.structure.neuron(panel.name)
                     panel.show(UNITS[neuron.activation], float(net_inputs[names.index(panel.name)]),
                                self.z_range)
-            self.set_status(" · ".join(p.text for p in self.panels if p.text))
+            self.set_status(gallery_summary(self.panels))
             return
         if self.neuron and self.structure is not None and not self.structure.has_neuron(self.neuron):
             self.clear()  # the tracked neuron was deleted: nothing of it stays on view
@@ -195,6 +196,18 @@ def gallery_units(net) -> tuple[str, ...]:
     return tuple(n.name for n in units)
 
 
+def gallery_summary(panels) -> str:
+    """The gallery's one-line summary, short enough for a plot's header: the shared z once and
+    each unit's y (the slopes are in the panels' titles); per unit z -> y when the z differ."""
+    shown = [p for p in panels if p.text]
+    if not shown:
+        return ""
+    if len({p.z for p in shown}) == 1:
+        return f"z = {format_value(shown[0].z)} → " + " · ".join(
+            f"{p.name} {format_value(p.y)}" for p in shown)
+    return " · ".join(f"{p.name}: {format_value(p.z)} → {format_value(p.y)}" for p in shown)
+
+
 class Panel:
     """One unit of a gallery: f and f' over z, its current z marked, titled with its numbers."""
 
@@ -215,6 +228,7 @@ class Panel:
         self.plot.addItem(self.z_line)
         self.plot.addItem(self.dot)
         self.drawn = ""
+        self.z = self.y = 0.0
 
     def show(self, unit, z: float, z_range: float) -> None:
         z = z if np.isfinite(z) else 0.0
@@ -228,6 +242,7 @@ class Panel:
         y, dy = unit.function(np.array([z])), unit.derivative(np.array([z]))
         self.z_line.setValue(z)
         self.dot.setData([z], [float(y[0])])
+        self.z, self.y = z, float(y[0])
         self.text = (f"{self.name}: z = {format_value(z)} → y = {format_value(y[0])}, "
                      f"f′ = {format_value(dy[0])}")
         self.plot.setTitle(f"{self.name}<br>y = {format_value(y[0])}, f′ = {format_value(dy[0])}",
