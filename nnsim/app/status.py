@@ -1,10 +1,11 @@
 """The status bar: the network's facts (on every edit) and the simulation's state (per frame)."""
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
-from PySide6.QtWidgets import QLabel, QStatusBar
+from PySide6.QtCore import QObject, QRect, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import QLabel, QStatusBar, QStyle, QStyleOption
 
-from nnsim.app.live_label import LiveLabel
+from nnsim.app.live_label import LiveLabel, elide_words
 from nnsim.engine.network import Network
 
 
@@ -85,6 +86,42 @@ class StatusBar(QStatusBar):
 
     def showMessage(self, text: str, timeout: int = 0) -> None:  # noqa: N802 - Qt's name
         super().showMessage(text, 0 if self.synchronous else timeout)
+
+    def shown_message(self) -> str:
+        """The message as painted: shortened by whole words to the room left of the permanent
+        labels ("Lesson 4: Hebb: the weights grow …"), never cut inside a word or a number;
+        currentMessage() keeps it whole."""
+        return elide_words(self.currentMessage(), self.fontMetrics(), self.message_rect().width())
+
+    def message_rect(self) -> QRect:
+        """Where QStatusBar draws its message: from the left to the first permanent label."""
+        right = self.width() - 12
+        for widget in (self.facts, self.rules, self.simulation):
+            if widget.isVisible():
+                right = min(right, widget.x() - 2)
+        return QRect(6, 0, max(right - 6, 0), self.height())
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        """QStatusBar's painting (the panel, the permanent labels' frames), the message drawn
+        as shown_message() instead of clipped wherever the first label begins."""
+        if not self.currentMessage():
+            super().paintEvent(event)
+            return
+        painter = QPainter(self)
+        option = QStyleOption()
+        option.initFrom(self)
+        self.style().drawPrimitive(QStyle.PrimitiveElement.PE_PanelStatusBar, option, painter, self)
+        for widget in (self.facts, self.rules, self.simulation):
+            if widget.isVisible():
+                frame = QStyleOption()
+                frame.rect = widget.geometry().adjusted(-2, -1, 2, 1)
+                frame.palette = self.palette()
+                frame.state = QStyle.StateFlag.State_None
+                self.style().drawPrimitive(QStyle.PrimitiveElement.PE_FrameStatusBarItem, frame,
+                                           painter, widget)
+        painter.setPen(self.palette().windowText().color())
+        flags = Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextSingleLine
+        painter.drawText(self.message_rect(), int(flags), self.shown_message())
 
     def stop(self) -> None:
         self._rules_timer.stop()

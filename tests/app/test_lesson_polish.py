@@ -119,6 +119,42 @@ def whole_words_of(shown: str, full: str) -> bool:
             and full[len(head)] in " ,;:")
 
 
+def ink_columns(image, rect, background) -> set[int]:
+    from PySide6.QtGui import qGray
+
+    return {x for x in range(rect.left(), rect.right() + 1) for y in range(rect.top(), rect.bottom() + 1)
+            if qGray(image.pixel(x, y)) < qGray(background) - 60}
+
+
+def test_lesson_4_status_message_is_shortened_by_whole_words_and_drawn_so(play):
+    from PySide6.QtGui import QImage, QPainter
+
+    w = play("hebbian-learning", 0)
+    bar = w.status
+    full = "Lesson 4: Hebb: the weights grow without bound"
+    assert bar.currentMessage() == full  # kept whole (the caption strip shows the title too)
+    rect = bar.message_rect()
+    assert rect.width() >= 150
+    shown = bar.shown_message()
+    assert whole_words_of(shown, full) and shown.startswith("Lesson 4: Hebb:"), shown
+    assert bar.fontMetrics().horizontalAdvance(shown) <= rect.width()
+    # what is drawn is that text: its ink, column for column, is a reference drawing of it
+    image = bar.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    background = image.pixel(rect.left(), 1)
+    drawn = ink_columns(image, rect, background)
+    reference = QImage(image.size(), QImage.Format.Format_RGB32)
+    reference.fill(background)
+    painter = QPainter(reference)
+    painter.setFont(bar.font())
+    painter.setPen(bar.palette().windowText().color())
+    from PySide6.QtCore import Qt
+
+    painter.drawText(rect, int(Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter
+                               | Qt.TextFlag.TextSingleLine), shown)
+    painter.end()
+    assert drawn and drawn == ink_columns(reference, rect, background)
+
+
 def test_activation_summaries_are_whole_or_shortened_by_whole_words(play):
     w = play("activation-functions", 0)  # the gallery: sigmoid, tanh, ReLU
     plot = w.learning.plots["activation"]
