@@ -28,6 +28,10 @@ HORIZONTAL, VERTICAL = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
 
 SQUARE_PLOTS = ("decision", "hopfield", "surface")  # planes, pixel grids, 3-D: the right column
 BARS = 110  # the menu, tool and status bars (81 px), the right column's tab bar and separators
+# The right column's share of the width (at most, px) and the square plot's of the height.  The
+# Hopfield state is the scene's claim (recall seen pixel by pixel): a larger image, >= 300 px at
+# 1280x720, its stored patterns beside it, the rule panel under it still above its least height.
+COLUMN_SHARES = {None: (0.28, 560, 0.52), "hopfield": (0.36, 700, 0.67)}
 
 
 @dataclass(frozen=True)
@@ -37,17 +41,20 @@ class Sizes:
     square: int  # the square plot's height
     bottom: int  # the bottom row's height
     caption: int = 0  # the caption strip's height counted (0: not shown)
+    square_plot: str | None = None  # the right column's plot the shares were made for
 
 
-def sizes_for(width: int, height: int, caption: int = 0) -> Sizes:
+def sizes_for(width: int, height: int, caption: int = 0, square_plot: str | None = None) -> Sizes:
     """Column widths and row heights as shares of the window, within readable bounds;
-    `caption`: the height of the caption strip shown under the tool bars (0 when hidden)."""
-    right = int(min(max(width * 0.28, 340), 560))
+    `caption`: the height of the caption strip shown under the tool bars (0 when hidden);
+    `square_plot`: the plot in the right column (the Hopfield state gets a larger share)."""
+    share, most, tall = COLUMN_SHARES.get(square_plot, COLUMN_SHARES[None])
+    right = int(min(max(width * share, 340), most))
     left = int(min(max(width * 0.21, 250), 400))
     usable = height - BARS - caption
-    square = int(min(right * 0.95, usable * 0.52))
+    square = int(min(right * 0.95, usable * tall))
     bottom = int(min(max(usable * 0.32, 215), 380))
-    return Sizes(left, right, square, bottom, caption)
+    return Sizes(left, right, square, bottom, caption, square_plot)
 
 
 def caption_height(window: QMainWindow) -> int:
@@ -60,9 +67,15 @@ def caption_height(window: QMainWindow) -> int:
     return bar.strip.heightForWidth(max(window.width(), 1))
 
 
-def window_sizes(window: QMainWindow) -> Sizes:
+def window_sizes(window: QMainWindow, square_plot: str | None = None) -> Sizes:
     """sizes_for the window as it is, its caption strip counted."""
-    return sizes_for(window.width(), window.height(), caption_height(window))
+    return sizes_for(window.width(), window.height(), caption_height(window), square_plot)
+
+
+def plot_key(dock: QDockWidget) -> str | None:
+    """'hopfield' for the dock 'plot_hopfield_dock' (learning.LearningDocks' names)."""
+    name = dock.objectName()
+    return name[5:-5] if name.startswith("plot_") and name.endswith("_dock") else None
 
 
 class _CaptionWatch(QObject):
@@ -118,7 +131,7 @@ def arrange(window: QMainWindow, lessons: QDockWidget, tabs: list[QDockWidget],
         window.tabifyDockWidget(placed_tabs[0], dock)
         dock.show()
     _watch_caption(window)
-    sizes = window_sizes(window)
+    sizes = window_sizes(window, square if column else None)
     room = window.width() - _least(lessons, sizes.left) - _least(
         (column + placed_tabs or [lessons])[0], sizes.right) - 12
     row, used = [], 0
@@ -151,9 +164,11 @@ def _least(dock: QDockWidget, share: int) -> int:
 def apply_sizes(window: QMainWindow, sizes: Sizes, lessons: QDockWidget, tabs: list[QDockWidget],
                 column: list[QDockWidget], row: list[QDockWidget]) -> None:
     """Give the docks their shares.  Sizes planned for another caption strip than the one shown
-    now (e.g. sizes_for(width, height) of a resized window) are planned again with it."""
-    if sizes.caption != caption_height(window):
-        sizes = window_sizes(window)
+    now or another square plot (e.g. sizes_for(width, height) of a resized window) are planned
+    again with them."""
+    square_plot = plot_key(column[0]) if column else None
+    if (sizes.caption, sizes.square_plot) != (caption_height(window), square_plot):
+        sizes = window_sizes(window, square_plot)
     docks, widths = [], []
     if lessons.isVisible() and not lessons.isFloating():
         docks.append(lessons)
