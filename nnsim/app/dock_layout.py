@@ -31,7 +31,7 @@ BARS = 110  # the menu, tool and status bars (81 px), the right column's tab bar
 # The right column's share of the width (at most, px) and the square plot's of the height.  The
 # Hopfield state is the scene's claim (recall seen pixel by pixel): a larger image, >= 300 px at
 # 1280x720, its stored patterns beside it, the rule panel under it still above its least height.
-COLUMN_SHARES = {None: (0.28, 560, 0.52), "hopfield": (0.36, 700, 0.67)}
+COLUMN_SHARES = {None: (0.28, 560, 0.52), "hopfield": (0.36, 700, 0.58)}  # Train stays in view
 
 
 @dataclass(frozen=True)
