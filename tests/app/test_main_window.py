@@ -277,17 +277,17 @@ def test_edit_while_learning_keeps_learning(window, qtbot):
     window.engine.set_rule(Grow())
     window.engine.set_speed(1)
     window.engine.play()
-    qtbot.waitUntil(lambda: bool(got) and got[-1].epoch >= 5, timeout=10000)
+    qtbot.waitUntil(lambda: bool(got) and got[-1].epoch >= 5, timeout=30000)
     learned = got[-1].weights[0]
     window.document.add_neuron("z", activation="linear", x=160, y=100)
     window.document.connect("x", "z", 0.25)
     # Both edits reach the worker (a snapshot between the two may show only the first).
-    qtbot.waitUntil(lambda: got[-1].revision == window.document.network.revision, timeout=10000)
+    qtbot.waitUntil(lambda: got[-1].revision == window.document.network.revision, timeout=30000)
     weights = dict(zip(got[-1].synapses, got[-1].weights.tolist()))
     assert weights[("x", "y")] >= learned  # not reset to the document's 0.5
     assert weights[("x", "z")] >= 0.25
     epoch = got[-1].epoch
-    qtbot.waitUntil(lambda: got[-1].epoch > epoch + 3, timeout=10000)  # still learning
+    qtbot.waitUntil(lambda: got[-1].epoch > epoch + 3, timeout=30000)  # still learning
     window.engine.pause()
 
 
@@ -297,9 +297,9 @@ def test_learned_weights_written_back_on_pause_as_one_undo_step(window, qtbot):
     window.engine.set_speed(1)
     window.engine.play()
     qtbot.waitUntil(lambda: window.engine.snapshot is not None
-                    and window.engine.snapshot.step >= 5, timeout=10000)
+                    and window.engine.snapshot.step >= 5, timeout=30000)
     window.engine.pause()
-    qtbot.waitUntil(lambda: window.document.undo_stack.undoText() == "Training", timeout=10000)
+    qtbot.waitUntil(lambda: window.document.undo_stack.undoText() == "Training", timeout=30000)
     learned = window.document.network.synapse("x", "y").weight
     assert learned > 0.5 + 0.04
     snap = window.engine.snapshot
