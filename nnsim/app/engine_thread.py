@@ -294,6 +294,15 @@ class EngineThread(QObject):
         """Input values per step from step 0 (pulses); after the last they stay."""
         self._send(("configure", "set_schedule", [dict(step) for step in inputs]))
 
+    def set_canvas_maps(self, on: bool) -> None:
+        """Whether frames carry every neuron's own map (two inputs) or curve (one input)."""
+        self._send(("configure", "set_canvas_maps", bool(on)))
+
+    def set_layer_view(self, spec) -> None:
+        """The hidden layer (an engine LayerViewSpec) whose view of the plane frames carry;
+        None: none."""
+        self._send(("configure", "set_layer_view", spec))
+
     def set_lockstep(self, on: bool) -> None:
         """While recording: no steps between a frame's emission and its acknowledgement, so
         every frame is exactly `speed` steps (MAX: one chunk) after the previous one."""

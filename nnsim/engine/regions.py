@@ -21,12 +21,23 @@ import numpy as np
 from .compiled import CompiledNetwork
 from .datasets import Dataset
 from .network import Network
+from .neuron_maps import (
+    CURVE_POINTS,
+    MAP_SIDE,
+    NeuronCurves,
+    NeuronMaps,
+    curves_from_activations,
+    maps_from_activations,
+    sample_indices,
+)
 
 DEFAULT_EXTENT = (-1.5, 1.5, -1.5, 1.5)
 F32_MAX = float(np.finfo(np.float32).max)
 MAP_WORK = 4_500_000_000  # per map or curve, in CompiledNetwork.work_per_point's units
 MIN_MAP_RESOLUTION = 8
-MAX_NEURON_MAPS = 1_000  # units with a small map of their own (32 x 32 float32: 4 KB each)
+MAX_NEURON_MAPS = 1_000  # units with a small float map of their own (32 x 32 float32: 4 KB each)
+MAX_CANVAS_MAPS = 2_500  # units with an 8-bit canvas map (NeuronMaps), at most 1 MB a frame
+FINE_CANVAS_MAPS = 400  # up to this many units, canvas maps are MAP_SIDE a side; beyond, half
 CHUNK_BYTES = 64 * 2**20  # the float32 activations of one chunk of a map's points
 
 
@@ -39,6 +50,15 @@ def map_resolution(compiled: CompiledNetwork, resolution: int) -> int:
     """The side of a decision map: `resolution`, or less for a large network (see above)."""
     return math.isqrt(affordable_points(compiled, resolution * resolution,
                                         MIN_MAP_RESOLUTION * MIN_MAP_RESOLUTION))
+
+
+def canvas_map_side(compiled: CompiledNetwork, resolution: int) -> int:
+    """The side of each neuron's canvas map (at most the decision map's `resolution`); 0 (none)
+    beyond MAX_CANVAS_MAPS units; half of MAP_SIDE beyond FINE_CANVAS_MAPS."""
+    units = compiled.n_neurons - compiled.n_inputs
+    if units > MAX_CANVAS_MAPS:
+        return 0
+    return min(resolution, MAP_SIDE if units <= FINE_CANVAS_MAPS else MAP_SIDE // 2)
 
 
 def neuron_map_resolution(compiled: CompiledNetwork, resolution: int) -> int:
@@ -54,6 +74,8 @@ class DecisionMap:
     extent: tuple[float, float, float, float]  # x_min, x_max, y_min, y_max
     lines: tuple[tuple[str, float, float, float], ...]  # (name, w1, w2, b) per first-layer unit
     neuron_grids: Mapping[str, np.ndarray]  # every non-input neuron's output, small (r, r) maps
+    # every neuron's map for the canvas, 8-bit, sampled from the same pass as `grid`
+    neuron_maps: NeuronMaps | None = None
 
 
 def extent_for(data: Dataset | None, margin: float = 0.2) -> tuple[float, float, float, float]:
@@ -122,17 +144,22 @@ def first_layer_lines(net: Network) -> tuple[tuple[str, float, float, float], ..
 
 
 def decision_map(net: Network, extent=DEFAULT_EXTENT, resolution: int = 200,
-                 neuron_resolution: int = 32) -> DecisionMap | None:
-    """The network's output over the plane, or None unless it is feed-forward with two inputs."""
+                 neuron_resolution: int = 32, canvas_maps: bool = True) -> DecisionMap | None:
+    """The network's output over the plane, or None unless it is feed-forward with two inputs.
+    canvas_maps: also every neuron's 8-bit map (`DecisionMap.neuron_maps`)."""
     if len(net.inputs) != 2 or not net.outputs or not net.is_feedforward:
         return None
     compiled = net.compile()
     resolution = map_resolution(compiled, resolution)
     neuron_resolution = neuron_map_resolution(compiled, neuron_resolution)
+    side = canvas_map_side(compiled, resolution) if canvas_maps else 0
+    points = plane(extent, resolution)
     with np.errstate(all="ignore"):  # a diverging rule may feed huge weights: draw, don't warn
-        out = compiled.forward(plane(extent, resolution))
+        out = compiled.forward(points)
         if neuron_resolution:
             small, _ = compiled.forward_full(plane(extent, neuron_resolution))
+        if side:  # the decision map's own points, every k-th: its pixels, exactly
+            sampled, _ = compiled.forward_full(points[sample_indices(resolution, side)])
     k = out.shape[1]
     grid = out.reshape(resolution, resolution, k)
     grid = grid[:, :, 0] if k == 1 else grid
@@ -143,8 +170,10 @@ def decision_map(net: Network, extent=DEFAULT_EXTENT, resolution: int = 200,
             grids[name] = np.ascontiguousarray(
                 values.reshape(neuron_resolution, neuron_resolution), dtype=np.float32)
     grid = np.clip(np.nan_to_num(grid), -F32_MAX, F32_MAX)  # a diverging rule: clip, not overflow
+    maps = maps_from_activations(compiled.names, compiled.activations, compiled.n_inputs,
+                                 sampled.T, extent, side) if side else None
     return DecisionMap(np.ascontiguousarray(grid, dtype=np.float32), tuple(extent),
-                       first_layer_lines(net), MappingProxyType(grids))
+                       first_layer_lines(net), MappingProxyType(grids), maps)
 
 
 def output_curve(net: Network, x_range: tuple[float, float], n: int = 400):
@@ -162,6 +191,19 @@ def curve_of(compiled: CompiledNetwork, x_range: tuple[float, float], n: int = 4
     with np.errstate(all="ignore"):
         y = compiled.forward(x[:, None])[:, 0]
     return x, np.nan_to_num(y)
+
+
+def neuron_curves_of(compiled: CompiledNetwork, x_range: tuple[float, float],
+                     n: int = CURVE_POINTS) -> NeuronCurves | None:
+    """Every neuron's output over x_range (None unless feed-forward with one input, or beyond
+    MAX_CANVAS_MAPS units)."""
+    if compiled.n_inputs != 1 or not compiled.is_feedforward \
+            or compiled.n_neurons - compiled.n_inputs > MAX_CANVAS_MAPS:
+        return None
+    x = np.linspace(x_range[0], x_range[1], affordable_points(compiled, n, 2))
+    with np.errstate(all="ignore"):
+        a, _ = compiled.forward_full(x[:, None])
+    return curves_from_activations(compiled.names, compiled.activations, x, a.T)
 
 
 def x_range_for(data: Dataset | None, margin: float = 0.1) -> tuple[float, float]:
@@ -211,6 +253,7 @@ class MapEvaluator:
 
     def __init__(self, compiled: CompiledNetwork, spec=(), neuron_resolution: int = 32) -> None:
         self.compiled = compiled
+        self.canvas_maps = True  # also every neuron's 8-bit map (DecisionMap.neuron_maps)
         self.spec = spec  # line_spec of the network
         self.neuron_resolution = neuron_resolution
         self.fast = compiled.is_feedforward and all(
@@ -227,14 +270,23 @@ class MapEvaluator:
                                                      dtype=np.float32)
         return self._planes[key]
 
-    def _outputs32(self, params, points: np.ndarray) -> np.ndarray:
-        """The outputs' rows of _forward32, computed in chunks of points: the activations of
-        every neuron at every point of a large map need not all be held at once."""
-        step = max(1, CHUNK_BYTES // (8 * self.compiled.n_neurons))
-        if points.shape[1] <= step:
-            return self._forward32(params, points)[self.compiled.output_cols]
-        return np.concatenate([self._forward32(params, points[:, i:i + step])[self.compiled.output_cols]
-                               for i in range(0, points.shape[1], step)], axis=1)
+    def _outputs32(self, params, points: np.ndarray, picks: np.ndarray | None = None):
+        """The outputs' rows of _forward32 and, with `picks` (sorted point indices), every
+        neuron's row at those points, from the same pass; computed in chunks of points: the
+        activations of every neuron at every point of a large map need not all be held at once."""
+        c = self.compiled
+        step = max(1, CHUNK_BYTES // (8 * c.n_neurons))
+        outs, picked = [], []
+        for i in range(0, points.shape[1], step):
+            a = self._forward32(params, points[:, i:i + step])
+            outs.append(a[c.output_cols])
+            if picks is not None:
+                lo, hi = np.searchsorted(picks, [i, i + step])
+                picked.append(a[:, picks[lo:hi] - i])
+        out = outs[0] if len(outs) == 1 else np.concatenate(outs, axis=1)
+        if picks is None:
+            return out, None
+        return out, picked[0] if len(picked) == 1 else np.concatenate(picked, axis=1)
 
     def _forward32(self, params, points: np.ndarray) -> np.ndarray:
         """Every neuron's output, (n_neurons, n_points) float32, rows in compiled order."""
@@ -264,14 +316,20 @@ class MapEvaluator:
             return None
         resolution = map_resolution(c, resolution)
         r = neuron_map_resolution(c, self.neuron_resolution)
+        side = canvas_map_side(c, resolution) if self.canvas_maps else 0
+        picks = sample_indices(resolution, side) if side else None
+        sampled = None
         with np.errstate(all="ignore"):  # a diverging rule may feed huge weights: draw, don't warn
             if self.fast:
-                out = self._outputs32(params, self._plane(extent, resolution))
+                out, sampled = self._outputs32(params, self._plane(extent, resolution), picks)
                 small = self._forward32(params, self._plane(extent, r)) if r else None
             else:
                 net = with_parameters(c, params)
-                out = net.forward(plane(extent, resolution)).T
+                points = plane(extent, resolution)
+                out = net.forward(points).T
                 small = net.forward_full(plane(extent, r))[0].T if r else None
+                if side:
+                    sampled = net.forward_full(points[picks])[0].T
         k = out.shape[0]
         grid = out[0].reshape(resolution, resolution) if k == 1 else \
             np.moveaxis(out.reshape(k, resolution, resolution), 0, -1)
@@ -279,7 +337,9 @@ class MapEvaluator:
         for column in range(c.n_inputs, c.n_neurons) if r else ():
             grids[c.names[column]] = _finite32(small[column].reshape(r, r))
         lines = () if weights is None else lines_from(self.spec, weights, biases)
-        return DecisionMap(_finite32(grid), tuple(extent), lines, MappingProxyType(grids))
+        maps = maps_from_activations(c.names, c.activations, c.n_inputs, sampled, extent, side) \
+            if side else None
+        return DecisionMap(_finite32(grid), tuple(extent), lines, MappingProxyType(grids), maps)
 
 
 def _finite32(values: np.ndarray) -> np.ndarray:

@@ -27,12 +27,14 @@ import numpy as np
 
 from .datasets import as_dataset
 from .dynamics import RecurrentStepper, async_sweep, energy, weights_of
+from .layer_view import LayerViewSpec, layer_view
 from .network import Network
 from .regions import (
     DecisionMap,
     curve_of,
     decision_map,
     extent_for,
+    neuron_curves_of,
     output_curve,
     with_parameters,
     x_range_for,
@@ -55,6 +57,8 @@ class Simulation:
         self.dataset = as_dataset(dataset)
         self.rule = rule
         self.map_resolution = 200  # decision map side in snapshots; 0: no map
+        self.canvas_maps = True  # every neuron's own map (or curve) in snapshots, for the canvas
+        self.layer_view_spec: LayerViewSpec | None = None  # the layer view asked for, if any
         self.stop_conditions: dict[str, Any] = {}
         self._schedule: list[Mapping[str, float]] = []
         self._trainer = None
@@ -107,7 +111,7 @@ class Simulation:
                                     ((s.source, s.target) for s in net.synapses))
         self._static = None  # (weights, biases) while no trainer changes them
         self._view: LearnedView | None = None  # rebuilt for each trainer
-        self._extent_cache: tuple = (None, None)
+        self._extent_cache: tuple = (object(), None)  # (dataset, its extent)
         self._energy_cache: tuple = (None, -1, None)  # (network, revision, weights or None)
 
     def _trainer_seed(self) -> int:
@@ -215,6 +219,16 @@ class Simulation:
     def set_stop_conditions(self, conditions: Mapping[str, Any]) -> None:
         """{"epochs": limit, "target_loss": value or None, ...}: stepping stops when one is met."""
         self.stop_conditions = dict(conditions)
+
+    def set_canvas_maps(self, on: bool) -> None:
+        """Whether snapshots carry every neuron's own map (two inputs) or curve (one input)."""
+        self.canvas_maps = bool(on)
+
+    def set_layer_view(self, spec: LayerViewSpec | None) -> None:
+        """The hidden layer whose view of the plane snapshots carry (None: no layer view)."""
+        if spec is not None and not isinstance(spec, LayerViewSpec):
+            raise ValueError(f"a layer view is asked for by a LayerViewSpec, not {spec!r}")
+        self.layer_view_spec = spec
 
     def set_params(self, params: Mapping[str, Any]) -> None:
         """Change the rule's parameters; the running trainer uses them from its next step."""
@@ -381,7 +395,8 @@ class Simulation:
     def _decision_map(self, net: Network) -> DecisionMap | None:
         if not self.map_resolution or len(net.inputs) != 2:
             return None
-        return decision_map(net, extent_for(self.dataset), self.map_resolution)
+        return decision_map(net, self._extent(), self.map_resolution,
+                            canvas_maps=self.canvas_maps)
 
     def _curve(self, net: Network):
         if len(net.inputs) != 1:
@@ -418,14 +433,16 @@ class Simulation:
         metrics["steps"] = float(self.steps)
         compiled = view.compiled
         curve = None
+        learned = with_parameters(compiled, params)
         if compiled.n_inputs == 1:
-            curve = curve_of(with_parameters(compiled, params), x_range_for(self.dataset))
+            curve = curve_of(learned, x_range_for(self.dataset))
+        view.maps.canvas_maps = self.canvas_maps
         return self._make_snapshot(
             outputs, net_inputs, weights, biases, metrics, history,
             network_source=functools.partial(learned_network, view.base, view.compiled, params),
             decision=(view.maps(params, self._extent(), self.map_resolution, weights, biases)
                       if decision and self.map_resolution else None),
-            curve=curve)
+            curve=curve, compiled=learned if decision else None)
 
     def _symmetric_weights(self, net: Network):
         """net's weights (dense, or its synapses only for a large net: dynamics.weights_of) when
@@ -454,12 +471,30 @@ class Simulation:
             static = self._static  # read-only arrays: safe to share between snapshots
         return self._make_snapshot(
             outputs, net_inputs, static[0], static[1], metrics, history, network_source=net,
-            decision=self._decision_map(net) if decision else None, curve=self._curve(net))
+            decision=self._decision_map(net) if decision else None, curve=self._curve(net),
+            compiled=net.compile() if decision and not self._recurrent else None)
+
+    def _pictures(self, compiled) -> dict:
+        """The per-neuron curves and the layer view of a feed-forward `compiled` network (with
+        the weights to show), as asked for (set_canvas_maps, set_layer_view)."""
+        if compiled is None or not compiled.is_feedforward:
+            return {}
+        out = {}
+        if self.canvas_maps and compiled.n_inputs == 1:
+            out["neuron_curves"] = neuron_curves_of(compiled, x_range_for(self.dataset))
+        if self.layer_view_spec is not None and compiled.n_inputs == 2:
+            data = self.dataset if self.dataset is not None and len(self.dataset) else None
+            out["layer_view"] = layer_view(
+                compiled, self.layer_view_spec, self._extent(),
+                data.X if data is not None else None,
+                data.y if data is not None else None)
+        return out
 
     def _make_snapshot(self, outputs, net_inputs, weights, biases, metrics, history, *,
-                       network_source, decision, curve) -> Snapshot:
+                       network_source, decision, curve, compiled=None) -> Snapshot:
         """The fields every snapshot takes from the simulation itself."""
         return Snapshot(
+            **self._pictures(compiled),
             step=self.steps,
             epoch=self.epoch,
             names=self._names,

@@ -17,7 +17,9 @@ from typing import Any
 
 import numpy as np
 
+from .layer_view import LayerView
 from .network import Network
+from .neuron_maps import NeuronCurves, NeuronMaps
 from .regions import DecisionMap, MapEvaluator, line_spec, with_parameters
 from .rules.arrays import ArrayTrainer
 from .rules.backprop import BackpropTrainer
@@ -129,6 +131,14 @@ class Snapshot:
     # older epochs are kept as min/max envelopes (nnsim.engine.run_history), so the index of a
     # value is not its epoch.
     history_epochs: Mapping[str, np.ndarray] = field(default_factory=lambda: MappingProxyType({}))
+    # One input: every neuron's output over x, for the canvas (two inputs: decision.neuron_maps).
+    neuron_curves: NeuronCurves | None = field(default=None)
+    layer_view: LayerView | None = field(default=None)  # a hidden layer's view of the plane
+
+    @property
+    def neuron_maps(self) -> NeuronMaps | None:
+        """Two inputs: every neuron's own 8-bit map over the plane (the decision map's pass)."""
+        return None if self.decision is None else self.decision.neuron_maps
 
     @property
     def network(self) -> Network:
