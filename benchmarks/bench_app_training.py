@@ -99,8 +99,11 @@ def _timed(fn, into: list):
     return wrapper
 
 
-def run_case(sizes: list[int], dataset: str, seconds: float = SECONDS) -> dict:
-    """One run in a fresh window; returns the figures."""
+def run_case(sizes: list[int], dataset: str, seconds: float = SECONDS,
+             maps: bool | None = None) -> dict:
+    """One run in a fresh window; returns the figures.  maps: the canvas's per-neuron maps on
+    or off (View > Neuron Maps; None leaves the default); "map_refreshes_per_s" counts the
+    snapshots drawn on the canvas that carried them."""
     _app()
     from nnsim.app.document import Document
     from nnsim.app.main_window import MainWindow
@@ -128,6 +131,8 @@ def run_case(sizes: list[int], dataset: str, seconds: float = SECONDS) -> dict:
     panel.stop.epochs.setValue(panel.stop.epochs.maximum())
     panel.stop.converged.setChecked(False)
     window.run.speed.setCurrentIndex(window.run.speed.findData("max"))
+    if maps is not None:
+        window.view.set_show_maps(maps)
 
     # Instruments: map redraws, GUI cost per frame, worker cost per snapshot.
     redraws: list[float] = []
@@ -136,7 +141,15 @@ def run_case(sizes: list[int], dataset: str, seconds: float = SECONDS) -> dict:
     gui_costs: list[float] = []
     learning.update_snapshot = _timed(learning.update_snapshot, gui_costs)
     canvas_costs: list[float] = []
-    window.view.apply_snapshot = _timed(window.view.apply_snapshot, canvas_costs)
+    map_frames: list[float] = []
+    apply = _timed(window.view.apply_snapshot, canvas_costs)
+
+    def apply_counted(snapshot):
+        if getattr(snapshot, "neuron_maps", None) is not None:
+            map_frames.append(time.perf_counter())
+        return apply(snapshot)
+
+    window.view.apply_snapshot = apply_counted
     frames: list[tuple[float, int, int]] = []
     window.engine.snapshot_ready.connect(
         lambda snap, rate: frames.append((time.perf_counter(), snap.step, snap.epoch)))
@@ -186,6 +199,7 @@ def run_case(sizes: list[int], dataset: str, seconds: float = SECONDS) -> dict:
     return {
         "samples_per_s": samples_per_s, "epochs_per_s": epochs_per_s,
         "redraws_per_s": len(redraws) / (end - start), "frames": len(frames),
+        "map_refreshes_per_s": sum(start <= t <= end for t in map_frames) / (end - start),
         "p50": float(np.percentile(lat, 50)), "p99": float(np.percentile(lat, 99)),
         "gui_ms": 1e3 * float(np.median(gui)) if gui else 0.0,
         "canvas_ms": 1e3 * float(np.median(canvas)) if canvas else 0.0,

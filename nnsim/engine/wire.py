@@ -192,9 +192,18 @@ class FrameReader:
         for key in ("outputs", "net_inputs", "weights", "biases"):
             fields[key].flags.writeable = False
         snapshot = Snapshot(**fields)
+        arrays = []
         if snapshot.decision is not None:
-            for grid in (snapshot.decision.grid, *snapshot.decision.neuron_grids.values()):
-                grid.flags.writeable = False
+            arrays += [snapshot.decision.grid, *snapshot.decision.neuron_grids.values()]
+            if snapshot.decision.neuron_maps is not None:
+                arrays += snapshot.decision.neuron_maps.images.values()
+        if snapshot.neuron_curves is not None:
+            arrays += [snapshot.neuron_curves.x, *snapshot.neuron_curves.curves.values()]
+        if snapshot.layer_view is not None:
+            view = snapshot.layer_view
+            arrays += [view.grid, view.plane, view.points, view.labels]
+        for array in arrays:  # as the engine made them: frames are shared, never edited
+            array.flags.writeable = False
         return snapshot
 
     @staticmethod
