@@ -42,7 +42,7 @@ class LayerView:
     grid: np.ndarray  # (lines, points, 2) float32: the input plane's grid lines, mapped
     plane: np.ndarray  # (lines, points, 2) float32: the same lines in the input plane
     points: np.ndarray  # (n, 2) float32: the data points, mapped
-    labels: np.ndarray  # (n,) their targets (first column), empty without data
+    labels: np.ndarray  # (n,) their targets (one column) or class indices (one-hot), or empty
     line: tuple[float, float, float] | None  # the output's line a*u + b*v + c = 0 in these axes
     exact: bool  # the line is the output's true boundary (not an approximation)
 
@@ -134,11 +134,15 @@ def layer_view(compiled: CompiledNetwork, spec: LayerViewSpec, extent,
         step = max(1, -(-len(X) // MAX_POINTS))
         data = np.asarray(X, dtype=float)[::step]
         if y is not None and len(y):
-            labels = np.asarray(y, dtype=float).reshape(len(X), -1)[::step, 0]
+            targets = np.asarray(y, dtype=float).reshape(len(X), -1)[::step]
+            # one-hot rows: the class's index (their first column is 1 for class 0)
+            labels = targets[:, 0] if targets.shape[1] == 1 else \
+                np.argmax(targets, axis=1).astype(float)
     inputs = np.concatenate([lines.reshape(-1, 2), data])
     with np.errstate(all="ignore"):
         a, _ = compiled.forward_full(inputs)
-    h = np.nan_to_num(a[:, cols])
+    big = float(np.finfo(np.float32).max) / 4  # in float32 still, with room for a projection
+    h = np.clip(np.nan_to_num(a[:, cols]), -big, big)
     weights = _output_weights(compiled, cols)
     if len(cols) == 2 or (spec.units is not None and set(spec.units) <= set(names)
                           and spec.units[0] != spec.units[1]):
