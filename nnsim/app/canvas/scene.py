@@ -48,6 +48,7 @@ class NetworkScene(QGraphicsScene):
         self.selected_ids: set[int] = set()
         self.selected_keys: set[tuple[int, int]] = set()
         self.hover_id: int | None = None
+        self.hover_key: tuple[int, int] | None = None  # a synapse under the pointer (hover card)
         self._snapshot_cache: tuple = (None, None, None, None)
         self._pen = outline_pen()
         self.synapse_layer = SynapseLayer()
@@ -110,6 +111,8 @@ class NetworkScene(QGraphicsScene):
         self.selected_keys &= set(self.key_index)
         if self.hover_id not in self._items:
             self.hover_id = None
+        if self.hover_key not in self.key_index:
+            self.hover_key = None
         self.refresh_emphasis()
         self.overlay.refresh_bounds(self.items_rect())
 
@@ -219,6 +222,8 @@ class NetworkScene(QGraphicsScene):
         if self.hover_id is not None:
             h = self.index[self.hover_id]
             layer.set_emphasis("hover", np.flatnonzero((self.src == h) | (self.tgt == h)))
+        elif self.hover_key is not None:
+            layer.set_emphasis("hover", [self.key_index[self.hover_key]])
         else:
             layer.set_emphasis("hover", [])
         self.overlay.update()

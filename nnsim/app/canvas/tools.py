@@ -18,8 +18,8 @@ from PySide6.QtWidgets import QLineEdit, QMenu, QToolTip
 
 from nnsim.app.numbers import format_value
 from nnsim.engine.network import ROLES
-from nnsim.engine.units import get_unit
 
+from .hover_card import SynapseHits
 from .shapes import ACCENT, RADIUS
 
 TOOL_HINTS = {
@@ -62,6 +62,7 @@ class Interaction:
         self.space_down = False
         self.space_used = False  # a mouse button went down while Space was held
         self.weight_editor: QLineEdit | None = None
+        self.hits = SynapseHits()  # geometry.hit, fast enough for every mouse move (hover)
 
     @property
     def s(self):
@@ -80,7 +81,7 @@ class Interaction:
         g = self.s.synapse_layer.geometry
         if g is None:
             return -1
-        return g.hit(p.x(), p.y(), max(5.0 / self.view.transform().m11(), 3.0))
+        return self.hits.at(g, p.x(), p.y(), max(5.0 / self.view.transform().m11(), 3.0))
 
     def _scene(self, event) -> QPointF:
         return self.view.mapToScene(event.position().toPoint())
@@ -146,7 +147,9 @@ class Interaction:
         view, s = self.view, self.s
         p = self._scene(event)
         if self.mode is None:
-            self.set_hover(self.neuron_at(p), event)
+            i = self.neuron_at(p)
+            self.set_hover(i, event)
+            view.hover_card.point_at(event.position(), self.synapse_at(p) if i < 0 else -1)
             return False
         delta = event.position() - self.press_pos
         if abs(delta.x()) + abs(delta.y()) >= DRAG_START:
@@ -356,16 +359,10 @@ class Interaction:
         if nid == s.hover_id:
             return
         s.hover_id = nid
+        if nid is not None:
+            s.hover_key = None  # a neuron's card, not a synapse's
         s.refresh_emphasis()
-        self.view.viewport().update()
-        if nid is None or event is None:
-            QToolTip.hideText()
-            return
-        z, y = float(s.net_inputs[i]), float(s.outputs[i])
-        unit = get_unit(s.activations[i]).label
-        QToolTip.showText(event.globalPosition().toPoint(),
-                          f"<b>{s.names[i]}</b> &nbsp;{s.roles[i]}, {unit}<br>"
-                          f"z = {format_value(z)} &nbsp; y = {format_value(y)}", self.view)
+        self.view.viewport().update()  # the hover card (hover_card.py) shows its numbers
 
     # ------------------------------------------------------------------ feedback drawing
     def paint_scene(self, painter: QPainter) -> None:

@@ -19,6 +19,7 @@ from nnsim.engine.network import ROLES
 from nnsim.engine.units import ACTIVATIONS
 
 from .actions import build_actions
+from .hover_card import HoverCard
 from .legend import legend_place, open_rect, paint_hint, paint_legend, paint_tab
 from .scene import NetworkScene
 from .shapes import BACKGROUND, GRID, RADIUS
@@ -88,6 +89,7 @@ class NetworkView(QGraphicsView):
         self.throttle_restyles = True  # False: every snapshot restyles (recording: same frames)
         self._auto_fit = True  # fit the network to the window until the user zooms or pans
         self.interaction = Interaction(self)
+        self.hover_card = HoverCard(self)  # numbers of what is under the pointer
         self._legend: tuple[QRectF, str, bool] = (QRectF(), "bottom-right", False)  # last painted
         self._legend_hover = self._legend_pinned = False  # a folded legend opened
         self._actions = build_actions(self)
@@ -480,6 +482,17 @@ class NetworkView(QGraphicsView):
         r = (RADIUS + 6) * abs(t.m11())
         return np.column_stack([centre - r, centre + r])
 
+    def readout_text(self) -> str:
+        """The hover card's text as it is now ("" when none shows): what the neuron or synapse
+        under the pointer computes, with the live numbers (see hover_card.py)."""
+        readout = self.hover_card.readout()
+        return "" if readout is None else readout.text
+
+    @property
+    def readout_rect(self) -> QRectF:
+        """Where the hover card shows now, in viewport pixels (empty: not shown)."""
+        return self.hover_card.current_rect(QRectF(self.viewport().rect()))
+
     def legend_place(self) -> tuple[QRectF, str, bool]:
         """(rect, corner, folded) of the legend for the view as it is (see legend.legend_place):
         in a corner free of neurons, else folded into a tab."""
@@ -517,6 +530,7 @@ class NetworkView(QGraphicsView):
         if folded and (self._legend_hover or self._legend_pinned):
             paint_legend(painter, self.legend_open_rect())  # asked for: over the canvas
         self.interaction.paint_viewport(painter)
+        self.hover_card.paint(painter, vp)
         painter.restore()
 
     def _legend_hit(self, pos: QPointF) -> tuple[bool, bool]:
@@ -569,6 +583,7 @@ class NetworkView(QGraphicsView):
 
     def leaveEvent(self, event) -> None:  # noqa: N802
         self.interaction.set_hover(None)
+        self.hover_card.leave()
         if self._legend_hover:
             self._legend_hover = False
             self.viewport().update()

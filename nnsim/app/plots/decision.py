@@ -21,6 +21,7 @@ from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtWidgets import QComboBox
 
 from ..numbers import format_value
+from ..readouts import Incoming, y_lines, z_lines
 from . import style
 from .base import PlotPanel, write_matrix_csv
 from .clickview import ClickViewBox, PassiveScatter
@@ -155,16 +156,16 @@ class DecisionPlot(PlotPanel):
             out = net.outputs[0]
             z = float(snapshot.net_inputs[names.index(out)])
             y = float(snapshot.outputs[names.index(out)])
-        except (AttributeError, ValueError, IndexError, TypeError):
+            lines = _probe_lines(snapshot, out, z, y)
+        except (AttributeError, ValueError, IndexError, TypeError, KeyError):
             self._hide_probe()
             return
         if len(x) != 2:
             self._hide_probe()
             return
         self.probe.setData([x[0]], [x[1]])
-        self.probe_text = (f"x = ({format_value(x[0])}, {format_value(x[1])})\n"
-                           f"{_sum_text(net, out, x)}{format_value(z)}\n"
-                           f"{out} = g({format_value(z)}) = {format_value(y)}")
+        self.probe_text = "\n".join([f"x = ({format_value(x[0])}, {format_value(x[1])})",
+                                      *lines])
         self.probe_label.setText(self.probe_text)
         x_min, x_max, y_min, y_max = self._extent or (-1.5, 1.5, -1.5, 1.5)
         right = x[0] > (x_min + x_max) / 2  # the label on the side with room
@@ -484,22 +485,20 @@ class DecisionPlot(PlotPanel):
             write_matrix_csv(path, self.grid)
 
 
-def _sum_text(net, out: str, x: list[float]) -> str:
-    """"z = 1 + 3·(−1) − 2·2 = " for an output fed by the two inputs alone, else "z = "."""
-    try:
-        neuron = net.neuron(out)
-        incoming = {net.neuron(s.source).name: s.weight for s in net.incoming(out)
-                    if s.kind == "excitatory"}
-        if sorted(incoming) != sorted(net.inputs) or len(incoming) != len(net.incoming(out)):
-            return "z = "
-    except (AttributeError, KeyError, ValueError):
-        return "z = "
-    text = format_value(neuron.bias)
-    for name, value in zip(net.inputs, x):
-        w = incoming[name]
-        v = format_value(value)
-        text += f" {'-' if w < 0 else '+'} {format_value(abs(w))}·{f'({v})' if value < 0 else v}"
-    return f"z = {text} = "
+def _probe_lines(snapshot: Any, out: str, z: float, y: float) -> list[str]:
+    """The output's z written out with the snapshot's values and y = g(z) (the same text as the
+    canvas's hover card: nnsim.app.readouts), short (no formula, at most 3 terms): the label
+    sits in the plot."""
+    net, names = snapshot.network, list(snapshot.names)
+    neuron = net.neuron(out)
+    incoming = []
+    for s in net.incoming(out):
+        source = net.neuron(s.source).name
+        incoming.append(Incoming(source, s.weight, float(snapshot.outputs[names.index(source)]),
+                                 s.kind == "inhibitory"))
+    lines = z_lines(neuron.activation, neuron.bias, z, incoming, max_terms=3, formula=False)
+    return lines + y_lines(neuron.activation, neuron.bias, z, y,
+                           beta=neuron.param("beta", 1.0))
 
 
 LABEL_PLACES = (0.12, 0.88, 0.3, 0.7, 0.5, 0.2, 0.8, 0.4, 0.6)  # where a line's name may go
