@@ -19,6 +19,7 @@ values, which the canvas no longer has: then the weights are shown with the sour
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -195,6 +196,11 @@ def neuron_readout(name: str, role: str, activation: str, bias: float, z: float,
     elif activation == "gaussian":
         title += f", \u03b2 = {format_value(beta)}"
     lines = z_lines(activation, bias, z, incoming, max_terms)
+    summed = [t.source for t in incoming if not t.inhibitory]
+    if summed and not all(re.fullmatch(r"x\d+", n) for n in summed):
+        # which output each xᵢ is (the inputs x1, x2, ... name themselves)
+        more = " \u2026" if len(summed) > max_terms else ""
+        lines.append(f"(x\u1d62: {', '.join(summed[:max_terms])}{more})")
     vetoed = any(t.inhibitory and _known(t.value) and t.value > 0 for t in incoming)
     if vetoed and _known(y):
         lines.append(f"y = {format_value(y)} (vetoed)")

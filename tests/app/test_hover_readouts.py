@@ -127,6 +127,7 @@ def test_neuron_card_writes_out_the_sum_with_the_engines_values(make_view):
     zy = -0.2 + 2.0 * y
     assert f"z = b + Σ wᵢxᵢ = -0.2 + 2·{format_value(y)} = {format_value(zy)}" in text, text
     assert f"y = sigmoid(z) = {format_value(1 / (1 + np.exp(-zy)))}" in text
+    assert "(xᵢ: h)" in text  # which output the xᵢ is, when it is not an input x1, x2, ...
     move(view, (0, -100))
     assert view.readout_text() == "x1\nx1 = 0.8 (input)"
 

@@ -197,8 +197,9 @@ class HoverCard:
         return self._place(size, viewport), rows
 
     def _place(self, size: tuple[float, float], viewport: QRectF) -> QRectF:
-        """Near the pointer, never over the hovered neuron and its labels (or the pointer),
-        inside the viewport, over as few other neurons, then labels, as can be."""
+        """Near the pointer (beside, below, above, or diagonally off the hovered neuron), never
+        over the hovered neuron and its labels (or the pointer), inside the viewport, over as few
+        other neurons as can be (a corner of the view if that covers fewer), then labels."""
         w, h = size
         s, view = self.scene, self.view
         boxes = view.neuron_boxes()
@@ -213,7 +214,9 @@ class HoverCard:
             keep = QRectF(x0, y0, x1 - x0, y1 - y0)
             top = min(max(p.y() - h / 2, y0 - h / 2), y1 - h / 2)
             candidates = [QPointF(x1 + GAP, top), QPointF(x0 - GAP - w, top),
-                          QPointF(p.x() - w / 2, y1 + GAP), QPointF(p.x() - w / 2, y0 - GAP - h)]
+                          QPointF(p.x() - w / 2, y1 + GAP), QPointF(p.x() - w / 2, y0 - GAP - h),
+                          QPointF(x1 + GAP, y1 + GAP), QPointF(x1 + GAP, y0 - GAP - h),
+                          QPointF(x0 - GAP - w, y1 + GAP), QPointF(x0 - GAP - w, y0 - GAP - h)]
         else:
             keep = QRectF(p.x() - 3, p.y() - 3, 6, 6)
             candidates = [QPointF(p.x() + GAP + 6, p.y() + GAP + 6),
@@ -224,6 +227,11 @@ class HoverCard:
         labels = np.concatenate([np.asarray(r, float).reshape(-1, 4) for r in (
             layout.names[1], layout.values[1], layout.biases[1], layout.weights[1])])
         inner = viewport.adjusted(MARGIN, MARGIN, -MARGIN, -MARGIN)
+        near = len(candidates)
+        # far from the pointer, the view's corners: only where every near place covers a neuron
+        candidates += [inner.topLeft(), QPointF(inner.right() - w, inner.top()),
+                       QPointF(inner.left(), inner.bottom() - h),
+                       QPointF(inner.right() - w, inner.bottom() - h)]
         best, best_score = None, None
         for order, corner in enumerate(candidates):
             x = min(max(corner.x(), inner.left()), inner.right() - w)
@@ -231,7 +239,7 @@ class HoverCard:
             rect = QRectF(x, y, w, h)
             if rect.intersects(keep):
                 continue
-            score = (_count_over(rect, boxes), _count_over(rect, labels), order)
+            score = (_count_over(rect, boxes), order >= near, _count_over(rect, labels), order)
             if best_score is None or score < best_score:
                 best, best_score = rect, score
         if best is None:  # no room beside it: the viewport's top-left corner
