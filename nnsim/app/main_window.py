@@ -37,6 +37,7 @@ from nnsim.engine.network import Network
 from nnsim.engine.simulation import merge_learning
 
 STATUS_INTERVAL = 0.25  # seconds between status-bar updates while running
+MAPS_KEY = "view/neuron_maps"  # View > Neuron Maps, remembered between sessions
 
 
 def _local_files(mime) -> list[str]:
@@ -166,6 +167,12 @@ class MainWindow(WindowDialogs, QMainWindow):
             self.view.setObjectName("canvas")
             self.view.viewport().installEventFilter(self)
             self.setCentralWidget(self.view)
+            # View > Neuron Maps: remembered; the engine computes no maps while it is off
+            self.view.set_show_maps(self.settings.value(MAPS_KEY, True) not in
+                                    (False, "false", "0", 0))
+            self.engine.set_canvas_maps(self.view.show_maps)
+            self.view.show_maps_changed.connect(self._on_show_maps)
+            self.view.neuron_map_clicked.connect(self.show_neuron_map)
         else:
             self.view.set_document(document)
         if self.inspector is not None and hasattr(self.inspector, "set_document"):
@@ -203,6 +210,25 @@ class MainWindow(WindowDialogs, QMainWindow):
         self.engine.set_network(net)  # a copy: learning continues on the edited network
         self.status.show_network(net)
         self.learning.network_changed(net)
+
+    def _on_show_maps(self, on: bool) -> None:
+        self.settings.setValue(MAPS_KEY, bool(on))
+        self.engine.set_canvas_maps(on)
+
+    def show_neuron_map(self, name: str) -> None:
+        """Neuron `name`'s map large in the decision plot (its dock shown and raised); the only
+        output's map is the plot's own output map."""
+        learning = getattr(self, "learning", None)
+        if learning is None:
+            return
+        dock = learning.plot_docks["decision"]
+        if "decision" not in learning.shown_plots or dock.isHidden():
+            learning.raise_plots(learning.shown_plots + ("decision",))
+        plot = learning.plots["decision"]
+        outputs = self.document.network.outputs
+        plot.show_neuron("output" if outputs == [name] else name)
+        dock.show()
+        dock.raise_()
 
     def _update_title(self, *_args) -> None:
         self.setWindowTitle(f"{self.document.display_name()}[*] — nnsim")

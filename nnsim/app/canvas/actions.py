@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 
+from .neuron_maps import MAPS_TIP
 from .shapes import GRID
 from .toolbar import ChoiceAction, choice_actions
 from .tools import TOOL_HINTS
@@ -23,6 +24,7 @@ class CanvasActions:
     group: QActionGroup
     choices: list[ChoiceAction]
     show_values: QAction
+    show_maps: QAction
 
 
 def _action(view, text: str, slot, shortcut=None, tip: str = "", checkable: bool = False):
@@ -61,6 +63,7 @@ def build_actions(v) -> CanvasActions:
                 "Arrange neurons in layers, inputs on the left (one undo step)"),
         _action(v, "Show &Values", v.set_show_values, "Ctrl+Shift+V",
                 "Show outputs and biases on neurons and weights on synapses", checkable=True),
+        _action(v, "Neuron Maps", v.set_show_maps, "Ctrl+Shift+M", MAPS_TIP, checkable=True),
     ]
     group = QActionGroup(v)
     group.setExclusive(True)
@@ -79,5 +82,6 @@ def build_actions(v) -> CanvasActions:
         v.addAction(act)
         tools[name] = act
     tools["select"].setChecked(True)
-    view[-1].setChecked(True)  # Show Values: numbers are on by default
-    return CanvasActions(edit, view, tools, group, choice_actions(v), view[-1])
+    view[-2].setChecked(True)  # Show Values: numbers are on by default
+    view[-1].setChecked(True)  # Neuron Maps: on by default
+    return CanvasActions(edit, view, tools, group, choice_actions(v), view[-2], view[-1])

@@ -309,6 +309,9 @@ class Overlay(QGraphicsItem):
 
     def _paint_glyphs(self, painter: QPainter, visible: np.ndarray, lod: float) -> None:
         s = self.s
+        maps = getattr(s, "neuron_maps", None)
+        if maps is not None:  # a neuron showing its map has its glyph on a plate (neuron_maps)
+            visible = visible[~maps.shown_mask(lod)[visible]]
         for i in visible.tolist():
             px, py = s.pos[i]
             glyph = self._glyph(s.activations[i], is_dark(int(s.colour[i])), lod)

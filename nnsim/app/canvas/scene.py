@@ -16,6 +16,7 @@ from nnsim.app.colors import brushes, level_indices
 from nnsim.engine.network import Network, Neuron
 
 from . import geometry
+from .neuron_maps import NeuronMapsItem
 from .overlay import Overlay
 from .shapes import RADIUS, neuron_path, outline_pen
 from .synapses import SynapseLayer
@@ -53,7 +54,9 @@ class NetworkScene(QGraphicsScene):
         self._pen = outline_pen()
         self.synapse_layer = SynapseLayer()
         self.overlay = Overlay(self)
+        self.neuron_maps = NeuronMapsItem(self)  # each neuron's own map (z between the two)
         self.addItem(self.synapse_layer)
+        self.addItem(self.neuron_maps)
         self.addItem(self.overlay)
 
     # ------------------------------------------------------------------ document -> scene
@@ -115,6 +118,7 @@ class NetworkScene(QGraphicsScene):
             self.hover_key = None
         self.refresh_emphasis()
         self.overlay.refresh_bounds(self.items_rect())
+        self.neuron_maps.refresh_bounds(self.items_rect())
 
     def _rebuild_neuron_arrays(self, neurons: list[Neuron]) -> None:
         old = {nid: i for i, nid in enumerate(self.ids)}
@@ -208,6 +212,7 @@ class NetworkScene(QGraphicsScene):
             self._items[self.ids[i]].setPos(x, y)
         self.update_geometry(indices)
         self.overlay.refresh_bounds(self.items_rect())
+        self.neuron_maps.refresh_bounds(self.items_rect())
 
     # ------------------------------------------------------------------ selection and hover
     def selected_indices(self) -> list[int]:
@@ -266,5 +271,5 @@ class NetworkScene(QGraphicsScene):
             self.shown_weights[syn_rows[1]] = weights[syn_rows[0]]
             if restyle_synapses:
                 self.synapse_layer.set_weights(self.shown_weights)
-        if self.overlay.show_values or len(changed):
-            self.overlay.update()
+        if self.neuron_maps.set_snapshot(snapshot) or self.overlay.show_values or len(changed):
+            self.overlay.update()  # a new map moves the glyph to its plate

@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor, QFont, QPainterPath, QPen, QPolygonF
 
 from nnsim.engine.units import get_unit
 
-RADIUS = 18.0  # scene units; synapses start and end on this circle
+RADIUS = 20.0  # scene units; synapses start and end on this circle (a neuron's map is 40 px at 100%)
 GRID = 20.0  # snap-to-grid spacing
 
 BACKGROUND = QColor(250, 251, 252)

@@ -21,6 +21,7 @@ from nnsim.engine.units import ACTIVATIONS
 from .actions import build_actions
 from .hover_card import HoverCard
 from .legend import legend_place, open_rect, paint_hint, paint_legend, paint_tab
+from .neuron_maps import MAPS_TIP, maps_unavailable_reason
 from .scene import NetworkScene
 from .shapes import BACKGROUND, GRID, RADIUS
 from .synapses import DENSE
@@ -38,6 +39,8 @@ class NetworkView(QGraphicsView):
     new_neuron_changed = Signal()
     network_shown = Signal()  # the canvas now shows the document's network as it is
     show_values_changed = Signal(bool)
+    show_maps_changed = Signal(bool)  # View > Neuron Maps toggled
+    neuron_map_clicked = Signal(str)  # a plain click on a neuron showing its map: its name
 
     def __init__(self, document: Document, parent=None) -> None:
         super().__init__(parent)
@@ -96,6 +99,7 @@ class NetworkView(QGraphicsView):
         document.changed.connect(self._document_changed)
         self.canvas.sync(document.network)
         self._update_scene_rect()
+        self._refresh_maps_action()
 
     # ------------------------------------------------------------------ document
     def set_document(self, document: Document) -> None:
@@ -104,6 +108,7 @@ class NetworkView(QGraphicsView):
         document.changed.connect(self._document_changed)
         self.canvas.selected_ids.clear()
         self.canvas.selected_keys.clear()
+        self.canvas.neuron_maps.clear()  # another network's maps, whatever its names
         self._document_changed()
         self._auto_fit = True
         self.fit_to_view()
@@ -112,6 +117,7 @@ class NetworkView(QGraphicsView):
         self.interaction.cancel()
         self.canvas.sync(self.document.network)
         self._update_scene_rect()
+        self._refresh_maps_action()
         self.emit_selection()
         self.network_shown.emit()
         self.viewport().update()
@@ -568,8 +574,14 @@ class NetworkView(QGraphicsView):
             super().mouseMoveEvent(event)
 
     def mouseReleaseEvent(self, event) -> None:  # noqa: N802
-        if not self.interaction.release(event):
+        i = self.interaction
+        index = i.press_neuron if i.mode == "move" and not i.moved and self.tool == "select" \
+            and event.button() == Qt.MouseButton.LeftButton and not event.modifiers() else -1
+        if not i.release(event):
             super().mouseReleaseEvent(event)
+        if 0 <= index < len(self.canvas.names) and self.canvas.roles[index] != "input" and \
+                self.canvas.neuron_maps.has_map(self.canvas.names[index]):
+            self.neuron_map_clicked.emit(self.canvas.names[index])  # shown large elsewhere
 
     def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802
         if not self.interaction.double_click(event):
@@ -688,6 +700,46 @@ class NetworkView(QGraphicsView):
         self.viewport().update()
         self.show_values_changed.emit(on)
 
+    @property
+    def show_maps(self) -> bool:
+        """Each neuron's own map on the canvas (on by default; View > Neuron Maps toggles it;
+        shown only where maps_unavailable_reason() is None)."""
+        return self.canvas.neuron_maps.show_maps
+
+    @show_maps.setter
+    def show_maps(self, on: bool) -> None:
+        self.set_show_maps(on)
+
+    def set_show_maps(self, on: bool) -> None:
+        on = bool(on)
+        actions = getattr(self, "_actions", None)  # None while the actions are being made
+        if actions is not None:
+            actions.show_maps.setChecked(on)
+        item = self.canvas.neuron_maps
+        if on == item.show_maps:
+            return
+        item.show_maps = on
+        item.update()
+        self.canvas.overlay.update()  # the glyphs move between the plates and the middle
+        self.viewport().update()
+        self.show_maps_changed.emit(on)
+
+    def maps_unavailable_reason(self) -> str | None:
+        """Why this network's neurons show no maps (a sentence), or None when they can."""
+        return maps_unavailable_reason(self.document.network)
+
+    def _refresh_maps_action(self) -> None:
+        reason = self.maps_unavailable_reason()
+        item = self.canvas.neuron_maps
+        if item.available != (reason is None):
+            item.available = reason is None
+            item.update()
+            self.canvas.overlay.update()
+        action = self._actions.show_maps
+        action.setEnabled(reason is None)
+        action.setToolTip(reason or MAPS_TIP)
+        action.setStatusTip(reason or MAPS_TIP)
+
     def set_snap(self, on: bool) -> None:
         self.snap_to_grid = bool(on)
 
@@ -701,7 +753,7 @@ class NetworkView(QGraphicsView):
         return list(self._actions.edit)
 
     def view_actions(self) -> list[QAction]:
-        """Zoom In, Zoom Out, Fit to View, Snap to Grid, Auto Layout, Show Values."""
+        """Zoom In, Zoom Out, Fit to View, Snap to Grid, Auto Layout, Show Values, Neuron Maps."""
         return list(self._actions.view)
 
     def tool_actions(self) -> list[QAction]:

@@ -235,6 +235,22 @@ class DecisionPlot(PlotPanel):
         self._lines = list(lines or [])
         self._draw_lines(self._lines)
 
+    def _neuron_levels(self, key: str) -> tuple[float, float] | None:
+        """The levels the canvas paints neuron `key`'s map with (snapshot.neuron_maps, else its
+        unit's: nnsim.engine.neuron_maps.unit_levels); None for the output map."""
+        if key == "output":
+            return None
+        maps = getattr(self._decision, "neuron_maps", None)
+        levels = getattr(maps, "levels", None) or {}
+        if key in levels:
+            return tuple(float(v) for v in levels[key])
+        try:
+            from nnsim.engine.neuron_maps import unit_levels
+
+            return unit_levels(self._snapshot.network.neuron(key).activation)
+        except (AttributeError, KeyError, ValueError):
+            return None
+
     def _output_names(self, grid: np.ndarray) -> tuple[str, ...] | None:
         """The output names when `grid` holds several independent outputs (not class
         probabilities summing to 1) and the output map is shown: each gets a map of its own."""
@@ -263,6 +279,9 @@ class DecisionPlot(PlotPanel):
                 # the data say what the output aims at: 0..1 targets have their middle at 0.5
                 # even when a linear output dips below zero (lesson 15's RBF fit)
                 self.levels = (0.0, 1.0) if self._targets[0] >= 0 else (-1.0, 1.0)
+            own = self._neuron_levels(key)
+            if own is not None:  # a neuron's map: the canvas's levels, so the colours agree
+                self.levels = own
         if self._rgba:
             self.image.setLookupTable(self.lut)
             self._rgba = False
