@@ -25,7 +25,8 @@ ACCUMULATING = ("weights", "energy", "loss")  # plots that draw a history from e
 PLOT_TITLES = {"decision": "Decision regions", "curve": "Function fit", "loss": "Loss and accuracy",
                "weights": "Weights", "energy": "Energy", "activation": "Activation",
                "hopfield": "Hopfield state", "matrix": "Weight matrix",
-               "raster": "Raster (firing over time)", "surface": "Output surface"}
+               "raster": "Raster (firing over time)", "surface": "Output surface",
+               "layers": "Layer view"}
 PANELS = ("rules", "data", "lessons", "plots")  # LearningDocks' contents, made by fill()
 # The least size of each dock's contents (at the default font), given to the empty docks of a
 # window painted before they are filled (fill=False), so that they are in their final places and
@@ -145,6 +146,7 @@ class LearningDocks(DocumentBinding, QObject):
             dock.visibilityChanged.connect(lambda on, key=key: self._came_into_view(key, on))
         self.lessons_dock = window.add_dock("Lessons", frame("lessonsDock"), "lessonsDock", LEFT)
         self.shown_plots: tuple[str, ...] = ()
+        self.layer_view_spec = None  # what the layer view plot asks the engine for (None: nothing)
         self._arranged: tuple = ()  # the docks last placed by dock_layout, for refit()
         # A dock closed or opened is looked at once the event is over: a layout moving docks
         # around (Reset Layout) passes through states that are nobody's choice.
@@ -254,7 +256,16 @@ class LearningDocks(DocumentBinding, QObject):
                 plot.set_left_click_class(self._drawing_class)
         elif key == "hopfield":
             plot.state_edited.connect(self.engine.set_state)
+        elif key == "layers":  # the engine computes the layer view only while it is shown
+            plot.spec_changed.connect(self._ask_layer_view)
+            plot.announce()
         return plot
+
+    def _ask_layer_view(self, spec) -> None:
+        """The layer view plot's wish (an engine LayerViewSpec, None while hidden), to the
+        engine; kept for a recording's own simulation (record_cli)."""
+        self.layer_view_spec = spec
+        self.engine.set_layer_view(spec)
 
     def lay_out(self) -> None:
         """The default layout (View > Reset Layout): the scene's plots, or the default ones."""

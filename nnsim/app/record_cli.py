@@ -272,6 +272,8 @@ def prepare(lesson: Lesson | None, scene: Scene, args):
             if stride <= 0:
                 return  # held: the frame is the one drawn last
             sim.step(stride)
+        # the layer view, while its plot is on view and asks for it (the engine's setting)
+        sim.set_layer_view(getattr(window.learning, "layer_view_spec", None))
         snapshot = sim.snapshot()
         window.view.apply_snapshot(snapshot)
         window.learning.update_snapshot(snapshot)

@@ -16,6 +16,7 @@ from nnsim.app.plots import (
     DecisionPlot,
     EnergyPlot,
     HopfieldView,
+    LayerViewPlot,
     LossPlot,
     RasterPlot,
     SurfacePlot,
@@ -241,9 +242,21 @@ def test_surface_clear_forgets_the_grid_the_targets_and_the_error(make):
     assert not plot.item.polygons
 
 
+def test_layer_view_clear_forgets_the_grid_the_points_and_the_line(make):
+    from nnsim.engine.layer_view import LayerViewSpec, layer_view
+
+    plot = make(LayerViewPlot)
+    net = Network.layered([2, 2, 1], ["tanh", "sigmoid"], seed=6)
+    view = layer_view(net.compile(), LayerViewSpec(), (-1.5, 1.5, -1.5, 1.5), XOR_X, XOR_Y)
+    plot.update_snapshot(SimpleNamespace(layer_view=view))
+    assert plot.layer_view is view and len(plot.line_points()) == 2 and coloured_pixels(plot) > 100
+    check_cleared(plot)
+    assert plot.layer_view is None and plot.line is None and not plot.line_label.isVisible()
+
+
 def test_every_plot_key_has_a_clear_test():
     tested = {DecisionPlot, CurvePlot, LossPlot, WeightsPlot, EnergyPlot, ActivationPlot,
-              HopfieldView, WeightMatrixPlot, RasterPlot, SurfacePlot}
+              HopfieldView, WeightMatrixPlot, RasterPlot, SurfacePlot, LayerViewPlot}
     assert set(PLOTS.values()) == tested
 
 

@@ -36,11 +36,11 @@ def test_start_up_makes_only_the_plots_on_screen(qtbot, tmp_path, monkeypatch):
     qtbot.waitExposed(w)
     built = set(w.learning.plots.built())
     assert {"decision", "activation"} <= built
-    assert not built & {"curve", "hopfield", "matrix", "weights", "energy"}
+    assert not built & {"curve", "hopfield", "matrix", "weights", "energy", "layers"}
     titles = [a.text() for a in w.recording.target_menu.actions()]
     assert titles == ["Whole Window", "Canvas", "Decision regions", "Function fit",
                       "Loss and accuracy", "Weights", "Energy", "Activation", "Hopfield state",
-                      "Weight matrix", "Raster (firing over time)", "Output surface"]
+                      "Weight matrix", "Raster (firing over time)", "Output surface", "Layer view"]
     w.document.undo_stack.setClean()
     w.close()
 

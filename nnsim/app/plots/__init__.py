@@ -25,6 +25,7 @@ from .curve import CurvePlot
 from .decision import DecisionPlot
 from .energy import EnergyPlot
 from .hopfield import HopfieldView
+from .layer_view import LayerViewPlot
 from .loss import LossPlot
 from .panel import PlotsPanel
 from .raster import RasterPlot
@@ -43,8 +44,9 @@ PLOTS: dict[str, type[PlotPanel]] = {
     "matrix": WeightMatrixPlot,
     "raster": RasterPlot,
     "surface": SurfacePlot,
+    "layers": LayerViewPlot,
 }
 
 __all__ = ["PLOTS", "ActivationPlot", "CurvePlot", "DecisionPlot", "EnergyPlot", "HopfieldView",
-           "LossPlot", "PlotPanel", "PlotsPanel", "RasterPlot", "SurfacePlot", "WeightMatrixPlot",
-           "WeightsPlot", "plot_unavailable_reason"]
+           "LayerViewPlot", "LossPlot", "PlotPanel", "PlotsPanel", "RasterPlot", "SurfacePlot",
+           "WeightMatrixPlot", "WeightsPlot", "plot_unavailable_reason"]

@@ -19,7 +19,9 @@ The conditions follow what each plot really draws:
 - activation: at least one neuron that is not an input;
 - raster: neurons that live in time: a network with loops, or McCulloch-Pitts threshold (step)
   units whose inputs change step by step;
-- surface: as the decision map (it draws the same map in 3-D).
+- surface: as the decision map (it draws the same map in 3-D);
+- layers: a feed-forward network with exactly two inputs and a hidden neuron (neither input nor
+  output) to map the plane through (nnsim.engine.layer_view).
 """
 from __future__ import annotations
 
@@ -168,6 +170,21 @@ def _surface(network: Any, rule_name: str | None, dataset: Any) -> str | None:
     return reason.replace("The decision map", "The output surface") if reason else None
 
 
+def _layers(network: Any, rule_name: str | None, dataset: Any) -> str | None:
+    n_in = len(_inputs(network))
+    if n_in != 2:
+        return ("The layer view maps the input plane through a hidden layer: it needs a network "
+                f"with exactly two inputs (it has {_count(n_in, 'input')}); open lesson 7 for an "
+                "example.")
+    if not _feedforward(network):
+        return "The layer view needs a feed-forward network: remove the synapses that form a loop."
+    ends = set(_inputs(network)) | set(_outputs(network))
+    if not any(getattr(n, "name", None) not in ends for n in _neurons(network)):
+        return ("The layer view shows how a hidden layer bends the plane: add hidden neurons "
+                "between the inputs and the output, or open lesson 7 for an example.")
+    return None
+
+
 CHECKS = {
     "decision": _decision,
     "curve": _curve,
@@ -179,6 +196,7 @@ CHECKS = {
     "matrix": _matrix,
     "raster": _raster,
     "surface": _surface,
+    "layers": _layers,
 }
 
 
