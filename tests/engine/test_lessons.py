@@ -346,13 +346,16 @@ def test_06_hopfield_recalls_letters_from_20_percent_noise_and_too_many_make_a_s
 
 
 def test_07_xor_by_hand_and_by_backprop():
-    by_hand, learned = find_lesson("7").scenes
+    by_hand, learned, folding = find_lesson("7").scenes
     data = by_hand.make_dataset()
     assert accuracy(by_hand.network, data) == 1.0
     assert by_hand.network.parameter_count == 6  # the parameters are the connections
     trainer = trained(learned)
     assert accuracy(trainer.network(), data) == 1.0
     assert trainer.history.loss[-1] < 0.1 * trainer.history.loss[0]
+    # the third scene: two tanh units learn XOR clouds (its layer view: tests/app/test_layer_view.py)
+    folded = trained(folding)
+    assert accuracy(folded.network(), folding.make_dataset()) == 1.0
 
 
 def test_08_activation_units_and_the_soft_perceptron():

@@ -284,8 +284,10 @@ class LayerViewPlot(PlotPanel):
                                **{"font-size": f"{style.FONT_PT + 1}pt"})
             self._relayout = True
         both = np.concatenate([grid.reshape(-1, 2), points])
-        self.axes[0].fit(both[:, 0])
-        self.axes[1].fit(both[:, 1])
+        for k, axis in enumerate(self.axes):  # a marker's room beyond the outermost points
+            lo, hi = float(np.nanmin(both[:, k])), float(np.nanmax(both[:, k]))
+            pad = 0.04 * (hi - lo)
+            axis.fit([lo - pad, hi + pad])
         self.line = tuple(float(v) for v in view.line) if view.line is not None else None
         self.exact = bool(view.exact)
         self._draw_line()
