@@ -477,7 +477,7 @@ def circles_network(counts: tuple[int, ...], radius: float) -> Network:
         names = half_plane_units(net, f"c{k}.", vertices, 1, scale=4.0)
         ys = []
         for i, name in enumerate(names):  # one column, the groups one under the other
-            y = 0.45 * DY * (place + i - (total - 1) / 2)
+            y = 0.55 * DY * (place + i - (total - 1) / 2)  # 44 apart: 40 px neurons (maps) do not touch
             net.set_position(name, DX, y)
             ys.append(y)
         place += k + 2
@@ -1044,8 +1044,8 @@ def xor_tree(n: int) -> Network:
     net = Network(f"{n}-bit parity: a tree of XORs, log2({n}) = {int(math.log2(n))} levels")
     names = [f"x{i + 1}" for i in range(n)]
     inputs(net, names, [float(b) for b in PARITY_PATTERN[:n]])
-    for i, name in enumerate(names):  # inputs closer together for 16 of them
-        net.set_position(name, 0.0, 0.6 * DY * (i - (n - 1) / 2))
+    for i, name in enumerate(names):  # 56 apart: the XOR blocks of neighbours (60 tall) keep 52 between them
+        net.set_position(name, 0.0, 0.7 * DY * (i - (n - 1) / 2))
     level, k = names, 1
     while len(level) > 1:
         nxt = []
