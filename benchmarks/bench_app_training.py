@@ -150,6 +150,11 @@ def run_case(sizes: list[int], dataset: str, seconds: float = SECONDS,
         return apply(snapshot)
 
     window.view.apply_snapshot = apply_counted
+    from nnsim.app.canvas.neuron_maps import NeuronMapsItem
+
+    paint_costs: list[float] = []  # the maps item's paints (Qt calls the class's method)
+    own_paint = NeuronMapsItem.paint
+    NeuronMapsItem.paint = _timed(own_paint, paint_costs)
     frames: list[tuple[float, int, int]] = []
     window.engine.snapshot_ready.connect(
         lambda snap, rate: frames.append((time.perf_counter(), snap.step, snap.epoch)))
@@ -172,6 +177,7 @@ def run_case(sizes: list[int], dataset: str, seconds: float = SECONDS,
     end = time.perf_counter()
     stopped_early = not window.engine.running
     window.engine.pause()
+    NeuronMapsItem.paint = own_paint
     frames, redraws = frames[mark[0]:], [t for t in redraws[mark[1]:] if t <= end]
     gui, canvas = gui_costs[mark[2]:], canvas_costs[mark[3]:]
     if len(frames) >= 2:
@@ -200,6 +206,7 @@ def run_case(sizes: list[int], dataset: str, seconds: float = SECONDS,
         "samples_per_s": samples_per_s, "epochs_per_s": epochs_per_s,
         "redraws_per_s": len(redraws) / (end - start), "frames": len(frames),
         "map_refreshes_per_s": sum(start <= t <= end for t in map_frames) / (end - start),
+        "maps_paint_ms": 1e3 * float(np.median(paint_costs)) if paint_costs else 0.0,
         "p50": float(np.percentile(lat, 50)), "p99": float(np.percentile(lat, 99)),
         "gui_ms": 1e3 * float(np.median(gui)) if gui else 0.0,
         "canvas_ms": 1e3 * float(np.median(canvas)) if canvas else 0.0,
