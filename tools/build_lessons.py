@@ -113,7 +113,7 @@ def l01():
                           claim="With w0 = 1 and weights 3 and -2, the input (-1, 2) gives "
                                 "z = 1 - 3 - 4 = -6 and y = g(-6) = 0.00247, about 0.002: far on "
                                 "the low side of the line 1 + 3 x1 - 2 x2 = 0.",
-                          figures=["output:y"])])
+                          figures=["output:y"], readout="y")])
 
 
 # ---------------------------------------------------------------------- 2
@@ -359,6 +359,7 @@ def l07():
             "carry it; train and watch the plane fold until one straight line separates XOR."],
            [scene_to_dict("Hand-set threshold weights", xor_threshold_net(), gate_data("xor"),
                           plots=["decision"], steps=150, steps_per_frame=1, figures=["output:y"],
+                          readout="y",
                           claim="OR and NAND, each a line, feed an AND: y is 1 between the two "
                                 "lines, so (1, 0) and (0, 1) give 1 and (0, 0) and (1, 1) give 0: "
                                 "XOR from 5 units and 6 connections."),

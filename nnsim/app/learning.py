@@ -440,6 +440,7 @@ class LearningDocks(DocumentBinding, QObject):
             document = Document(net, setup=setup)
             window.caption.set_scene(lesson, index, net, document)  # before the layout is made
             window.set_document(document)  # binds the panels, plots, engine
+            window.view.show_readout(scene.readout)  # the scene's read-out, until the pointer moves
             window.setWindowTitle(f"{lesson.number}. {lesson.title} — {scene.title}[*] — nnsim")
             self.engine.set_schedule(list(scene.inputs))
             start = scene.start_state() if scene.start else None

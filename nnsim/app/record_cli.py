@@ -2,7 +2,7 @@
 
     python main.py record --lesson NAME --out demo.mp4 [--seconds S] [--fps F]
                           [--size WxH] [--steps-per-frame K] [--seed N] [--scene I]
-                          [--target window|canvas|PLOT] [--no-caption]
+                          [--target window|canvas|PLOT] [--readout NAME] [--no-caption]
     python main.py record network.json --out demo.gif ...
 
 Without --seconds a lesson scene is recorded for its whole scripted run (its steps, K a frame,
@@ -71,6 +71,10 @@ def parse_args(argv) -> argparse.Namespace:
     p.add_argument("--seed", type=int, default=0, help="random seed of the simulation")
     p.add_argument("--target", default="window",
                    help="what to record: window, canvas, or a plot (decision, loss, weights, ...)")
+    p.add_argument("--readout", metavar="NAME", default=None,
+                   help="show the hover read-out of a neuron (NAME) or synapse (SOURCE->TARGET) "
+                        "in every frame, as if the pointer rested on it (default: the lesson "
+                        "scene's own, if any)")
     p.add_argument("--no-caption", action="store_true",
                    help="leave out the caption strip (the lesson's title, the scene's claim and "
                         "its live figures)")
@@ -111,6 +115,14 @@ def _check_target(name: str) -> None:
     if name not in ("window", "canvas", *PLOT_TITLES):
         raise UsageError(f"--target: expected window, canvas or one of {', '.join(PLOT_TITLES)}, "
                          f"got {name!r}")
+
+
+def _check_readout(name: str | None, scene: Scene) -> None:
+    from nnsim.engine.lessons import readout_problem
+
+    problem = readout_problem(name, scene.network) if name else None
+    if problem:
+        raise UsageError(f"--readout: {problem}")
 
 
 def _scene(args) -> tuple[Lesson | None, Scene]:
@@ -162,6 +174,7 @@ def main(argv) -> int:
         out = _check_out(args)
         lesson, scene = _scene(args)
         _check_target(args.target)
+        _check_readout(args.readout, scene)
     except (UsageError, LessonFileError, NetworkFileError, ValueError, OSError) as exc:
         print(f"nnsim record: {exc}", file=sys.stderr)
         return 2
@@ -234,6 +247,8 @@ def prepare(lesson: Lesson | None, scene: Scene, args):
             window.learning.open_scene(lesson, args.scene)
         else:
             window.set_document(Document(scene.network.copy(), os.path.abspath(args.file)))
+        if getattr(args, "readout", None):
+            window.view.show_readout(args.readout)  # in place of the scene's own
         if getattr(args, "no_caption", False):
             window.caption_bar.set_wanted(False, remember=False)
         target = _target(window, args.target)  # chosen before settle(): laid out by then

@@ -74,7 +74,7 @@ MAX_RBF_BETA = 1e6  # as the RBF rule's beta
 LESSON_FIELDS = ("format", "version", "number", "title", "summary", "explanation", "formula",
                  "try", "scenes")
 SCENE_FIELDS = ("title", "network", "dataset", "rule", "plots", "run", "inputs", "start", "stop",
-                "notes", "claim", "figures")
+                "notes", "claim", "figures", "readout")
 # The live key figures a scene's caption may show, from each snapshot (see Scene.figures);
 # "output:NAME" shows neuron NAME's output (e.g. "output:memory" for a latch's state).
 FIGURES = ("step", "epoch", "loss", "accuracy", "val_accuracy", "errors", "weight_norm", "energy")
@@ -112,12 +112,14 @@ class Scene:
     notes: str = ""
     claim: str = ""  # the scene's claim in one sentence, for the caption strip
     figures: tuple[str, ...] = ()  # live key figures for the caption: FIGURES or "output:NAME"
+    # a neuron's name or "SOURCE->TARGET": its hover read-out shows from the start (recordings)
+    readout: str = ""
 
     def __init__(self, title: str, network: Network | None = None, dataset: dict | None = None,
                  rule: dict | None = None, plots: tuple[str, ...] = (), steps: int = 0,
                  steps_per_frame: int = 1, inputs: tuple[dict, ...] = (),
                  start: dict | None = None, stop: dict | None = None, notes: str = "", *,
-                 claim: str = "", figures: tuple[str, ...] = (),
+                 claim: str = "", figures: tuple[str, ...] = (), readout: str = "",
                  build: Callable[[], Network] | None = None) -> None:
         """`network`, or `build()` making it when it is first needed."""
         if (network is None) == (build is None):
@@ -127,7 +129,7 @@ class Scene:
                             ("steps_per_frame", steps_per_frame), ("inputs", inputs),
                             ("start", start), ("stop", stop), ("notes", notes),
                             ("claim", claim), ("figures", tuple(figures)),
-                            ("_network", network), ("_build", build)):
+                            ("readout", readout), ("_network", network), ("_build", build)):
             object.__setattr__(self, name, value)
 
     @property
@@ -407,12 +409,37 @@ def _scene(d: Any, source: str, where: str, budget: _Budget | None = None) -> Sc
         raise fail("claim", f"{len(claim):,} characters; a claim is one sentence of at most "
                             f"{MAX_CLAIM_CHARS}")
     figures = _figures(d.get("figures", []), net.names if net is not None else None, fail)
+    readout = _readout(d.get("readout", ""), net, fail)
     return Scene(
         title=_str(d, "title", source, where, ""), network=net, build=build, dataset=dataset,
         rule=rule, stop=stop,
         plots=plots, steps=steps, steps_per_frame=per_frame, inputs=inputs,
         start=start, notes=_str(d, "notes", source, where, ""), claim=claim, figures=figures,
+        readout=readout,
     )
+
+
+def _readout(spec: Any, net: Network | None, fail: Callable) -> str:
+    """A neuron's name or "SOURCE->TARGET" (a synapse) of the scene, or "" (checked when the
+    network is in the file; a builder's names are known once built)."""
+    if not isinstance(spec, str) or len(spec) > 200:
+        raise fail("readout", f'expected a neuron\'s name or "SOURCE->TARGET", found {found(spec)}')
+    problem = readout_problem(spec, net) if spec and net is not None else None
+    if problem:
+        raise fail("readout", problem)
+    return spec
+
+
+def readout_problem(spec: str, net: Network) -> str | None:
+    """Why `spec` (a neuron's name, or "SOURCE->TARGET" for a synapse) names nothing of `net`
+    whose read-out could be shown; None when it does."""
+    source, arrow, target = spec.partition("->")
+    if not arrow:
+        return None if spec in net.names else f"{spec!r} is not a neuron of this network"
+    names = set(net.names)
+    if source in names and target in names and net.has_synapse(source, target):
+        return None
+    return f"{spec!r} is not a synapse of this network"
 
 
 def _figures(spec: Any, names: list[str] | None, fail: Callable) -> tuple[str, ...]:
@@ -568,7 +595,7 @@ def scene_to_dict(title: str, net: Network, dataset: dict | None = None, rule: d
                   plots: list[str] | None = None, steps: int = 0, steps_per_frame: int = 1,
                   inputs: list[dict] | None = None, start: dict | None = None,
                   notes: str = "", stop: dict | None = None, claim: str = "",
-                  figures: list[str] | None = None) -> dict:
+                  figures: list[str] | None = None, readout: str = "") -> dict:
     from .fileformat import network_to_dict
 
     scene: dict[str, Any] = {"title": title, "network": network_to_dict(net)}
@@ -590,6 +617,8 @@ def scene_to_dict(title: str, net: Network, dataset: dict | None = None, rule: d
         scene["claim"] = claim
     if figures:
         scene["figures"] = list(figures)
+    if readout:
+        scene["readout"] = readout
     return scene
 
 

@@ -354,3 +354,30 @@ def test_a_sum_that_would_not_add_up_to_the_engines_z_is_not_written_with_number
     view.apply_snapshot(snapshot_of(doc.network))
     z = 0.1 + 2.0 * 0.8 - 1.2 * 0.3
     assert f"0.1 + 2·0.8 - 1.2·0.3 = {format_value(z)}" in view.readout_text()
+
+
+# ---------------------------------------------------------------------- a scene's own read-out
+def test_a_lesson_scene_shows_its_read_out_until_the_pointer_takes_over(window, qtbot):
+    """Lesson 1 names "y" as its read-out: the card shows the lecture's sum with the live numbers
+    as soon as the scene opens, with no pointer on the canvas; the pointer, once it moves over
+    the canvas, takes over (empty canvas: no card); another document shows no read-out."""
+    from nnsim.engine.lessons import find_lesson
+
+    window.resize(1280, 720)
+    lesson = find_lesson("1")
+    assert window.learning.open_scene(lesson, 0)
+    view = window.view
+    qtbot.waitUntil(lambda: "= -6" in view.readout_text(), timeout=15_000)
+    text = view.readout_text()
+    assert text.splitlines()[0].startswith("y") and "1 + 3·(-1) - 2·2 = -6" in text
+    assert "y = sigmoid(z) = 0.00247" in text
+    view.viewport().repaint()
+    assert not view.readout_rect.isEmpty()
+    empty = view.canvas.items_rect().bottomRight() + QPointF(300, 300)
+    move(view, (empty.x(), empty.y()))
+    view.viewport().repaint()
+    assert view.readout_text() == "" and view.readout_rect.isEmpty()
+    window.document.undo_stack.setClean()
+    window.set_document(Document(known_net()))
+    view.viewport().repaint()
+    assert view.readout_text() == ""

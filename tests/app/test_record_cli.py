@@ -144,6 +144,10 @@ def test_a_network_file_can_be_recorded(tmp_path):
      "--steps-per-frame: invalid int value"),
     (["--lesson", "3", "--out", "{tmp}/x.gif", "--target", "nope"],
      "--target: expected window, canvas or one of decision"),
+    (["--lesson", "1", "--out", "{tmp}/x.gif", "--readout", "nope"],
+     "--readout: 'nope' is not a neuron of this network"),
+    (["--lesson", "1", "--out", "{tmp}/x.gif", "--readout", "y->x1"],
+     "--readout: 'y->x1' is not a synapse of this network"),
     (["--lesson", "3", "--scene", "9", "--out", "{tmp}/x.gif"], "--scene: lesson 03-"),
     (["--lesson", "3", "--out", "{tmp}/x.gif", "--bogus"], "unrecognized arguments: --bogus"),
     (["--lesson", "3"], "the following arguments are required: --out"),
@@ -372,3 +376,39 @@ def test_a_lesson_records_its_whole_run_by_default(tmp_path):
                     "--steps-per-frame", "10")
     assert result.returncode == 0, result.stderr
     assert len(frames_of(out)) == 1 + -(-scene.steps // 10) + 10
+
+
+@pytest.mark.parametrize("extra, title, line", [
+    ((), "y", "z = b + Σ wᵢxᵢ = 1 + 3·(-1) - 2·2 = -6"),  # lesson 1's own read-out
+    (("--readout", "x1->y"), "x1 → y", "w·x = 3·(-1) = -3"),
+])
+def test_a_recording_shows_the_read_out_in_its_frames(qapp, tmp_path, extra, title, line):
+    """Recordings have no pointer: the scene's read-out (or --readout's) is painted in every
+    frame of the canvas, with the live numbers, beside what it reads."""
+    from nnsim.app.frames import grab_frame
+
+    record_cli, args, scene, window, advance, target = prepared(
+        tmp_path, "--lesson", "perceptron-forward", "--target", "canvas", "--size", "960x600",
+        *extra)
+    try:
+        advance(0)
+        advance(1)
+        qapp.sendPostedEvents()
+        view = window.view
+        text = view.readout_text()
+        assert text.splitlines()[0].startswith(title) and line in text, text
+        frame = grab_frame(target, args.size)
+        rect = view.readout_rect
+        assert rect.width() > 100 and rect.height() > 30
+        # the card is in the frame: its plate is near-white where the canvas under it is not
+        offset = target.target.mapTo(target, view.viewport().mapTo(target.target, rect.topLeft()
+                                                                   .toPoint()))
+        x0, y0 = offset.x() + 4, offset.y() + 4
+        card = frame[y0:y0 + int(rect.height()) - 8, x0:x0 + int(rect.width()) - 8]
+        assert card.size and (card.min(axis=2) < 120).mean() > 0.02  # ink: the text is drawn
+        assert (card.min(axis=2) > 235).mean() > 0.6  # on a pale plate
+        window.view.show_readout(None)
+        qapp.sendPostedEvents()
+        assert view.readout_text() == "" and view.readout_rect.isEmpty()
+    finally:
+        record_cli.close(window)

@@ -2,6 +2,7 @@
 import itertools
 import json
 import math
+import re
 
 import numpy as np
 import pytest
@@ -445,3 +446,27 @@ def test_a_scenes_claim_and_caption_figures_are_read_and_checked(tmp_path):
     path.write_text(json.dumps(data))
     with pytest.raises(LessonFileError, match="scenes\\[0\\].claim: 301 characters"):
         load_lesson(path)
+
+
+def test_a_scenes_read_out_names_a_neuron_or_synapse_of_its_network(tmp_path):
+    """`readout`: the neuron or "SOURCE->TARGET" synapse whose hover read-out a scene shows from
+    the start (recordings have no pointer); anything else is refused naming the field."""
+    import json
+
+    from nnsim.engine.lessons import LessonFileError, lessons_dir, load_lesson
+
+    data = json.loads((lessons_dir() / "01-perceptron-forward.json").read_text())
+    assert load_lesson(lessons_dir() / "01-perceptron-forward.json").scenes[0].readout == "y"
+    scene = data["scenes"][0]
+    path = tmp_path / "01-p.json"
+    for readout in ("x1", "x2->y", ""):
+        scene["readout"] = readout
+        path.write_text(json.dumps(data))
+        assert load_lesson(path).scenes[0].readout == readout
+    for readout, words in (("nobody", "'nobody' is not a neuron"),
+                           ("y->x1", "'y->x1' is not a synapse"), ("x1->", "'x1->' is not a"),
+                           (["y"], "expected a neuron's name"), ("y" * 201, "expected")):
+        scene["readout"] = readout
+        path.write_text(json.dumps(data))
+        with pytest.raises(LessonFileError, match=re.escape("scenes[0].readout: " + words)):
+            load_lesson(path)

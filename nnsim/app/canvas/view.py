@@ -93,6 +93,7 @@ class NetworkView(QGraphicsView):
         self._auto_fit = True  # fit the network to the window until the user zooms or pans
         self.interaction = Interaction(self)
         self.hover_card = HoverCard(self)  # numbers of what is under the pointer
+        self._readout_pin: str | None = None  # show_readout's target, while the pointer rests
         self._legend: tuple[QRectF, str, bool] = (QRectF(), "bottom-right", False)  # last painted
         self._legend_hover = self._legend_pinned = False  # a folded legend opened
         self._actions = build_actions(self)
@@ -103,6 +104,7 @@ class NetworkView(QGraphicsView):
 
     # ------------------------------------------------------------------ document
     def set_document(self, document: Document) -> None:
+        self._readout_pin = None  # a lesson scene's read-out belongs to its own document
         self.document.changed.disconnect(self._document_changed)
         self.document = document
         document.changed.connect(self._document_changed)
@@ -488,6 +490,50 @@ class NetworkView(QGraphicsView):
         r = (RADIUS + 6) * abs(t.m11())
         return np.column_stack([centre - r, centre + r])
 
+    def show_readout(self, target: str | None) -> bool:
+        """Show the hover card of a neuron (its name) or a synapse ("SOURCE->TARGET") as if
+        the pointer rested on it: a lesson scene's `readout`, and recordings, which have no
+        pointer.  The pointer takes over when it moves on the canvas.  None or "" hides it.
+        Returns False (and shows nothing) when the network has no such neuron or synapse."""
+        self._readout_pin = None
+        self.interaction.set_hover(None)
+        self.hover_card.leave()
+        if target and self._pinned_place(target) is None:
+            return False
+        self._readout_pin = target or None
+        self.viewport().update()
+        return True
+
+    def _pinned_place(self, target: str):
+        """(neuron index or None, synapse key or None, scene point) of a read-out target, or None
+        when the network has no such neuron or synapse."""
+        s = self.canvas
+        source, arrow, goal = target.partition("->")
+        if not arrow:
+            i = s.name_index.get(target)
+            return None if i is None else (i, None, s.pos[i])
+        if source not in s.name_index or goal not in s.name_index:
+            return None
+        a, b = s.name_index[source], s.name_index[goal]
+        key = (s.ids[a], s.ids[b])
+        return (None, key, 0.5 * (s.pos[a] + s.pos[b])) if key in s.key_index else None
+
+    def _apply_readout_pin(self) -> None:
+        """Hover what the pin names, where it is drawn now (the view may have been fitted since)."""
+        place = self._pinned_place(self._readout_pin)
+        if place is None:  # the network changed under it
+            self._readout_pin = None
+            return
+        i, key, point = place
+        s = self.canvas
+        self.hover_card.pointer = QPointF(self.mapFromScene(QPointF(*point)))
+        if i is not None:
+            self.interaction.set_hover(i)
+        elif s.hover_key != key or s.hover_id is not None:
+            self.interaction.set_hover(None)
+            s.hover_key = key
+            s.refresh_emphasis()
+
     def readout_text(self) -> str:
         """The hover card's text as it is now ("" when none shows): what the neuron or synapse
         under the pointer computes, with the live numbers (see hover_card.py)."""
@@ -518,6 +564,8 @@ class NetworkView(QGraphicsView):
         return open_rect(rect, corner) if folded else None
 
     def drawForeground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802
+        if self._readout_pin:
+            self._apply_readout_pin()
         self.interaction.paint_scene(painter)
         painter.save()
         painter.resetTransform()
@@ -569,6 +617,7 @@ class NetworkView(QGraphicsView):
             super().mousePressEvent(event)
 
     def mouseMoveEvent(self, event) -> None:  # noqa: N802
+        self._readout_pin = None  # the pointer's own hover from now on
         self._legend_mouse(event, press=False)
         if not self.interaction.move(event):
             super().mouseMoveEvent(event)
