@@ -384,3 +384,62 @@ def test_one_input_network_draws_each_neurons_curve(view):
         off_curve += dark(at(img, v.mapFromScene(QPointF(cx + xs[k], y_mirror))))
     assert on_curve == 4 and off_curve == 0
     assert ys[0] < -0.9 and ys[-1] > 0.9  # tanh(3x): a real S across the box
+
+
+# ---------------------------------------------------------------------- the issue's other items
+# Read-outs on hover and the layer view have suites of their own (test_hover_readouts.py,
+# test_layer_view.py); here each of the issue's test items once, through the real engine.
+def test_hovering_a_known_neuron_writes_out_its_sum_with_the_engines_values(view):
+    """h = tanh(0.1 + 0.5 x1 - 1.2 x2) at x = (0.8, 0.3): the card writes the sum out and its
+    z and y are the engine's (checked against NumPy)."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtWidgets import QApplication
+
+    net = two_input_net(0.5, -1.2, 0.1)
+    net.set_value("x1", 0.8)
+    net.set_value("x2", 0.3)
+    v, snap = view(net, zoom=1.0, centre="h")
+    pos = QPointF(v.mapFromScene(QPointF(*v.canvas.pos[v.canvas.name_index["h"]])))
+    none = Qt.MouseButton.NoButton
+    QApplication.sendEvent(v.viewport(), QMouseEvent(QEvent.Type.MouseMove, pos, pos, none, none,
+                                                     Qt.KeyboardModifier.NoModifier))
+    text = v.readout_text()
+    z = 0.1 + 0.5 * 0.8 - 1.2 * 0.3
+    assert "z = b + Σ wᵢxᵢ = 0.1 + 0.5·0.8 - 1.2·0.3 = 0.14" in text, text
+    assert f"y = tanh(z) = {np.tanh(z):.3g}" in text, text
+    assert snap.net_inputs[list(snap.names).index("h")] == pytest.approx(z)
+
+
+@pytest.mark.parametrize("A, b", [(np.eye(2), (0.0, 0.0)),
+                                  (np.array([[2.0, -1.0], [0.5, 3.0]]), (0.3, -0.2))],
+                         ids=["identity-like", "linear"])
+def test_the_layer_view_draws_the_plane_mapped_through_a_linear_layer(shown, A, b):
+    """A 2-unit linear hidden layer h = A x + b: the layer view (computed by the engine for the
+    snapshot, drawn by the plot) shows every grid point p of the input plane at A p + b; for
+    the identity, the grid unchanged."""
+    from nnsim.app.plots.layer_view import LayerViewPlot
+    from nnsim.engine.layer_view import GRID_LINES, LINE_POINTS, LayerViewSpec, grid_lines
+    from nnsim.engine.regions import DEFAULT_EXTENT
+
+    net = Network()
+    net.add_neuron("x1", role="input")
+    net.add_neuron("x2", role="input")
+    for j, h in enumerate(("h1", "h2")):
+        net.add_neuron(h, activation="linear", bias=float(b[j]))
+        net.connect("x1", h, float(A[j][0]))
+        net.connect("x2", h, float(A[j][1]))
+    net.add_neuron("y", role="output", activation="sigmoid")
+    net.connect("h1", "y", 1.0)
+    net.connect("h2", "y", -1.0)
+    sim = Simulation(net)
+    sim.set_layer_view(LayerViewSpec(0))
+    snap = sim.snapshot()
+    plot = shown(LayerViewPlot(), 500, 460)
+    plot.update_snapshot(snap)
+    x, y = plot.x1_lines.getData()
+    drawn = np.stack([x, y], axis=-1).reshape(GRID_LINES, LINE_POINTS, 2)
+    plane = grid_lines(DEFAULT_EXTENT)[:GRID_LINES]  # no data: the default view of the plane
+    np.testing.assert_allclose(drawn, plane @ A.T + np.asarray(b), atol=1e-5)
+    corner = A @ plane[0, 0] + np.asarray(b)  # the plane's corner, mapped
+    np.testing.assert_allclose(drawn[0, 0], corner, atol=1e-5)
