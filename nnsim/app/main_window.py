@@ -394,6 +394,7 @@ class MainWindow(WindowDialogs, QMainWindow):
         self.files.fill_menu(self.file_menu)
         self.edit_menu = bar.addMenu("&Edit")
         self.view_menu = bar.addMenu("&View")
+        self.view_menu.setToolTipsVisible(True)  # e.g. why Neuron Maps is off for this network
         self.simulation_menu = bar.addMenu("&Simulation")
         self.run.fill_menu(self.simulation_menu)
         self.lessons_menu = bar.addMenu("&Lessons")

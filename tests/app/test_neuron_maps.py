@@ -443,3 +443,16 @@ def test_the_layer_view_draws_the_plane_mapped_through_a_linear_layer(shown, A, 
     np.testing.assert_allclose(drawn, plane @ A.T + np.asarray(b), atol=1e-5)
     corner = A @ plane[0, 0] + np.asarray(b)  # the plane's corner, mapped
     np.testing.assert_allclose(drawn[0, 0], corner, atol=1e-5)
+
+
+def test_the_view_menu_lists_neuron_maps_and_shows_why_it_is_off(window):
+    """The reason a network gets no maps is the action's tooltip, and the View menu shows
+    tooltips (a QMenu hides them unless asked)."""
+    action = next(a for a in window.view_menu.actions() if a.text() == "Neuron Maps")
+    assert action.isCheckable() and action.isChecked()
+    assert window.view_menu.toolTipsVisible()
+    net = two_input_net()
+    net.add_neuron("x3", role="input", x=0, y=200)
+    window.document.undo_stack.setClean()
+    window.set_document(Document(net))
+    assert not action.isEnabled() and "3 inputs" in action.toolTip()
