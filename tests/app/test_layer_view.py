@@ -10,6 +10,7 @@ from types import SimpleNamespace
 import exported
 import numpy as np
 import pytest
+from example_networks import two_two_one
 from PySide6.QtCore import QPointF, Qt
 
 from nnsim.app.plots import PLOTS
@@ -20,21 +21,6 @@ from nnsim.engine.lessons import find_lesson
 from nnsim.engine.network import Network
 
 EXTENT = (-1.5, 1.5, -1.5, 1.5)
-
-
-def two_two_one(a, b=(0.0, 0.0), activation="linear", out=(1.0, -1.0, 0.25)) -> Network:
-    """x1, x2 -> h1, h2 (h_j = g(sum_i a[j][i] x_i + b_j)) -> y (sigmoid)."""
-    net = Network("2-2-1")
-    for name in ("x1", "x2"):
-        net.add_neuron(name, role="input")
-    for j, h in enumerate(("h1", "h2")):
-        net.add_neuron(h, activation=activation, bias=float(b[j]))
-        for i, x in enumerate(("x1", "x2")):
-            net.connect(x, h, float(a[j][i]))
-    net.add_neuron("y", role="output", activation="sigmoid", bias=float(out[2]))
-    net.connect("h1", "y", float(out[0]))
-    net.connect("h2", "y", float(out[1]))
-    return net
 
 
 def xor_data(n=40, seed=0):

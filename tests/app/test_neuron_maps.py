@@ -5,6 +5,7 @@ neuron's centre + ((x1 - mid) / width, -(x2 - mid) / height) * the map's side (y
 and the pixel there is compared with the colour scale."""
 import numpy as np
 import pytest
+from example_networks import two_two_one
 from PySide6.QtCore import QPoint, QPointF, Qt
 
 from nnsim.app.canvas import NetworkView
@@ -422,16 +423,7 @@ def test_the_layer_view_draws_the_plane_mapped_through_a_linear_layer(shown, A, 
     from nnsim.engine.layer_view import GRID_LINES, LINE_POINTS, LayerViewSpec, grid_lines
     from nnsim.engine.regions import DEFAULT_EXTENT
 
-    net = Network()
-    net.add_neuron("x1", role="input")
-    net.add_neuron("x2", role="input")
-    for j, h in enumerate(("h1", "h2")):
-        net.add_neuron(h, activation="linear", bias=float(b[j]))
-        net.connect("x1", h, float(A[j][0]))
-        net.connect("x2", h, float(A[j][1]))
-    net.add_neuron("y", role="output", activation="sigmoid")
-    net.connect("h1", "y", 1.0)
-    net.connect("h2", "y", -1.0)
+    net = two_two_one(A, b)
     sim = Simulation(net)
     sim.set_layer_view(LayerViewSpec(0))
     snap = sim.snapshot()

@@ -5,6 +5,7 @@ principal directions (numpy.linalg.svd, sklearn's PCA) with signs that do not fl
 output's line is where the output's z = 0."""
 import numpy as np
 import pytest
+from example_networks import two_two_one
 
 from nnsim.engine.layer_view import (
     GRID_LINES,
@@ -17,22 +18,6 @@ from nnsim.engine.layer_view import (
 from nnsim.engine.network import Network
 
 EXTENT = (-1.5, 1.5, -1.0, 2.0)
-
-
-def two_two_one(a: np.ndarray, b=(0.0, 0.0), activation="linear", out=(1.0, -1.0, 0.25),
-                output="sigmoid") -> Network:
-    """x1, x2 -> h1, h2 (h_j = g(sum_i a[j, i] x_i + b_j)) -> y."""
-    net = Network("2-2-1")
-    for name in ("x1", "x2"):
-        net.add_neuron(name, role="input")
-    for j, h in enumerate(("h1", "h2")):
-        net.add_neuron(h, activation=activation, bias=float(b[j]))
-        for i, x in enumerate(("x1", "x2")):
-            net.connect(x, h, float(a[j, i]))
-    net.add_neuron("y", role="output", activation=output, bias=float(out[2]))
-    net.connect("h1", "y", float(out[0]))
-    net.connect("h2", "y", float(out[1]))
-    return net
 
 
 def data(n=50, seed=0):
