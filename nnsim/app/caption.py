@@ -372,8 +372,7 @@ class CaptionBar(QToolBar):
         self.setFloatable(False)
         self.setContentsMargins(0, 0, 0, 0)
         self.layout().setContentsMargins(0, 0, 0, 0)
-        self.setStyleSheet("QToolBar#captionBar { border: 0px; padding: 0px; margin: 0px;"
-                           f" background: {BACKGROUND.name()}; spacing: 0px; }}")
+        self.restyle()
         self.toggleViewAction().setVisible(False)  # View > Caption Strip decides, not the menu
         self.strip = CaptionStrip(caption, self)
         self.addWidget(self.strip)
@@ -388,6 +387,14 @@ class CaptionBar(QToolBar):
         self.action.toggled.connect(self._toggled)
         caption.texts_changed.connect(self.refresh)
         self.refresh()
+
+    def restyle(self) -> None:
+        """The bar in the theme's caption colours (nnsim.app.theme sets BACKGROUND and the inks)."""
+        self.setStyleSheet("QToolBar#captionBar { border: 0px; padding: 0px; margin: 0px;"
+                           f" background: {BACKGROUND.name()}; spacing: 0px; }}")
+        strip = getattr(self, "strip", None)
+        if strip is not None:
+            strip.update()
 
     def fit(self) -> None:
         """As tall as the caption at the bar's width: a tool bar row does not follow a widget's

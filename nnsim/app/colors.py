@@ -19,13 +19,64 @@ def _lerp(a, b, t):
     return np.asarray(a, float)[None, :] * (1 - t[:, None]) + np.asarray(b, float)[None, :] * t[:, None]
 
 
+# Colour-vision deficiency simulation, Machado, Oliveira & Fernandes (2009), severity 1.0, on
+# linear RGB: the scale is built so that its lightness is ordered for these viewers too.
+CVD_MATRICES = {
+    "protanopia": np.array([[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216],
+                            [-0.003882, -0.048116, 1.051998]]),
+    "deuteranopia": np.array([[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413],
+                              [-0.011820, 0.042940, 0.968881]]),
+    "tritanopia": np.array([[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602],
+                            [0.004733, 0.691367, 0.303900]]),
+}
+
+
+def _lightness(rgb: np.ndarray) -> np.ndarray:
+    """(..., 4) CIE L* of sRGB colours (..., 3) as seen with normal vision and each of
+    CVD_MATRICES (simulated in linear RGB, clipped to the display's gamut)."""
+    c = np.asarray(rgb, float) / 255.0
+    lin = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    ys = [lin @ np.array([0.2126, 0.7152, 0.0722])]
+    for m in CVD_MATRICES.values():
+        ys.append(np.clip(lin @ m.T, 0.0, 1.0) @ np.array([0.2126, 0.7152, 0.0722]))
+    y = np.stack(ys, axis=-1)
+    f = np.where(y > (6 / 29) ** 3, np.cbrt(y), y / (3 * (6 / 29) ** 2) + 4 / 29)
+    return 116.0 * f - 16.0
+
+
+def _ordered_round(ramp: np.ndarray) -> np.ndarray:
+    """Round a ramp of float RGB, going away from its first entry (ZERO), each entry to the
+    nearest of its 8 floor/ceil neighbours that is no lighter than the entry before it in every
+    view (_lightness): plain rounding can step one channel alone, which a simulated view clipped
+    at its gamut sees as a tiny rise in lightness."""
+    out = np.empty(ramp.shape, np.uint8)
+    out[0] = np.round(ramp[0])
+    last = _lightness(out[0])
+    corners = np.array([[i >> 2 & 1, i >> 1 & 1, i & 1] for i in range(8)], float)
+    for k in range(1, len(ramp)):
+        cand = np.clip(np.floor(ramp[k])[None, :] + corners, 0, 255)
+        light = _lightness(cand)
+        ok = np.all(light <= last + 1e-9, axis=1)
+        dist = np.sum((cand - ramp[k]) ** 2, axis=1) + np.where(ok, 0.0, 1e6)
+        best = int(np.argmin(dist))
+        out[k] = cand[best]
+        last = light[best]
+    return out
+
+
 def diverging_lut(levels: int = LEVELS) -> np.ndarray:
-    """(levels, 3) uint8 RGB from NEGATIVE through ZERO to POSITIVE."""
+    """(levels, 3) uint8 RGB from NEGATIVE through ZERO to POSITIVE, lightness falling from the
+    middle to each end for normal vision and the three dichromacies (CVD_MATRICES)."""
     s = np.linspace(-1.0, 1.0, levels)
     # A gamma below 1 on the distance from zero makes small values visibly tinted.
     t = np.abs(s) ** 0.8
     rgb = np.where((s < 0)[:, None], _lerp(ZERO, NEGATIVE, t), _lerp(ZERO, POSITIVE, t))
-    return np.round(rgb).astype(np.uint8)
+    out = np.round(rgb).astype(np.uint8)
+    neg = np.flatnonzero(s < 0)[::-1]  # from the middle outwards
+    pos = np.flatnonzero(s >= 0)
+    out[neg] = _ordered_round(rgb[neg])
+    out[pos] = _ordered_round(rgb[pos])
+    return out
 
 
 LUT = diverging_lut()

@@ -138,7 +138,8 @@ class LessonBrowser(QWidget):
         self.formula.setWordWrap(True)
         self.formula.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.formula.setStyleSheet("font-family: monospace; font-size: 11pt; padding: 6px;"
-                                   "background: #f3f5f8; border: 1px solid #d8dde6; border-radius: 4px;")
+                                   "background: palette(alternate-base); border: 1px solid palette(midlight);"
+                                   " border-radius: 4px;")  # follows the theme (nnsim.app.theme)
         self.body = QLabel()
         self.body.setWordWrap(True)
         self.body.setTextFormat(Qt.RichText)

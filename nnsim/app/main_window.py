@@ -71,6 +71,9 @@ class MainWindow(WindowDialogs, QMainWindow):
         their panels fills them at once too)."""
         super().__init__()
         self.settings = settings if settings is not None else make_settings()
+        from nnsim.app import theme
+
+        theme.restore(self.settings)  # View > Theme and Palette as last chosen: built in them
         self.setObjectName("nnsimMainWindow")
         self.setAcceptDrops(True)
         self.setDockNestingEnabled(True)
@@ -109,6 +112,7 @@ class MainWindow(WindowDialogs, QMainWindow):
         self.inspector_dock: QDockWidget | None = None
         self.set_document(document or Document())
         self._build_menus()
+        theme.add_menus(self)  # View > Theme, View > Palette
         self._build_toolbars()
         from nnsim.app.caption import install as install_caption
 

@@ -75,10 +75,12 @@ def test_the_grid_lines_drawn_are_the_engines_mapped_grid(plot):
     np.testing.assert_allclose(drawn_lines(plot.x2_lines), view.grid[GRID_LINES:], atol=1e-6)
     x, y = plot.scatter.getData()
     np.testing.assert_allclose(np.column_stack([x, y]), view.points, atol=1e-6)
-    # class colours as the decision map's: class 1 green, class 0 red
+    # class colours and shapes as the decision map's: class 1 an orange cross, class 0 a blue circle
     brushes = [spot.brush().color().getRgb()[:3] for spot in plot.scatter.points()]
+    symbols = [spot.symbol() for spot in plot.scatter.points()]
     labels = (view.labels >= 0.5).astype(int)
-    assert all(b == ((44, 160, 44) if k else (214, 39, 40)) for b, k in zip(brushes, labels))
+    assert all(b == ((245, 147, 34) if k else (8, 119, 189)) for b, k in zip(brushes, labels))
+    assert all(s == ("x" if k else "o") for s, k in zip(symbols, labels))
     assert plot.plot.getAxis("bottom").labelText == "h2_1"
     assert plot.plot.getAxis("left").labelText == "h2_2"
     # everything drawn is in view
@@ -306,5 +308,6 @@ def test_the_recording_animates_the_layer_view_and_a_line_separates_xor(recorded
     # what the frame shows: both classes' colours and the grid families' colours are painted
     target.repaint()
     pixels = exported.rgb(target.grab().toImage())
-    for colour in ((44, 160, 44), (214, 39, 40), X1_COLOR, X2_COLOR):
-        assert (np.abs(pixels.astype(int) - colour).sum(axis=-1) < 40).sum() > 50, colour
+    # (class 1's crosses are thin: fewer of their pixels carry the full colour)
+    for colour, least in (((245, 147, 34), 20), ((8, 119, 189), 50), (X1_COLOR, 50), (X2_COLOR, 50)):
+        assert (np.abs(pixels.astype(int) - colour).sum(axis=-1) < 40).sum() > least, colour

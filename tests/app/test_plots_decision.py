@@ -108,7 +108,8 @@ def test_points_are_coloured_by_class(plot):
     np.testing.assert_array_equal(x, X[:, 0])
     colors = [b.color().getRgb()[:3] for b in plot.scatter.data["brush"]]
     assert colors == [class_color(0), class_color(1), class_color(1)]
-    assert class_color(1)[1] > class_color(1)[0] and class_color(0)[0] > class_color(0)[1]  # green, red
+    assert class_color(1)[0] > class_color(1)[2] and class_color(0)[2] > class_color(0)[0]  # orange, blue
+    assert list(plot.scatter.data["symbol"]) == ["o", "x", "x"]  # and told apart by shape
 
 
 def test_class_labels_from_every_target_form():
@@ -137,7 +138,7 @@ def test_several_outputs_colour_by_winning_class(plot):
     img = plot.image.image
     assert img.shape == (4, 4, 4) and img.dtype == np.uint8
     left, right = img[0, 0, :3].astype(int), img[0, 3, :3].astype(int)
-    assert left[0] > left[1]  # reddish: class 0
+    assert left[2] > left[0]  # bluish: class 0
     c2 = np.array(class_color(2))
     assert np.argmax(right) == np.argmax(c2)  # class 2's hue, paler than when sure
     assert right.sum() > left.sum()

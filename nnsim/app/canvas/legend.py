@@ -13,6 +13,7 @@ from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen, QPolygonF
 from nnsim.app.colors import POSITIVE, gradient
 
 from .shapes import INK, MUTED, OUTLINE, neuron_path, ui_font
+from .synapses import DASHES
 
 PANEL = QColor(255, 255, 255, 230)
 BORDER = QColor(207, 216, 220)
@@ -149,7 +150,11 @@ def _paint_key(painter: QPainter, origin: QPointF, fm: QFontMetricsF) -> None:
     x, y = origin.x(), y + KEY_ROW
     colour = QColor(*POSITIVE)
     for inhibitory, label in ((False, "excitatory"), (True, "inhibitory")):
-        painter.setPen(QPen(colour, 1.8))
+        line = QPen(colour, 1.8)  # as the canvas draws them: inhibitory dashed, with a disc
+        line.setCapStyle(Qt.PenCapStyle.FlatCap)
+        if inhibitory:
+            line.setDashPattern(DASHES)
+        painter.setPen(line)
         painter.drawLine(QPointF(x, y), QPointF(x + 16, y))
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(colour)

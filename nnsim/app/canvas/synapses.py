@@ -32,7 +32,12 @@ STRENGTHS = 8  # width levels per sign
 MIN_WIDTH, MAX_WIDTH = 0.8, 4.5
 # weakest first, alternating signs, so strong synapses of either sign stay on top
 DRAW_ORDER = [b for k in range(STRENGTHS) for b in (k, STRENGTHS + k)]
-_RANK = np.argsort(DRAW_ORDER)  # bucket -> its place in DRAW_ORDER
+# Lines have twice the buckets: an inhibitory synapse's line (bucket + INHIBITORY) is dashed, so
+# the kind reads without colour (with its disc head, see _markers).
+INHIBITORY = 2 * STRENGTHS
+LINE_ORDER = [b + extra for b in DRAW_ORDER for extra in (0, INHIBITORY)]
+_LINE_RANK = np.argsort(LINE_ORDER)
+DASHES = [3.0, 2.0]  # in line widths
 DENSE = 3000  # visible synapses above which lines are drawn without antialiasing
 PARTIAL = 1500  # restyled or moved synapses up to which only their part of the view is redrawn
 PIECE_POINTS = 2000  # polyline points per piece of a LineJob (about 1000 straight synapses)
@@ -40,14 +45,23 @@ _DISC = np.linspace(0.0, 2 * np.pi, 13)[:-1]
 
 
 def _bucket_style(bucket: int) -> tuple[QPen, QBrush]:
-    sign = -1.0 if bucket < STRENGTHS else 1.0
+    """Pen and marker brush of a line bucket (0 .. 2 * INHIBITORY): the sign and strength of the
+    weight, dashed for an inhibitory synapse."""
+    sign = -1.0 if bucket % INHIBITORY < STRENGTHS else 1.0
     k = bucket % STRENGTHS
     r, g, b = LUT[int(level_indices(np.array([sign * (0.3 + 0.7 * k / (STRENGTHS - 1))]))[0])]
     colour = QColor(int(r), int(g), int(b))
     pen = QPen(colour, MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * k / (STRENGTHS - 1))
     pen.setCapStyle(Qt.PenCapStyle.FlatCap)
     pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+    if bucket >= INHIBITORY:
+        pen.setDashPattern(_dashes(pen.widthF()))
     return pen, QBrush(colour)
+
+
+def _dashes(width: float) -> list[float]:
+    """DASHES for a line `width` wide, at least 5 and 3 units long (thin lines too)."""
+    return [max(DASHES[0], 5.0 / width), max(DASHES[1], 3.0 / width)]
 
 
 def _path(x: np.ndarray, y: np.ndarray, connect: np.ndarray) -> QPainterPath:
@@ -63,7 +77,7 @@ class SynapseLayer(QGraphicsItem):
         super().__init__()
         self.setZValue(0.5)  # over the lines (background), under the neurons
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
-        self._styles = [_bucket_style(b) for b in range(2 * STRENGTHS)]
+        self._styles = [_bucket_style(b) for b in range(2 * INHIBITORY)]
         self.geometry: SynapseGeometry | None = None
         self._inhibitory = np.zeros(0, bool)
         self._buckets = np.zeros(0, np.intp)
@@ -247,10 +261,11 @@ class SynapseLayer(QGraphicsItem):
                         (b[:, 3] >= part.top()) & (b[:, 1] <= part.bottom()))
             sel = touching[po]
             px, py, pc, po, tip_in = px[sel], py[sel], pc[sel], po[sel], tip_in & touching
-        pb = self._buckets[po]
-        for bucket in range(2 * STRENGTHS):
+        pb = self._buckets[po] + INHIBITORY * self._inhibitory[po]
+        for bucket in range(2 * INHIBITORY):
             sel = pb == bucket
             self._lines.append(_path(px[sel], py[sel], pc[sel]))
+        for bucket in range(2 * STRENGTHS):
             marks = np.flatnonzero(tip_in & (self._buckets == bucket)) if markers else []
             self._marks.append(self._markers(marks, bucket) if len(marks) else QPainterPath())
 
@@ -314,7 +329,10 @@ class SynapseLayer(QGraphicsItem):
     def _line_pen(self, bucket: int, lod: float, dense: bool) -> QPen:
         pen = self._styles[bucket][0]
         if dense and pen.widthF() * lod < 1.5:
+            dashed = bucket >= INHIBITORY
             pen = QPen(pen.color(), 0)  # a cosmetic hairline: the fast line rasteriser
+            if dashed:
+                pen.setDashPattern(DASHES)
         return pen
 
     def paint_lines(self, painter, rect: QRectF, lod: float, view_rect: QRectF | None = None) -> None:
@@ -332,7 +350,7 @@ class SynapseLayer(QGraphicsItem):
             self._cache_key = key
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.setRenderHint(painter.RenderHint.Antialiasing, not dense)
-        for b in DRAW_ORDER:
+        for b in LINE_ORDER:
             path = self._lines[b]
             if not path.isEmpty():
                 painter.setPen(self._line_pen(b, lod, dense))
@@ -361,7 +379,7 @@ class SynapseLayer(QGraphicsItem):
         r, markers, dense = self._detail(rect, lod)
         px, py, pc, po, tip_in = self._visible(r)
         # points in DRAW_ORDER of their buckets; a stable sort keeps each polyline together
-        rank = _RANK[buckets[po]]
+        rank = _LINE_RANK[buckets[po] + INHIBITORY * self._inhibitory[po]]
         order = np.argsort(rank, kind="stable")
         px, py, pc, rank = px[order], py[order], pc[order], rank[order]
         ends = np.flatnonzero(~pc) + 1  # where each polyline stops
@@ -375,8 +393,8 @@ class SynapseLayer(QGraphicsItem):
                 p.drawPath(_path(px[lo:hi], py[lo:hi], pc[lo:hi]))
             return draw
 
-        bounds = np.searchsorted(rank, np.arange(2 * STRENGTHS + 1))
-        for k, b in enumerate(DRAW_ORDER):
+        bounds = np.searchsorted(rank, np.arange(2 * INHIBITORY + 1))
+        for k, b in enumerate(LINE_ORDER):
             lo, hi = int(bounds[k]), int(bounds[k + 1])
             if lo == hi:
                 continue

@@ -393,6 +393,11 @@ class DataPanel(QWidget):
         self.set_class_count(max(outputs, 2))
         self._refresh(emit=True)
 
+    def theme_changed(self) -> None:
+        """A new palette (nnsim.app.theme): the class swatches in its colours."""
+        for c in range(self.class_combo.count()):
+            self.class_combo.setItemIcon(c, class_swatch(c))
+
     def set_class_count(self, k: int) -> None:
         keep = self.drawing_class()
         self._classes = int(k)

@@ -8,10 +8,6 @@ from PySide6.QtGui import QColor, QIcon, QPixmap
 
 from nnsim.engine.datasets import Dataset
 
-# Class 0 red and class 1 green, as in the lecture; further classes from the tab10 palette.
-CLASS_COLORS = ("#d62728", "#2ca02c", "#1f77b4", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2",
-                "#7f7f7f", "#bcbd22", "#17becf")
-
 _GREEK = {"eta": "η", "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "lambda": "λ",
           "mu": "μ", "sigma": "σ", "theta": "θ", "Delta": "Δ", "phi": "φ", "Phi": "Φ", "tau": "τ",
           "xi": "ξ", "Xi": "Ξ", "sum": "Σ"}
@@ -20,13 +16,31 @@ _SYMBOL = re.compile(r"(?<![A-Za-z])(" + "|".join(sorted(_GREEK, key=len, revers
 
 
 def class_color(label: int) -> str:
-    return CLASS_COLORS[int(label) % len(CLASS_COLORS)]
+    """The class's colour in the chosen palette (View > Palette; nnsim.app.theme), as #rrggbb."""
+    from nnsim.app import theme
+
+    return "#{:02x}{:02x}{:02x}".format(*theme.class_color(label))
 
 
 def class_swatch(label: int) -> QIcon:
-    """A small square of the class colour, for menus and combo boxes."""
-    pixmap = QPixmap(12, 12)
-    pixmap.fill(QColor(class_color(label)))
+    """The class's marker, in its colour and shape as the plots draw it, for menus and combo
+    boxes: a circle (class 0), a cross (class 1), a triangle, a square, ..."""
+    from pyqtgraph.graphicsItems.ScatterPlotItem import Symbols
+    from PySide6.QtCore import QPointF, Qt
+    from PySide6.QtGui import QPainter, QPen
+
+    from nnsim.app import theme
+
+    pixmap = QPixmap(14, 14)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    painter.translate(QPointF(7, 7))
+    painter.scale(12, 12)
+    painter.setPen(QPen(QColor(40, 40, 40), 1.0 / 12))
+    painter.setBrush(QColor(class_color(label)))
+    painter.drawPath(Symbols[theme.class_symbol(label)])
+    painter.end()
     return QIcon(pixmap)
 
 

@@ -67,7 +67,7 @@ class DecisionPlot(PlotPanel):
         self.probe = pg.ScatterPlotItem(size=22, symbol="o", brush=pg.mkBrush(None),
                                         pen=style.pen(style.INK, 2.0))
         self.probe_label = pg.TextItem(color=style.INK, anchor=(0.0, 1.1),
-                                       fill=pg.mkBrush(255, 255, 255, 215))
+                                       fill=pg.mkBrush(*style.BACKGROUND, 215))
         self.plot.addItem(self.probe)
         self.plot.addItem(self.probe_label)
         self.probe_text = ""
@@ -121,8 +121,8 @@ class DecisionPlot(PlotPanel):
         self._legend_classes = classes
         self._legend_points = points
         for label in ([1, 0] + list(range(2, classes))) if points else []:
-            sample = pg.ScatterPlotItem(symbol="o", size=9, brush=pg.mkBrush(*style.class_color(label)),
-                                        pen=pg.mkPen("w"))
+            sample = pg.ScatterPlotItem(symbol=style.class_symbol(label), size=9,
+                                        brush=pg.mkBrush(*style.class_color(label)), pen=style.point_pen())
             self.legend.addItem(sample, f"class {label}")
         self.legend.addItem(pg.PlotDataItem(pen=style.pen(CONTOUR_COLOR, 2.2)), "boundary")
         self.legend.addItem(pg.PlotDataItem(pen=style.pen(LINE_COLOR, 1.3, dashed=True)), "unit lines")
@@ -463,10 +463,17 @@ class DecisionPlot(PlotPanel):
             self._legend(classes, len(X) > 0)
         size, alpha, outline = marker_style(len(X))
         brushes = [pg.mkBrush(*style.class_color(c), int(round(255 * alpha))) for c in range(classes)]
-        pen = pg.mkPen(255, 255, 255, int(round(230 * outline)), width=1.2) if outline > 0.05 \
-            else pg.mkPen(None)  # a white rim separates a few points; among many it hides the map
+        pen = style.point_pen(0.9 * outline) if outline > 0.05 \
+            else pg.mkPen(None)  # a rim separates a few points from the map; among many it hides it
         self.scatter.setData(X[:, 0], X[:, 1], brush=[brushes[c] for c in labels], size=size,
-                             pen=pen)
+                             symbol=[style.class_symbol(c) for c in labels], pen=pen)
+
+    def theme_changed(self) -> None:
+        """A new palette or theme (nnsim.app.theme): the key, the points and a class map again."""
+        if hasattr(self, "legend"):
+            self._legend(self._legend_classes, self._legend_points)
+        self._draw_points()
+        self._redraw_last()
 
     # ------------------------------------------------------------------ clear and export
     def clear(self) -> None:

@@ -32,7 +32,6 @@ X1_COLOR = (96, 125, 180)  # slate blue
 X2_COLOR = (196, 140, 90)  # tan
 GRID_WIDTH = 1.0
 LINE_COLOR = (33, 33, 33)  # the output's line, as the decision map's boundary
-SYMBOLS = ("o", "s", "t", "d", "star", "p", "h", "t1", "x", "+")  # class 0, 1, ...
 PCA = "principal directions"  # the first two: where the layer's points spread most
 UNITS = "two units"
 
@@ -249,6 +248,12 @@ class LayerViewPlot(PlotPanel):
             return
         self.show_view(view)
 
+    def theme_changed(self) -> None:
+        """A new palette or theme (nnsim.app.theme): the key and the points again."""
+        self._legend_key = ()
+        if getattr(self, "layer_view", None) is not None:
+            self.show_view(self.layer_view)
+
     def show_view(self, view) -> None:
         """Draw a LayerView (nnsim.engine.layer_view)."""
         if not self._accept(view):
@@ -266,10 +271,9 @@ class LayerViewPlot(PlotPanel):
             size, alpha, outline = marker_style(len(points))
             brushes = [pg.mkBrush(*style.class_color(c), int(round(255 * alpha)))
                        for c in range(int(labels.max()) + 1)]
-            pen = pg.mkPen(255, 255, 255, int(round(230 * outline)), width=1.2) if outline > 0.05 \
-                else pg.mkPen(None)
+            pen = style.point_pen(0.9 * outline) if outline > 0.05 else pg.mkPen(None)
             self.scatter.setData(points[:, 0], points[:, 1], brush=[brushes[c] for c in labels],
-                                 symbol=[SYMBOLS[c % len(SYMBOLS)] for c in labels], size=size,
+                                 symbol=[style.class_symbol(c) for c in labels], size=size,
                                  pen=pen)
         else:
             self.scatter.setData([], [])
@@ -342,9 +346,9 @@ class LayerViewPlot(PlotPanel):
         self.legend.addItem(pg.PlotDataItem(pen=style.pen(X1_COLOR, 1.5)), "x₁ = const")
         self.legend.addItem(pg.PlotDataItem(pen=style.pen(X2_COLOR, 1.5)), "x₂ = const")
         for label in [1, 0] + list(range(2, classes)):
-            self.legend.addItem(pg.ScatterPlotItem(symbol=SYMBOLS[label % len(SYMBOLS)], size=9,
+            self.legend.addItem(pg.ScatterPlotItem(symbol=style.class_symbol(label), size=9,
                                                    brush=pg.mkBrush(*style.class_color(label)),
-                                                   pen=pg.mkPen("w")), f"class {label}")
+                                                   pen=style.point_pen()), f"class {label}")
         self.legend.addItem(pg.PlotDataItem(pen=style.pen(LINE_COLOR, 2.2, dashed=not self.exact)),
                             "output 0.5" if self.exact else "output 0.5 (approx.)")
         columns = self.legend.columnCount

@@ -1,14 +1,20 @@
-"""The plots' shared look: one light theme, readable axes, class and series colours.
+"""The plots' shared look: the theme's colours, readable axes, class colours and shapes, series
+colours.
 
-Chosen once here so every plot reads the same; widgets style their items through these helpers
-instead of touching pyqtgraph's global configuration (other widgets share that).
+Chosen here so every plot reads the same; widgets style their items through these helpers
+instead of touching pyqtgraph's global configuration (other widgets share that).  The theme
+(nnsim.app.theme) sets this module's colours (`apply_theme`) and restyles open plots
+(`restyle_panel`); read them as `style.INK` at use, not by `from style import INK`.
 """
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QGraphicsItem
+
+from nnsim.app import theme as _theme
 
 try:  # the app's one diverging scale, shared with the canvas
     from nnsim.app.colors import LUT, NEGATIVE, POSITIVE
@@ -17,18 +23,18 @@ except ImportError:  # pragma: no cover - only where the canvas's colors module 
 
 __all__ = ["LUT", "NEGATIVE", "POSITIVE"]  # re-exported: plots take their colours from here
 
-BACKGROUND = "w"
+BACKGROUND: tuple[int, int, int] = (255, 255, 255)
 INK = (55, 65, 75)  # axes, ticks, labels
-FAINT = (120, 130, 140)  # secondary lines (derivative, validation)
+FAINT = (110, 120, 130)  # secondary lines (derivative, validation) and hints
+LEGEND_BRUSH = (255, 255, 255, 170)
+LEGEND_PEN = (200, 200, 200)
+POINT_OUTLINE = (33, 33, 33)  # the rim of data points drawn over a map
 FONT_PT = 9
 
-# The lecture's points: class 1 green, class 0 red; further classes from a categorical palette.
-CLASS_COLORS: tuple[tuple[int, int, int], ...] = (  # the same list as the data panel's swatches
-    (214, 39, 40),  # class 0: red
-    (44, 160, 44),  # class 1: green
-    (31, 119, 180), (255, 127, 14), (148, 103, 189), (140, 86, 75), (227, 119, 194),
-    (127, 127, 127), (188, 189, 34), (23, 190, 207),
-)
+# Classes by colour and by shape: class 0 blue circle, class 1 orange cross (the colour-blind
+# safe default; View > Palette > Classic gives the lecture's red and green), more shapes after.
+CLASS_COLORS: tuple[tuple[int, int, int], ...] = _theme.SAFE_CLASSES  # as the data panel's swatches
+CLASS_SYMBOLS: tuple[str, ...] = _theme.CLASS_SYMBOLS
 
 # Curves (one per synapse, per series): a ten-colour categorical palette, then repeats.
 SERIES_COLORS: tuple[tuple[int, int, int], ...] = (
@@ -43,6 +49,91 @@ def series_color(i: int) -> tuple[int, int, int]:
 
 def class_color(label: int) -> tuple[int, int, int]:
     return CLASS_COLORS[int(label) % len(CLASS_COLORS)]
+
+
+def class_symbol(label: int) -> str:
+    """The class's marker (pyqtgraph symbol): circle, cross, triangle, square, ..."""
+    return CLASS_SYMBOLS[int(label) % len(CLASS_SYMBOLS)]
+
+
+def point_pen(alpha: float = 1.0, width: float = 1.2):
+    """The rim of a data point: contrasts with the blue/orange map under it."""
+    return pg.mkPen(*POINT_OUTLINE, int(round(255 * alpha)), width=width)
+
+
+def hex_color(rgb) -> str:
+    return "#{:02x}{:02x}{:02x}".format(*rgb[:3])
+
+
+def apply_theme(theme, class_colors) -> None:
+    """Adopt a theme's plot colours and a palette's class colours (nnsim.app.theme calls it)."""
+    global BACKGROUND, INK, FAINT, LEGEND_BRUSH, LEGEND_PEN, POINT_OUTLINE, CLASS_COLORS
+    BACKGROUND, INK, FAINT = theme.plot_background, theme.plot_ink, theme.plot_faint
+    LEGEND_BRUSH, LEGEND_PEN, POINT_OUTLINE = theme.legend_brush, theme.legend_pen, theme.point_outline
+    CLASS_COLORS = tuple(class_colors)
+
+
+def _restyle_axis(axis) -> None:
+    axis.setPen(pg.mkPen(INK))
+    axis.setTextPen(pg.mkPen(INK))  # also the axis label's colour
+    axis.update()
+
+
+def restyle_graphics(graphics: pg.GraphicsLayoutWidget, old_inks=()) -> None:
+    """Every item of an open plot to the current colours: background, axes and their labels,
+    legends, titles and text items that were in an ink colour (`old_inks`: RGB of the ink and
+    faint colours they may hold)."""
+    graphics.setBackground(BACKGROUND)
+    scene = graphics.scene()
+    if scene is None:
+        return
+    old = {tuple(c[:3]) for c in old_inks}
+    for item in scene.items():
+        if isinstance(item, pg.AxisItem):
+            _restyle_axis(item)
+        elif isinstance(item, pg.LegendItem):
+            item.setLabelTextColor(QColor(*INK))
+            if item.opts.get("brush") is not None:
+                item.setBrush(pg.mkBrush(*LEGEND_BRUSH))
+                item.setPen(pg.mkPen(*LEGEND_PEN))
+        elif isinstance(item, pg.TextItem):
+            c = item.color
+            rgb = (c.red(), c.green(), c.blue())
+            if rgb in old:
+                item.setColor(QColor(*(FAINT if rgb == _faint_of(old_inks) else INK)))
+                fill = getattr(item, "fill", None)
+                if fill is not None and fill.style() != Qt.BrushStyle.NoBrush:  # its plate
+                    item.fill = pg.mkBrush(*BACKGROUND, fill.color().alpha())
+                    item.update()
+        elif isinstance(item, pg.LabelItem):
+            color = item.opts.get("color")
+            if color is not None and item.text:
+                item.setText(item.text, color=hex_color(INK))
+    graphics.update()
+
+
+def _faint_of(old_inks):
+    return tuple(old_inks[1][:3]) if len(old_inks) > 1 else None
+
+
+def restyle_panel(panel) -> None:
+    """A PlotPanel (plots.base) to the current theme: its graphics, header text and the
+    sentence shown when it does not apply."""
+    from PySide6.QtGui import QPalette
+
+    olds = getattr(panel, "_theme_inks", ((55, 65, 75), (120, 130, 140)))
+    restyle_graphics(panel.graphics, olds)
+    panel._theme_inks = (INK, FAINT)
+    status = getattr(panel, "status", None)
+    if status is not None:
+        pal = status.palette()
+        pal.setColor(QPalette.ColorRole.WindowText, QColor(*INK))
+        status.setPalette(pal)
+        status.update()
+    label = getattr(panel, "unavailable_label", None)
+    if label is not None:
+        label.setStyleSheet(f"QLabel#unavailable {{ color: {hex_color(INK)}; "
+                            f"background: {hex_color(BACKGROUND)}; }}")
 
 
 def diverging_lut() -> np.ndarray:
@@ -66,7 +157,7 @@ def pen(color, width: float = 1.5, dashed: bool = False):
 
 
 def style_plot(plot: pg.PlotItem, left: str = "", bottom: str = "", grid: bool = True) -> pg.PlotItem:
-    """Dark-grey axes and labels on white, a faint grid, no pyqtgraph 'A' button."""
+    """Axes and labels in the theme's ink, a faint grid, no pyqtgraph 'A' button."""
     font = QFont()
     font.setPointSize(FONT_PT)
     for name in ("left", "bottom", "right", "top"):
@@ -102,7 +193,7 @@ def long_history(curve: pg.PlotDataItem) -> pg.PlotDataItem:
 
 def add_legend(plot: pg.PlotItem, offset=(10, 10), columns: int = 1) -> pg.LegendItem:
     legend = plot.addLegend(offset=offset, labelTextColor=QColor(*INK), labelTextSize=f"{FONT_PT}pt",
-                            brush=pg.mkBrush(255, 255, 255, 170), pen=pg.mkPen(200, 200, 200),
+                            brush=pg.mkBrush(*LEGEND_BRUSH), pen=pg.mkPen(*LEGEND_PEN),
                             colCount=columns)
     return legend
 
