@@ -325,13 +325,17 @@ class Document(QObject):
         # Consecutive changes of the same fields (a spin box being stepped) are one undo step.
         self._edit(f"Set {what} of {name}", change, merge_key=("set", name, tuple(sorted(fields))))
 
-    def move_neurons(self, positions: Mapping[str, tuple[float, float]]) -> None:
+    def move_neurons(self, positions: Mapping[str, tuple[float, float]],
+                     merge_key: Any = None) -> None:
+        """Move neurons; consecutive moves with the same merge_key (a burst of arrow keys) are
+        one undo step."""
         positions = dict(positions)
 
         def change(net: Network) -> None:
             for name, (x, y) in positions.items():
                 net.set_position(name, x, y)
-        self._edit("Move" if len(positions) == 1 else f"Move {len(positions)} neurons", change)
+        self._edit("Move" if len(positions) == 1 else f"Move {len(positions)} neurons", change,
+                   merge_key)
 
     def toggle_input(self, name: str) -> None:
         value = self.network.neuron(name).value

@@ -249,6 +249,9 @@ class LearningDocks(DocumentBinding, QObject):
         dock.setWidget(plot)
         if placeholder is not None:
             placeholder.deleteLater()
+        from nnsim.app.keyboard import name_plot
+
+        name_plot(plot, dock.windowTitle())  # screen readers; a focus ring on its drawing
         if key == "decision":
             plot.point_added.connect(lambda x, y, label: self.data.add_point(x, y, label))
             self.data.drawing_class_changed.connect(plot.set_left_click_class)

@@ -124,6 +124,9 @@ class MainWindow(WindowDialogs, QMainWindow):
         self.learning.network_changed(self.document.network)
         self._fill_lessons_menu()
         self._add_recording_and_export()
+        from nnsim.app.keyboard import install as install_keyboard
+
+        install_keyboard(self)  # F6 through the panels, Enter/F2 to the inspector, focus rings
         self.resize(1280, 800)
         self.restore_layout()
         from nnsim.app.run_cue import RunCue
@@ -153,6 +156,7 @@ class MainWindow(WindowDialogs, QMainWindow):
         if same_area and tabbed:
             self.tabifyDockWidget(same_area[0], dock)
         self._docks[name] = dock
+        dock.setAccessibleName(title)  # what a screen reader announces (keyboard.py)
         if hasattr(self, "panels_menu"):
             self.panels_menu.addAction(dock.toggleViewAction())
         return dock

@@ -393,14 +393,14 @@ def test_middle_drag_pans_and_edit_during_drag_cancels_it(make_view):
 def test_context_menus(make_view):
     doc, view = make_view(small_net())
     menu = view.interaction.menu_at(QPointF(300, 0))  # on b -> c
-    acts = {a.text(): a for a in menu.actions()}
+    acts = {a.text().replace("&", ""): a for a in menu.actions()}  # mnemonics: keyboard menus
     assert not acts["Inhibitory"].isChecked()
     acts["Inhibitory"].trigger()
     assert doc.network.synapse("b", "c").kind == "inhibitory"
     acts["Delete Synapse"].trigger()
     assert not doc.network.has_synapse("b", "c")
     menu = view.interaction.menu_at(QPointF(200, 0))  # on b
-    roles = {a.text(): a for a in menu.actions()[0].menu().actions()}
+    roles = {a.text().replace("&", ""): a for a in menu.actions()[0].menu().actions()}
     assert roles["Hidden"].isChecked()
     roles["Output"].trigger()
     assert doc.network.neuron("b").role == "output"

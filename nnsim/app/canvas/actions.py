@@ -52,6 +52,9 @@ def build_actions(v) -> CanvasActions:
         _action(v, "Toggle &Inhibitory", v.toggle_selected_kind, "I",
                 "Switch the selected synapses between excitatory and inhibitory "
                 "(or right-click a synapse)"),
+        _action(v, "Add Neuron &Here", v.add_neuron_here, "Insert",
+                "Add a neuron beside the selection, or in the middle of the view (role and "
+                "unit from the toolbar)"),
     ]
     view = [
         _action(v, "Zoom &In", lambda: v.zoom(1.25), K.ZoomIn, "Zoom in (or the mouse wheel)"),
@@ -77,7 +80,7 @@ def build_actions(v) -> CanvasActions:
         act.setToolTip(f"{TOOL_HINTS[name]}  ({key})")
         act.setStatusTip(TOOL_HINTS[name])
         act.setData(name)
-        act.triggered.connect(lambda _=False, n=name: v.set_tool(n))
+        act.triggered.connect(lambda _=False, n=name: v.choose_tool(n))
         group.addAction(act)
         v.addAction(act)
         tools[name] = act

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QLineEdit, QMenu, QToolTip
 
 from nnsim.app.numbers import format_value
 from nnsim.engine.network import ROLES
+from nnsim.engine.units import ACTIVATIONS, get_unit
 
 from .hover_card import SynapseHits
 from .shapes import ACCENT, RADIUS
@@ -33,6 +34,20 @@ DRAG_START = 4  # pixels before a press becomes a drag
 NUDGE = 0.1
 B = Qt.MouseButton
 M = Qt.KeyboardModifier
+
+
+def unit_labels() -> list[tuple[str, str]]:
+    """(activation, menu text) for every unit, each text with a mnemonic of its own: the first
+    letter of its label not taken by an earlier one."""
+    taken, out = set(), []
+    for activation in ACTIVATIONS:
+        label = get_unit(activation).label
+        k = next((j for j, ch in enumerate(label) if ch.isalpha() and ch.lower() not in taken), -1)
+        if k >= 0:
+            taken.add(label[k].lower())
+            label = f"{label[:k]}&{label[k:]}"
+        out.append((activation, label))
+    return out
 
 
 def name_for_role(taken, role: str) -> str:
@@ -281,27 +296,37 @@ class Interaction:
 
     def menu_at(self, p: QPointF) -> QMenu:
         """The context menu for what lies at scene point p: a neuron, a synapse or the canvas."""
+        i = self.neuron_at(p)
+        return self.menu_for(i, self.synapse_at(p) if i < 0 else -1)
+
+    def menu_for(self, i: int, k: int) -> QMenu:
+        """The context menu of neuron i, else of synapse k, else of the canvas (-1: none).
+        Every entry has a mnemonic: the menu works from the keyboard (Menu key, Shift+F10)."""
         view, s, doc = self.view, self.s, self.view.document
         menu = QMenu(view)
-        i = self.neuron_at(p)
-        k = self.synapse_at(p) if i < 0 else -1
         if i >= 0:
             name = s.names[i]
-            roles = menu.addMenu("Role")
+            roles = menu.addMenu("&Role")
             for role in ROLES:
-                act = roles.addAction(role.capitalize(),
+                act = roles.addAction(f"&{role.capitalize()}",
                                       lambda r=role: self._try(doc.set_neuron, name, role=r))
                 act.setCheckable(True)
                 act.setChecked(s.roles[i] == role)
-            menu.addAction("Delete Neuron", lambda: doc.remove_items([name], []))
+            units = menu.addMenu("&Unit")
+            for activation, label in unit_labels():
+                act = units.addAction(label, lambda a=activation: self._try(
+                    doc.set_neuron, name, activation=a))
+                act.setCheckable(True)
+                act.setChecked(s.activations[i] == activation)
+            menu.addAction("&Delete Neuron", lambda: doc.remove_items([name], []))
         elif k >= 0:
             a, b = s.keys[k]
             src, tgt = s.names[s.index[a]], s.names[s.index[b]]
-            act = menu.addAction("Inhibitory", lambda: doc.toggle_kind([(src, tgt)]))
+            act = menu.addAction("&Inhibitory", lambda: doc.toggle_kind([(src, tgt)]))
             act.setCheckable(True)
             act.setChecked(bool(s.inhibitory[k]))
-            menu.addAction("Edit Weight\u2026", lambda: self.edit_weight(k))
-            menu.addAction("Delete Synapse", lambda: doc.disconnect(src, tgt))
+            menu.addAction("Edit &Weight\u2026", lambda: self.edit_weight(k))
+            menu.addAction("&Delete Synapse", lambda: doc.disconnect(src, tgt))
         else:
             for act in view.edit_actions()[2:3] + view.view_actions()[2:]:
                 menu.addAction(act)
@@ -329,7 +354,8 @@ class Interaction:
             return False
         keys = {Qt.Key.Key_S: lambda: self.view.set_tool("select"),
                 Qt.Key.Key_N: lambda: self.view.set_tool("neuron"),
-                Qt.Key.Key_C: lambda: self.view.set_tool("synapse"),
+                Qt.Key.Key_C: lambda: self.view.choose_tool("synapse"),
+                Qt.Key.Key_Insert: self.view.add_neuron_here,
                 Qt.Key.Key_I: self.view.toggle_selected_kind,
                 Qt.Key.Key_Delete: self.view.delete_selection,
                 Qt.Key.Key_Backspace: self.view.delete_selection}

@@ -20,6 +20,7 @@ from nnsim.engine.units import ACTIVATIONS
 
 from .actions import build_actions
 from .hover_card import HoverCard
+from .keys import CanvasKeys
 from .legend import legend_place, open_rect, paint_hint, paint_legend, paint_tab
 from .neuron_maps import MAPS_TIP, maps_unavailable_reason
 from .scene import NetworkScene
@@ -41,6 +42,7 @@ class NetworkView(QGraphicsView):
     show_values_changed = Signal(bool)
     show_maps_changed = Signal(bool)  # View > Neuron Maps toggled
     neuron_map_clicked = Signal(str)  # a plain click on a neuron showing its map: its name
+    edit_neuron_requested = Signal(str)  # Enter/F2 on a neuron: its fields in the inspector
 
     def __init__(self, document: Document, parent=None) -> None:
         super().__init__(parent)
@@ -97,6 +99,8 @@ class NetworkView(QGraphicsView):
         self._legend: tuple[QRectF, str, bool] = (QRectF(), "bottom-right", False)  # last painted
         self._legend_hover = self._legend_pinned = False  # a folded legend opened
         self._actions = build_actions(self)
+        self.keys = CanvasKeys(self)  # the canvas from the keyboard (keys.py)
+        self._describe()
         document.changed.connect(self._document_changed)
         self.canvas.sync(document.network)
         self._update_scene_rect()
@@ -117,6 +121,7 @@ class NetworkView(QGraphicsView):
 
     def _document_changed(self) -> None:
         self.interaction.cancel()
+        self.keys.validate()
         self.canvas.sync(self.document.network)
         self._update_scene_rect()
         self._refresh_maps_action()
@@ -567,6 +572,7 @@ class NetworkView(QGraphicsView):
         if self._readout_pin:
             self._apply_readout_pin()
         self.interaction.paint_scene(painter)
+        self.keys.paint_scene(painter)
         painter.save()
         painter.resetTransform()
         vp = QRectF(self.viewport().rect())
@@ -611,6 +617,8 @@ class NetworkView(QGraphicsView):
 
     # ------------------------------------------------------------------ events
     def mousePressEvent(self, event) -> None:  # noqa: N802
+        self.keys.cancel_connect()  # the mouse takes over from a keyboard connection
+        self.keys.end_burst()
         if self._legend_mouse(event, press=True):
             return
         if not self.interaction.press(event):
@@ -640,7 +648,10 @@ class NetworkView(QGraphicsView):
         self.interaction.wheel(event)
 
     def contextMenuEvent(self, event) -> None:  # noqa: N802
-        self.interaction.context_menu(event)
+        if event.reason() == event.Reason.Keyboard:
+            self.selection_menu()
+        else:
+            self.interaction.context_menu(event)
 
     def leaveEvent(self, event) -> None:  # noqa: N802
         self.interaction.set_hover(None)
@@ -675,11 +686,50 @@ class NetworkView(QGraphicsView):
     def focusOutEvent(self, event) -> None:  # noqa: N802
         if self.interaction.space_down:  # Space's release will not come here
             self.interaction.release_space()
+        self.keys.end_burst()
         super().focusOutEvent(event)
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
-        if not self.interaction.key_press(event):
+        if not (self.keys.key_press(event) or self.interaction.key_press(event)):
             super().keyPressEvent(event)
+
+    # ------------------------------------------------------------------ keyboard (keys.py)
+    def focusNextPrevChild(self, forward: bool) -> bool:  # noqa: N802 - Qt's name
+        """Tab and Shift+Tab walk the neurons and synapses while the canvas has the focus
+        (Ctrl+Tab and F6 leave it); an empty canvas lets Tab move on."""
+        if self.hasFocus() and self.keys.step_item(+1 if forward else -1):
+            return True
+        return super().focusNextPrevChild(forward)
+
+    def leave_canvas(self, forward: bool = True) -> None:
+        """Ctrl+Tab: the focus moves on to the next widget, as Tab does elsewhere."""
+        super().focusNextPrevChild(forward)
+
+    def choose_tool(self, name: str) -> None:
+        """A tool chosen by its action or key; Connect with one neuron selected and the canvas
+        focused also starts choosing the target from the keyboard (keys.py)."""
+        self.set_tool(name)
+        if name == "synapse" and self.hasFocus():
+            self.keys.start_connect()
+
+    def add_neuron_here(self) -> None:
+        """Edit > Add Neuron Here (Insert): beside the selection or in the view's middle."""
+        self.keys.add_neuron()
+
+    def selection_menu(self) -> None:
+        """The context menu of the selection, opened at it (Menu key, Shift+F10)."""
+        s, current = self.canvas, self.keys.current()
+        neuron = s.index[current[1]] if current and current[0] == "neuron" else -1
+        synapse = s.key_index[current[1]] if current and current[0] == "synapse" else -1
+        point = self.viewport().mapToGlobal(self.keys.selection_point())
+        self.interaction.menu_for(neuron, synapse).exec(point)
+
+    def _describe(self) -> None:
+        """What a screen reader announces for the canvas."""
+        self.setAccessibleName("Network canvas")
+        self.setAccessibleDescription(
+            "The network: Tab selects the next neuron or synapse, arrows move it, Insert adds "
+            "a neuron, C connects, F2 edits, Delete removes; Help > Keyboard Shortcuts lists all")
 
     def keyReleaseEvent(self, event) -> None:  # noqa: N802
         if not self.interaction.key_release(event):

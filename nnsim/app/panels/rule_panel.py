@@ -167,6 +167,7 @@ class RulePanel(QWidget):
         self.reason.hide()
         self.fix_button = QPushButton()
         self.fix_button.setObjectName("fix")
+        self.fix_button.setAccessibleName("Fix")  # its text names the fix once there is one
         self.fix_button.hide()
         self.fix_button.clicked.connect(self._on_fix)
         problem_row = QHBoxLayout()
