@@ -13,8 +13,10 @@ __all__ += ["Delta", "Hebb", "Oja", "Perceptron", "decision_line"]
 RULES.update({r.name: r for r in (Hebb, Oja, Perceptron, Delta)})
 # Backpropagation (optimizers, losses and gradients live in their own modules).
 from .backprop import Backprop  # noqa: E402
+from .landscape import LossLandscape, loss_landscape  # noqa: E402
+from .trace import BackpropTrace, backprop_trace  # noqa: E402
 
-__all__ += ["Backprop"]
+__all__ += ["Backprop", "BackpropTrace", "LossLandscape", "backprop_trace", "loss_landscape"]
 RULES[Backprop.name] = Backprop
 # Hopfield storage (and its capacity experiment) and RBF fitting.
 from .hopfield import HopfieldStore, capacity_experiment  # noqa: E402
