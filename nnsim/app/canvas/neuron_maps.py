@@ -306,24 +306,26 @@ class NeuronMapsItem(QGraphicsItem):
         bx, by = BADGE_AT
         painter.setTransform(world)
         edge = QPen(BADGE_EDGE, 0.7)
+        dpr = painter.device().devicePixelRatioF()  # the glyph in device pixels (crisp at 2x)
         for i in self.painted.tolist():
             cx, cy = s.pos[i, 0] + bx, s.pos[i, 1] + by
             rect = QRectF(cx - bw, cy - bh, 2 * bw, 2 * bh)
             painter.setPen(edge)
             painter.setBrush(BADGE_PLATE)
             painter.drawRoundedRect(rect, 2.5, 2.5)
-            glyph = self._badge(s.activations[i], lod)
+            glyph = self._badge(s.activations[i], lod, dpr)
             gw, gh = GLYPH_W * BADGE_SCALE + 1, GLYPH_H * BADGE_SCALE + 1
             painter.drawPixmap(QRectF(cx - gw, cy - gh, 2 * gw, 2 * gh), glyph, QRectF(glyph.rect()))
 
-    def _badge(self, activation: str, lod: float) -> QPixmap:
-        key = (activation, round(lod, 2))
+    def _badge(self, activation: str, lod: float, dpr: float = 1.0) -> QPixmap:
+        """The glyph for a badge at this zoom, drawn in device pixels (lod * dpr per unit)."""
+        key = (activation, round(lod * dpr, 2))
         pix = self._badges.get(key)
         if pix is None:
             if len(self._badges) > 200:
                 self._badges.clear()
             gw, gh = GLYPH_W * BADGE_SCALE + 1, GLYPH_H * BADGE_SCALE + 1
-            w, h = (int(np.ceil(2 * b * lod)) + 1 for b in (gw, gh))
+            w, h = (int(np.ceil(2 * b * lod * dpr)) + 1 for b in (gw, gh))
             pix = QPixmap(w, h)
             pix.fill(Qt.GlobalColor.transparent)
             curve, axis = glyph_paths(activation)
@@ -341,5 +343,6 @@ class NeuronMapsItem(QGraphicsItem):
             p.setBrush(Qt.BrushStyle.NoBrush)
             p.drawPath(curve)
             p.end()
+            pix.setDevicePixelRatio(dpr)
             self._badges[key] = pix
         return pix

@@ -312,9 +312,10 @@ class Overlay(QGraphicsItem):
         maps = getattr(s, "neuron_maps", None)
         if maps is not None:  # a neuron showing its map has its glyph on a plate (neuron_maps)
             visible = visible[~maps.shown_mask(lod)[visible]]
+        dpr = painter.device().devicePixelRatioF()  # 2 on a 2x screen: a pixel of the glyph per device pixel
         for i in visible.tolist():
             px, py = s.pos[i]
-            glyph = self._glyph(s.activations[i], is_dark(int(s.colour[i])), lod)
+            glyph = self._glyph(s.activations[i], is_dark(int(s.colour[i])), lod, dpr)
             painter.drawPixmap(QRectF(px - GLYPH_BOX[0], py + 0.5 - GLYPH_BOX[1],
                                       2 * GLYPH_BOX[0], 2 * GLYPH_BOX[1]), glyph,
                                QRectF(glyph.rect()))
@@ -395,14 +396,16 @@ class Overlay(QGraphicsItem):
             text.prepare(QTransform(), self._font)
         return text
 
-    def _glyph(self, activation: str, on_dark: bool, lod: float) -> QPixmap:
-        """The unit's icon rendered once per zoom level: blitting beats stroking a curve."""
-        key = (activation, on_dark, round(lod, 2))
+    def _glyph(self, activation: str, on_dark: bool, lod: float, dpr: float = 1.0) -> QPixmap:
+        """The unit's icon rendered once per zoom level and device pixel ratio, in device pixels
+        (a 2x screen gets twice the pixels, not a 1x glyph blown up): blitting beats stroking a
+        curve."""
+        key = (activation, on_dark, round(lod * dpr, 2))
         pix = self._glyphs.get(key)
         if pix is None:
             if len(self._glyphs) > 300:
                 self._glyphs.clear()
-            w, h = (int(np.ceil(2 * b * lod)) + 1 for b in GLYPH_BOX)
+            w, h = (int(np.ceil(2 * b * lod * dpr)) + 1 for b in GLYPH_BOX)
             pix = QPixmap(w, h)
             pix.fill(Qt.GlobalColor.transparent)
             ink = readable_on(0 if on_dark else LEVELS // 2)
@@ -420,6 +423,7 @@ class Overlay(QGraphicsItem):
             p.setBrush(Qt.BrushStyle.NoBrush)
             p.drawPath(curve)
             p.end()
+            pix.setDevicePixelRatio(dpr)
             self._glyphs[key] = pix
         return pix
 
