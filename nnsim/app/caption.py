@@ -301,13 +301,20 @@ def caption_image(caption: Caption, width: int) -> QImage:
 
 
 def stack_caption(caption: Caption, image: QImage) -> QImage:
-    """`image` with the caption drawn above it, as wide as it (a recorded plot or canvas)."""
-    layout = lay_out(caption, image.width())
-    out = QImage(image.width(), layout.height + image.height(), QImage.Format.Format_RGB888)
+    """`image` with the caption drawn above it, as wide as it (a recorded plot or canvas).
+    A grab from a HiDPI screen (devicePixelRatio 2: twice the pixels) gets the caption laid
+    out at its logical width and drawn at its ratio, as sharp as the image and in proportion."""
+    dpr = image.devicePixelRatio()
+    layout = lay_out(caption, round(image.width() / dpr))
+    top = int(layout.height * dpr)  # whole device pixels: at 1.5 the image covers the half row
+    out = QImage(image.width(), top + image.height(), QImage.Format.Format_RGB888)
     painter = QPainter(out)
+    painter.scale(dpr, dpr)
     paint_caption(painter, layout, caption)
-    painter.drawImage(0, layout.height, image)
+    painter.resetTransform()
+    painter.drawImage(QRect(0, top, image.width(), image.height()), image)  # pixel for pixel
     painter.end()
+    out.setDevicePixelRatio(dpr)
     return out
 
 

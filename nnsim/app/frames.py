@@ -35,8 +35,12 @@ def grab_frame(widget: QWidget, size: tuple[int, int] | None = None,
 
     from_backing_store: for a top-level window on the offscreen platform, copy what the window
     has already painted (its posted paint events must have been processed) instead of painting
-    it all again: a tenth of the cost of grab()."""
-    if from_backing_store and widget.isWindow() and widget.windowHandle() is not None:
+    it all again: a tenth of the cost of grab().  Not on a scaled screen (QT_SCALE_FACTOR=2):
+    there the offscreen platform's grabWindow returns only the top-left logical-size corner of
+    the window's device pixels, so the window is painted again by grab() (at its device pixel
+    ratio; `size` scales the frame to exactly the size asked for)."""
+    if from_backing_store and widget.isWindow() and widget.windowHandle() is not None \
+            and widget.devicePixelRatioF() == 1.0:
         image = widget.screen().grabWindow(widget.winId()).toImage()
     else:
         image = widget.grab().toImage()
