@@ -322,6 +322,15 @@ class NetworkView(QGraphicsView):
         self.viewport().update()
 
     # ------------------------------------------------------------------ zoom and pan
+    def scrollContentsBy(self, dx: int, dy: int) -> None:  # noqa: N802 - Qt's name
+        """At a fractional device pixel ratio (1.5) a scroll of 3 px is 4.5 device pixels:
+        QGraphicsView shifts its background cache by a truncated 4 and the picture tears
+        against the strip drawn fresh.  Such a scroll draws the background again instead."""
+        super().scrollContentsBy(dx, dy)
+        dpr = self.viewport().devicePixelRatioF()
+        if (dx * dpr) % 1 or (dy * dpr) % 1:
+            self.resetCachedContent()
+
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
         if self._auto_fit:
