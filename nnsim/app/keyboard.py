@@ -2,15 +2,15 @@
 the inspector, and screen readers hear a name for every panel and the canvas.
 
 Panel order: the canvas, Lessons, Inspector, Learning rule, Data, then the plots on view (in
-their registry order); hidden docks and docks in a tab behind another are skipped.  The focus
+their registry order); closed docks are skipped, a dock in a tab behind another is raised.  The focus
 lands on the panel's first control that takes Tab (a plot: its drawing), shown by a ring where
 the style draws none (focus_ring.py).
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QScrollArea, QWidget
+from PySide6.QtWidgets import QComboBox, QDockWidget, QScrollArea, QWidget
 
 from nnsim.app import focus_ring
 
@@ -18,10 +18,10 @@ PANEL_ORDER = ("lessonsDock", "inspectorDock", "rulesDock", "dataDock")
 
 
 def panels(window) -> list[QWidget]:
-    """The canvas, then each dock on view, in F6 order."""
+    """The canvas, then each open dock (also one in a tab behind another), in F6 order."""
     docks = [window._docks[name] for name in PANEL_ORDER if name in window._docks]
     docks += [d for name, d in window._docks.items() if name not in PANEL_ORDER]
-    return [window.view] + [d for d in docks if d.isVisible() and not d.visibleRegion().isEmpty()]
+    return [window.view] + [d for d in docks if d.toggleViewAction().isChecked()]
 
 
 def focus_target(panel: QWidget, window=None) -> QWidget | None:
@@ -68,10 +68,10 @@ def cycle_panels(window, step: int) -> QWidget | None:
     for j in range(1, len(order) + 1):
         panel = order[(k + step * j) % len(order)] if k >= 0 else order[(j - 1) % len(order)] \
             if step > 0 else order[-j]
+        if isinstance(panel, QDockWidget):
+            panel.raise_()  # a dock in a tab behind another comes to the front
         target = focus_target(panel, window)
         if target is not None:
-            if isinstance(panel, QDockWidget):
-                panel.raise_()
             target.setFocus(Qt.FocusReason.TabFocusReason)
             return target
     return None
@@ -113,6 +113,8 @@ def install(window) -> None:
     focus_ring.watch(window.view)
     for dock in window._docks.values():
         name_dock(dock, dock.windowTitle())
+    keep_type_ahead(window)
+    window.learning.docks_filled.connect(lambda: keep_type_ahead(window))
 
 
 def name_plot(plot: QWidget, title: str) -> None:
@@ -127,3 +129,27 @@ def name_plot(plot: QWidget, title: str) -> None:
     if label is not None:  # a plot that does not apply says why: F6 reaches the sentence too
         label.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         focus_ring.watch(label)
+
+
+
+class _TypeAhead(QObject):
+    """A combo box keeps the letters typed into it ("Perc" picks Perceptron rule): the canvas's
+    one-key shortcuts (S, N, C, I) are window-wide, and would otherwise take them."""
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.ShortcutOverride and event.text().isprintable() \
+                and event.text().strip() and not event.modifiers() & ~(
+                    Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier):
+            event.accept()
+            return True
+        return False
+
+
+def keep_type_ahead(window) -> None:
+    """Every combo box in the window keeps its type-ahead letters (see _TypeAhead)."""
+    guard = window.findChild(_TypeAhead)
+    if guard is None:
+        guard = _TypeAhead(window)
+    for combo in window.findChildren(QComboBox):
+        combo.removeEventFilter(guard)
+        combo.installEventFilter(guard)

@@ -84,7 +84,25 @@ def _canvas(view) -> dict:
         centre = viewport.mapToGlobal(rect.center().toPoint())
         labels.append({"kind": kind, "text": text, "at": [centre.x(), centre.y()]})
     return {"neurons": neurons, "labels": labels, "rect": _rect(viewport),
-            "show_values": bool(getattr(view, "show_values", False))}
+            "show_values": bool(getattr(view, "show_values", False)),
+            "selected": view.selected_names(),
+            "selected_synapses": [list(k) for k in view.selected_synapses()],
+            "tool": view.tool}
+
+
+def _focus(window) -> dict:
+    """Which widget has the keyboard (the keyboard-only test steers by it): its class, object
+    name and the dock it is in."""
+    from PySide6.QtWidgets import QApplication, QDockWidget
+
+    widget = QApplication.focusWidget()
+    dock = widget
+    while dock is not None and not isinstance(dock, QDockWidget):
+        dock = dock.parentWidget()
+    return {"class": type(widget).__name__ if widget is not None else "",
+            "name": widget.objectName() if widget is not None else "",
+            "dock": dock.objectName() if dock is not None else "",
+            "canvas": widget is window.view}
 
 
 def _plots(learning) -> dict:
@@ -127,6 +145,7 @@ def snapshot_of(window) -> dict:
         "running": bool(window.engine.running),
         "status": window.statusBar().currentMessage(),
         "controls": _controls(window),
+        "focus": _focus(window),
         "canvas": _canvas(window.view),
         "plots": _plots(window.learning),
         "frame": frame,

@@ -229,8 +229,11 @@ class Interaction:
             self.s.preview_positions(self.drag_indices, self.drag_start)  # back where they were
         self.mode = None
         if self.weight_editor is not None:
+            typing = self.weight_editor.hasFocus()
             self.weight_editor.deleteLater()
             self.weight_editor = None
+            if typing:  # the keys go back to the canvas, not to the next widget in the chain
+                self.view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def wheel(self, event) -> None:
         p = self._scene(event)
@@ -419,3 +422,5 @@ class _WeightEditor(QLineEdit):
             self.cancelled.emit()
             return
         super().keyPressEvent(event)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.accept()  # QLineEdit passes Enter on: the canvas would open the editor again
