@@ -63,8 +63,10 @@ def shortcuts_dialog(window) -> QDialog:
             table.setItem(r, c, QTableWidgetItem(text))
     table.setWordWrap(True)
     table.resizeColumnsToContents()
-    table.setColumnWidth(1, min(table.columnWidth(1), 420))
+    table.setColumnWidth(1, min(table.columnWidth(1), 460))  # long canvas entries wrap
+    table.setColumnWidth(2, min(table.columnWidth(2), 180))
     table.horizontalHeader().setStretchLastSection(True)
+    table.resizeRowsToContents()
     buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
     buttons.rejected.connect(dialog.reject)
     layout = QVBoxLayout(dialog)
