@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtWidgets import QDockWidget, QMainWindow
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QTabBar
 
 LEFT = Qt.DockWidgetArea.LeftDockWidgetArea
 RIGHT = Qt.DockWidgetArea.RightDockWidgetArea
@@ -158,7 +158,18 @@ def arrange(window: QMainWindow, lessons: QDockWidget, tabs: list[QDockWidget],
     elif placed_tabs:
         placed_tabs[0].raise_()
     apply_sizes(window, sizes, lessons, placed_tabs[:1], column, row)
+    hide_stray_tab_bars(window)
     return placed_tabs[:1], column, row
+
+
+def hide_stray_tab_bars(window: QMainWindow) -> None:
+    """Hide dock tab bars Qt left behind: after restoreState has tabbed docks, taking them out
+    and adding them again gives the group a new tab bar, and the old one stays shown at the
+    window's top-left over the menu bar (never laid out: at (0, 0)).  A tab bar in use sits at
+    the foot of its dock area, never there."""
+    for bar in window.findChildren(QTabBar, options=Qt.FindChildOption.FindDirectChildrenOnly):
+        if bar.isVisible() and bar.pos() == QPoint(0, 0):
+            bar.hide()
 
 
 def _least(dock: QDockWidget, share: int) -> int:

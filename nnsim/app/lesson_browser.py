@@ -232,6 +232,7 @@ class LessonBrowser(QWidget):
         for button in self.scene_buttons.buttons():
             self.scene_buttons.removeButton(button)
             self.scenes_row.removeWidget(button)
+            button.hide()  # gone now: deleteLater waits for the event loop that called it
             button.deleteLater()
         for i, s in enumerate(lesson.scenes):
             button = WrapButton(f"{i + 1}. {s.title}" if s.title else f"Scene {i + 1}")

@@ -535,6 +535,16 @@ class MainWindow(WindowDialogs, QMainWindow):
             # After the drop returns: a dialog inside a drop handler confuses some platforms.
             QTimer.singleShot(0, lambda: self.files.open_path(paths[0]))
 
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        # A restored layout can leave a dock tab bar shown over the menus (dock_layout)
+        QTimer.singleShot(0, self._hide_stray_tab_bars)
+
+    def _hide_stray_tab_bars(self) -> None:
+        from nnsim.app.dock_layout import hide_stray_tab_bars
+
+        hide_stray_tab_bars(self)
+
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         if not self.files.maybe_discard():
             event.ignore()
