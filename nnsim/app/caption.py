@@ -15,6 +15,7 @@ Text is wrapped and elided at word boundaries, never cut inside a word.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QRect, QSize, Qt, Signal
@@ -44,9 +45,10 @@ def text_px(width: int) -> int:
     return int(min(max(TEXT_PX, width * TEXT_PX // 1280), MAX_TEXT_PX))
 
 
-def fonts(width: int = 1280) -> tuple[QFont, QFont, QFont]:
-    """(title, claim, figures) fonts for a strip `width` pixels wide."""
-    px = text_px(width)
+def fonts(width: int = 1280, scale: float = 1.0) -> tuple[QFont, QFont, QFont]:
+    """(title, claim, figures) fonts for a strip `width` pixels wide; `scale` times larger in
+    presenter mode (nnsim.app.presenter)."""
+    px = math.ceil(text_px(width) * scale)
     title, claim, figure = QFont(), QFont(), QFont()
     for font in (title, claim, figure):
         font.setPixelSize(px)
@@ -233,17 +235,19 @@ class CaptionLayout:
     claim_lines: list[str]
     claim_rects: list[QRect]
     figures_rect: QRect
+    scale: float = 1.0  # the text size factor it was laid out for (presenter mode)
 
 
-def lay_out(caption: Caption, width: int) -> CaptionLayout:
+def lay_out(caption: Caption, width: int, scale: float = 1.0) -> CaptionLayout:
     """The caption laid out in `width` pixels: title and claim on the left, the figures in a
-    column on the right (one a line).  The height depends on the texts and the width only."""
-    title_font, claim_font, figure_font = fonts(width)
+    column on the right (one a line).  The height depends on the texts and the width only.
+    `scale`: text (and the figures column) that many times larger (presenter mode)."""
+    title_font, claim_font, figure_font = fonts(width, scale)
     tm, cm, fm = QFontMetrics(title_font), QFontMetrics(claim_font), QFontMetrics(figure_font)
     n_figures = len(caption.figure_keys)
     column = 0
     if n_figures:
-        column = int(min(max(width * FIGURES_SHARE, FIGURES_MIN), FIGURES_MAX))
+        column = int(min(max(width * FIGURES_SHARE, FIGURES_MIN), FIGURES_MAX) * scale)
         column = min(column, max(width // 2, 1))
     left = max(width - 2 * PAD_X - (column + PAD_X if column else 0), 40)
     title = caption.title
@@ -261,13 +265,14 @@ def lay_out(caption: Caption, width: int) -> CaptionLayout:
     figures_h = n_figures * fm.height()
     height = max(y, PAD_Y + figures_h) + PAD_Y
     figures_rect = QRect(width - PAD_X - column, PAD_Y, column, max(figures_h, 0))
-    return CaptionLayout(width, height, title, title_rect, claim_lines, claim_rects, figures_rect)
+    return CaptionLayout(width, height, title, title_rect, claim_lines, claim_rects, figures_rect,
+                         scale)
 
 
 def paint_caption(painter: QPainter, layout: CaptionLayout, caption: Caption,
                   origin_y: int = 0) -> None:
     """Draw the caption as laid out, its top at `origin_y`."""
-    title_font, claim_font, figure_font = fonts(layout.width)
+    title_font, claim_font, figure_font = fonts(layout.width, layout.scale)
     painter.save()
     painter.translate(0, origin_y)
     painter.fillRect(QRect(0, 0, layout.width, layout.height), BACKGROUND)
@@ -327,6 +332,7 @@ class CaptionStrip(QWidget):
         self.setObjectName("captionStrip")
         self.caption = caption
         self._layout: CaptionLayout | None = None
+        self.scale = 1.0  # text size factor (presenter mode: set_scale)
         policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
@@ -334,9 +340,14 @@ class CaptionStrip(QWidget):
         caption.figures_changed.connect(self.update)
 
     def layout_for(self, width: int) -> CaptionLayout:
-        if self._layout is None or self._layout.width != width:
-            self._layout = lay_out(self.caption, width)
+        if self._layout is None or (self._layout.width, self._layout.scale) != (width, self.scale):
+            self._layout = lay_out(self.caption, width, self.scale)
         return self._layout
+
+    def set_scale(self, scale: float) -> None:
+        """Text `scale` times its size (presenter mode, nnsim.app.presenter); 1.0: as normal."""
+        self.scale = scale
+        self._texts_changed()
 
     def _texts_changed(self) -> None:
         self._layout = None

@@ -132,6 +132,9 @@ class MainWindow(WindowDialogs, QMainWindow):
         from nnsim.app.run_cue import RunCue
 
         self.run_cue = RunCue(self)  # until first run: "Press Space or ▶ Play to run"
+        from nnsim.app.presenter import Presenter
+
+        self.presenter = Presenter(self)  # View > Presenter Mode (F5), Esc leaves
         if engine_after_paint:
             start_after_first_paint(self.engine, self)
         # The window and the document's canvas items live long: leave them out of the garbage

@@ -3,6 +3,7 @@
     python main.py record --lesson NAME --out demo.mp4 [--seconds S] [--fps F]
                           [--size WxH] [--steps-per-frame K] [--seed N] [--scene I]
                           [--target window|canvas|PLOT] [--readout NAME] [--no-caption]
+                          [--presenter]
     python main.py record network.json --out demo.gif ...
 
 Without --seconds a lesson scene is recorded for its whole scripted run (its steps, K a frame,
@@ -78,6 +79,10 @@ def parse_args(argv) -> argparse.Namespace:
     p.add_argument("--no-caption", action="store_true",
                    help="leave out the caption strip (the lesson's title, the scene's claim and "
                         "its live figures)")
+    p.add_argument("--presenter", action="store_true",
+                   help="record in presenter mode (View > Presenter Mode): text, lines, neurons "
+                        "and markers 1.6 times larger, only the canvas, the scene's claim plot and "
+                        "the caption; the frame size stays --size")
     args = p.parse_args(argv)
     if (args.file is None) == (args.lesson is None):
         raise UsageError("give either --lesson NAME or a network FILE")
@@ -251,12 +256,15 @@ def prepare(lesson: Lesson | None, scene: Scene, args):
             window.view.show_readout(args.readout)  # in place of the scene's own
         if getattr(args, "no_caption", False):
             window.caption_bar.set_wanted(False, remember=False)
+        if getattr(args, "presenter", False):  # at --size, not the (offscreen) screen's
+            window.presenter.enter(full_screen=False)
         target = _target(window, args.target)  # chosen before settle(): laid out by then
         if target is not window:  # recorded alone, at the frame's size, captioned
             from nnsim.app.caption import CaptionedFrame
 
             target = CaptionedFrame(target, window.caption,
                                     caption_shown=not getattr(args, "no_caption", False))
+            target.strip.set_scale(window.presenter.scale)  # presenter mode's caption too
             target.resize(*args.size)
             target.show()
             window.recorded_frames = [target]

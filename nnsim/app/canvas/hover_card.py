@@ -140,6 +140,7 @@ class HoverCard:
         self.pointer = QPointF()  # viewport pixels
         self.rect = QRectF()  # where the card was last painted (empty: not shown)
         self.enabled = True
+        self.scale = 1.0  # text size factor (presenter mode, nnsim.app.presenter)
 
     @property
     def scene(self):
@@ -185,9 +186,9 @@ class HoverCard:
 
     def layout(self, readout: Readout, viewport: QRectF) -> tuple[QRectF, list[tuple[str, bool]]]:
         """(card rect in viewport pixels, [(text, bold)] lines) for `readout`."""
-        bold, plain = ui_font(9, bold=True), ui_font(9)
+        bold, plain = ui_font(9 * self.scale, bold=True), ui_font(9 * self.scale)
         fb, fm = QFontMetricsF(bold), QFontMetricsF(plain)
-        width = min(MAX_WIDTH, viewport.width() - 2 * MARGIN - 2 * PAD)
+        width = min(MAX_WIDTH * self.scale, viewport.width() - 2 * MARGIN - 2 * PAD)
         rows: list[tuple[str, bool]] = [(readout.title, True)]
         for line in readout.lines:
             rows += [(piece, False) for piece in _break(line, fm, width)]
@@ -257,7 +258,7 @@ class HoverCard:
         painter.setPen(QPen(EDGE, 1.0))
         painter.setBrush(PLATE)
         painter.drawRoundedRect(rect.adjusted(0.5, 0.5, -0.5, -0.5), 5, 5)
-        bold, plain = ui_font(9, bold=True), ui_font(9)
+        bold, plain = ui_font(9 * self.scale, bold=True), ui_font(9 * self.scale)
         fb, fm = QFontMetricsF(bold), QFontMetricsF(plain)
         x, y = rect.left() + PAD, rect.top() + PAD
         for text, is_title in rows:

@@ -58,6 +58,17 @@ def bias_text(bias: float, activation: str) -> str:
     return "b=" + format_value(bias)
 
 
+def _scaled_font(points: float, scale: float, bold: bool = False):
+    """ui_font at `scale` times `points`, grown until its line is at least `scale` times as
+    tall as at `points` (a font's height does not grow quite in proportion)."""
+    font = ui_font(points * scale, bold)
+    if scale != 1.0:
+        tall = scale * QFontMetricsF(ui_font(points, bold)).height()
+        while QFontMetricsF(font).height() < tall:
+            font = ui_font(font.pointSizeF() + 0.25, bold)
+    return font
+
+
 class LabelLayout:
     """Where the labels kept go, in device pixels: (indices, (k, 4) rects) per kind."""
 
@@ -111,21 +122,27 @@ class Overlay(QGraphicsItem):
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
         self.show_values = True
-        self._font = ui_font(9.5)
-        self._bold = ui_font(9.5, bold=True)
-        self._small = ui_font(9)
+        self._rect = QRectF()
+        self._glyphs: dict[tuple, QPixmap] = {}
+        self.layout = LabelLayout(_EMPTY, _EMPTY, _EMPTY, _EMPTY)
+        self.set_scale(1.0)
+
+    def set_scale(self, scale: float) -> None:
+        """Labels `scale` times their size (presenter mode, nnsim.app.presenter: 1.6)."""
+        self.scale = scale
+        self._font = _scaled_font(9.5, scale)
+        self._bold = _scaled_font(9.5, scale, bold=True)
+        self._small = _scaled_font(9, scale)
         self._fm = QFontMetricsF(self._font)
         self._fm_bold = QFontMetricsF(self._bold)
         self._fm_small = QFontMetricsF(self._small)
         # room kept for a number that changes every frame (most fit: 0.00247, -0.123, 12.3)
         self._value_w = self._fm_bold.horizontalAdvance("-0.0000")
         self._weight_w = self._fm_small.horizontalAdvance("-0.000")
-        self._rect = QRectF()
         self._texts: dict[str, QStaticText] = {}
         self._widths: dict[str, float] = {}
-        self._glyphs: dict[tuple, QPixmap] = {}
         self._layouts: list[tuple] = []  # (key, referenced objects, LabelLayout), newest first
-        self.layout = LabelLayout(_EMPTY, _EMPTY, _EMPTY, _EMPTY)
+        self.update()
 
     def refresh_bounds(self, rect: QRectF) -> None:
         self.prepareGeometryChange()

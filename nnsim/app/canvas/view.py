@@ -93,6 +93,7 @@ class NetworkView(QGraphicsView):
         self._paste_count, self._last_paste = 0, ""
         self.throttle_restyles = True  # False: every snapshot restyles (recording: same frames)
         self._auto_fit = True  # fit the network to the window until the user zooms or pans
+        self.ui_scale = 1.0  # labels' size factor (presenter mode: set_ui_scale)
         self.interaction = Interaction(self)
         self.hover_card = HoverCard(self)  # numbers of what is under the pointer
         self._readout_pin: str | None = None  # show_readout's target, while the pointer rests
@@ -361,13 +362,25 @@ class NetworkView(QGraphicsView):
             self.viewport().update()
 
     def fit_to_view(self) -> None:
-        # room around the network for names, values and the legend in the corner
+        # room around the network for names, values and the legend in the corner (scene units:
+        # in presenter mode the zoom is larger, and so the room in pixels, as the labels are)
+        k = self.ui_scale  # presenter mode: labels and neurons larger, as far as they fit
         self.fitInView(self.canvas.items_rect().adjusted(-40, -30, 40, 60),
                        Qt.AspectRatioMode.KeepAspectRatio)
-        if self.transform().m11() > 1.6:  # a tiny network should not fill the screen
+        if self.transform().m11() > 1.6 * k:  # a tiny network should not fill the screen
             self.resetTransform()
-            self.scale(1.6, 1.6)
+            self.scale(1.6 * k, 1.6 * k)
             self.centerOn(self.canvas.items_rect().center())
+
+    def set_ui_scale(self, scale: float) -> None:
+        """Labels and the read-out card `scale` times their size, and a fitted network up to
+        `scale` times closer (presenter mode, nnsim.app.presenter); 1.0: as normal."""
+        self.ui_scale = scale
+        self.canvas.overlay.set_scale(scale)
+        self.hover_card.scale = scale
+        if self._auto_fit:
+            self.fit_to_view()
+        self.viewport().update()
 
     def pan_by(self, dx: float, dy: float) -> None:
         self._auto_fit = False

@@ -235,3 +235,133 @@ class SparseLogAxis(pg.AxisItem):
                 values = [v for v, f in zip(values, frac) if np.min(np.abs(self._keep - f)) < 1e-6]
             out.append((spacing, values))
         return out
+
+
+# ---------------------------------------------------------------------- presenter mode's scale
+def _pt(size) -> float | None:
+    """9.0 for '9pt' (a pyqtgraph size option), None for anything else."""
+    if isinstance(size, str) and size.endswith("pt"):
+        try:
+            return float(size[:-2])
+        except ValueError:
+            return None
+    return None
+
+
+def _rescaled(item, key: str, current, factor: float, scale):
+    """`current` (a width, a size, an array of sizes) as `factor` times its own size: the own
+    size is remembered on the item the first time, and taken anew when a frame has set another
+    value since (a plot that sets its sizes each frame)."""
+    memo = item.__dict__.setdefault("_presenter_bases", {})
+    base, applied = memo.get(key, (None, None))
+    same = applied is not None and np.array_equal(np.asarray(current), np.asarray(applied))
+    if base is None or not same:
+        base = current
+    value = scale(base, factor)
+    memo[key] = (base, value)
+    return base, value
+
+
+def _times(base, factor):
+    return np.asarray(base, float) * factor if isinstance(base, np.ndarray) else base * factor
+
+
+def _scaled_pen(item, key: str, pen, factor: float):
+    """A copy of `pen` `factor` times as wide as its own width (None: no change needed)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QPen
+
+    if pen is None or not isinstance(pen, QPen) or pen.style() == Qt.PenStyle.NoPen:
+        return None
+    base, value = _rescaled(item, key, pen.widthF() or 1.0, factor, _times)
+    if abs(pen.widthF() - value) < 1e-9:
+        return None
+    out = QPen(pen)
+    out.setWidthF(value)
+    return out
+
+
+def scale_graphics(graphics: pg.GraphicsLayoutWidget, factor: float) -> None:
+    """Every item of a plot at `factor` times its own size (presenter mode, nnsim.app.presenter;
+    1.0 puts them back): axis tick fonts and labels, titles, legends and text items, line widths
+    (curves, infinite lines, axes, markers' rims) and marker sizes.  Call it again after a frame:
+    items a frame gave new sizes (a scatter's sizes, a curve's pen) are scaled from those."""
+    scene = graphics.scene()
+    if scene is None:
+        return
+    for item in scene.items():
+        if isinstance(item, pg.AxisItem):
+            _scale_axis(item, factor)
+        elif isinstance(item, pg.LegendItem):
+            for sample, _label in item.items:
+                _scale_item(sample.item, factor)
+        elif isinstance(item, pg.TextItem):
+            font = item.textItem.font()
+            _base, size = _rescaled(item, "font", font.pointSizeF(), factor, _times)
+            if font.pointSizeF() != size:
+                font.setPointSizeF(size)
+                item.setFont(font)
+        elif isinstance(item, pg.LabelItem):
+            own = _pt(item.opts.get("size"))
+            if own is not None and item.text:
+                _base, size = _rescaled(item, "size", own, factor, _times)
+                if size != own:
+                    item.setText(item.text, size=f"{size:g}pt")
+        else:
+            _scale_item(item, factor)
+
+
+def _scale_axis(axis: pg.AxisItem, factor: float) -> None:
+    font = axis.style.get("tickFont")
+    if font is not None:
+        _base, size = _rescaled(axis, "tick", font.pointSizeF(), factor, _times)
+        if font.pointSizeF() != size:
+            font = QFont(font)
+            font.setPointSizeF(size)
+            axis.setTickFont(font)
+            length = _rescaled(axis, "tickLength", axis.style["tickLength"], factor,
+                               lambda b, f: int(round(b * f)))[1]
+            axis.setStyle(tickLength=length)
+    label = _pt(axis.labelStyle.get("font-size"))
+    if label is not None and axis.labelText:
+        _base, size = _rescaled(axis, "label", label, factor, _times)
+        if size != label:
+            axis.setLabel(axis.labelText, axis.labelUnits or None, axis.labelUnitPrefix or None,
+                          **{**axis.labelStyle, "font-size": f"{size:g}pt"})
+    pen = _scaled_pen(axis, "pen", axis.pen(), factor)
+    if pen is not None:
+        axis.setPen(pen)
+
+
+def _scale_item(item, factor: float) -> None:
+    """Curves, infinite lines and scatters (the data items and a legend's samples)."""
+    if isinstance(item, pg.InfiniteLine):
+        pen = _scaled_pen(item, "pen", item.pen, factor)
+        if pen is not None:
+            item.setPen(pen)
+        return
+    opts = getattr(item, "opts", None)
+    if not isinstance(opts, dict):
+        return
+    if isinstance(item, (pg.PlotCurveItem, pg.PlotDataItem)):
+        pen = _scaled_pen(item, "pen", opts.get("pen"), factor)
+        if pen is not None:
+            if isinstance(item, pg.PlotCurveItem):
+                item.setPen(pen)
+            else:
+                opts["pen"] = pen  # a legend's sample: drawn from its options
+        if isinstance(item, pg.PlotDataItem) and opts.get("symbol") is not None:
+            size = opts.get("symbolSize")
+            if isinstance(size, (int, float)):
+                opts["symbolSize"] = _rescaled(item, "symbolSize", size, factor, _times)[1]
+    elif isinstance(item, pg.ScatterPlotItem):
+        if not opts.get("pxMode", True):
+            return  # sized in data units: zooms with the plot
+        if len(item.data):
+            sizes = item.data["size"].astype(float)
+            sizes[sizes < 0] = opts.get("size", 7)  # -1: the scatter's own size
+            value = _rescaled(item, "sizes", sizes, factor, _times)[1]
+            if not np.array_equal(sizes, value):
+                item.setSize(value)
+        else:  # a legend's sample: its default size
+            opts["size"] = _rescaled(item, "size", opts.get("size", 7), factor, _times)[1]
