@@ -303,6 +303,14 @@ class EngineThread(QObject):
         None: none."""
         self._send(("configure", "set_layer_view", spec))
 
+    def set_landscape(self, spec) -> None:
+        """The loss landscape (an engine LandscapeSpec) frames carry; None: none."""
+        self._send(("configure", "set_landscape", spec))
+
+    def set_race(self, spec) -> None:
+        """Optimisers racing on the landscape (an engine RaceSpec); None: back to the rule."""
+        self._send(("configure", "set_race", spec))
+
     def set_lockstep(self, on: bool) -> None:
         """While recording: no steps between a frame's emission and its acknowledgement, so
         every frame is exactly `speed` steps (MAX: one chunk) after the previous one."""

@@ -45,7 +45,7 @@ MAX = "max"
 PACE_SUFFIX = "/s"  # a speed "10/s": ten epochs a second
 PACE_LAG = 0.1  # seconds of steps a paced run may owe at most: a slow stretch causes no burst
 CONFIGURE = ("set_params", "set_stop_conditions", "set_state", "set_schedule",
-             "set_canvas_maps", "set_layer_view")
+             "set_canvas_maps", "set_layer_view", "set_landscape", "set_race")
 BLAS_THREADS = 1
 
 

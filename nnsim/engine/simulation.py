@@ -39,6 +39,15 @@ from .regions import (
     with_parameters,
     x_range_for,
 )
+from .rules.landscape import loss_landscape
+from .rules.race import (
+    LandscapeSpec,
+    Race,
+    RaceSpec,
+    RaceView,
+    landscape_view,
+    no_landscape,
+)
 from .run_history import RunHistory
 from .snapshot import LearnedView, Snapshot, frozen, layer_parameters, learned_network
 
@@ -59,6 +68,12 @@ class Simulation:
         self.map_resolution = 200  # decision map side in snapshots; 0: no map
         self.canvas_maps = True  # every neuron's own map (or curve) in snapshots, for the canvas
         self.layer_view_spec: LayerViewSpec | None = None  # the layer view asked for, if any
+        self.landscape_spec: LandscapeSpec | None = None  # the loss landscape asked for, if any
+        self.race_spec: RaceSpec | None = None  # optimisers racing on it (steps run the race)
+        self._landscape_cache: tuple = ((), None, None)  # (key, LossLandscape, LandscapeView)
+        self._race: tuple = ((), None, "")  # (key, Race or None, why none)
+        self._path: list[tuple[float, float]] = []  # the run's weights in the landscape's plane
+        self._path_key: tuple = ((), -1)  # (landscape, trainer step) of the last point
         self.stop_conditions: dict[str, Any] = {}
         self._schedule: list[Mapping[str, float]] = []
         self._trainer = None
@@ -200,7 +215,10 @@ class Simulation:
     @property
     def done(self) -> bool:
         """Nothing more happens on stepping: values stopped, a stop condition was met, or the
-        rule is done and the network has no dynamics of its own to run."""
+        rule is done and the network has no dynamics of its own to run (a race: it is over)."""
+        race = self._current_race() if self.race_spec is not None else None
+        if race is not None:
+            return race.done
         if self._stopped or self._stop_condition_met():
             return True
         return bool(self._trainer is not None and self._trainer.history.done and not self._recurrent)
@@ -229,6 +247,93 @@ class Simulation:
         if spec is not None and not isinstance(spec, LayerViewSpec):
             raise ValueError(f"a layer view is asked for by a LayerViewSpec, not {spec!r}")
         self.layer_view_spec = spec
+
+    def set_landscape(self, spec: LandscapeSpec | None) -> None:
+        """The loss landscape snapshots carry (None: none).  Computed when first needed and
+        again only when the network, data or loss change, never per frame."""
+        if spec is not None and not isinstance(spec, LandscapeSpec):
+            raise ValueError(f"a loss landscape is asked for by a LandscapeSpec, not {spec!r}")
+        self.landscape_spec = spec
+
+    def set_race(self, spec: RaceSpec | None) -> None:
+        """Race optimisers on the landscape (nnsim.engine.rules.race): while a race is set,
+        steps advance the racers (each one step per step) instead of the rule's trainer, until
+        the race is done.  None: back to the rule.  A new spec, an edit or reset restarts it."""
+        if spec is not None and not isinstance(spec, RaceSpec):
+            raise ValueError(f"a race is asked for by a RaceSpec, not {spec!r}")
+        self.race_spec = spec
+
+    def _landscape_loss(self) -> str:
+        params = getattr(self.rule, "params", None) or {}
+        return str(params.get("loss", "mse"))
+
+    def _landscape(self):
+        """(LossLandscape or None, LandscapeView or None) for the landscape asked for."""
+        spec = self.landscape_spec
+        if spec is None:
+            return None, None
+        key = (spec, self._net, self._net.revision, self.dataset, self._landscape_loss())
+        kept, landscape, view = self._landscape_cache
+        if kept and kept[0] == spec and all(a is b for a, b in zip(kept[1:4:2], key[1:4:2])) \
+                and kept[2] == key[2] and kept[4] == key[4]:
+            return landscape, view
+        weights = spec.weights if isinstance(spec.weights, str) else list(spec.weights)
+        try:
+            landscape = loss_landscape(self._net, self.dataset, weights, spec.span,
+                                       spec.resolution, key[-1], spec.seed)
+            view = landscape_view(landscape, spec)
+        except ValueError as exc:
+            landscape, view = None, no_landscape(spec, str(exc))
+        self._landscape_cache = (key, landscape, view)
+        return landscape, view
+
+    def _current_race(self) -> Race | None:
+        """The race asked for, made (or made again: a new spec, edit or reset) when needed."""
+        spec = self.race_spec
+        if spec is None:
+            return None
+        landscape, _ = self._landscape()
+        key = (spec, landscape)
+        kept, made, _ = self._race
+        if len(kept) == 2 and kept[0] == spec and kept[1] is landscape:
+            return made
+        made, problem = None, ""
+        if landscape is None:
+            problem = "the race needs the loss landscape: " + (
+                "none is shown" if self.landscape_spec is None else self._landscape()[1].problem)
+        else:
+            try:
+                made = Race(self._net, self.dataset, landscape, spec.start,
+                            spec.optimizer_params(), spec.steps, spec.batch_size, self.seed)
+            except ValueError as exc:
+                problem = f"the race cannot run: {exc}"
+        self._race = (key, made, problem)
+        return made
+
+    def _landscape_fields(self) -> dict:
+        """The snapshot's landscape, the run's path on it (or the race's paths)."""
+        landscape, view = self._landscape()
+        if view is None:
+            return {}
+        out = {"landscape": view}
+        race = self._current_race()
+        if race is not None:
+            out["race"] = RaceView(self.race_spec, race.paths(), race.frozen, race.done)
+            return out
+        trainer = self._trainer
+        graph = getattr(trainer, "graph", None)
+        if landscape is None or graph is None:
+            return out
+        if self._path_key[0] is not landscape:
+            self._path, self._path_key = [], (landscape, -1)
+        steps = trainer.history.steps
+        if steps != self._path_key[1] and np.isfinite(graph.theta).all():
+            self._path.append(landscape.coordinates(graph.theta))
+            self._path_key = (landscape, steps)
+            if len(self._path) > 2000:  # bounded: every other point, the first and last kept
+                self._path = self._path[:-1:2] + self._path[-1:]
+        out["landscape_path"] = frozen(np.array(self._path, dtype=float).reshape(-1, 2))
+        return out
 
     def set_params(self, params: Mapping[str, Any]) -> None:
         """Change the rule's parameters; the running trainer uses them from its next step."""
@@ -291,6 +396,7 @@ class Simulation:
         self._net = self._given.copy()
         self._generation = 0
         self._trainer = None
+        self._race = ((), None, "")  # a race starts over too
         self._clear_progress()
         self._compile()
         self._build_trainer(strict=False)
@@ -301,6 +407,11 @@ class Simulation:
         for _ in range(int(n)):
             if self.done:
                 break
+            race = self._current_race() if self.race_spec is not None else None
+            if race is not None:  # a race runs instead of the rule
+                race.step()
+                done += 1
+                continue
             if self._trainer is not None and not self._trainer.history.done:
                 self._trainer.step()
                 self._ff_cache = None
@@ -495,6 +606,7 @@ class Simulation:
         """The fields every snapshot takes from the simulation itself."""
         return Snapshot(
             **self._pictures(compiled),
+            **self._landscape_fields(),
             step=self.steps,
             epoch=self.epoch,
             names=self._names,
@@ -512,8 +624,12 @@ class Simulation:
             curve=curve,
             rule=getattr(self.rule, "name", "") if self.rule is not None else "",
             done=self.done,
-            message=self._stopped or self._rule_problem,
+            message=self._stopped or self._rule_problem or self._race_problem(),
         )
+
+
+    def _race_problem(self) -> str:
+        return self._race[2] if self.race_spec is not None else ""
 
 
 def merge_learning(base: Network, learned: Network, edited: Network) -> Network:

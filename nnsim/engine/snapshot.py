@@ -134,6 +134,11 @@ class Snapshot:
     # One input: every neuron's output over x, for the canvas (two inputs: decision.neuron_maps).
     neuron_curves: NeuronCurves | None = field(default=None)
     layer_view: LayerView | None = field(default=None)  # a hidden layer's view of the plane
+    # The loss over two weights (rules.race.LandscapeView), the run's path on it ((k, 2) in its
+    # units) and optimisers racing on it (rules.race.RaceView), while the landscape plot asks.
+    landscape: Any = field(default=None)
+    landscape_path: np.ndarray | None = field(default=None)
+    race: Any = field(default=None)
 
     @property
     def neuron_maps(self) -> NeuronMaps | None:

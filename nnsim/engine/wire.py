@@ -32,11 +32,12 @@ import numpy as np
 
 from .compiled import CompiledNetwork
 from .network import Network
+from .rules.race import LandscapeView
 from .simulation import Snapshot
 
 KEEP_AT_MOST = 16  # shared objects remembered at each end; older ones are forgotten
 HISTORIES = ("history", "history_epochs")  # a snapshot's fields sent as their changes
-_SHARED_TYPES = (Network, CompiledNetwork, tuple)
+_SHARED_TYPES = (Network, CompiledNetwork, tuple, LandscapeView)
 
 
 def _mapping_proxy(items: dict) -> MappingProxyType:
@@ -56,6 +57,8 @@ def _shared_parts(snapshot: Snapshot) -> list:
     network (or the parts its lazy maker holds), and the names of neurons and synapses, which
     then arrive as the same objects frame after frame (cheap to compare by identity)."""
     parts = [snapshot.names, snapshot.synapses]
+    if snapshot.landscape is not None:  # the same until an edit: sent once, not every frame
+        parts.append(snapshot.landscape)
     source = snapshot.network_source
     if isinstance(source, (Network, CompiledNetwork)):
         return parts + [source]
@@ -202,6 +205,13 @@ class FrameReader:
         if snapshot.layer_view is not None:
             view = snapshot.layer_view
             arrays += [view.grid, view.plane, view.points, view.labels]
+        if snapshot.landscape is not None:
+            arrays += [snapshot.landscape.a, snapshot.landscape.b, snapshot.landscape.loss]
+        if snapshot.landscape_path is not None:
+            arrays.append(snapshot.landscape_path)
+        if snapshot.race is not None:
+            for path in snapshot.race.paths:
+                arrays += [path.points, path.loss, path.theta]
         for array in arrays:  # as the engine made them: frames are shared, never edited
             array.flags.writeable = False
         return snapshot
