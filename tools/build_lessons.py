@@ -379,10 +379,9 @@ def l07():
                                                           "batch_size": 16}},
                           ["layers", "loss"], steps=480, steps_per_frame=2,
                           figures=["epoch", "loss", "accuracy"],
-                          claim="The layer view draws each point of the plane at (h1_1, h1_2), the "
-                                "two tanh units' outputs: training folds the grid until the "
-                                "output's straight line separates green from red: accuracy 50%, "
-                                "75%, then 100%.")])
+                          claim="Each point of the plane is drawn at (h1_1, h1_2), the hidden "
+                                "units' outputs: training folds the grid until one straight line "
+                                "separates the two classes: accuracy 50%, 75%, then 100%.")])
 
 
 # ---------------------------------------------------------------------- 8
@@ -442,7 +441,7 @@ def l09():
     lesson(9, "why-nonlinearity", "Why non-linearity matters",
            "Linear units make a straight boundary however deep the network is.",
            "A composition of linear maps is linear: a network of linear units, however many layers "
-           "deep, computes one linear function and can only separate green from red points with a "
+           "deep, computes one linear function and can only separate the two classes with a "
            "straight line. Watch the first scene: it starts with a sharp straight boundary; no "
            "straight line separates XOR clouds, so training does the best a line can do and makes "
            "the network unsure everywhere: the boundary fades until the output is about 0.5 over "
