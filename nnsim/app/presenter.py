@@ -282,13 +282,9 @@ class Presenter(QObject):
         graphics = getattr(plot, "graphics", None)
         if graphics is not None:
             style.scale_graphics(graphics, factor)
-            legend = getattr(plot, "legend", None)
-            if hasattr(plot, "_wide_key") and legend is not None:  # the layer view's key: its
-                columns = legend.columnCount  # width in one row, measured again at this size
-                legend.setColumnCount(5)
-                plot._wide_key = legend.width()
-                legend.setColumnCount(columns)
-            if hasattr(plot, "fit_minimum_size"):
+            if hasattr(plot, "measure_key"):  # the layer view's key, measured at this size
+                plot.measure_key()
+            elif hasattr(plot, "fit_minimum_size"):
                 plot.fit_minimum_size()
         header = getattr(plot, "header", None)
         if header is not None:  # the status line and buttons over the plot

@@ -258,3 +258,25 @@ def test_record_help_names_the_presenter_flag(capsys):
         record_cli.parse_args(["--help"])
     assert "--presenter" in capsys.readouterr().out
     assert record_cli.parse_args(["--out", "x.gif", "--lesson", "1"]).presenter is False
+
+
+
+def test_the_layer_views_key_stays_under_its_plot_in_presenter_mode(qapp, tmp_path):
+    """Presenter mode measures the layer view's key again at its larger fonts each frame; the
+    key's columns changed and, not laid out again, it sat at (0, 0) over the plot's data (seen
+    in `record --presenter` of lesson 7's layer-view scene)."""
+    from nnsim.app import record_cli
+
+    args = record_cli.parse_args(["--lesson", "7", "--scene", "2", "--presenter", "--size",
+                                  "1280x720", "--out", str(tmp_path / "x.mp4")])
+    lesson, scene = record_cli._scene(args)
+    window, advance, _target = record_cli.prepare(lesson, scene, args)
+    try:
+        for i in range(4):
+            advance(i)
+            plot = window.learning.plots["layers"]
+            view_box = plot.view.sceneBoundingRect()
+            key = plot.legend.sceneBoundingRect()
+            assert key.height() > 0 and key.top() >= view_box.bottom() - 1, (i, key, view_box)
+    finally:
+        record_cli.close(window)

@@ -351,10 +351,17 @@ class LayerViewPlot(PlotPanel):
                                                    pen=style.point_pen()), f"class {label}")
         self.legend.addItem(pg.PlotDataItem(pen=style.pen(LINE_COLOR, 2.2, dashed=not self.exact)),
                             "output 0.5" if self.exact else "output 0.5 (approx.)")
+        self.measure_key()
+
+    def measure_key(self) -> None:
+        """Measure the key's width in one row again (after its entries or fonts changed, e.g.
+        presenter mode's larger fonts) and lay it out at once: a key whose columns were changed
+        sits at (0, 0), over the plot, until it is laid out."""
         columns = self.legend.columnCount
         self.legend.setColumnCount(5)
         self._wide_key = self.legend.width()  # the key in one row
         self.legend.setColumnCount(columns)
+        self._relayout = True
         self.fit_minimum_size()  # the key's rows count in the least height
 
     def _fit_key(self, columns: int | None = None) -> None:
