@@ -183,3 +183,23 @@ def test_an_unknown_theme_is_refused_in_one_line():
     with pytest.raises(ValueError, match="theme: unknown theme 'sepia'"):
         theme.apply("sepia")
     assert theme.current().name == "light"
+
+
+@pytest.mark.parametrize("name", ["dark", "high-contrast"])
+def test_the_weight_norm_curve_reads_on_a_dark_plot(qtbot, name):
+    """‖w‖ was drawn near-black whatever the theme: on the dark plots it nearly vanished."""
+    from nnsim.app.plots import PLOTS, style
+
+    plot = PLOTS["weights"]()
+    qtbot.addWidget(plot)
+    try:
+        theme.apply(name)
+        pen_rgb = plot.norm_curve.opts["pen"].color().getRgb()[:3]
+        ratio = contrast(float(luminance(pen_rgb)), float(luminance(style.BACKGROUND)))
+        assert ratio >= 4.5, (pen_rgb, style.BACKGROUND, ratio)
+        fresh = PLOTS["weights"]()  # a plot made in the theme starts readable too
+        qtbot.addWidget(fresh)
+        assert fresh.norm_curve.opts["pen"].color().getRgb()[:3] == pen_rgb
+    finally:
+        theme.apply("light")
+    assert plot.norm_curve.opts["pen"].color().getRgb()[:3] == (38, 50, 56)

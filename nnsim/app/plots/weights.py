@@ -24,7 +24,7 @@ from .series import Series
 
 MAX_CURVES = 32  # more curves are unreadable and slow: a large network shows a sample of them
 MAX_LEGEND = 8  # more names than this (colours repeat after ten) are left out of the key
-NORM_COLOR = (38, 50, 56)
+NORM_COLOR = (38, 50, 56)  # light theme's; other themes draw ‖w‖ in their plot ink (style.INK)
 AUTO_LOG = 1000.0  # ‖w‖ grown this many times over its smallest value: a log axis reads it
 
 
@@ -49,7 +49,7 @@ class WeightsPlot(PlotPanel):
                                          label="‖w‖ = 1 (Oja's limit)", labelOpts=label)
         self.oja = False  # whether the unit line is in the plot
         self.norm_curve = style.long_history(
-            self.weights_plot.plot(pen=style.pen(NORM_COLOR, 2.6), name="‖w‖"))
+            self.weights_plot.plot(pen=style.pen(self._norm_color(), 2.6), name="‖w‖"))
         self.legend.addItem(self.norm_curve, "‖w‖")
         self.zero_line = pg.InfiniteLine(0, angle=0, pen=pg.mkPen(180, 180, 180))
         self.weights_plot.addItem(self.zero_line)
@@ -201,6 +201,15 @@ class WeightsPlot(PlotPanel):
         self.weights_plot.setLabel("left", "|w|, ‖w‖ (log)" if self.log_scale else "weight w, ‖w‖")
         self.y_axis.reset()  # other units
         self._redraw()
+
+    @staticmethod
+    def _norm_color() -> tuple[int, int, int]:
+        """‖w‖ in near-black on a light background, in the theme's ink on a dark one."""
+        return NORM_COLOR if sum(style.BACKGROUND) > 3 * 128 else tuple(style.INK)
+
+    def theme_changed(self) -> None:
+        """A new theme (nnsim.app.theme): ‖w‖ in a colour that reads on its background."""
+        self.norm_curve.setPen(style.pen(self._norm_color(), 2.6))
 
     def clear(self) -> None:
         """Forget the histories and the synapses (their curves and legend entries)."""
