@@ -1214,9 +1214,81 @@ def l22():
            scenes)
 
 
+def valley_data(n: int = 200, seed: int = 3) -> dict:
+    """x2 spread five times as wide as x1, target x1 + x2: the loss over the two weights is a
+    long narrow valley along w1 (its curvature across is 25 times that along), floor at (1, 1)."""
+    rng = np.random.default_rng(seed)
+    X = np.column_stack([rng.normal(0, 0.2, n), rng.normal(0, 1.0, n)])
+    X -= X.mean(axis=0)
+    X = np.round(X, 4)
+    return {"X": X.tolist(), "y": np.round(X.sum(axis=1), 4).tolist(),
+            "name": "x1 narrow, x2 wide; target x1 + x2"}
+
+
+def l24_optimisers():
+    """Issue 16: SGD, momentum and Adam racing on a valley (the landscape plot's Race mode, the
+    scene's "landscape" field), all from one start, over the loss of two weights."""
+    from nnsim.engine.datasets import Dataset
+    from nnsim.engine.rules.landscape import loss_landscape
+    from nnsim.engine.rules.race import race
+
+    net = Network("one linear unit")
+    inputs(net, ["x1", "x2"])
+    net.add_neuron("y", role="output", activation="linear", bias=0.0, x=DX * 1.5, y=0.0)
+    net.connect("x1", "y", 1.0)
+    net.connect("x2", "y", 1.0)
+    data = valley_data()
+    rates = {"sgd": 0.8, "momentum": 0.1, "adam": 0.1}
+    start, span, steps = [-1.3, -0.9], 2.5, 90
+    pair = [["x1", "y"], ["x2", "y"]]
+    made = Dataset(np.array(data["X"]), np.array(data["y"]))
+    L = loss_landscape(net, made, weights=pair, span=span, resolution=81)
+    paths = race(net, made, L, start, [{"optimizer": k, "learning_rate": v} for k, v in rates.items()],
+                 steps=steps)
+    sgd, momentum, adam = paths
+    # Adam's path against the straight line from the start to the floor (1, 1), until it gets there
+    a0, floor = np.array(start), np.array([1.0, 1.0])
+    along = (floor - a0) / np.linalg.norm(floor - a0)
+    reach = int(np.argmax(np.linalg.norm(adam.points - floor, axis=1) < 0.1))
+    off = adam.points[:reach] - a0
+    straight = float(np.abs(off[:, 0] * along[1] - off[:, 1] * along[0]).max())
+    claim = (f"From one start on a long narrow valley: SGD zig-zags across it (w x2→y jumps "
+             f"{sgd.points[1, 1]:.1f}, {sgd.points[2, 1]:.1f}, {sgd.points[3, 1]:.1f}, …) then "
+             f"creeps along the floor, momentum overshoots to w x2→y = "
+             f"{momentum.points[:, 1].max():.1f} and swings back, and Adam goes straight to the "
+             f"minimum (within {straight:.2f} of the line for {reach} steps).")
+    rule = {"name": "backprop", "params": {"optimizer": "sgd", "learning_rate": 0.8, "loss": "mse",
+                                           "batch_size": 200, "shuffle": False}}
+    scene = scene_to_dict("SGD, momentum and Adam from one start", net, data, rule,
+                          ["landscape", "loss"], steps=steps, steps_per_frame=1, claim=claim,
+                          figures=["step"])
+    scene["landscape"] = {"weights": pair, "span": span,
+                          "race": {"start": start, "learning_rates": rates, "steps": steps}}
+    lesson(24, "optimisers-on-the-landscape", "Optimisers on the loss landscape",
+           "Where plain gradient descent zig-zags, momentum overshoots and Adam goes straight.",
+           "The loss of a network is a surface over its weights; training walks downhill on it. "
+           "Here one linear unit y = w1 x1 + w2 x2 learns x1 + x2, and x2 varies five times as "
+           "much as x1, so the loss over (w1, w2) is a long narrow valley along w1: 25 times "
+           "steeper across it than along it. Plain gradient descent (SGD) steps along the "
+           "gradient, which points mostly across the valley: a learning rate large enough to "
+           "move along it makes it bounce from "
+           "wall to wall. Momentum keeps a running sum of past steps: the bounces cancel and the "
+           "steps along the valley add up, so it picks up speed, overshoots the floor and swings "
+           "back. Adam divides each weight's step by the size of its own recent gradients, so "
+           "both weights move at the same pace and it heads almost straight for the minimum. "
+           "Only the two weights move in the race: the landscape drawn is exactly the loss along "
+           "the paths.",
+           "SGD: w ← w − η g   momentum: v ← μ v − η g, w ← w + v   "
+           "Adam: w ← w − η m̂ / (√v̂ + ε)",
+           ["Press Train to run the race again; the loss plot shows the three losses step by step.",
+            "Click another point on the landscape: the three start again from there.",
+            "Lower SGD's η to 0.5 and race again: no zig-zag, but it crawls along the valley."],
+           [scene])
+
+
 if __name__ == "__main__":
     OUT.mkdir(parents=True, exist_ok=True)
     for build in (l01, l02, l03, l04, l05, l06, l07, l08, l09, l10, l11, l12, l13, l14, l15, l16, l17,
-                  l18, l19, l20, l21, l22):
+                  l18, l19, l20, l21, l22, l24_optimisers):
         build()
     print(f"wrote {len(list(OUT.glob('*.json')))} lessons to {OUT}")

@@ -26,7 +26,7 @@ RIGHT = Qt.DockWidgetArea.RightDockWidgetArea
 BOTTOM = Qt.DockWidgetArea.BottomDockWidgetArea
 HORIZONTAL, VERTICAL = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
 
-SQUARE_PLOTS = ("decision", "hopfield", "surface", "layers")  # planes, pixels, 3-D: right column
+SQUARE_PLOTS = ("decision", "hopfield", "surface", "layers", "landscape")  # planes, pixels, 3-D: right column
 BARS = 110  # the menu, tool and status bars (81 px), the right column's tab bar and separators
 # The right column's share of the width (at most, px) and the square plot's of the height.  The
 # Hopfield state is the scene's claim (recall seen pixel by pixel): a larger image, >= 300 px at
@@ -35,7 +35,7 @@ BARS = 110  # the menu, tool and status bars (81 px), the right column's tab bar
 # at 1280x720 its plot area is ~400x180 px (0.52 gave ~360x140) with Train and the rule panel's
 # progress line still in view under it (at 0.62 that line is cut).
 COLUMN_SHARES = {None: (0.28, 560, 0.52), "hopfield": (0.36, 700, 0.58),  # Train stays in view
-                 "layers": (0.36, 700, 0.6)}
+                 "layers": (0.36, 700, 0.6), "landscape": (0.36, 700, 0.6)}
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ PLOT_TITLES = {"decision": "Decision regions", "curve": "Function fit", "loss": 
                "weights": "Weights", "energy": "Energy", "activation": "Activation",
                "hopfield": "Hopfield state", "matrix": "Weight matrix",
                "raster": "Raster (firing over time)", "surface": "Output surface",
-               "layers": "Layer view"}
+               "layers": "Layer view", "landscape": "Loss landscape"}
 PANELS = ("rules", "data", "lessons", "plots")  # LearningDocks' contents, made by fill()
 # The least size of each dock's contents (at the default font), given to the empty docks of a
 # window painted before they are filled (fill=False), so that they are in their final places and
@@ -147,6 +147,8 @@ class LearningDocks(DocumentBinding, QObject):
         self.lessons_dock = window.add_dock("Lessons", frame("lessonsDock"), "lessonsDock", LEFT)
         self.shown_plots: tuple[str, ...] = ()
         self.layer_view_spec = None  # what the layer view plot asks the engine for (None: nothing)
+        self.landscape_spec = None  # what the loss landscape plot asks for (None: nothing)
+        self.race_spec = None  # its race (None: none)
         self._arranged: tuple = ()  # the docks last placed by dock_layout, for refit()
         # A dock closed or opened is looked at once the event is over: a layout moving docks
         # around (Reset Layout) passes through states that are nobody's choice.
@@ -262,7 +264,23 @@ class LearningDocks(DocumentBinding, QObject):
         elif key == "layers":  # the engine computes the layer view only while it is shown
             plot.spec_changed.connect(self._ask_layer_view)
             plot.announce()
+        elif key == "landscape":  # computed in the engine only while shown; races run there
+            plot.synapses_provider = self.window.view.selected_synapses
+            plot.spec_changed.connect(self._ask_landscape)
+            plot.race_changed.connect(self._ask_race)
+            plot.announce()
         return plot
+
+    def _ask_landscape(self, spec) -> None:
+        """The landscape plot's wish (an engine LandscapeSpec, None while hidden), to the
+        engine; kept for a recording's own simulation (record_cli)."""
+        self.landscape_spec = spec
+        self.engine.set_landscape(spec)
+
+    def _ask_race(self, spec) -> None:
+        """A race (an engine RaceSpec) or None: the engine's steps run it while it is set."""
+        self.race_spec = spec
+        self.engine.set_race(spec)
 
     def _ask_layer_view(self, spec) -> None:
         """The layer view plot's wish (an engine LayerViewSpec, None while hidden), to the
@@ -452,6 +470,8 @@ class LearningDocks(DocumentBinding, QObject):
                 if "hopfield" in scene.plots:  # its Noise button adds as much as the scene did
                     self.plots["hopfield"].set_noise(float(scene.start.get("noise", 0.1)))
             window.run.set_speed(scene.steps_per_frame)  # the speed box shows it too
+            if "landscape" in scene.plots or self.race_spec is not None:
+                self.plots["landscape"].apply_scene(getattr(scene, "landscape", None) or {})
         finally:
             self._binding = binding
         window.status.showMessage(f"Lesson {lesson.number}: {scene.title}", 8000)

@@ -297,6 +297,8 @@ def prepare(lesson: Lesson | None, scene: Scene, args):
             sim.step(stride)
         # the layer view, while its plot is on view and asks for it (the engine's setting)
         sim.set_layer_view(getattr(window.learning, "layer_view_spec", None))
+        sim.set_landscape(getattr(window.learning, "landscape_spec", None))
+        sim.set_race(getattr(window.learning, "race_spec", None))
         snapshot = sim.snapshot()
         window.view.apply_snapshot(snapshot)
         window.learning.update_snapshot(snapshot)

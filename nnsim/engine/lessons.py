@@ -81,6 +81,7 @@ FIGURES = ("step", "epoch", "loss", "accuracy", "val_accuracy", "errors", "weigh
 MAX_CLAIM_CHARS = 300
 RUN_FIELDS = ("steps", "steps_per_frame")
 START_FIELDS = ("pattern", "noise", "seed")
+SCENE_FIELDS += ("landscape",)  # the loss landscape plot's plane and race (rules.race)
 
 
 class LessonFileError(NetworkFileError):
@@ -106,6 +107,7 @@ class Scene:
     plots: tuple[str, ...] = ()
     steps: int = 0  # how many steps the scripted run takes
     steps_per_frame: int = 1
+    landscape: dict | None = None  # the loss landscape's plane and race (check_scene_landscape)
     inputs: tuple[dict, ...] = ()  # per-step input clamps for recurrent scenes
     start: dict | None = None  # Hopfield start: {"pattern": i, "noise": fraction, "seed": n}
     stop: dict | None = None  # stop conditions for Train, e.g. {"epochs": 10}
@@ -410,13 +412,19 @@ def _scene(d: Any, source: str, where: str, budget: _Budget | None = None) -> Sc
                             f"{MAX_CLAIM_CHARS}")
     figures = _figures(d.get("figures", []), net.names if net is not None else None, fail)
     readout = _readout(d.get("readout", ""), net, fail)
-    return Scene(
+    from .rules.race import check_scene_landscape  # noqa: I001 - the rules load on first use
+
+    landscape = check_scene_landscape(d.get("landscape"), net, fail)
+    scene = Scene(
         title=_str(d, "title", source, where, ""), network=net, build=build, dataset=dataset,
         rule=rule, stop=stop,
         plots=plots, steps=steps, steps_per_frame=per_frame, inputs=inputs,
         start=start, notes=_str(d, "notes", source, where, ""), claim=claim, figures=figures,
         readout=readout,
     )
+    if landscape is not None:
+        object.__setattr__(scene, "landscape", landscape)
+    return scene
 
 
 def _readout(spec: Any, net: Network | None, fail: Callable) -> str:

@@ -26,7 +26,7 @@ import numpy as np
 from .datasets import Dataset
 
 PLOTS = ("decision", "curve", "weights", "energy", "loss", "activation", "hopfield", "matrix",
-         "raster", "surface", "layers")
+         "raster", "surface", "layers", "landscape")
 STOP_KEYS = ("epochs", "target_loss", "until_converged")
 MAX_EPOCHS = 10_000_000  # the stop conditions' epoch limit (as the Rule panel's box)
 MAX_TARGET_LOSS = 1e6

@@ -16,6 +16,7 @@ from nnsim.app.plots import (
     DecisionPlot,
     EnergyPlot,
     HopfieldView,
+    LandscapePlot,
     LayerViewPlot,
     LossPlot,
     RasterPlot,
@@ -254,9 +255,31 @@ def test_layer_view_clear_forgets_the_grid_the_points_and_the_line(make):
     assert plot.layer_view is None and plot.line is None and not plot.line_label.isVisible()
 
 
+def test_landscape_clear_forgets_the_surface_the_path_and_the_race(make):
+    from nnsim.engine.datasets import Dataset
+    from nnsim.engine.rules import Backprop
+    from nnsim.engine.rules.race import LandscapeSpec
+    from nnsim.engine.simulation import Simulation
+
+    plot = make(LandscapePlot)
+    net = Network.layered([2, 2, 1], ["tanh", "sigmoid"], seed=6)
+    sim = Simulation(net, Dataset(XOR_X, XOR_Y), Backprop(optimizer="sgd", learning_rate=0.5))
+    sim.set_landscape(LandscapeSpec("random", 2.0))
+    sim.step(2)
+    plot.update_snapshot(sim.snapshot())
+    plot.start_race_at(0.5, 0.5)
+    sim.set_race(plot._race)
+    sim.step(3)
+    plot.update_snapshot(sim.snapshot())
+    assert plot.landscape is not None and plot.race is not None and coloured_pixels(plot) > 100
+    check_cleared(plot)
+    assert plot.landscape is None and plot.race is None and plot.image.image is None
+
+
 def test_every_plot_key_has_a_clear_test():
     tested = {DecisionPlot, CurvePlot, LossPlot, WeightsPlot, EnergyPlot, ActivationPlot,
-              HopfieldView, WeightMatrixPlot, RasterPlot, SurfacePlot, LayerViewPlot}
+              HopfieldView, WeightMatrixPlot, RasterPlot, SurfacePlot, LayerViewPlot,
+              LandscapePlot}
     assert set(PLOTS.values()) == tested
 
 

@@ -40,7 +40,8 @@ def test_start_up_makes_only_the_plots_on_screen(qtbot, tmp_path, monkeypatch):
     titles = [a.text() for a in w.recording.target_menu.actions()]
     assert titles == ["Whole Window", "Canvas", "Decision regions", "Function fit",
                       "Loss and accuracy", "Weights", "Energy", "Activation", "Hopfield state",
-                      "Weight matrix", "Raster (firing over time)", "Output surface", "Layer view"]
+                      "Weight matrix", "Raster (firing over time)", "Output surface", "Layer view",
+                      "Loss landscape"]
     w.document.undo_stack.setClean()
     w.close()
 
@@ -238,7 +239,7 @@ def test_the_menus_filled_after_the_first_paint_read_as_in_a_window_made_at_once
     assert entries(later.lessons_menu) == entries(at_once.lessons_menu)
     assert entries(later.file_menu) == entries(at_once.file_menu)
     numbers = [int(t.split(".")[0]) for t in entries(later.lessons_menu) if t[:1].isdigit()]
-    assert numbers == list(range(1, 23))
+    assert len(numbers) >= 22 and numbers == list(range(1, len(numbers) + 1))  # no gap
     files = entries(later.file_menu)
     assert files.index("&Export") + 1 == files.index("Save Screenshot…")
     export = next(a for a in later.file_menu.actions() if a.text() == "&Export")

@@ -25,6 +25,7 @@ from .curve import CurvePlot
 from .decision import DecisionPlot
 from .energy import EnergyPlot
 from .hopfield import HopfieldView
+from .landscape import LandscapePlot
 from .layer_view import LayerViewPlot
 from .loss import LossPlot
 from .panel import PlotsPanel
@@ -45,8 +46,9 @@ PLOTS: dict[str, type[PlotPanel]] = {
     "raster": RasterPlot,
     "surface": SurfacePlot,
     "layers": LayerViewPlot,
+    "landscape": LandscapePlot,
 }
 
 __all__ = ["PLOTS", "ActivationPlot", "CurvePlot", "DecisionPlot", "EnergyPlot", "HopfieldView",
-           "LayerViewPlot", "LossPlot", "PlotPanel", "PlotsPanel", "RasterPlot", "SurfacePlot",
-           "WeightMatrixPlot", "WeightsPlot", "plot_unavailable_reason"]
+           "LandscapePlot", "LayerViewPlot", "LossPlot", "PlotPanel", "PlotsPanel", "RasterPlot",
+           "SurfacePlot", "WeightMatrixPlot", "WeightsPlot", "plot_unavailable_reason"]

@@ -21,7 +21,9 @@ The conditions follow what each plot really draws:
   units whose inputs change step by step;
 - surface: as the decision map (it draws the same map in 3-D);
 - layers: a feed-forward network with exactly two inputs and a hidden neuron (neither input nor
-  output) to map the plane through (nnsim.engine.layer_view).
+  output) to map the plane through (nnsim.engine.layer_view);
+- landscape: a feed-forward network backpropagation can train (differentiable units, no veto)
+  with at least two weights, and data with targets (the loss is over the data).
 """
 from __future__ import annotations
 
@@ -185,6 +187,29 @@ def _layers(network: Any, rule_name: str | None, dataset: Any) -> str | None:
     return None
 
 
+def _landscape(network: Any, rule_name: str | None, dataset: Any) -> str | None:
+    if not _feedforward(network):
+        return ("The loss landscape needs a feed-forward network: remove the synapses that form "
+                "a loop.")
+    if len(_synapses(network)) < 2 or not _inputs(network) or not _outputs(network):
+        return ("The loss landscape is drawn over two weights: connect inputs to an output with "
+                f"at least two synapses ({DRAW_SYNAPSE}), or open lesson 24 for an example.")
+    applies = getattr(network, "compile", None) and _backprop_reason(network)
+    if applies:
+        return f"The loss landscape needs gradients: {applies}."
+    if not _has_targets(dataset):
+        return ("The loss landscape is the loss over the data: choose a dataset with targets in "
+                "the Data dock.")
+    return None
+
+
+def _backprop_reason(network: Any) -> str | None:
+    from nnsim.engine.rules import Backprop
+
+    ok = Backprop().applies_to(network)
+    return None if ok else ok.reason
+
+
 CHECKS = {
     "decision": _decision,
     "curve": _curve,
@@ -197,6 +222,7 @@ CHECKS = {
     "raster": _raster,
     "surface": _surface,
     "layers": _layers,
+    "landscape": _landscape,
 }
 
 

@@ -113,10 +113,13 @@ class LossPlot(PlotPanel):
         for curves that have data ("loss", "accuracy", "validation"; an RBF fit has no accuracy,
         nothing before the first epoch)."""
         key = (self._top, tuple(drawn))
+        self._drawn_names = tuple(drawn)
         if key == self._legend_key:
             return
         self._legend_key = key
         self.legend.clear()
+        for label, color in self.__dict__.get("_extra_key", ()):
+            self.legend.addItem(pg.PlotDataItem(pen=style.pen(color, 2)), label)
         if "loss" in drawn:
             top = "misclassified" if self._top == "errors" else "loss"
             self.legend.addItem(pg.PlotDataItem(pen=style.pen(LOSS_COLOR, 2)), top)
@@ -126,8 +129,41 @@ class LossPlot(PlotPanel):
             self.legend.addItem(pg.PlotDataItem(pen=style.pen(style.INK, 2, dashed=True)),
                                 "validation")
 
+    # ------------------------------------------------------------------ extra curves
+    def set_extra_curves(self, curves: dict) -> None:
+        """Named curves beside the run's own, on the loss axis: label -> (x, y, colour) (a race's
+        three optimisers, x their steps); {} removes them.  Each is listed in the key."""
+        extra = self.__dict__.setdefault("extra", {})
+        for label in list(extra):
+            if label not in curves:
+                self.loss_plot.removeItem(extra.pop(label))
+        for label, (x, y, color) in curves.items():
+            item = extra.get(label)
+            if item is None:
+                item = extra[label] = self.loss_plot.plot(pen=style.pen(color, 2))
+            item.setData(np.asarray(x, float), np.asarray(y, float))
+        keys = tuple((label, tuple(c[2])) for label, c in curves.items())
+        if keys != self.__dict__.get("_extra_key", ()):
+            self._extra_key = keys
+            self._legend_key = ()
+            self._show_legend(self.__dict__.get("_drawn_names", ()))
+        if curves:
+            self.empty_hint.setVisible(False)
+            last = max((len(x) for x, _, _ in curves.values()), default=1)
+            self.epoch_axis.fit([0, max(last - 1, 1)])
+            self._calm_y(np.concatenate([np.asarray(y, float) for _, y, _ in curves.values()]))
+
     # ------------------------------------------------------------------ updating
     def update_snapshot(self, snapshot: Any) -> None:
+        from .landscape import race_loss_curves
+
+        race = race_loss_curves(snapshot)
+        if race or self.__dict__.get("extra"):
+            self.set_extra_curves(race)
+            if race:  # the race runs instead of the rule: its curves are the plot
+                self.set_status(" · ".join(f"{label} {format_value(float(y[-1]))}"
+                                           for label, (_, y, _) in race.items()))
+                return
         history = getattr(snapshot, "history", None) or {}
         epochs_of = getattr(snapshot, "history_epochs", None) or {}
         # Histories grow once an epoch; between epochs there is nothing new to draw (redrawing
@@ -231,6 +267,7 @@ class LossPlot(PlotPanel):
     # ------------------------------------------------------------------ clear and export
     def clear(self) -> None:
         super().clear()
+        self.set_extra_curves({})
         self._drawn = ()
         self._last_y = None
         self._accuracy_floor = 1.0

@@ -327,6 +327,73 @@ def race(net, data: Any, landscape: LossLandscape, start: Sequence[float],
     return r.paths()
 
 
+SCENE_FIELDS = ("weights", "span", "seed", "race")
+SCENE_RACE_FIELDS = ("start", "learning_rates", "steps")
+
+
+def check_scene_landscape(spec: Any, net, fail) -> dict | None:
+    """A lesson scene's "landscape" field checked: {"weights": "random" or two synapses
+    [[source, target], [source, target]] of the scene's network, "span", "seed", "race":
+    {"start": [u, v], "learning_rates": {"sgd": .., "momentum": .., "adam": ..}, "steps": n}}.
+    `fail(where, problem)` makes the error (nnsim.engine.lessons)."""
+    if spec is None:
+        return None
+    if not isinstance(spec, dict):
+        raise fail("landscape", f"expected an object with {', '.join(SCENE_FIELDS)}")
+    for key in spec:
+        if key not in SCENE_FIELDS:
+            raise fail(f"landscape.{key}", f"unknown field; the fields are {', '.join(SCENE_FIELDS)}")
+    out: dict[str, Any] = {}
+    weights = spec.get("weights", "random")
+    if weights != "random":
+        ok = (isinstance(weights, list) and len(weights) == 2
+              and all(isinstance(w, list) and len(w) == 2 and all(isinstance(n, str) for n in w)
+                      for w in weights) and weights[0] != weights[1])
+        if not ok:
+            raise fail("landscape.weights", 'expected "random" or two different synapses '
+                                            '[["source", "target"], ["source", "target"]]')
+        for source, target in weights:
+            if net is not None and not (source in net.names and target in net.names
+                                        and net.has_synapse(source, target)):
+                raise fail("landscape.weights", f"{source}->{target} is not a synapse of this "
+                                                "scene's network")
+    out["weights"] = weights
+
+    def number(value, where, low, high):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
+                low < value <= high):
+            raise fail(where, f"expected a number above {low} and at most {high}")
+        return float(value)
+
+    out["span"] = number(spec.get("span", 2.0), "landscape.span", 0, 1000)
+    seed = spec.get("seed", 0)
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= 9999:
+        raise fail("landscape.seed", "expected a whole number 0 to 9999")
+    out["seed"] = seed
+    race_spec = spec.get("race")
+    if race_spec is not None:
+        if not isinstance(race_spec, dict):
+            raise fail("landscape.race", f"expected an object with {', '.join(SCENE_RACE_FIELDS)}")
+        for key in race_spec:
+            if key not in SCENE_RACE_FIELDS:
+                raise fail(f"landscape.race.{key}",
+                           f"unknown field; the fields are {', '.join(SCENE_RACE_FIELDS)}")
+        start = race_spec.get("start")
+        if not (isinstance(start, list) and len(start) == 2):
+            raise fail("landscape.race.start", "expected [u, v], a point of the plane")
+        start = [number(v, "landscape.race.start", -1e6, 1e6) for v in start]
+        rates = race_spec.get("learning_rates", {})
+        if not isinstance(rates, dict) or set(rates) - set(OPTIMIZERS):
+            raise fail("landscape.race.learning_rates",
+                       f"expected {{optimizer: rate}} for {', '.join(OPTIMIZERS)}")
+        rates = {k: number(v, f"landscape.race.learning_rates.{k}", 0, 10) for k, v in rates.items()}
+        steps = race_spec.get("steps", 200)
+        if isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= MAX_RACE_STEPS:
+            raise fail("landscape.race.steps", f"expected a whole number 1 to {MAX_RACE_STEPS:,}")
+        out["race"] = {"start": start, "learning_rates": rates, "steps": steps}
+    return out
+
+
 __all__ = ["DEFAULT_OPTIMIZERS", "LandscapeSpec", "LandscapeView", "Race", "RacePath", "RaceSpec",
-           "RaceView", "landscape_view", "loss_landscape", "network_at", "race", "race_rule",
-           "start_parameters"]
+           "RaceView", "check_scene_landscape", "landscape_view", "loss_landscape", "network_at",
+           "race", "race_rule", "start_parameters"]
