@@ -206,3 +206,23 @@ def test_the_landscape_crosses_the_wire_once_and_read_only():
     for array in (first.landscape.loss, first.landscape.a, second.race.paths[0].points):
         assert not array.flags.writeable
     assert second.race.paths[0].points.shape == (3, 2)
+
+
+def test_a_lesson_scenes_landscape_field_is_checked():
+    from nnsim.engine.lessons import LessonFileError, find_lesson
+    from nnsim.engine.rules.race import check_scene_landscape
+
+    def fail(where, problem):
+        return LessonFileError(f"lesson.json: scenes[0].{where}: {problem}")
+
+    scene = find_lesson("24").scenes[0]
+    assert scene.landscape["weights"] == [["x1", "y"], ["x2", "y"]]
+    assert scene.landscape["race"]["learning_rates"] == {"sgd": 0.8, "momentum": 0.1, "adam": 0.1}
+    for bad, where in (({"weights": [["x1", "h9"], ["x2", "y"]]}, "landscape.weights"),
+                       ({"span": -1}, "landscape.span"),
+                       ({"race": {"start": [0, 0], "learning_rates": {"rmsprop": 1}}},
+                        "landscape.race.learning_rates"),
+                       ({"race": {"start": [0]}}, "landscape.race.start"),
+                       ({"colour": 1}, "landscape.colour")):
+        with pytest.raises(LessonFileError, match=f"scenes\\[0\\].{where}: "):
+            check_scene_landscape(bad, scene.network, fail)
