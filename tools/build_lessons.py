@@ -1214,6 +1214,61 @@ def l22():
            scenes)
 
 
+def l23_backprop_steps():
+    """Issue 16: one sample of XOR through a 2-2-1 network, phase by phase (the step-by-step
+    view opens with the scene: its "backprop_steps" field)."""
+    from nnsim.app.numbers import format_value
+    from nnsim.engine.backprop_steps import BackpropSteps
+    from nnsim.engine.setup import make_dataset
+
+    net = Network("2-2-1 on XOR, one sample")
+    for j, name in enumerate(("x1", "x2")):
+        net.add_neuron(name, role="input", x=0.0, y=150.0 * (j - 0.5))
+    for j, (name, w, b) in enumerate((("h1", (0.8, 0.6), 0.1), ("h2", (-0.5, 0.4), -0.2))):
+        net.add_neuron(name, activation="tanh", bias=b, x=260.0, y=150.0 * (j - 0.5))
+        net.connect("x1", name, w[0])
+        net.connect("x2", name, w[1])
+    net.add_neuron("y", role="output", activation="sigmoid", bias=0.1, x=520.0, y=0.0)
+    net.connect("h1", "y", 1.2)
+    net.connect("h2", "y", -0.7)
+    data = {"generator": "truth_table", "params": {"gate": "xor"}}
+    rule = {"name": "backprop", "params": {"optimizer": "sgd", "learning_rate": 0.5, "loss": "mse",
+                                           "batch_size": 1, "shuffle": False}}
+    sample = 1  # x = (0, 1), target 1
+    made = make_dataset(data)
+    steps = BackpropSteps(net, made.X, made.targets, "mse", "sgd", {"learning_rate": 0.5}, sample)
+    steps.run_sample()
+    t = steps.trace
+    def f(x: float) -> str:  # a factor: negative numbers in parentheses
+        text = format_value(x)
+        return f"({text})" if text.startswith("-") else text
+
+    claim = (f"For x = (0, 1), target 1: y = {format_value(t.output['y'])}, L = "
+             f"{format_value(t.loss)}; backwards δ_y = {format_value(t.delta['y'])}, so "
+             f"∂L/∂w(h1→y) = δ_y·y_h1 = {f(t.delta['y'])}·"
+             f"{f(t.output['h1'])} = {format_value(t.grad[('h1', 'y')])}, and the step −η∂L/∂w "
+             f"moves that weight {format_value(steps.before[('h1', 'y')])} → "
+             f"{format_value(steps.after[('h1', 'y')])}.")
+    lesson(23, "backprop-step-by-step", "How backprop computes the gradient",
+           "One sample of XOR through a 2-2-1 network: forward, loss, backward, update, "
+           "with every number on the canvas.",
+           "Backpropagation is the chain rule, applied layer by layer from the output back. "
+           "Forward, each neuron computes z = b + Σ w·y of the layer before and passes on "
+           "y = g(z). The loss compares the output with the target. Backward, each neuron gets "
+           "δ = ∂L/∂z: at the output from the loss (for mean squared error 2(y − t)·g′(z)), in a "
+           "hidden layer from the deltas after it, δ_h = g′(z_h)·Σ w δ. Each weight's gradient is "
+           "then the δ of the neuron it feeds times the output of the neuron it comes from, "
+           "∂L/∂w = δ_target·y_source, and gradient descent moves it by −η·∂L/∂w.",
+           "δ_y = ∂L/∂y · g′(z_y)\nδ_h = g′(z_h) · Σ w δ\n∂L/∂w = δ_target · y_source\n"
+           "w ← w − η · ∂L/∂w",
+           ["Press Next layer and read each neuron's z and y, then the loss at the output.",
+            "Step backwards: select a synapse to see its chain rule written out with the numbers.",
+            "Press Back after the update: the weights return exactly; click another data point "
+            "on the decision plot to step through its sample."],
+           [scene_to_dict("One sample, step by step", net, data, rule, ["decision"],
+                          claim=claim, backprop_steps={"sample": sample, "pace": 45})])
+
+
 def valley_data(n: int = 200, seed: int = 3) -> dict:
     """x2 spread five times as wide as x1, target x1 + x2: the loss over the two weights is a
     long narrow valley along w1 (its curvature across is 25 times that along), floor at (1, 1)."""
@@ -1289,6 +1344,6 @@ def l24_optimisers():
 if __name__ == "__main__":
     OUT.mkdir(parents=True, exist_ok=True)
     for build in (l01, l02, l03, l04, l05, l06, l07, l08, l09, l10, l11, l12, l13, l14, l15, l16, l17,
-                  l18, l19, l20, l21, l22, l24_optimisers):
+                  l18, l19, l20, l21, l22, l23_backprop_steps, l24_optimisers):
         build()
     print(f"wrote {len(list(OUT.glob('*.json')))} lessons to {OUT}")

@@ -74,7 +74,9 @@ MAX_RBF_BETA = 1e6  # as the RBF rule's beta
 LESSON_FIELDS = ("format", "version", "number", "title", "summary", "explanation", "formula",
                  "try", "scenes")
 SCENE_FIELDS = ("title", "network", "dataset", "rule", "plots", "run", "inputs", "start", "stop",
-                "notes", "claim", "figures", "readout")
+                "notes", "claim", "figures", "readout", "backprop_steps")
+BACKPROP_STEPS_FIELDS = ("sample", "pace")  # the step-by-step backprop view (Scene.backprop_steps)
+MAX_PACE = 600  # recorded frames per stop of the step-by-step view
 # The live key figures a scene's caption may show, from each snapshot (see Scene.figures);
 # "output:NAME" shows neuron NAME's output (e.g. "output:memory" for a latch's state).
 FIGURES = ("step", "epoch", "loss", "accuracy", "val_accuracy", "errors", "weight_norm", "energy")
@@ -116,13 +118,16 @@ class Scene:
     figures: tuple[str, ...] = ()  # live key figures for the caption: FIGURES or "output:NAME"
     # a neuron's name or "SOURCE->TARGET": its hover read-out shows from the start (recordings)
     readout: str = ""
+    # the step-by-step backprop view opens with the scene: {"sample": i, "pace": frames a stop}
+    backprop_steps: dict | None = None
 
     def __init__(self, title: str, network: Network | None = None, dataset: dict | None = None,
                  rule: dict | None = None, plots: tuple[str, ...] = (), steps: int = 0,
                  steps_per_frame: int = 1, inputs: tuple[dict, ...] = (),
                  start: dict | None = None, stop: dict | None = None, notes: str = "", *,
                  claim: str = "", figures: tuple[str, ...] = (), readout: str = "",
-                 build: Callable[[], Network] | None = None) -> None:
+                 build: Callable[[], Network] | None = None,
+                 backprop_steps: dict | None = None) -> None:
         """`network`, or `build()` making it when it is first needed."""
         if (network is None) == (build is None):
             raise TypeError("a scene needs a network or a way to build it, not both")
@@ -131,7 +136,8 @@ class Scene:
                             ("steps_per_frame", steps_per_frame), ("inputs", inputs),
                             ("start", start), ("stop", stop), ("notes", notes),
                             ("claim", claim), ("figures", tuple(figures)),
-                            ("readout", readout), ("_network", network), ("_build", build)):
+                            ("readout", readout), ("_network", network), ("_build", build),
+                            ("backprop_steps", backprop_steps)):
             object.__setattr__(self, name, value)
 
     @property
@@ -415,16 +421,32 @@ def _scene(d: Any, source: str, where: str, budget: _Budget | None = None) -> Sc
     from .rules.race import check_scene_landscape  # noqa: I001 - the rules load on first use
 
     landscape = check_scene_landscape(d.get("landscape"), net, fail)
+    stepping = _backprop_steps(d.get("backprop_steps"), rule, dataset, fail)
     scene = Scene(
         title=_str(d, "title", source, where, ""), network=net, build=build, dataset=dataset,
         rule=rule, stop=stop,
         plots=plots, steps=steps, steps_per_frame=per_frame, inputs=inputs,
         start=start, notes=_str(d, "notes", source, where, ""), claim=claim, figures=figures,
-        readout=readout,
+        readout=readout, backprop_steps=stepping,
     )
     if landscape is not None:
         object.__setattr__(scene, "landscape", landscape)
     return scene
+
+
+def _backprop_steps(spec: Any, rule: Any, dataset: Any, fail: Callable) -> dict | None:
+    """A scene's step-by-step backprop view: {"sample": data point, "pace": recorded frames a
+    stop}, on a scene with the backprop rule and data."""
+    if spec is None:
+        return None
+    if not isinstance(spec, dict):
+        raise fail("backprop_steps", f'expected {{"sample": i, "pace": frames}}, found {found(spec)}')
+    _unknown(spec, BACKPROP_STEPS_FIELDS, "backprop_steps", fail)
+    if not isinstance(rule, dict) or rule.get("name") != "backprop" or dataset is None:
+        raise fail("backprop_steps", "needs the scene's rule to be backprop and the scene to have "
+                                     "data")
+    return {"sample": whole(spec.get("sample", 0), "backprop_steps.sample", fail, 0, MAX_NUMBER),
+            "pace": whole(spec.get("pace", 45), "backprop_steps.pace", fail, 1, MAX_PACE)}
 
 
 def _readout(spec: Any, net: Network | None, fail: Callable) -> str:
@@ -603,7 +625,8 @@ def scene_to_dict(title: str, net: Network, dataset: dict | None = None, rule: d
                   plots: list[str] | None = None, steps: int = 0, steps_per_frame: int = 1,
                   inputs: list[dict] | None = None, start: dict | None = None,
                   notes: str = "", stop: dict | None = None, claim: str = "",
-                  figures: list[str] | None = None, readout: str = "") -> dict:
+                  figures: list[str] | None = None, readout: str = "",
+                  backprop_steps: dict | None = None) -> dict:
     from .fileformat import network_to_dict
 
     scene: dict[str, Any] = {"title": title, "network": network_to_dict(net)}
@@ -627,6 +650,8 @@ def scene_to_dict(title: str, net: Network, dataset: dict | None = None, rule: d
         scene["figures"] = list(figures)
     if readout:
         scene["readout"] = readout
+    if backprop_steps:
+        scene["backprop_steps"] = dict(backprop_steps)
     return scene
 
 

@@ -23,7 +23,10 @@ def grid(lo=-1.0, hi=1.0, n=201):
 
 def test_twenty_two_lessons_in_the_lectures_order():
     lessons = list_lessons()
-    assert [lesson.number for lesson in lessons] == list(range(1, 23))
+    # numbered 1, 2, ... without a gap: the lecture's 22, then issue 16's (23: backprop step by
+    # step, 24: optimisers on the landscape); the count derives from the list
+    assert len(lessons) >= 23
+    assert [lesson.number for lesson in lessons] == list(range(1, len(lessons) + 1))
     for lesson in lessons:
         assert lesson.title and lesson.explanation and lesson.formula
         assert 2 <= len(lesson.try_this) <= 3, lesson.id
