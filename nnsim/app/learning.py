@@ -376,6 +376,12 @@ class LearningDocks(DocumentBinding, QObject):
         for key in keys if self._filled else ():
             self.plots[key]  # noqa: B018 - made before the layout measures its dock
         tabs = [self.rules_dock, self.data_dock, self.window.inspector_dock]
+        steps = getattr(self.window, "backprop_steps", None)  # a scene stepping through backprop
+        if steps is not None:
+            if steps.wanted:
+                tabs.insert(0, steps.dock)  # in front
+            else:
+                steps.dock.hide()
         self._arranged = arrange(self.window, self.lessons_dock, tabs, self.plot_docks, list(keys))
 
     def clear_plots(self) -> None:
@@ -457,6 +463,9 @@ class LearningDocks(DocumentBinding, QObject):
                       stop={**DEFAULT_STOP, **(scene.stop or {})},
                       plots=tuple(scene.plots))  # exactly the scene's plots
         binding, self._binding = self._binding, True  # the lesson's layout is not an edit
+        steps = getattr(window, "backprop_steps", None)
+        if steps is not None:  # laid out with the scene's docks (raise_plots)
+            steps.wanted = scene.backprop_steps is not None
         try:
             document = Document(net, setup=setup)
             window.caption.set_scene(lesson, index, net, document)  # before the layout is made
@@ -472,6 +481,8 @@ class LearningDocks(DocumentBinding, QObject):
             window.run.set_speed(scene.steps_per_frame)  # the speed box shows it too
             if "landscape" in scene.plots or self.race_spec is not None:
                 self.plots["landscape"].apply_scene(getattr(scene, "landscape", None) or {})
+            if steps is not None and scene.backprop_steps is not None:
+                steps.open(**scene.backprop_steps)
         finally:
             self._binding = binding
         window.status.showMessage(f"Lesson {lesson.number}: {scene.title}", 8000)

@@ -124,6 +124,9 @@ class MainWindow(WindowDialogs, QMainWindow):
         self.learning.network_changed(self.document.network)
         self._fill_lessons_menu()
         self._add_recording_and_export()
+        from nnsim.app.backprop_steps import install as install_backprop_steps
+
+        self.backprop_steps = install_backprop_steps(self)  # Simulation > Backprop Step by Step
         from nnsim.app.keyboard import install as install_keyboard
 
         install_keyboard(self)  # F6 through the panels, Enter/F2 to the inspector, focus rings

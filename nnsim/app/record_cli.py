@@ -217,6 +217,11 @@ def frame_count(scene: Scene, args) -> int:
     its scripted run and a hold of HOLD_SECONDS (DEFAULT_SECONDS without a scripted run)."""
     if args.seconds is not None:
         return max(1, round(args.seconds * args.fps))
+    if getattr(scene, "backprop_steps", None):  # one sample's pass, a stop per `pace` frames
+        from nnsim.app.backprop_steps import BackpropStepsView
+
+        return (BackpropStepsView.recording_frames(scene.network, scene.backprop_steps["pace"])
+                + round(HOLD_SECONDS * args.fps))
     run = run_frames(scene, args.steps_per_frame) if scene.steps > 0 else 0
     if run == 0:
         return max(1, round(DEFAULT_SECONDS * args.fps))
@@ -289,8 +294,16 @@ def prepare(lesson: Lesson | None, scene: Scene, args):
     # Without --seconds the run stops where the scene's script ends (its last frame is held).
     last = scene.steps if getattr(args, "seconds", None) is None and scene.steps > 0 else None
 
+    shown_revision = [window.document.network.revision]
+
     def advance(i: int) -> None:
-        if i:
+        stepping = getattr(window, "backprop_steps", None)
+        if stepping is not None and stepping.active:  # frames move the step-by-step view
+            stepping.record_frame(i)  # an update goes into the document; nothing trains
+            if window.document.network.revision != shown_revision[0]:
+                shown_revision[0] = window.document.network.revision
+                sim.set_network(window.document.network)
+        elif i:
             stride = per_frame if last is None else min(per_frame, last - sim.steps)
             if stride <= 0:
                 return  # held: the frame is the one drawn last
@@ -306,6 +319,8 @@ def prepare(lesson: Lesson | None, scene: Scene, args):
         window.status.show_simulation(snapshot.step, snapshot.epoch, 0.0, False, snapshot.message)
         # and the window's other listeners (the speed box's labels), as from the engine
         window.engine.snapshot_ready.emit(snapshot, 0.0)
+        if stepping is not None and stepping.active:
+            stepping.record_frame(i)  # the update's slide over the snapshot's weights
 
     return window, advance, target
 

@@ -122,6 +122,7 @@ class Overlay(QGraphicsItem):
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
         self.show_values = True
+        self.value_text = None  # i -> text | None: the step-by-step view's outputs (backprop_steps)
         self._rect = QRectF()
         self._glyphs: dict[tuple, QPixmap] = {}
         self.layout = LabelLayout(_EMPTY, _EMPTY, _EMPTY, _EMPTY)
@@ -344,6 +345,8 @@ class Overlay(QGraphicsItem):
         if kind == "names":
             return s.names[i]
         if kind == "values":
+            if self.value_text is not None:
+                return self.value_text(i)
             v = float(s.outputs[i])
             return None if math.isnan(v) else format_value(v)
         if kind == "biases":

@@ -39,6 +39,7 @@ class DecisionPlot(PlotPanel):
     title = "Decision regions"
     point_added = Signal(float, float, int)  # x1, x2, class label
     points_changed = Signal()  # the drawn points changed (added, undone, cleared)
+    sample_picked = Signal(int)  # with set_picking(True): the index of the data point clicked
 
     def __init__(self, parent=None, keep_points: bool = True) -> None:
         super().__init__(parent)
@@ -72,6 +73,13 @@ class DecisionPlot(PlotPanel):
         self.plot.addItem(self.probe_label)
         self.probe_text = ""
         self._hide_probe()
+        # picking (the step-by-step backprop view): a click chooses the nearest data point,
+        # marked by a ring, instead of adding one
+        self.picking = False
+        self.sample_ring = pg.ScatterPlotItem(size=24, symbol="o", brush=pg.mkBrush(None),
+                                              pen=style.pen((124, 77, 255), 3.0))
+        self.sample_ring.setZValue(5)
+        self.plot.addItem(self.sample_ring)
         self.tiles = Tiles(self)
         self._legend()
 
@@ -451,7 +459,23 @@ class DecisionPlot(PlotPanel):
         """Whether clicks add points (on by default)."""
         self.view.clicks_enabled = bool(on)
 
+    def set_picking(self, on: bool) -> None:
+        """Whether a click chooses a data point (sample_picked) rather than adding one."""
+        self.picking = bool(on)
+
+    def mark_sample(self, index: int | None) -> None:
+        """Ring data point `index` (None: no ring)."""
+        if index is None or not 0 <= index < len(self.data_X):
+            self.sample_ring.setData([], [])
+        else:
+            self.sample_ring.setData([self.data_X[index, 0]], [self.data_X[index, 1]])
+
     def _on_click(self, x: float, y: float, button) -> None:
+        if self.picking:
+            if len(self.data_X):
+                d = (self.data_X[:, 0] - x) ** 2 + (self.data_X[:, 1] - y) ** 2
+                self.sample_picked.emit(int(np.argmin(d)))
+            return
         self.add_point(x, y, self.left_click_class if button == Qt.MouseButton.LeftButton else 0)
 
     def _draw_points(self) -> None:
