@@ -217,6 +217,8 @@ class BackpropStepsView(QObject):
         # scrollable: at 1280x720 the tab under the decision plot is shorter than the panel
         self.dock = window.add_dock("Backprop step by step", scrollable(self.panel),
                                     "backpropStepsDock", RIGHT, tabbed=False)
+        # a scroll bar that came and went with the text's length moved the text for a frame
+        self.dock.widget().setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.dock.hide()
         self.dock.visibilityChanged.connect(self._dock_shown)
         p = self.panel
@@ -602,6 +604,8 @@ class BackpropStepsView(QObject):
         p.loss_label.setText("\n".join(loss_lines(steps)))
         key = self.chosen_synapse()
         p.chain_label.setText("\n".join(chain_rule(steps, key)) if key else "")
+        p.layout().activate()  # laid out now: a recorded frame shows every line at once
+        p.adjustSize()
 
     def chain_text(self) -> str:
         """The chain rule as the panel writes it now (tests, e2e)."""
