@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from nnsim.app.numbers import format_value as fv
 from nnsim.app.backprop_steps import UNDO_TEXT
+from nnsim.app.numbers import format_value as fv
 from nnsim.engine import rules
 from nnsim.engine.lessons import find_lesson
 
