@@ -203,3 +203,26 @@ def test_the_weight_norm_curve_reads_on_a_dark_plot(qtbot, name):
     finally:
         theme.apply("light")
     assert plot.norm_curve.opts["pen"].color().getRgb()[:3] == (38, 50, 56)
+
+
+@pytest.mark.parametrize("name", ["light", "dark", "high-contrast"])
+def test_the_keys_boundary_sample_reads_on_every_theme(qtbot, name):
+    """The boundary is a dark line over the pale map; its sample in the key was the dark line
+    alone, invisible on the dark themes' key.  Now a dark line on a pale strip, in every theme."""
+    from nnsim.app.plots import PLOTS
+
+    try:
+        theme.apply(name)
+        plot = PLOTS["decision"]()
+        qtbot.addWidget(plot)
+        plot.resize(500, 460)
+        plot.show()
+        qtbot.waitExposed(plot)
+        sample = next(s for s, label in plot.legend.items if label.text == "boundary")
+        rect = plot.graphics.mapFromScene(sample.sceneBoundingRect()).boundingRect()
+        pixels = rgb(plot.graphics.grab().toImage())
+        patch = luminance(pixels[rect.top():rect.bottom(), rect.left():rect.right()])
+        assert patch.size and patch.max() > 0.85 and patch.min() < 0.05, (patch.min(), patch.max())
+        assert contrast(float(patch.max()), float(patch.min())) >= 4.5
+    finally:
+        theme.apply("light")

@@ -30,6 +30,19 @@ from .points import class_labels
 
 CONTOUR_COLOR = (33, 33, 33)
 LINE_COLOR = (90, 90, 90)
+HALO_COLOR = (247, 247, 247)  # the map's own pale middle, under the key's line samples
+
+
+class MapLineSample(pg.ItemSample):
+    """The key's sample of a line drawn over the pale map (the boundary, unit lines): the dark
+    line on a strip of the map's pale colour, so it reads as on the map in any theme (a dark
+    line alone vanished on the dark and high-contrast themes' key)."""
+
+    def paint(self, p, *args) -> None:
+        p.setRenderHint(p.RenderHint.Antialiasing)
+        p.setPen(pg.mkPen(HALO_COLOR, width=7))
+        p.drawLine(0, 11, 20, 11)
+        super().paint(p, *args)
 
 F32_MAX = float(np.finfo(np.float32).max)  # larger outputs are clipped, not overflowed
 FEW_POINTS, MANY_POINTS = 50, 400  # markers shrink and fade between these counts (marker_style)
@@ -132,8 +145,10 @@ class DecisionPlot(PlotPanel):
             sample = pg.ScatterPlotItem(symbol=style.class_symbol(label), size=9,
                                         brush=pg.mkBrush(*style.class_color(label)), pen=style.point_pen())
             self.legend.addItem(sample, f"class {label}")
-        self.legend.addItem(pg.PlotDataItem(pen=style.pen(CONTOUR_COLOR, 2.2)), "boundary")
-        self.legend.addItem(pg.PlotDataItem(pen=style.pen(LINE_COLOR, 1.3, dashed=True)), "unit lines")
+        self.legend.addItem(MapLineSample(pg.PlotDataItem(pen=style.pen(CONTOUR_COLOR, 2.2))),
+                            "boundary")
+        self.legend.addItem(MapLineSample(pg.PlotDataItem(pen=style.pen(LINE_COLOR, 1.3, dashed=True))),
+                            "unit lines")
 
     # ------------------------------------------------------------------ the map
     def update_snapshot(self, snapshot: Any) -> None:
