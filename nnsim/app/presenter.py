@@ -19,6 +19,7 @@ screen or not) and the canvas's zoom.  `main.py record --presenter` records in t
 """
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QDockWidget, QMenuBar, QStatusBar, QToolBar, QWidget
@@ -107,10 +108,8 @@ class Presenter(QObject):
         # The docks hidden here are no user's choice of plots: the binding must not record them
         # in the document (doc_binding._on_plot_docks, run by this timer).
         w.learning._docks_timer.blockSignals(True)
-        # The menus' shortcuts work with the menu bar hidden: their actions on the window too.
-        own = set(w.actions())
-        self._added_actions = [a for a in _bar_actions(w) if a not in own and a.shortcuts()]
-        w.addActions(self._added_actions)
+        self._added_actions = []
+        self._add_menu_actions()
         cue = getattr(w, "run_cue", None)  # "Press Space or ▶ Play to run": the teacher knows
         self._saved["cue"] = cue is not None and cue.isVisibleTo(w)
         if self._saved["cue"]:
@@ -135,9 +134,7 @@ class Presenter(QObject):
         QApplication.instance().removeEventFilter(self)
         self._arrange_timer.stop()
         self.active, self.scale = False, 1.0
-        for action in self._added_actions:
-            w.removeAction(action)
-        self._added_actions = []
+        self._remove_menu_actions()
         for plot in list(self._scaled_plots):
             self._scale_plot(plot, 1.0)
         self._scaled_plots.clear()
@@ -322,10 +319,27 @@ class Presenter(QObject):
             index = 0 if delta > 0 else len(lesson.scenes) - 1
         opened = learning.open_scene(lesson, index)
         if opened and self.active:
+            self._remove_menu_actions()  # a scene may rebuild menus: their actions as now
+            self._add_menu_actions()
             self.window.view._auto_fit = True
             self.arrange()
             self._arrange_timer.start()  # and again once the new scene's docks have settled
         return opened
+
+    def _add_menu_actions(self) -> None:
+        """The menus' shortcuts work with the menu bar hidden: their actions on the window too."""
+        w = self.window
+        own = set(w.actions())
+        self._added_actions = [a for a in _bar_actions(w) if a not in own and a.shortcuts()]
+        w.addActions(self._added_actions)
+
+    def _remove_menu_actions(self) -> None:
+        """Take the window's copies of menu actions off again (those a rebuilt menu has deleted
+        meanwhile are gone already)."""
+        for action in self._added_actions:
+            if shiboken6.isValid(action):
+                self.window.removeAction(action)
+        self._added_actions = []
 
     # ------------------------------------------------------------------ keys and stray docks
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name

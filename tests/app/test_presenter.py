@@ -280,3 +280,21 @@ def test_the_layer_views_key_stays_under_its_plot_in_presenter_mode(qapp, tmp_pa
             assert key.height() > 0 and key.top() >= view_box.bottom() - 1, (i, key, view_box)
     finally:
         record_cli.close(window)
+
+
+def test_esc_after_stepping_to_another_lesson_leaves_presenter_mode(qtbot, window):
+    """F5, Right across to lesson 8 (whose scene rebuilds the menus' actions), then Esc: presenter
+    mode ends and the menus come back.  Removing the window's copies of menu actions that had
+    been deleted meanwhile raised, and Esc left the window half in presenter mode."""
+    open_scene(qtbot, window, "7", 2)
+    qtbot.keyClick(window.view, Qt.Key.Key_F5)
+    settle(qtbot, window)
+    assert window.presenter.active
+    qtbot.keyClick(window.view, Qt.Key.Key_Right)  # to lesson 8, scene 1
+    settle(qtbot, window)
+    assert window.learning.lesson.number == 8
+    qtbot.keyClick(window.view, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not window.presenter.active, timeout=5000)
+    settle(qtbot, window)
+    assert window.menuBar().isVisible() and window.statusBar().isVisible()
+    assert not window.isFullScreen() and not window.presenter.action.isChecked()
