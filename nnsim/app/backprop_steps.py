@@ -597,7 +597,8 @@ class BackpropStepsView(QObject):
         if phase == "forward":
             title += f": layer {stop.layer + 1} of {layers}"
         elif phase == "backward":
-            title += f": layer {stop.layer + 1} of {layers} (from the output back)"
+            # counted from the output: the output's layer is the backward pass's first
+            title += f": layer {layers - stop.layer} of {layers} (from the output back)"
         elif phase == "update":
             title += f" ({steps.optimizer_name}, η = {fv(steps.params['learning_rate'])})"
         p.phase_label.setText(title)

@@ -143,7 +143,11 @@ def test_back_restores_the_previous_weights_exactly_and_the_phase(lesson23, qapp
     view._stop_animation()
     view.back()
     assert weights(doc.network) == before and view.steps.phase == "backward"
-    assert view.panel.phase_label.text().startswith("3. Backward pass")
+    # the hidden layer: the backward pass's second, counted from the output
+    assert view.panel.phase_label.text() == "3. Backward pass: layer 2 of 2 (from the output back)"
+    view.back()
+    assert view.panel.phase_label.text() == "3. Backward pass: layer 1 of 2 (from the output back)"
+    view.move("next_layer")
     shown = window.view.canvas.shown_weights
     assert np.array_equal(shown, window.view.canvas.weights)  # the canvas shows them too
 
