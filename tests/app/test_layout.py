@@ -84,11 +84,15 @@ def test_every_lesson_scene_fits(qtbot, width, height):
                 problems.append(f"{where}: shows {shown}, the scene needs {sorted(scene.plots)}")
             problems += layout_problems(window, where)
             problems += legend_problems(window.view, where)
-            # the square plot and the rule panel's Train button are on screen together
+            # the square plot and the rule panel's Train button are on screen together; in a
+            # step-by-step scene the step panel's Next phase stands in for Train
             if "decision" in scene.plots and scene.rule is not None:
-                train = learning.rules.current_panel().train_button
+                if scene.backprop_steps is not None:
+                    train, what = window.backprop_steps.panel.phase_button, "Next phase"
+                else:
+                    train, what = learning.rules.current_panel().train_button, "Train"
                 if not (on_screen(learning.plots["decision"]) and on_screen(train)):
-                    problems.append(f"{where}: the decision map and Train are not both in view")
+                    problems.append(f"{where}: the decision map and {what} are not both in view")
     window.document.undo_stack.setClean()
     window.close()
     assert not problems, "\n".join(problems)
