@@ -22,7 +22,19 @@ def full_snapshot(step=1):
                  "energy": np.array([-1.0, -2.0])},
         decision=SimpleNamespace(grid=grid, extent=(-1.0, 1.0, -1.0, 1.0),
                                  lines=[("h", 0.5, -0.5, 0.0)], neuron_grids={}),
-        curve=(x, x ** 2))
+        curve=(x, x ** 2),
+        landscape=landscape_view(), landscape_path=np.array([[0.5, -0.5], [0.3, -0.2]]))
+
+
+def landscape_view():
+    """A loss landscape over two weights, as the engine sends it (nnsim.engine.rules.race)."""
+    from nnsim.engine.rules.race import LandscapeView
+
+    a = b = np.linspace(-1.5, 1.5, 31)
+    loss = (a[:, None] - 0.2) ** 2 + 3 * (b[None, :] + 0.1) ** 2
+    return LandscapeView(spec=None, a=a, b=b, loss=loss, centre=(0.5, -0.5),
+                         centre_loss=float(loss[20, 10]), labels=("w x1→h", "w h→y"),
+                         loss_name="mse", frozen=True)
 
 
 def test_curve_plot_draws_the_network_curve_over_the_targets(qtbot):
@@ -75,7 +87,7 @@ def test_every_plot_takes_a_full_snapshot_a_bare_one_and_exports(qtbot, tmp_path
 
 
 DRAWN_FROM_THE_FULL_SNAPSHOT = {"decision", "curve", "loss", "weights", "energy", "activation", "hopfield",
-                                "matrix", "raster"}
+                                "matrix", "raster"}  # the landscape's faint contours are not its pens' colours
 
 
 def exports_show_what_is_plotted(key, plot, tmp_path) -> None:
