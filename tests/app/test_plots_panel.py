@@ -87,7 +87,7 @@ def test_every_plot_takes_a_full_snapshot_a_bare_one_and_exports(qtbot, tmp_path
 
 
 DRAWN_FROM_THE_FULL_SNAPSHOT = {"decision", "curve", "loss", "weights", "energy", "activation", "hopfield",
-                                "matrix", "raster"}  # the landscape's faint contours are not its pens' colours
+                                "matrix", "raster"}  # not the landscape: its contours are faint
 
 
 def exports_show_what_is_plotted(key, plot, tmp_path) -> None:
