@@ -492,8 +492,9 @@ class BackpropStepsView(QObject):
     def recording_frames(net, pace: int) -> int:
         """Frames of a recorded pass over one sample: the chosen sample, then each stop for
         `pace` frames."""
-        layers = len(net.layers) - 1  # the non-input layers
-        return 1 + (2 * layers + 2) * pace
+        from nnsim.engine.backprop_steps import recording_frames
+
+        return recording_frames(net, pace)
 
     # ------------------------------------------------------------------ what is drawn
     def _names(self) -> list[str]:

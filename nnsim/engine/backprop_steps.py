@@ -30,6 +30,13 @@ from .rules import backprop_trace, optimizers
 from .units import get_unit
 
 PHASES = ("forward", "loss", "backward", "update")
+
+
+def recording_frames(net, pace: int) -> int:
+    """Frames of a recorded pass over one sample of `net`: the chosen sample, then each stop
+    (forward and backward layer by layer, the loss, the update) for `pace` frames."""
+    layers = len(net.layers) - 1  # the non-input layers
+    return 1 + (2 * layers + 2) * pace
 DEFAULT_PARAMS = {"learning_rate": 0.5, "momentum": 0.9, "beta1": 0.9, "beta2": 0.999,
                   "epsilon": 1e-7}
 MAX_HISTORY = 500  # moves kept for `back`

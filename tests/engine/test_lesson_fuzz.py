@@ -365,7 +365,8 @@ def test_ordering_the_lessons_reads_special_files_safely(tmp_path):
     assert max(r["cpu"] for r in results) < 0.5
     from nnsim.engine.lessons import lesson_number
 
-    assert [lesson_number(p) for p in sorted(lessons_dir().glob("*.json"))] == list(range(1, 23))
+    numbers = [lesson_number(p) for p in sorted(lessons_dir().glob("*.json"))]
+    assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) >= 22
 
 
 def test_a_lesson_that_is_not_json_or_not_text_is_a_lesson_file_error(tmp_path):

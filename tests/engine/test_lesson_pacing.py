@@ -5,6 +5,7 @@ import math
 
 import pytest
 
+from nnsim.engine.backprop_steps import recording_frames
 from nnsim.engine.lessons import list_lessons
 
 FPS = 30  # the recorder's default (python main.py record --help)
@@ -17,7 +18,10 @@ SCENES = [(lesson, i) for lesson in list_lessons() for i in range(len(lesson.sce
                          ids=[f"{lesson.id}-scene{i + 1}" for lesson, i in SCENES])
 def test_every_scene_runs_3_to_15_seconds_at_30_fps(lesson, index):
     scene = lesson.scenes[index]
-    frames = math.ceil(scene.steps / scene.steps_per_frame)
+    if scene.backprop_steps:  # one sample's pass, each stop held `pace` frames
+        frames = recording_frames(scene.network, scene.backprop_steps["pace"])
+    else:
+        frames = math.ceil(scene.steps / scene.steps_per_frame)
     seconds = frames / FPS
     assert MIN_SECONDS * FPS <= frames <= MAX_SECONDS * FPS, (
         f"lesson {lesson.number} scene {index + 1} ({scene.title!r}): {scene.steps} steps at "
