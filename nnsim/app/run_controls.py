@@ -12,6 +12,8 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QMenu, QStyle, QToolBar
 
+from nnsim.app import theme
+from nnsim.app.icons import media_icon
 from nnsim.engine import runner
 
 # Paces: epochs a second, sent to the engine as "N/s" (nnsim.engine.runner.pace).
@@ -33,11 +35,11 @@ class RunControls(QObject):
         super().__init__(window)
         self.engine = engine
         style = window.style()
-        self.play = QAction(style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay), "&Play", window)
+        self.play = QAction(media_icon(style, QStyle.StandardPixmap.SP_MediaPlay), "&Play", window)
         self.play.setShortcut(QKeySequence(Qt.Key.Key_Space))
         self.play.setStatusTip("Run the simulation (Space pauses)")
         self.play.triggered.connect(lambda _c=False: engine.toggle())
-        self.step = QAction(style.standardIcon(QStyle.StandardPixmap.SP_MediaSkipForward),
+        self.step = QAction(media_icon(style, QStyle.StandardPixmap.SP_MediaSkipForward),
                             "&Step", window)
         self.step.setShortcuts([QKeySequence(Qt.Key.Key_F10), QKeySequence("Ctrl+Right")])
         self.step.setStatusTip("One step: one update of the rule, or one time step")
@@ -45,7 +47,7 @@ class RunControls(QObject):
         self.step10 = QAction("Step &10", window)
         self.step10.setShortcut(QKeySequence("Ctrl+Shift+Right"))
         self.step10.triggered.connect(lambda _c=False: engine.step_n(10))
-        self.reset = QAction(style.standardIcon(QStyle.StandardPixmap.SP_MediaSkipBackward),
+        self.reset = QAction(media_icon(style, QStyle.StandardPixmap.SP_MediaSkipBackward),
                              "&Reset", window)
         self.reset.setShortcut(QKeySequence("Ctrl+Backspace"))  # Ctrl+R is Record
         self.reset.setStatusTip("Back to the network as drawn: step 0, weights as in the document")
@@ -71,12 +73,22 @@ class RunControls(QObject):
         self.slower.triggered.connect(lambda _c=False: self._nudge_speed(-1))
         engine.running_changed.connect(self.show_running)
         engine.snapshot_ready.connect(self._label_paces)
+        self._running = False
         self.show_running(False)
+        theme.notifier().changed.connect(self._theme_changed)
+
+    def _theme_changed(self) -> None:
+        """The icons in the new theme's ink (nnsim.app.icons)."""
+        style = self.play.parent().style()
+        self.step.setIcon(media_icon(style, QStyle.StandardPixmap.SP_MediaSkipForward))
+        self.reset.setIcon(media_icon(style, QStyle.StandardPixmap.SP_MediaSkipBackward))
+        self.show_running(self._running)
 
     def show_running(self, running: bool) -> None:
         style = self.play.parent().style()
+        self._running = running
         icon = QStyle.StandardPixmap.SP_MediaPause if running else QStyle.StandardPixmap.SP_MediaPlay
-        self.play.setIcon(style.standardIcon(icon))
+        self.play.setIcon(media_icon(style, icon))
         self.play.setText("&Pause" if running else "&Play")
         self.play.setToolTip(("Pause" if running else "Play") + " (Space)")
         for action in (self.step, self.step10):  # a run steps on by itself

@@ -226,3 +226,40 @@ def test_the_keys_boundary_sample_reads_on_every_theme(qtbot, name):
         assert contrast(float(patch.max()), float(patch.min())) >= 4.5
     finally:
         theme.apply("light")
+
+
+def test_the_play_step_and_reset_icons_read_on_the_dark_themes(window, qtbot):
+    """Qt's media icons are dark grey: on high contrast's black toolbar they vanished.  In dark
+    and high contrast they are drawn in the palette's button text colour, live, and the
+    running Play/Pause swap keeps it; light keeps Qt's own icons."""
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QApplication
+
+    run = window.run
+    window.learning.rules.select_rule("backprop")
+    panel = window.learning.rules.current_panel()
+
+    def ink_luminance(icon) -> float:
+        image = icon.pixmap(24, 24).toImage().convertToFormat(
+            icon.pixmap(24, 24).toImage().Format.Format_ARGB32)
+        px = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), -1, 4)
+        opaque = px[px[..., 3] > 200][:, [2, 1, 0]]  # BGRA -> RGB
+        assert len(opaque) > 10
+        return float(luminance(opaque).mean())
+
+    light_play = ink_luminance(run.play.icon())
+    try:
+        for name in ("dark", "high-contrast"):
+            theme.apply(name)
+            background = QApplication.palette().color(QPalette.ColorRole.Window)
+            bg = float(luminance(np.array([[background.red(), background.green(),
+                                            background.blue()]]))[0])
+            for icon in (run.play.icon(), run.step.icon(), run.reset.icon(),
+                         panel.train_button.icon(), panel.reset_button.icon()):
+                assert contrast(ink_luminance(icon), bg) >= 4.5, name
+            run.show_running(True)  # Pause: drawn in the theme too
+            assert contrast(ink_luminance(run.play.icon()), bg) >= 4.5
+            run.show_running(False)
+    finally:
+        theme.apply("light")
+    assert ink_luminance(run.play.icon()) == pytest.approx(light_play)

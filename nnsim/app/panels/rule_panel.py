@@ -30,6 +30,7 @@ from nnsim.engine.datasets import Dataset
 from nnsim.engine.rules import Applicability, Rule
 from nnsim.engine.setup import DEFAULT_STOP
 
+from ..icons import media_icon
 from ..live_label import LiveLabel
 from .param_form import FloatSpin, ParamForm
 from .readiness import Fix, Problem, applicability, readiness, sentence
@@ -191,7 +192,7 @@ class RulePanel(QWidget):
         self.stop.changed.connect(self.stop_conditions_changed)
 
         style = self.style()
-        self.train_button = QPushButton(style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay),
+        self.train_button = QPushButton(media_icon(style, QStyle.StandardPixmap.SP_MediaPlay),
                                         "Train")
         self.train_button.setCheckable(True)
         self.train_button.setDefault(True)
@@ -199,12 +200,12 @@ class RulePanel(QWidget):
         self.train_button.setToolTip(self._train_tip)
         self.train_button.toggled.connect(self._on_train_toggled)
         self.step_button = QPushButton(
-            style.standardIcon(QStyle.StandardPixmap.SP_MediaSeekForward), "Step")
+            media_icon(style, QStyle.StandardPixmap.SP_MediaSeekForward), "Step")
         self._step_tip = "One update (one sample, or one sweep for batch rules)"
         self.step_button.setToolTip(self._step_tip)
         self.step_button.clicked.connect(self.step_requested)
         self.reset_button = QPushButton(
-            style.standardIcon(QStyle.StandardPixmap.SP_BrowserReload), "Reset")
+            media_icon(style, QStyle.StandardPixmap.SP_BrowserReload), "Reset")
         self.reset_button.setToolTip("Forget the training run and start again from the "
                                      "network's weights")
         self.reset_button.clicked.connect(self.reset_requested)
@@ -287,10 +288,16 @@ class RulePanel(QWidget):
         self._show_running(on)
         self.train_toggled.emit(on)
 
+    def theme_changed(self) -> None:
+        """The buttons' icons in the new theme's ink (nnsim.app.icons)."""
+        self.step_button.setIcon(media_icon(self.style(), QStyle.StandardPixmap.SP_MediaSeekForward))
+        self.reset_button.setIcon(media_icon(self.style(), QStyle.StandardPixmap.SP_BrowserReload))
+        self._show_running(getattr(self, "_running", False))
+
     def _show_running(self, on: bool) -> None:
         self._running = on
         pixmap = QStyle.StandardPixmap.SP_MediaPause if on else QStyle.StandardPixmap.SP_MediaPlay
-        self.train_button.setIcon(self.style().standardIcon(pixmap))
+        self.train_button.setIcon(media_icon(self.style(), pixmap))
         self.train_button.setText("Pause" if on else "Train")
         self.step_button.setEnabled(not on and self.problem is None)
 
