@@ -13,16 +13,17 @@ from PySide6.QtWidgets import QApplication, QStyle
 SIZES = (16, 20, 24, 32, 48)
 
 
-def media_icon(style: QStyle, pixmap: QStyle.StandardPixmap) -> QIcon:
-    """style.standardIcon(pixmap), in the theme's ink unless the theme is light."""
+def media_icon(style: QStyle, pixmap: QStyle.StandardPixmap, widget=None) -> QIcon:
+    """style.standardIcon(pixmap), in the theme's ink unless the theme is light: the button
+    text colour of `widget`'s palette (a button may have its own), else the application's."""
     from nnsim.app import theme
 
     icon = style.standardIcon(pixmap)
     if theme.current().name == "light":
         return icon
-    ink = QApplication.palette().color(QPalette.ColorGroup.Active, QPalette.ColorRole.ButtonText)
-    faint = QApplication.palette().color(QPalette.ColorGroup.Disabled,
-                                         QPalette.ColorRole.ButtonText)
+    palette = widget.palette() if widget is not None else QApplication.palette()
+    ink = palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.ButtonText)
+    faint = palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText)
     out = QIcon()
     for size in SIZES:
         source = icon.pixmap(size, size)

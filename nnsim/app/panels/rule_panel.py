@@ -209,6 +209,7 @@ class RulePanel(QWidget):
         self.reset_button.setToolTip("Forget the training run and start again from the "
                                      "network's weights")
         self.reset_button.clicked.connect(self.reset_requested)
+        self._paint_icons()  # a window opened in a dark theme: the ink of these buttons
         buttons = QHBoxLayout()
         for b in (self.train_button, self.step_button, self.reset_button):
             b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
@@ -289,15 +290,21 @@ class RulePanel(QWidget):
         self.train_toggled.emit(on)
 
     def theme_changed(self) -> None:
-        """The buttons' icons in the new theme's ink (nnsim.app.icons)."""
-        self.step_button.setIcon(media_icon(self.style(), QStyle.StandardPixmap.SP_MediaSeekForward))
-        self.reset_button.setIcon(media_icon(self.style(), QStyle.StandardPixmap.SP_BrowserReload))
-        self._show_running(getattr(self, "_running", False))
+        self._paint_icons()
+
+    def _paint_icons(self) -> None:
+        """The buttons' icons in the theme's ink, each in its own button's text colour
+        (nnsim.app.icons)."""
+        style, sp = self.style(), QStyle.StandardPixmap
+        play = sp.SP_MediaPause if getattr(self, "_running", False) else sp.SP_MediaPlay
+        self.train_button.setIcon(media_icon(style, play, self.train_button))
+        self.step_button.setIcon(media_icon(style, sp.SP_MediaSeekForward, self.step_button))
+        self.reset_button.setIcon(media_icon(style, sp.SP_BrowserReload, self.reset_button))
 
     def _show_running(self, on: bool) -> None:
         self._running = on
         pixmap = QStyle.StandardPixmap.SP_MediaPause if on else QStyle.StandardPixmap.SP_MediaPlay
-        self.train_button.setIcon(media_icon(self.style(), pixmap))
+        self.train_button.setIcon(media_icon(self.style(), pixmap, self.train_button))
         self.train_button.setText("Pause" if on else "Train")
         self.step_button.setEnabled(not on and self.problem is None)
 
