@@ -70,3 +70,42 @@ def shown(qtbot):
         qtbot.waitExposed(widget)
         return widget
     return shown
+
+
+@pytest.fixture
+def play(qapp):
+    """play(lesson, scene, step=None, pace="scene", size=(1280, 720)): the window as `record`
+    draws it (record_cli.prepare, no engine process) after the scene's scripted run, or `step`
+    steps of it, painted; closed after the test.  pace: "scene" steps frame by frame at the
+    scene's own steps per frame; "jump" takes the steps in one frame; a number N takes them in
+    at most N frames (a raster keeps a column a frame: the big scenes frame by frame take a
+    minute each)."""
+    from nnsim.app.record_cli import close, parse_args, prepare
+    from nnsim.engine.lessons import find_lesson
+
+    opened = []
+
+    def play(lesson_id, index: int, step: int | None = None, pace="scene", size=(1280, 720)):
+        lesson = find_lesson(lesson_id)
+        scene = lesson.scenes[index]
+        steps = scene.steps if step is None else step
+        if pace == "scene":
+            per_frame = scene.steps_per_frame
+        elif pace == "jump":
+            per_frame = max(steps, 1)
+        else:
+            per_frame = max(scene.steps_per_frame, -(-steps // int(pace)), 1)
+        args = parse_args(["--lesson", lesson.id, "--scene", str(index), "--out", "unused.gif",
+                           "--size", "{}x{}".format(*size), "--steps-per-frame", str(per_frame)])
+        window, advance = prepare(lesson, scene, args)[:2]
+        opened.append(window)
+        for frame in range(-(-steps // per_frame) + 1):
+            advance(frame)  # frame 0 draws the start; each later one steps per_frame
+        window.repaint()
+        qapp.processEvents()
+        window.view.viewport().repaint()  # the canvas lays its labels out as it paints
+        return window
+
+    yield play
+    for window in opened:
+        close(window)

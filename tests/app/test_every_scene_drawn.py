@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint
 
-from nnsim.engine.lessons import list_lessons
+from nnsim.engine.lessons import find_lesson, list_lessons
 
 SIZE = (1280, 720)
 SCENES = [(lesson.id, index) for lesson in list_lessons() for index in range(len(lesson.scenes))]
@@ -25,39 +25,10 @@ def drawn_pixels(widget) -> int:
     return int(np.count_nonzero((spread > 60) | (px.max(axis=2) < 70)))
 
 
-@pytest.fixture
-def play(qapp):
-    from nnsim.app.record_cli import close, parse_args, prepare
-
-    opened = []
-
-    def play(lesson_id: str, index: int):
-        from nnsim.engine.lessons import find_lesson
-
-        lesson = find_lesson(lesson_id)
-        scene = lesson.scenes[index]
-        # the scripted run in at most 30 frames (a raster keeps a column a frame, the energy
-        # plot a point): frame by frame the big scenes take a minute each
-        per_frame = max(scene.steps_per_frame, -(-scene.steps // 30), 1)
-        args = parse_args(["--lesson", lesson.id, "--scene", str(index), "--out", "unused.gif",
-                           "--size", "{}x{}".format(*SIZE),
-                           "--steps-per-frame", str(per_frame)])
-        window, advance = prepare(lesson, scene, args)[:2]
-        opened.append(window)
-        for k in range(-(-scene.steps // per_frame) + 1):
-            advance(k)
-        window.repaint()
-        qapp.processEvents()
-        return window, scene
-
-    yield play
-    for window in opened:
-        close(window)
-
-
 @pytest.mark.parametrize("lesson_id, index", SCENES, ids=[f"{a}-{b}" for a, b in SCENES])
 def test_the_scene_shows_its_plots_drawn_and_its_claim(play, lesson_id, index):
-    window, scene = play(lesson_id, index)
+    window = play(lesson_id, index, pace=30)  # the scripted run in at most 30 frames
+    scene = find_lesson(lesson_id).scenes[index]
     learning = window.learning
     shown = sorted(key for key, dock in learning.plot_docks.items()
                    if not dock.isHidden() and learning.plots[key].isVisible())

@@ -18,35 +18,6 @@ SIZE = (1280, 720)
 FPS = 30  # the recorder's default
 
 
-@pytest.fixture
-def play(qapp):
-    """play(lesson, scene, step=None): the window after the scene's scripted run (or `step`
-    steps of it), frame by frame at the scene's own pace, painted; closed after the test."""
-    from nnsim.app.record_cli import close, parse_args, prepare
-
-    opened = []
-
-    def play(lesson_id, index: int, step: int | None = None):
-        lesson = find_lesson(lesson_id)
-        scene = lesson.scenes[index]
-        steps = scene.steps if step is None else step
-        args = parse_args(["--lesson", lesson.id, "--scene", str(index), "--out", "unused.gif",
-                           "--size", "{}x{}".format(*SIZE)])
-        made = prepare(lesson, scene, args)
-        window, advance = made[0], made[1]
-        opened.append(window)
-        for frame in range(-(-steps // scene.steps_per_frame) + 1):
-            advance(frame)  # frame 0 draws the start; each later one steps steps_per_frame
-        window.repaint()
-        qapp.processEvents()
-        window.view.viewport().repaint()  # the canvas lays its labels out as it paints
-        return window
-
-    yield play
-    for window in opened:
-        close(window)
-
-
 def plot_of(window, key):
     plot = window.learning.plots[key]
     assert not window.learning.plot_docks[key].isHidden(), f"the {key} plot is not shown"

@@ -7,6 +7,8 @@ the claim's plot on screen and at least 150 px tall, no empty plot shown; and th
 numbers against an independent NumPy reference where there is one."""
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QRectF
@@ -18,34 +20,10 @@ FPS = 30  # the recorder's default
 
 
 @pytest.fixture
-def play(qapp):
-    """play(lesson, scene, step=None): the window after the scene's scripted run (or `step`
-    steps of it), painted; closed after the test."""
-    from nnsim.app.record_cli import close, parse_args, prepare
-
-    opened = []
-
-    def play(lesson_id, index: int, step: int | None = None):
-        lesson = find_lesson(lesson_id)
-        scene = lesson.scenes[index]
-        steps = scene.steps if step is None else step
-        args = parse_args(["--lesson", lesson.id, "--scene", str(index), "--out", "unused.gif",
-                           "--size", "{}x{}".format(*SIZE), "--steps-per-frame",
-                           str(max(steps, 1))])
-        made = prepare(lesson, scene, args)  # (window, advance[, recorded widget])
-        window, advance = made[0], made[1]
-        opened.append(window)
-        advance(0)
-        if steps:
-            advance(1)
-        window.repaint()
-        qapp.processEvents()
-        window.view.viewport().repaint()  # the canvas lays its labels out as it paints
-        return window
-
-    yield play
-    for window in opened:
-        close(window)
+def play(play):
+    """The shared play (tests/app/conftest.py), each scene's run taken in one stride: this
+    module checks where a run ends, not the frames on the way."""
+    return functools.partial(play, pace="jump")
 
 
 def plot_of(window, key):

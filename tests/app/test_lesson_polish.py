@@ -3,6 +3,8 @@ as a recording opens it (record_cli.prepare: the real MainWindow offscreen at 12
 simulation in lockstep with the frames), played, painted, and checked on what is DRAWN."""
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pytest
 
@@ -12,34 +14,10 @@ SIZE = (1280, 720)
 
 
 @pytest.fixture
-def play(qapp):
-    """play(lesson, scene, step=None): the window after the scene's scripted run (or `step`
-    steps of it), painted; closed after the test."""
-    from nnsim.app.record_cli import close, parse_args, prepare
-
-    opened = []
-
-    def play(lesson_id, index: int, step: int | None = None):
-        lesson = find_lesson(lesson_id)
-        scene = lesson.scenes[index]
-        steps = scene.steps if step is None else step
-        args = parse_args(["--lesson", lesson.id, "--scene", str(index), "--out", "unused.gif",
-                           "--size", "{}x{}".format(*SIZE), "--steps-per-frame",
-                           str(max(steps, 1))])
-        made = prepare(lesson, scene, args)  # (window, advance[, recorded widget])
-        window, advance = made[0], made[1]
-        opened.append(window)
-        advance(0)
-        if steps:
-            advance(1)
-        window.repaint()
-        qapp.processEvents()
-        window.view.viewport().repaint()
-        return window
-
-    yield play
-    for window in opened:
-        close(window)
+def play(play):
+    """The shared play (tests/app/conftest.py), each scene's run taken in one stride: this
+    module checks where a run ends, not the frames on the way."""
+    return functools.partial(play, pace="jump")
 
 
 def drawn_unit_lines(decision) -> tuple[int, list[str]]:
