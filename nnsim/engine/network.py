@@ -246,15 +246,18 @@ class Network:
         self, source: NeuronRef, target: NeuronRef, weight: float = 1.0, kind: str = "excitatory"
     ) -> Synapse:
         key = (self._id(source), self._id(target))
-        label = self._label(key)
+        # the label is written only for an error: a file of 150,000 synapses loads each here
         if key in self._synapses:
-            raise ValueError(f"synapse {label} already exists")
+            raise ValueError(f"synapse {self._label(key)} already exists")
         if self._neurons[key[1]].role == "input":
-            raise ValueError(f"synapse {label}: an input neuron cannot receive synapses "
-                             "(inputs are clamped)")
+            raise ValueError(f"synapse {self._label(key)}: an input neuron cannot receive "
+                             "synapses (inputs are clamped)")
         if kind not in KINDS:
-            raise ValueError(f"synapse {label}: unknown kind {kind!r}; choose one of {', '.join(KINDS)}")
-        syn = Synapse(key[0], key[1], finite(weight, f"synapse {label}: weight"), kind)
+            raise ValueError(f"synapse {self._label(key)}: unknown kind {kind!r}; choose one of "
+                             f"{', '.join(KINDS)}")
+        if type(weight) is not float or weight - weight != 0:  # not a plain finite float
+            weight = finite(weight, f"synapse {self._label(key)}: weight")
+        syn = Synapse(key[0], key[1], weight, kind)
         self._synapses[key] = syn
         self._touch(structure=True)
         return syn
