@@ -152,8 +152,11 @@ def test_draw_connect_weight_train_and_save_with_keys_only(app_env, artifacts, t
         before = screen.fresh()["frame"]
         keys.press("alt+s")
         keys.press("p")
-        keys.wait(lambda s: s["frame"] and s["frame"]["epoch"] >= 3
-                  and s["frame"] != before, "training epochs", 60)
+        # until the rule has learned AND (the perceptron stops by itself once every case is
+        # right): pausing at a fixed epoch under load caught it half way
+        keys.wait(lambda s: s["frame"] and s["frame"]["epoch"] >= 3 and s["frame"] != before
+                  and (s["frame"]["done"] or s["frame"]["metrics"].get("accuracy", 0.0) >= 1.0),
+                  "training until every case is right", 120)
         state = screen.fresh()
         if state["running"]:
             keys.press("alt+s")
