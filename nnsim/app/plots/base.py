@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QPainter, QPalette
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import (
@@ -276,3 +276,39 @@ def write_matrix_csv(path: Path, matrix: np.ndarray, header: list[str] | None = 
         if header:
             writer.writerow(header)
         writer.writerows([[f"{v:.6g}" for v in row] for row in np.atleast_2d(matrix)])
+
+
+class EnginePlot(PlotPanel):
+    """A plot whose picture the engine computes only on request (the layer view, the loss
+    landscape): it emits `spec_changed(spec)` with what it wants while it is on screen and
+    applies, None when hidden or not applicable, and only when that changes.  Subclasses give
+    `wanted_spec()` and call `_emit()` when a choice of theirs changes it."""
+
+    spec_changed = Signal(object)  # the spec wanted, or None (hidden, not applicable)
+    _sent: Any = "nothing"  # the spec emitted last (a sentinel before the first)
+
+    def wanted_spec(self) -> Any:
+        raise NotImplementedError
+
+    def _emit(self) -> None:
+        wanted = self.wanted_spec()
+        if wanted != self._sent:
+            self._sent = wanted
+            self.spec_changed.emit(wanted)
+
+    def announce(self) -> None:
+        """Emit what the plot wants now, even if it was emitted before (a new listener)."""
+        self._sent = "nothing"
+        self._emit()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        self._emit()
+
+    def hideEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().hideEvent(event)
+        self._emit()
+
+    def set_unavailable(self, reason: str | None) -> None:
+        super().set_unavailable(reason)
+        self._emit()

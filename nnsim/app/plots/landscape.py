@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from nnsim.engine.rules.race import LandscapeSpec, RaceSpec
 
 from . import style
-from .base import PlotPanel
+from .base import EnginePlot
 from .contour import contour_segments
 
 # The racers' colours (Okabe-Ito, strong on the pale scale) and the run's own path.
@@ -66,9 +66,8 @@ def shown_values(loss: np.ndarray) -> tuple[np.ndarray, bool]:
     return values, False
 
 
-class LandscapePlot(PlotPanel):
+class LandscapePlot(EnginePlot):
     title = "Loss landscape"
-    spec_changed = Signal(object)  # LandscapeSpec wanted, or None (hidden, not applicable)
     race_changed = Signal(object)  # RaceSpec, or None (Race mode off)
 
     def __init__(self, parent=None) -> None:
@@ -76,7 +75,6 @@ class LandscapePlot(PlotPanel):
         self.synapses_provider = None  # a function giving the canvas's selected synapses
         self._weights: Any = "random"
         self._span = 2.0
-        self._sent: Any = "nothing"
         self._race: RaceSpec | None = None
         self._serial = 0
         self._build_controls()
@@ -189,16 +187,9 @@ class LandscapePlot(PlotPanel):
     def wanted_spec(self) -> LandscapeSpec | None:
         return self.spec() if self.isVisible() and not self.is_unavailable else None
 
-    def _emit(self) -> None:
-        wanted = self.wanted_spec()
-        if wanted != self._sent:
-            self._sent = wanted
-            self.spec_changed.emit(wanted)
-
     def announce(self) -> None:
         """Emit what the plot wants now (a new listener), and the race."""
-        self._sent = "nothing"
-        self._emit()
+        super().announce()
         self.race_changed.emit(self._race)
 
     # ------------------------------------------------------------------ race
@@ -267,18 +258,6 @@ class LandscapePlot(PlotPanel):
             self.set_race_mode(False)
 
     # ------------------------------------------------------------------ shown or not
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        super().showEvent(event)
-        self._emit()
-
-    def hideEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        super().hideEvent(event)
-        self._emit()
-
-    def set_unavailable(self, reason: str | None) -> None:
-        super().set_unavailable(reason)
-        self._emit()
-
     # ------------------------------------------------------------------ drawing
     def update_snapshot(self, snapshot: Any) -> None:
         view = getattr(snapshot, "landscape", None)

@@ -15,13 +15,13 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
 from nnsim.engine.layer_view import LayerViewSpec
 
 from . import style
-from .base import PlotPanel
+from .base import EnginePlot
 from .calm_axis import CalmAxis
 from .decision import line_in_box, marker_style
 from .points import class_labels
@@ -44,14 +44,12 @@ def family_data(lines: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return lines[:, :, 0].ravel(), lines[:, :, 1].ravel(), connect.ravel()
 
 
-class LayerViewPlot(PlotPanel):
+class LayerViewPlot(EnginePlot):
     title = "Layer view"
-    spec_changed = Signal(object)  # the LayerViewSpec wanted, or None (hidden, not applicable)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._units: tuple[str, ...] = ()  # the shown layer's units (from the engine's view)
-        self._sent: Any = "nothing"  # the spec emitted last (a sentinel before the first)
         self._build_choosers()
         self.plot = self.add_plot(0, 0, left="up", bottom="across")  # the units' names come
         self.view = self.plot.getViewBox()
@@ -145,17 +143,6 @@ class LayerViewPlot(PlotPanel):
         """The spec while the plot is on screen and applies, else None (nothing to compute)."""
         return self.spec() if self.isVisible() and not self.is_unavailable else None
 
-    def _emit(self) -> None:
-        wanted = self.wanted_spec()
-        if wanted != self._sent:
-            self._sent = wanted
-            self.spec_changed.emit(wanted)
-
-    def announce(self) -> None:
-        """Emit what the plot wants now, even if it was emitted before (a new listener)."""
-        self._sent = "nothing"
-        self._emit()
-
     def _on_chosen(self, _index: int = 0) -> None:
         if self.sender() is self.layer_box:  # another layer: its units come with its view
             self._units = ()
@@ -229,18 +216,6 @@ class LayerViewPlot(PlotPanel):
             self._on_chosen()
 
     # ------------------------------------------------------------------ shown or not
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        super().showEvent(event)
-        self._emit()
-
-    def hideEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        super().hideEvent(event)
-        self._emit()
-
-    def set_unavailable(self, reason: str | None) -> None:
-        super().set_unavailable(reason)
-        self._emit()
-
     # ------------------------------------------------------------------ drawing
     def update_snapshot(self, snapshot: Any) -> None:
         view = getattr(snapshot, "layer_view", None)
